@@ -1,0 +1,49 @@
+"""Logging in and out."""
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import db
+from ..forms import EmptyForm
+from ..models import User
+from ..navigation import safe_next
+from ..security import check_password
+from .forms import LoginForm
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def find_user(email: str) -> User | None:
+    """The user with this e-mail address, compared without case."""
+    return db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Show the log-in form; log the user in and go on to where they were heading."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = find_user(form.email.data)
+        if user and user.active and check_password(user, form.password.data):
+            lang = session.get("lang")
+            session.clear()  # a fresh session on log-in: nothing carried over from before
+            if lang:
+                session["lang"] = lang
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
+        flash(_("E-mail address or password is not correct."), "error")
+    return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """Log out (a POST with a CSRF token, so no other site can log a desk out)."""
+    if EmptyForm().validate_on_submit():
+        logout_user()
+        session.clear()
+        flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))

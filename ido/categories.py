@@ -1,0 +1,67 @@
+"""Reading and seeding the reference lists (topics, agencies, help, channels, outcomes)."""
+
+from dataclasses import dataclass
+
+from . import defaults
+from .extensions import db
+from .models import Agency, Channel, Help, Outcome, Topic
+
+
+@dataclass
+class Categories:
+    """The active reference lists, each in display order."""
+
+    topics: list[Topic]
+    agencies: list[Agency]
+    help: list[Help]
+    channels: list[Channel]
+    outcomes: list[Outcome]
+
+    def by_code(self, name: str) -> dict:
+        return {item.code: item for item in getattr(self, name)}
+
+
+def _active(model) -> list:
+    query = db.select(model).where(model.active).order_by(model.position, model.id)
+    return list(db.session.scalars(query))
+
+
+def active_categories() -> Categories:
+    """Every active category, ordered as the desk shows them."""
+    return Categories(
+        topics=_active(Topic),
+        agencies=_active(Agency),
+        help=_active(Help),
+        channels=_active(Channel),
+        outcomes=_active(Outcome),
+    )
+
+
+def _upsert(model, code: str, position: int, **fields) -> tuple[object, bool]:
+    existing = db.session.scalar(db.select(model).where(model.code == code))
+    if existing is not None:
+        return existing, False
+    item = model(code=code, position=position, **fields)
+    db.session.add(item)
+    return item, True
+
+
+def seed_categories() -> int:
+    """Add the default categories that are missing; never overwrites edits. Returns how many."""
+    added = 0
+    topics: dict[str, Topic] = {}
+    for pos, (code, group, parent, nl, en, hint_nl, hint_en) in enumerate(defaults.TOPICS):
+        topic, new = _upsert(Topic, code, pos * 10, group=group, name_nl=nl, name_en=en,
+                             hint_nl=hint_nl, hint_en=hint_en)
+        if new and parent:
+            topic.parent = topics[parent]
+        topics[code] = topic
+        added += new
+    for pos, (code, kind, nl, en) in enumerate(defaults.AGENCIES):
+        added += _upsert(Agency, code, pos * 10, kind=kind, name_nl=nl, name_en=en)[1]
+    for model, rows in ((Help, defaults.HELP), (Channel, defaults.CHANNELS),
+                        (Outcome, defaults.OUTCOMES)):
+        for pos, (code, nl, en) in enumerate(rows):
+            added += _upsert(model, code, pos * 10, name_nl=nl, name_en=en)[1]
+    db.session.commit()
+    return added

@@ -1,0 +1,114 @@
+"""The default categories every new instance starts with (coordinators may change them later).
+
+Rows: (code, Dutch label, English label[, extra fields]). Codes never change once used.
+"""
+
+# (code, group, parent, nl, en, hint nl, hint en)
+TOPICS = [
+    ("digid", "overheid", None, "DigiD", "DigiD",
+     "Aanvragen, activeren, de app, inloggen of machtigen",
+     "Applying, activating, the app, logging in or authorising"),
+    ("digid_aanvragen", "overheid", "digid", "DigiD aanvragen", "Applying for DigiD",
+     "Nieuwe DigiD of opnieuw aanvragen", "A new DigiD, or applying again"),
+    ("digid_activeren", "overheid", "digid", "DigiD activeren", "Activating DigiD",
+     "Activeringscode uit de brief invoeren", "Entering the activation code from the letter"),
+    ("digid_app", "overheid", "digid", "DigiD-app", "DigiD app",
+     "App installeren, koppelen of ID-check", "Installing or linking the app, ID check"),
+    ("digid_inloggen", "overheid", "digid", "Inloggen, wachtwoord of code kwijt",
+     "Logging in, lost password or code", "Sms-code, wachtwoord vergeten, account geblokkeerd",
+     "SMS code, forgotten password, blocked account"),
+    ("digid_machtigen", "overheid", "digid", "DigiD machtigen", "Authorising with DigiD",
+     "Iemand anders laten inloggen met DigiD Machtigen", "Letting someone act on your behalf"),
+    ("mijnoverheid", "overheid", None, "MijnOverheid en Berichtenbox",
+     "MijnOverheid and Message box", "Post van de overheid lezen, meldingen instellen",
+     "Reading government mail, setting up notifications"),
+    ("toeslagen", "overheid", None, "Toeslagen", "Benefits (toeslagen)",
+     "Huur-, zorg- en kinderopvangtoeslag, kindgebonden budget",
+     "Rent, healthcare and childcare benefit, child budget"),
+    ("belastingaangifte", "overheid", None, "Belastingaangifte", "Tax return",
+     "Aangifte inkomstenbelasting, voorlopige aanslag",
+     "Income tax return, provisional assessment"),
+    ("gemeente", "overheid", None, "Gemeentelijke regelingen en dienstverlening",
+     "Municipal schemes and services", "Afspraak, paspoort, verhuizing, bijzondere bijstand, Wmo",
+     "Appointments, passport, moving house, special assistance"),
+    ("zorg", "overheid", None, "Zorg en Wmo (CAK, CIZ, zorgverzekering)",
+     "Care and Wmo (CAK, CIZ, health insurance)", "Eigen bijdrage, indicatie, zorgverzekering",
+     "Personal contribution, care assessment, health insurance"),
+    ("werk_uitkering", "overheid", None, "Werk en uitkering (UWV)", "Work and benefits (UWV)",
+     "WW, WIA, Ziektewet, werkmap", "Unemployment and disability benefits, job seeking"),
+    ("aow_pensioen", "overheid", None, "AOW, kinderbijslag en pensioen (SVB)",
+     "State pension, child benefit and pension (SVB)", "AOW aanvragen, kinderbijslag, Mijn SVB",
+     "Applying for state pension, child benefit, My SVB"),
+    ("studie", "overheid", None, "Studiefinanciering (DUO)", "Student finance (DUO)",
+     "Studiefinanciering, studieschuld, inburgering", "Student grants, student debt, civic integration"),
+    ("rijbewijs", "overheid", None, "Rijbewijs en voertuig (CBR, RDW)",
+     "Driving licence and vehicle (CBR, RDW)", "Gezondheidsverklaring, rijbewijs verlengen, kenteken",
+     "Health declaration, renewing a licence, registration"),
+    ("boetes", "overheid", None, "Boetes en incasso (CJIB)", "Fines and collection (CJIB)",
+     "Verkeersboete, betalingsregeling", "Traffic fine, payment arrangement"),
+    ("apparaat", "overig", None, "Computer, tablet of smartphone", "Computer, tablet or smartphone",
+     "Apparaat instellen of gebruiken, zonder overheidsvraag",
+     "Setting up or using a device, no government question"),
+    ("bibliotheek", "bibliotheek", None, "Bibliotheekdienstverlening", "Library services",
+     "Lidmaatschap, printen, cursussen van de bibliotheek",
+     "Membership, printing, library courses"),
+    ("overig", "overig", None, "Overig", "Other",
+     "Past nergens anders; zet kort in de notitie waarover", "Fits nowhere else; note briefly what about"),
+]
+
+# (code, kind, nl, en)
+AGENCIES = [
+    ("belastingdienst", "manifestgroep", "Belastingdienst", "Tax Administration"),
+    ("toeslagen", "manifestgroep", "Dienst Toeslagen", "Benefits Agency"),
+    ("cak", "manifestgroep", "CAK", "CAK"),
+    ("cbr", "manifestgroep", "CBR", "CBR"),
+    ("ciz", "manifestgroep", "CIZ", "CIZ"),
+    ("cjib", "manifestgroep", "CJIB", "CJIB"),
+    ("duo", "manifestgroep", "DUO", "DUO"),
+    ("svb", "manifestgroep", "SVB", "SVB"),
+    ("uwv", "manifestgroep", "UWV", "UWV"),
+    ("gemeente", "government", "Gemeente", "Municipality"),
+    ("logius", "government", "Logius (DigiD)", "Logius (DigiD)"),
+    ("rdw", "government", "RDW", "RDW"),
+    ("huurcommissie", "government", "Huurcommissie", "Rent Tribunal"),
+    ("lbio", "government", "LBIO", "LBIO"),
+    ("rvr", "government", "Raad voor Rechtsbijstand", "Legal Aid Board"),
+    ("ind", "government", "IND", "IND"),
+    ("overheid_overig", "government", "Andere overheidsorganisatie", "Other government body"),
+    ("juridisch_loket", "partner", "Juridisch Loket", "Legal Services Counter"),
+    ("formulierenhulp", "partner", "Formulierenhulp / sociaal raadslid",
+     "Form help / social counsellor"),
+    ("schuldhulp", "partner", "Schuldhulpverlening", "Debt counselling"),
+    ("taalhuis", "partner", "Taalhuis", "Language house (Taalhuis)"),
+    ("digicursus", "partner", "Cursus digitale vaardigheden (bijv. Digisterker)",
+     "Digital skills course (e.g. Digisterker)"),
+    ("seniorweb", "partner", "SeniorWeb", "SeniorWeb"),
+    ("belastinghulp", "partner", "Belastinghulp (vrijwilligers)", "Tax help (volunteers)"),
+    ("welzijn", "partner", "Welzijnsorganisatie of sociaal wijkteam",
+     "Welfare organisation or social district team"),
+    ("clientondersteuning", "partner", "Cliëntondersteuner", "Client support"),
+    ("ouderenbond", "partner", "Ouderenbond", "Senior citizens' union"),
+]
+
+HELP = [
+    ("uitleg", "Informatie of uitleg gegeven", "Information or explanation given"),
+    ("samen", "Samen online geregeld", "Arranged online together"),
+    ("cursus", "Cursus digitale vaardigheden aangeraden", "Digital skills course recommended"),
+]
+
+CHANNELS = [
+    ("balie", "Aan de balie", "At the desk"),
+    ("telefoon", "Telefonisch", "By phone"),
+    ("email", "Per e-mail", "By e-mail"),
+    ("afspraak", "Op afspraak", "By appointment"),
+]
+
+OUTCOMES = [
+    ("geholpen", "Geholpen", "Helped"),
+    ("vervolg", "Vervolgafspraak nodig", "Follow-up appointment needed"),
+    ("niet_geholpen", "Niet kunnen helpen", "Could not help"),
+]
+
+# What the desk pre-selects, so the common question is a topic and a save.
+DESK_DEFAULTS = {"channel": "balie", "outcome": "geholpen", "duration_minutes": 10}
+DURATIONS = (5, 10, 15, 30, 45, 60)

@@ -1,0 +1,177 @@
+"""The desk: log a visitor's question in two taps, see today's entries, undo or correct them."""
+
+import uuid
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import defaults
+from ..categories import active_categories
+from ..extensions import db
+from ..forms import EmptyForm
+from ..models import Branch, Question
+from ..navigation import safe_next
+from ..questions import IdConflict, QuestionData, delete_question, record_question, update_question
+from ..scope import branches_in_scope, in_scope, may_change
+from ..timeutil import now_local
+from .forms import BranchForm, QuestionForm, QuickForm
+
+bp = Blueprint("desk", __name__, url_prefix="/desk")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every desk page needs a logged-in user."""
+
+
+def current_branch() -> Branch | None:
+    """The branch this session logs for: the chosen one, or the only one in scope."""
+    branch = db.session.get(Branch, session.get("branch_id") or 0)
+    if branch is not None and branch.active and in_scope(current_user, branch):
+        return branch
+    branches = branches_in_scope(current_user)
+    if len(branches) == 1:
+        session["branch_id"] = branches[0].id
+        return branches[0]
+    return None
+
+
+def todays_questions(branch: Branch) -> list[Question]:
+    """Today's (Amsterdam) questions at this branch, newest first."""
+    query = (db.select(Question)
+             .where(Question.branch_id == branch.id, Question.deleted_at.is_(None),
+                    Question.local_date == now_local().date())
+             .order_by(Question.asked_at.desc(), Question.created_at.desc()))
+    return list(db.session.scalars(query))
+
+
+def render_desk(branch: Branch, form: QuestionForm, status: int = 200):
+    saved_id = session.pop("saved", None)
+    saved = db.session.get(Question, uuid.UUID(saved_id)) if saved_id else None
+    categories = form.categories
+    quick = QuickForm(formdata=None, id=str(uuid.uuid4()))
+    return render_template(
+        "desk/index.html", branch=branch, form=form, quick=quick, categories=categories,
+        quick_mode=session.get("quick", False), saved=saved, today=todays_questions(branch),
+        button=EmptyForm(), may_change=may_change, durations=defaults.DURATIONS,
+        several_branches=len(branches_in_scope(current_user)) > 1,
+    ), status
+
+
+def _store(form_id: uuid.UUID | None, data: QuestionData):
+    try:
+        question, created = record_question(data, current_user, form_id)
+    except IdConflict:
+        flash(_("This form was already used for another question. Nothing was added."), "error")
+        return redirect(url_for("desk.index"))
+    session["saved"] = str(question.id)
+    if not created:
+        flash(_("This question was already saved; it was not counted twice."), "info")
+    return redirect(url_for("desk.index"))
+
+
+@bp.route("/", methods=["GET", "POST"])
+def index():
+    """The desk form; a valid POST stores the question and shows the confirmation."""
+    branch = current_branch()
+    if branch is None:
+        return redirect(url_for("desk.choose_branch"))
+    form = QuestionForm(active_categories())
+    if form.validate_on_submit():
+        return _store(form.question_id(), form.to_data(branch))
+    if form.is_submitted():
+        flash(_("The question was not saved. Check the fields marked below."), "error")
+        return render_desk(branch, form, 422)
+    return render_desk(branch, form)
+
+
+@bp.post("/quick")
+def quick():
+    """Quick mode: store a question about one topic with the desk's defaults."""
+    branch = current_branch()
+    if branch is None:
+        return redirect(url_for("desk.choose_branch"))
+    form = QuickForm()
+    cats = active_categories()
+    topic = cats.by_code("topics").get(form.topic.data or "")
+    if not form.validate_on_submit() or topic is None:
+        flash(_("Choose a topic."), "error")
+        return redirect(url_for("desk.index"))
+    try:
+        form_id = uuid.UUID(form.id.data)
+    except (TypeError, ValueError):
+        form_id = None
+    data = QuestionData(
+        branch=branch, topics=[topic], channel=cats.by_code("channels")[defaults.DESK_DEFAULTS[
+            "channel"]], outcome=cats.by_code("outcomes")[defaults.DESK_DEFAULTS["outcome"]],
+        duration_minutes=defaults.DESK_DEFAULTS["duration_minutes"],
+    )
+    return _store(form_id, data)
+
+
+@bp.post("/mode")
+def mode():
+    """Switch quick mode on or off for this session."""
+    if EmptyForm().validate_on_submit():
+        session["quick"] = not session.get("quick", False)
+    return redirect(url_for("desk.index"))
+
+
+@bp.route("/branch", methods=["GET", "POST"])
+def choose_branch():
+    """Pick the branch this session logs for (asked once, for users with several)."""
+    branches = branches_in_scope(current_user)
+    form = BranchForm()
+    form.branch.choices = {str(b.id): f"{b.name} ({b.municipality})" for b in branches}
+    if form.validate_on_submit():
+        session["branch_id"] = int(form.branch.data)
+        return redirect(url_for("desk.index"))
+    form.branch.data = form.branch.data or str(session.get("branch_id", ""))
+    status = 422 if form.errors else 200
+    return render_template("desk/branch.html", form=form, branches=branches), status
+
+
+def _changeable(question_id: uuid.UUID) -> Question:
+    question = db.get_or_404(Question, question_id)
+    if not in_scope(current_user, question.branch) or question.deleted_at is not None:
+        abort(404)
+    if not may_change(current_user, question):
+        abort(403)
+    return question
+
+
+def _form_data(question: Question) -> dict:
+    return {
+        "id": str(question.id), "topics": [t.code for t in question.topics],
+        "agencies": [a.code for a in question.agencies],
+        "referrals": [a.code for a in question.referrals],
+        "help": [h.code for h in question.help], "channel": question.channel.code,
+        "outcome": question.outcome.code, "duration_minutes": question.duration_minutes,
+        "asked_at": question.asked_at, "note": question.note or "",
+    }
+
+
+@bp.route("/questions/<uuid:question_id>/edit", methods=["GET", "POST"])
+def edit(question_id: uuid.UUID):
+    """Correct a question (volunteers: their own, within 15 minutes of saving)."""
+    question = _changeable(question_id)
+    form = QuestionForm(active_categories(), data=_form_data(question))
+    if form.validate_on_submit():
+        update_question(question, form.to_data(question.branch), current_user)
+        flash(_("The question has been changed."), "success")
+        return redirect(url_for("desk.index"))
+    status = 422 if form.errors else 200
+    return render_template("desk/edit.html", form=form, question=question,
+                           durations=defaults.DURATIONS, categories=form.categories), status
+
+
+@bp.post("/questions/<uuid:question_id>/delete")
+def delete(question_id: uuid.UUID):
+    """Delete (or undo) a question; it no longer counts."""
+    question = _changeable(question_id)
+    if EmptyForm().validate_on_submit():
+        delete_question(question, current_user)
+        flash(_("The question has been deleted."), "success")
+    return redirect(safe_next(request.form.get("next")) or url_for("desk.index"))

@@ -1,0 +1,28 @@
+"""Start page and language choice."""
+
+from flask import Blueprint, redirect, request, session, url_for
+from flask_login import current_user
+
+from ..forms import LanguageForm
+from ..i18n import LANGUAGES
+from ..navigation import safe_next
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index():
+    """Send a logged-in user to the desk, anyone else to the log-in page."""
+    if current_user.is_authenticated:
+        return redirect(url_for("desk.index"))
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/language")
+def language():
+    """Switch the interface language for this session and go back."""
+    form = LanguageForm()
+    if form.validate_on_submit() and form.lang.data in LANGUAGES:
+        session["lang"] = form.lang.data
+    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
+

@@ -1,0 +1,74 @@
+"""Libraries, their branches, and the people who use the app."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+ROLES = ("volunteer", "coordinator", "admin")
+
+user_branches = Table(
+    "user_branch",
+    db.metadata,
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Column("branch_id", ForeignKey("branch.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Library(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    branches: Mapped[list[Branch]] = relationship(
+        back_populates="library", order_by="Branch.name"
+    )
+
+
+class Branch(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    library_id: Mapped[int] = mapped_column(ForeignKey("library.id"), index=True)
+    municipality: Mapped[str] = mapped_column(String(200))
+    in_library: Mapped[bool] = mapped_column(default=True)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    library: Mapped[Library] = relationship(back_populates="branches")
+
+
+class User(UserMixin, db.Model):
+    __table_args__ = (
+        CheckConstraint("role IN ('volunteer', 'coordinator', 'admin')", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    library_id: Mapped[int | None] = mapped_column(ForeignKey("library.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    library: Mapped[Library | None] = relationship()
+    branches: Mapped[list[Branch]] = relationship(secondary=user_branches, order_by="Branch.name")
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == "coordinator"

@@ -1,0 +1,78 @@
+"""A visitor's question as logged at the desk, and the audit trail of changes to it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String, Table, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .org import Branch, User
+from .taxonomy import Agency, Channel, Help, Outcome, Topic
+from .types import UTCDateTime, utcnow
+
+
+def _link_table(name: str, target: str) -> Table:
+    return Table(
+        name,
+        db.metadata,
+        Column("question_id", ForeignKey("question.id", ondelete="CASCADE"), primary_key=True),
+        Column(f"{target}_id", ForeignKey(f"{target}.id"), primary_key=True, index=True),
+    )
+
+
+question_topics = _link_table("question_topic", "topic")
+question_agencies = _link_table("question_agency", "agency")
+question_referrals = _link_table("question_referral", "agency")
+question_help = _link_table("question_help", "help")
+
+
+class Question(db.Model):
+    __table_args__ = (
+        CheckConstraint("duration_minutes BETWEEN 1 AND 480", name="duration"),
+        Index("ix_question_branch_month", "branch_id", "local_month"),
+        Index("ix_question_branch_date", "branch_id", "local_date"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Europe/Amsterdam date and month (its first day), fixed at write time for plain GROUP BY.
+    local_date: Mapped[date] = mapped_column()
+    local_month: Mapped[date] = mapped_column(index=True)
+    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id"))
+    outcome_id: Mapped[int] = mapped_column(ForeignKey("outcome.id"))
+    duration_minutes: Mapped[int] = mapped_column()
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    branch: Mapped[Branch] = relationship()
+    logged_by: Mapped[User | None] = relationship()
+    channel: Mapped[Channel] = relationship()
+    outcome: Mapped[Outcome] = relationship()
+    topics: Mapped[list[Topic]] = relationship(secondary=question_topics, order_by=Topic.position)
+    agencies: Mapped[list[Agency]] = relationship(
+        secondary=question_agencies, order_by=Agency.position
+    )
+    referrals: Mapped[list[Agency]] = relationship(
+        secondary=question_referrals, order_by=Agency.position
+    )
+    help: Mapped[list[Help]] = relationship(secondary=question_help, order_by=Help.position)
+
+
+class AuditEvent(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    library_id: Mapped[int | None] = mapped_column(ForeignKey("library.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    user: Mapped[User | None] = relationship()

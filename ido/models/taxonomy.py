@@ -1,0 +1,65 @@
+"""Reference lists: topics, agencies, help, channels and outcomes, each with a stable code."""
+
+from __future__ import annotations
+
+from flask_babel import get_locale
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+TOPIC_GROUPS = ("overheid", "bibliotheek", "overig")
+AGENCY_KINDS = ("manifestgroep", "government", "partner")
+
+
+class CategoryMixin:
+    """A code that never changes once used, a Dutch and an English label, an order, active."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_nl: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def name(self) -> str:
+        """The label in the language of the current request."""
+        locale = get_locale()
+        return self.name_en if locale and locale.language == "en" else self.name_nl
+
+
+class Topic(CategoryMixin, db.Model):
+    __table_args__ = (CheckConstraint("\"group\" IN ('overheid', 'bibliotheek', 'overig')",
+                                      name="group"),)
+
+    group: Mapped[str] = mapped_column(String(20), default="overheid")
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("topic.id"))
+    hint_nl: Mapped[str] = mapped_column(String(300), default="")
+    hint_en: Mapped[str] = mapped_column(String(300), default="")
+
+    parent: Mapped[Topic | None] = relationship(remote_side="Topic.id")
+
+    @property
+    def hint(self) -> str:
+        locale = get_locale()
+        return self.hint_en if locale and locale.language == "en" else self.hint_nl
+
+
+class Agency(CategoryMixin, db.Model):
+    __table_args__ = (CheckConstraint("kind IN ('manifestgroep', 'government', 'partner')",
+                                      name="kind"),)
+
+    kind: Mapped[str] = mapped_column(String(20))
+
+
+class Help(CategoryMixin, db.Model):
+    pass
+
+
+class Channel(CategoryMixin, db.Model):
+    pass
+
+
+class Outcome(CategoryMixin, db.Model):
+    pass

@@ -1,0 +1,110 @@
+"""Writes for libraries, branches and users (used by the command line, later by admin pages)."""
+
+import re
+
+from flask_babel import gettext as _
+
+from .extensions import db
+from .models import ROLES, AuditEvent, Branch, Library, User
+from .security import hash_password
+
+CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD_LENGTH = 12
+
+
+class OrganisationError(ValueError):
+    """Input that cannot be stored; the message says why, for the person who typed it."""
+
+
+def _check_code(code: str) -> str:
+    if not CODE_PATTERN.match(code):
+        raise OrganisationError(_("A code is 1 to 40 lowercase letters, digits, - or _."))
+    return code
+
+
+def _audit(action: str, entity: str, item, library_id: int | None, changes: dict) -> None:
+    db.session.flush()
+    db.session.add(AuditEvent(action=action, entity=entity, entity_id=str(item.id),
+                              library_id=library_id, changes=changes))
+
+
+def library_by_code(code: str) -> Library:
+    """The library with this code, or an error that names it."""
+    library = db.session.scalar(db.select(Library).where(Library.code == code))
+    if library is None:
+        raise OrganisationError(_("No library with code %(code)s.", code=code))
+    return library
+
+
+def branch_by_code(code: str) -> Branch:
+    """The branch with this code, or an error that names it."""
+    branch = db.session.scalar(db.select(Branch).where(Branch.code == code))
+    if branch is None:
+        raise OrganisationError(_("No branch with code %(code)s.", code=code))
+    return branch
+
+
+def create_library(code: str, name: str) -> Library:
+    """A new library; refuses a code in use."""
+    _check_code(code)
+    if db.session.scalar(db.select(Library).where(Library.code == code)):
+        raise OrganisationError(_("A library with code %(code)s already exists.", code=code))
+    library = Library(code=code, name=name.strip() or code)
+    db.session.add(library)
+    _audit("create", "library", library, None, {"code": code, "name": library.name})
+    db.session.commit()
+    return library
+
+
+def create_branch(code: str, name: str, library_code: str, municipality: str,
+                  in_library: bool = True) -> Branch:
+    """A new branch of a library; refuses a code in use anywhere in this instance."""
+    _check_code(code)
+    library = library_by_code(library_code)
+    if db.session.scalar(db.select(Branch).where(Branch.code == code)):
+        raise OrganisationError(_("A branch with code %(code)s already exists.", code=code))
+    if not municipality.strip():
+        raise OrganisationError(_("Give the municipality the branch serves."))
+    branch = Branch(code=code, name=name.strip() or code, library=library,
+                    municipality=municipality.strip(), in_library=in_library)
+    db.session.add(branch)
+    _audit("create", "branch", branch, library.id,
+           {"code": code, "name": branch.name, "municipality": branch.municipality})
+    db.session.commit()
+    return branch
+
+
+def check_password_policy(password: str, email: str) -> None:
+    """Refuse short passwords and the e-mail address as password."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise OrganisationError(
+            _("A password needs at least %(n)s characters.", n=MIN_PASSWORD_LENGTH))
+    if password.strip().lower() in {email.lower(), email.split("@")[0].lower()}:
+        raise OrganisationError(_("The password may not be your e-mail address."))
+
+
+def create_user(email: str, name: str, role: str, password: str,
+                library_code: str | None = None, branch_codes: tuple[str, ...] = ()) -> User:
+    """A new user with a role, a library (not for admins) and, for volunteers, branches."""
+    email = email.strip().lower()
+    if not EMAIL_PATTERN.match(email):
+        raise OrganisationError(_("%(email)s is not a valid e-mail address.", email=email))
+    if role not in ROLES:
+        raise OrganisationError(_("The role must be one of: %(roles)s.", roles=", ".join(ROLES)))
+    if db.session.scalar(db.select(User).where(User.email == email)):
+        raise OrganisationError(_("A user with e-mail %(email)s already exists.", email=email))
+    if role != "admin" and not library_code:
+        raise OrganisationError(_("A volunteer or coordinator belongs to a library."))
+    check_password_policy(password, email)
+    library = library_by_code(library_code) if library_code and role != "admin" else None
+    branches = [branch_by_code(code) for code in branch_codes]
+    if library and any(b.library_id != library.id for b in branches):
+        raise OrganisationError(_("A user can only work at branches of their own library."))
+    user = User(email=email, name=name.strip() or email, role=role, library=library,
+                branches=branches, password_hash=hash_password(password))
+    db.session.add(user)
+    _audit("create", "user", user, library.id if library else None,
+           {"email": email, "role": role, "branches": [b.code for b in branches]})
+    db.session.commit()
+    return user

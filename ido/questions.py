@@ -1,0 +1,150 @@
+"""The one place that writes questions: record, change and delete, each with its audit event."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from .extensions import db
+from .models import (
+    Agency,
+    AuditEvent,
+    Branch,
+    Channel,
+    Help,
+    Outcome,
+    Question,
+    Topic,
+    User,
+    utcnow,
+)
+from .timeutil import local_day_and_month
+
+
+class IdConflict(Exception):
+    """A question with this id exists with different content."""
+
+
+@dataclass
+class QuestionData:
+    """A validated question. ``asked_at`` None means now (or unchanged, when editing)."""
+
+    branch: Branch
+    topics: list[Topic]
+    channel: Channel
+    outcome: Outcome
+    duration_minutes: int
+    asked_at: datetime | None = None
+    agencies: list[Agency] = field(default_factory=list)
+    referrals: list[Agency] = field(default_factory=list)
+    help: list[Help] = field(default_factory=list)
+    note: str | None = None
+
+
+def with_parents(topics: list[Topic]) -> list[Topic]:
+    """The topics plus the parent of each follow-up (a DigiD follow-up implies DigiD)."""
+    result = list(dict.fromkeys(topics))
+    for topic in topics:
+        if topic.parent is not None and topic.parent not in result:
+            result.append(topic.parent)
+    return result
+
+
+def _codes(items) -> list[str]:
+    return sorted(item.code for item in items)
+
+
+def snapshot(source: Question | QuestionData) -> dict:
+    """The content of a question as plain values, for comparing and for the audit trail."""
+    asked_at = source.asked_at.isoformat() if source.asked_at else None
+    return {
+        "branch": source.branch.code,
+        "asked_at": asked_at,
+        "topics": _codes(with_parents(source.topics)),
+        "agencies": _codes(source.agencies),
+        "referrals": _codes(source.referrals),
+        "help": _codes(source.help),
+        "channel": source.channel.code,
+        "outcome": source.outcome.code,
+        "duration_minutes": source.duration_minutes,
+        "note": source.note or None,
+    }
+
+
+def _same_content(question: Question, data: QuestionData) -> bool:
+    given = {k: v for k, v in snapshot(data).items() if not (k == "asked_at" and v is None)}
+    stored = snapshot(question)
+    if "asked_at" in given:
+        given["asked_at"] = datetime.fromisoformat(given["asked_at"])
+        stored["asked_at"] = question.asked_at
+    return all(stored[key] == value for key, value in given.items())
+
+
+def _apply(question: Question, data: QuestionData) -> None:
+    question.branch = data.branch
+    if data.asked_at is not None or question.asked_at is None:
+        question.asked_at = data.asked_at or utcnow().replace(second=0, microsecond=0)
+    question.local_date, question.local_month = local_day_and_month(question.asked_at)
+    question.topics = with_parents(data.topics)
+    question.agencies = list(dict.fromkeys(data.agencies))
+    question.referrals = list(dict.fromkeys(data.referrals))
+    question.help = list(dict.fromkeys(data.help))
+    question.channel = data.channel
+    question.outcome = data.outcome
+    question.duration_minutes = data.duration_minutes
+    question.note = (data.note or "").strip() or None
+
+
+def _audit(user: User | None, action: str, question: Question, changes: dict) -> None:
+    db.session.add(AuditEvent(
+        user_id=user.id if user else None, library_id=question.branch.library_id,
+        action=action, entity="question", entity_id=str(question.id), changes=changes,
+    ))
+
+
+def _existing(question_id: uuid.UUID, data: QuestionData) -> Question:
+    existing = db.session.get(Question, question_id)
+    if not _same_content(existing, data):
+        raise IdConflict(str(question_id))
+    return existing
+
+
+def record_question(data: QuestionData, user: User | None,
+                    question_id: uuid.UUID | None = None) -> tuple[Question, bool]:
+    """Store a new question; the same id again with the same content returns the stored one."""
+    if question_id is not None and db.session.get(Question, question_id) is not None:
+        return _existing(question_id, data), False
+    question = Question(id=question_id or uuid.uuid4(), logged_by=user)
+    _apply(question, data)
+    db.session.add(question)
+    db.session.flush()
+    _audit(user, "create", question, snapshot(question))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two copies of the same form raced; the first one won.
+        db.session.rollback()
+        if question_id is None or db.session.get(Question, question_id) is None:
+            raise
+        return _existing(question_id, data), False
+    return question, True
+
+
+def update_question(question: Question, data: QuestionData, user: User) -> dict:
+    """Change a question; returns what changed (also written to the audit trail)."""
+    before = snapshot(question)
+    _apply(question, data)
+    after = snapshot(question)
+    changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if changes:
+        _audit(user, "update", question, changes)
+    db.session.commit()
+    return changes
+
+
+def delete_question(question: Question, user: User) -> None:
+    """Soft-delete a question: it stays for the audit trail but no longer counts."""
+    question.deleted_at = utcnow()
+    _audit(user, "delete", question, {})
+    db.session.commit()

@@ -1,0 +1,58 @@
+"""Passwords, log-in sessions and HTTP security headers."""
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
+
+from .extensions import db, login_manager
+from .models import User
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def _hasher() -> PasswordHasher:
+    return PasswordHasher(**current_app.config["ARGON2_PARAMS"])
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of the password (cheaper parameters only where tests set them)."""
+    return _hasher().hash(password)
+
+
+def check_password(user: User, password: str) -> bool:
+    """Whether the password matches the user's hash; rehashes when the parameters changed."""
+    hasher = _hasher()
+    try:
+        hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+        db.session.commit()
+    return True
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user and user.active else None
+
+
+def register(app: Flask) -> None:
+    """Log-in settings and the security headers sent with every response."""
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to continue.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response

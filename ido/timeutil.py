@@ -1,0 +1,22 @@
+"""Desk time: moments are stored in UTC, days and months are counted in Europe/Amsterdam."""
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
+
+
+def local_day_and_month(moment: datetime) -> tuple[date, date]:
+    """The Amsterdam calendar day of an aware moment, and the first day of its month."""
+    day = moment.astimezone(LOCAL_TZ).date()
+    return day, day.replace(day=1)
+
+
+def now_local() -> datetime:
+    """The current time in Amsterdam, to the minute (as the desk shows it)."""
+    return datetime.now(UTC).astimezone(LOCAL_TZ).replace(second=0, microsecond=0)
+
+
+def to_local(moment: datetime) -> datetime:
+    """An aware moment shown in Amsterdam time."""
+    return moment.astimezone(LOCAL_TZ)
