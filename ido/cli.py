@@ -2,6 +2,7 @@
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from .categories import seed_categories
@@ -14,6 +15,7 @@ def _fail(error: Exception) -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db() -> None:
     """Migrate the database to the newest schema and add missing default categories."""
     upgrade()
@@ -22,6 +24,7 @@ def init_db() -> None:
 
 
 @click.command("create-library")
+@with_appcontext
 @click.argument("code")
 @click.argument("name")
 def create_library_command(code: str, name: str) -> None:
@@ -34,6 +37,7 @@ def create_library_command(code: str, name: str) -> None:
 
 
 @click.command("create-branch")
+@with_appcontext
 @click.argument("code")
 @click.argument("name")
 @click.option("--library", "library_code", required=True, help="Code of the library.")
@@ -50,6 +54,7 @@ def create_branch_command(code: str, name: str, library_code: str, municipality:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--name", default="", help="Display name (default: the e-mail address).")
@@ -67,6 +72,7 @@ def create_user_command(email: str, role: str, name: str, library_code: str | No
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command() -> None:
     """Add the demo library, its users and a year of questions (once)."""
     from .demo import DEMO_PASSWORD, DEMO_USERS, seed_demo

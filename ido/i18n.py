@@ -1,7 +1,6 @@
 """Language: Dutch first, English on request; chosen per session."""
 
 from flask import Flask, has_request_context, session
-
 from flask_babel import get_locale
 
 from .extensions import babel

@@ -32,8 +32,7 @@ def _choices(items, **extra) -> list[SelectChoice]:
             for item in items]
 
 
-def _invalid(count: int) -> str:
-    return _("This choice is not (or no longer) available. Reload the page.")
+_invalid = _l("This choice is not (or no longer) available. Reload the page.")
 
 
 class QuestionForm(FlaskForm):

@@ -1,0 +1,59 @@
+# IDO Logboek: `make run` to try it, `make test` to check it. Both set up what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app ido
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install install-test translations extract-messages lint test-sqlite test-postgres clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed translations
+
+install-test: $(VENV)/.installed-test translations
+
+# Compiled catalogues are build output (not in git); pybabel refuses incomplete or broken ones.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d ido/translations
+
+extract-messages: | $(BIN)/python
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o ido/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i ido/translations/messages.pot -d ido/translations --no-fuzzy-matching
+
+instance/config.py:
+	@mkdir -p instance
+	@$(PYTHON) -c "import secrets; print('SECRET_KEY = %r' % secrets.token_hex(32))" > $@
+	@echo "Wrote a new random SECRET_KEY to $@"
+
+run: install instance/config.py
+	$(FLASK) init-db
+	$(FLASK) seed-demo
+	@echo "IDO Logboek runs at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+test-sqlite: install-test
+	$(BIN)/pytest
+
+test-postgres: install-test
+	bash tests/ensure_postgres.sh
+	IDO_TEST_DB=postgresql $(BIN)/pytest
+
+test: lint test-sqlite test-postgres
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache ido/translations/*/LC_MESSAGES/*.mo

@@ -1,0 +1,65 @@
+"""A throwaway PostgreSQL cluster in a temporary folder, for the test suite."""
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+
+
+def _bindir() -> str:
+    found = shutil.which("initdb") and os.path.dirname(shutil.which("pg_ctl") or "")
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
+    for folder in candidates:
+        if os.path.exists(os.path.join(folder, "initdb")):
+            return folder
+    if found:
+        return found
+    raise RuntimeError("PostgreSQL is not installed (no initdb); run: apt-get install postgresql")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PostgresCluster:
+    """initdb, pg_ctl start and stop, run as the postgres user when we are root."""
+
+    def __init__(self) -> None:
+        self.bindir = _bindir()
+        self.dir = tempfile.mkdtemp(prefix="ido-pg-")
+        self.port = _free_port()
+        self.as_root = os.geteuid() == 0
+        if self.as_root:
+            shutil.chown(self.dir, "postgres", "postgres")
+
+    def _run(self, program: str, *args: str) -> subprocess.CompletedProcess:
+        command = [os.path.join(self.bindir, program), *args]
+        if self.as_root:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        if result.returncode != 0:
+            raise RuntimeError(f"{program} failed: {result.stderr.strip() or result.stdout}")
+        return result
+
+    def start(self) -> None:
+        data = os.path.join(self.dir, "data")
+        self._run("initdb", "-D", data, "-U", "ido", "--auth=trust", "-E", "UTF8",
+                  "--locale=C.UTF-8")
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off"
+        self._run("pg_ctl", "-D", data, "-o", options, "-l", os.path.join(self.dir, "pg.log"),
+                  "-w", "start")
+
+    def create_database(self, name: str) -> str:
+        """Create a database and return its SQLAlchemy URL."""
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "ido", name)
+        return f"postgresql+psycopg://ido@127.0.0.1:{self.port}/{name}"
+
+    def stop(self) -> None:
+        try:
+            self._run("pg_ctl", "-D", os.path.join(self.dir, "data"), "-m", "fast", "-w", "stop")
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)

@@ -1,0 +1,98 @@
+"""The application shell: layout, configuration, headers, errors, CSRF, translations."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from ido import create_app
+from ido.extensions import db
+from ido.models import Question
+
+from .conftest import PASSWORD, dispose, form_fields, make_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_template_and_static_folders_resolve(app, client):
+    templates = Path(app.root_path, app.template_folder).resolve()
+    assert templates == (ROOT / "templates").resolve()
+    assert Path(app.static_folder).resolve() == (ROOT / "static").resolve()
+    assert Path(app.instance_path) == ROOT / "instance"
+    response = client.get("/static/css/ido.css")
+    assert response.status_code == 200 and b"--ido-color-primary" in response.data
+    response.close()
+
+
+def test_secret_key_is_required():
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"SECRET_KEY": None, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_environment_configures_the_app(tmp_path):
+    env = {**os.environ, "FLASK_SECRET_KEY": "from-env", "FLASK_IDO_EDIT_MINUTES": "20"}
+    code = ("from ido import create_app; a = create_app(); "
+            "print(a.config['SECRET_KEY'], a.config['IDO_EDIT_MINUTES'])")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         cwd=tmp_path, check=True)
+    assert out.stdout.split() == ["from-env", "20"]
+
+
+def test_security_headers_on_every_page(client, org):
+    response = client.get("/auth/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "<script>" not in response.get_data(as_text=True)  # scripts are static files only
+
+
+def test_error_pages(client, org):
+    response = client.get("/bestaat-niet")
+    assert response.status_code == 404
+    assert "Deze pagina bestaat niet (meer)." in response.get_data(as_text=True)
+    assert client.get("/desk/questions/not-a-uuid/edit").status_code in (302, 404)
+
+
+def test_csrf_is_required_on_forms(database_url, org):
+    app = create_app(make_config(database_url, WTF_CSRF_ENABLED=True))
+    client = app.test_client()
+    page = client.get("/auth/login").get_data(as_text=True)
+    assert 'name="csrf_token"' in page
+    response = client.post("/auth/login", data={"email": "vol@a.example", "password": PASSWORD})
+    assert response.status_code == 400
+    assert "Dit formulier is verlopen" in response.get_data(as_text=True)
+    data = form_fields(page, "")  # the log-in form posts to itself
+    data.update(email=["vol@a.example"], password=[PASSWORD])
+    assert client.post("/auth/login", data=data).status_code == 302
+    desk = client.get("/desk/").get_data(as_text=True)
+    fields = form_fields(desk, "/desk/")
+    fields["topics"] = ["digid"]
+    without_token = {k: v for k, v in fields.items() if k != "csrf_token"}
+    assert client.post("/desk/", data=without_token).status_code == 400
+    assert client.post("/auth/logout").status_code == 400  # log-out needs the token too
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Question.id))) == 0
+    assert client.post("/desk/", data=fields).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Question.id))) == 1
+    dispose(app)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_translation_catalogues_are_complete(lang):
+    method_map = [("ido/**.py", "python"), ("templates/**.html", "jinja2")]
+    keywords = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None}
+    wanted = {message[2] for message in extract_from_dir(
+        str(ROOT), method_map=method_map, keywords=keywords)}
+    path = ROOT / "ido" / "translations" / lang / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
+    missing = {m for m in wanted if isinstance(m, str)} - translated
+    assert not missing, f"untranslated in {lang}: {sorted(missing)}"
+    assert not catalog.fuzzy

@@ -1,0 +1,75 @@
+"""Log-in, log-out, passwords and the safe redirect."""
+
+from ido.extensions import db
+
+from .conftest import PASSWORD, messages
+from .helpers import user
+
+
+def test_start_page_sends_visitor_to_login(client, org):
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"] == "/auth/login"
+    page = client.get("/auth/login").get_data(as_text=True)
+    assert 'type="email"' in page and 'type="password"' in page
+    assert '<label for="email">E-mailadres</label>' in page
+
+
+def test_login_and_logout(auth, client):
+    response = auth.login("VOL@A.example ")  # case and spaces do not matter
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert client.get("/").headers["Location"] == "/desk/"
+    assert client.get("/auth/logout").status_code == 405  # never by GET
+    assert auth.logout().headers["Location"] == "/auth/login"
+    assert client.get("/desk/").status_code == 302
+
+
+def test_wrong_password_and_unknown_user_get_the_same_message(auth, client):
+    for email, password in (("vol@a.example", "wrong password!"), ("nobody@a.example", PASSWORD)):
+        response = auth.login(email, password)
+        assert response.status_code == 200
+        assert messages(response.get_data(as_text=True)) == [
+            "E-mailadres of wachtwoord klopt niet."]
+    assert client.get("/desk/").status_code == 302
+
+
+def test_empty_fields_are_explained(client, org):
+    response = client.post("/auth/login", data={"email": "", "password": ""})
+    assert response.status_code == 422
+    found = messages(response.get_data(as_text=True))
+    assert "Vul uw e-mailadres in." in found and "Vul uw wachtwoord in." in found
+
+
+def test_deactivated_user_cannot_log_in_and_is_logged_out(auth, client, app):
+    auth.login("vol@a.example")
+    with app.app_context():
+        user("vol@a.example").active = False
+        db.session.commit()
+    assert client.get("/desk/").status_code == 302
+    assert auth.login("vol@a.example").status_code == 200
+
+
+def test_password_is_stored_as_argon2_hash(org, app):
+    with app.app_context():
+        stored = user("vol@a.example").password_hash
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_next_redirect_only_within_the_site(client, org):
+    data = {"email": "vol@a.example", "password": PASSWORD}
+    response = client.post("/auth/login?next=/desk/branch", data=data)
+    assert response.headers["Location"] == "/desk/branch"
+    client.post("/auth/logout")
+    for evil in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        response = client.post("/auth/login", query_string={"next": evil}, data=data)
+        assert response.headers["Location"] == "/", evil
+        client.post("/auth/logout")
+
+
+def test_language_switch_to_english_and_back(client, org):
+    client.post("/language", data={"lang": "en", "next": "/auth/login"})
+    page = client.get("/auth/login").get_data(as_text=True)
+    assert '<html lang="en">' in page and "E-mail address" in page
+    client.post("/language", data={"lang": "nl"})
+    assert '<html lang="nl">' in client.get("/auth/login").get_data(as_text=True)
+    client.post("/language", data={"lang": "xx"})  # unknown: ignored
+    assert '<html lang="nl">' in client.get("/auth/login").get_data(as_text=True)

@@ -1,0 +1,190 @@
+"""The desk page: logging a question, its defaults, validation, quick mode and today's list."""
+
+import uuid
+from datetime import timedelta
+
+from ido.timeutil import now_local
+
+from .conftest import form_fields, messages
+from .helpers import audit, codes, desk_form, questions
+
+
+def test_defaults_are_preselected_so_a_topic_and_save_is_enough(auth, client, app):
+    auth.login("vol@a.example")
+    data = desk_form(client)
+    assert data["channel"] == ["balie"]
+    assert data["outcome"] == ["geholpen"]
+    assert data["duration_minutes"] == ["10"]
+    assert "topics" not in data
+    uuid.UUID(data["id"][0])
+    data["topics"] = ["digid"]  # tap one: a topic; tap two: save
+    response = client.post("/desk/", data=data)
+    assert response.status_code == 302 and response.headers["Location"] == "/desk/"
+    with app.app_context():
+        [question] = questions()
+        assert codes(question.topics) == ["digid"]
+        assert (question.channel.code, question.outcome.code) == ("balie", "geholpen")
+        assert question.duration_minutes == 10
+        assert question.branch.code == "a1"
+        assert question.logged_by.email == "vol@a.example"
+        assert abs(question.asked_at - question.created_at) < timedelta(minutes=1)
+        assert question.local_date == now_local().date()
+        assert question.local_month == now_local().date().replace(day=1)
+        assert [e.action for e in audit()] == ["create"]
+    page = client.get("/desk/").get_data(as_text=True)
+    assert "Opgeslagen" in page and "Ongedaan maken" in page
+    assert "Vandaag in A Centrum" in page
+
+
+def test_every_field_is_stored(auth, client, app):
+    auth.login("vol@a.example")
+    data = desk_form(client)
+    earlier = (now_local() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    data.update(topics=["digid_app", "toeslagen"], agencies=["toeslagen"],
+                referrals=["uwv", "juridisch_loket"], help=["uitleg", "samen"],
+                channel=["telefoon"], outcome=["vervolg"], duration_minutes=["45"],
+                asked_at=[earlier], note=["Vervolg over de app volgende week"])
+    assert client.post("/desk/", data=data).status_code == 302
+    with app.app_context():
+        [q] = questions()
+        assert codes(q.topics) == ["digid", "digid_app", "toeslagen"]  # follow-up implies DigiD
+        assert codes(q.agencies) == ["toeslagen"]
+        assert codes(q.referrals) == ["juridisch_loket", "uwv"]
+        assert codes(q.help) == ["samen", "uitleg"]
+        assert (q.channel.code, q.outcome.code, q.duration_minutes) == ("telefoon", "vervolg", 45)
+        assert q.asked_at.astimezone(now_local().tzinfo).strftime("%Y-%m-%dT%H:%M") == earlier
+        assert q.note == "Vervolg over de app volgende week"
+
+
+def _post_invalid(client, app, **changes):
+    data = desk_form(client)
+    data.update(topics=["digid"])
+    data.update(changes)
+    response = client.post("/desk/", data=data)
+    assert response.status_code == 422
+    with app.app_context():
+        assert questions() == []
+    return messages(response.get_data(as_text=True))
+
+
+def test_validation_messages_and_nothing_stored(auth, client, app):
+    auth.login("vol@a.example")
+    future = (now_local() + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    cases = {
+        "Kies minstens één onderwerp.": {"topics": []},
+        "Deze keuze bestaat niet (meer). Laad de pagina opnieuw.": {"topics": ["astrologie"]},
+        "Kies een kanaal.": {"channel": []},
+        "Kies een uitkomst.": {"outcome": []},
+        "Kies hoe lang het duurde.": {"duration_minutes": []},
+        "De duur moet tussen 1 en 480 minuten liggen.": {"duration_minutes": ["481"]},
+        "Het tijdstip kan niet in de toekomst liggen.": {"asked_at": [future]},
+        "De notitie mag hoogstens 500 tekens lang zijn.": {"note": ["x" * 501]},
+        "Dit formulier is beschadigd. Laad de pagina opnieuw.": {"id": ["niet-een-uuid"]},
+    }
+    for expected, change in cases.items():
+        found = _post_invalid(client, app, **change)
+        assert expected in found, (expected, found)
+        assert "De vraag is niet opgeslagen. Kijk naar de gemarkeerde velden hieronder." in found
+
+
+def test_unknown_referral_and_zero_duration_are_refused(auth, client, app):
+    auth.login("vol@a.example")
+    assert _post_invalid(client, app, referrals=["nergens"])
+    assert "De duur moet tussen 1 en 480 minuten liggen." in _post_invalid(
+        client, app, duration_minutes=["0"])
+    assert _post_invalid(client, app, duration_minutes=["tien"])
+
+
+def test_resent_form_stores_one_question(auth, client, app):
+    auth.login("vol@a.example")
+    data = desk_form(client)
+    data["topics"] = ["gemeente"]
+    assert client.post("/desk/", data=data).status_code == 302
+    assert client.post("/desk/", data=data).status_code == 302  # double tap or resend
+    page = client.get("/desk/").get_data(as_text=True)
+    assert "Deze vraag was al opgeslagen; hij is niet dubbel geteld." in messages(page)
+    with app.app_context():
+        assert len(questions()) == 1
+        assert len(audit("create")) == 1
+
+
+def test_same_id_with_other_content_is_refused(auth, client, app):
+    auth.login("vol@a.example")
+    data = desk_form(client)
+    data["topics"] = ["gemeente"]
+    client.post("/desk/", data=data)
+    data["topics"] = ["toeslagen"]
+    client.post("/desk/", data=data)
+    page = client.get("/desk/").get_data(as_text=True)
+    assert ("Dit formulier is al gebruikt voor een andere vraag. Er is niets toegevoegd."
+            in messages(page))
+    with app.app_context():
+        [q] = questions()
+        assert codes(q.topics) == ["gemeente"]
+
+
+def test_each_page_load_gets_a_new_question_id(auth, client):
+    auth.login("vol@a.example")
+    assert desk_form(client)["id"] != desk_form(client)["id"]
+
+
+def test_quick_mode_one_tap_and_undo(auth, client, app):
+    auth.login("vol@a.example")
+    client.post("/desk/mode")
+    page = client.get("/desk/").get_data(as_text=True)
+    assert "Snelle modus: aan" in page
+    data = form_fields(page, "/desk/quick")
+    data["topic"] = ["apparaat"]  # the tile is a submit button carrying its topic
+    assert client.post("/desk/quick", data=data).status_code == 302
+    assert client.post("/desk/quick", data=data).status_code == 302  # double tap: still one
+    with app.app_context():
+        [q] = questions()
+        assert codes(q.topics) == ["apparaat"]
+        assert (q.channel.code, q.outcome.code, q.duration_minutes) == ("balie", "geholpen", 10)
+        question_id = q.id
+    page = client.get("/desk/").get_data(as_text=True)
+    assert f"/desk/questions/{question_id}/delete" in page  # the undo button
+    assert client.post(f"/desk/questions/{question_id}/delete").status_code == 302
+    with app.app_context():
+        assert questions() == []
+        assert len(questions(include_deleted=True)) == 1
+        assert [e.action for e in audit()] == ["create", "delete"]
+    client.post("/desk/mode")
+    assert "Snelle modus: uit" in client.get("/desk/").get_data(as_text=True)
+
+
+def test_quick_mode_refuses_unknown_topic(auth, client, app):
+    auth.login("vol@a.example")
+    response = client.post("/desk/quick", data={"id": str(uuid.uuid4()), "topic": "astrologie"})
+    assert response.status_code == 302
+    assert "Kies een onderwerp." in messages(client.get("/desk/").get_data(as_text=True))
+    with app.app_context():
+        assert questions() == []
+
+
+def test_todays_list_shows_only_this_branch_and_today(auth, client, app):
+    auth.login("vol2@a.example")
+    client.post("/desk/branch", data={"branch": "2"})  # a2
+    data = desk_form(client)
+    data.update(topics=["zorg"])
+    client.post("/desk/", data=data)
+    data = desk_form(client)
+    data.update(topics=["studie"], asked_at=[(now_local() - timedelta(days=1))
+                                             .strftime("%Y-%m-%dT%H:%M")])
+    client.post("/desk/", data=data)
+    page = client.get("/desk/").get_data(as_text=True)
+    assert "Vandaag in A Dorp" in page and "Zorg en Wmo" in page
+    assert "Studiefinanciering (DUO)</td>" not in page  # yesterday's entry is not today's
+    client.post("/desk/branch", data={"branch": "1"})  # a1
+    page = client.get("/desk/").get_data(as_text=True)
+    assert "Hier zijn vandaag nog geen vragen geregistreerd." in page
+
+
+def test_followup_topics_are_on_the_page_with_hints(auth, client):
+    auth.login("vol@a.example")
+    page = client.get("/desk/").get_data(as_text=True)
+    assert 'data-followups-for="topics-digid"' in page
+    assert 'value="digid_machtigen"' in page
+    assert "Activeringscode uit de brief invoeren" in page
+    # Manifestgroep agencies come first among the referrals
+    assert page.index('id="referrals-uwv"') < page.index('id="referrals-juridisch_loket"')
