@@ -23,6 +23,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed translations
 
 install-test: $(VENV)/.installed-test translations
+	bash tests/system-packages.sh
 
 # Compiled catalogues are build output (not in git); pybabel refuses incomplete or broken ones.
 translations: $(VENV)/.installed
@@ -50,7 +51,6 @@ test-sqlite: install-test
 	$(BIN)/pytest
 
 test-postgres: install-test
-	bash tests/ensure_postgres.sh
 	IDO_TEST_DB=postgresql $(BIN)/pytest
 
 test: lint test-sqlite test-postgres

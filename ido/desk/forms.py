@@ -12,6 +12,7 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectMultipleField,
+    StringField,
     TextAreaField,
     ValidationError,
 )
@@ -124,7 +125,7 @@ class QuickForm(FlaskForm):
     """Quick mode: one tap on a topic tile stores a question with the desk's defaults."""
 
     id = HiddenField()
-    topic = HiddenField()
+    topic = StringField()  # sent by the tapped tile (a submit button), so no input of its own
 
 
 class BranchForm(FlaskForm):

@@ -1,0 +1,124 @@
+"""The desk in a real browser (Debian's Chromium through Playwright): taps, no-JS, phone width."""
+
+import threading
+
+import pytest
+from playwright import sync_api as playwright_api
+from werkzeug.serving import make_server
+
+from .conftest import PASSWORD
+from .helpers import codes, questions
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage"]
+TABLET = {"width": 768, "height": 1024}
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_url(org):
+    server = make_server("127.0.0.1", 0, org, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+def open_desk(browser, live_url, viewport=TABLET, javascript=True, email="vol@a.example"):
+    context = browser.new_context(viewport=viewport, java_script_enabled=javascript,
+                                  locale="nl-NL", has_touch=True)
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda msg: msg.type == "error" and problems.append(msg.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto(f"{live_url}/")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url("**/desk/")
+    return page, problems
+
+
+def test_two_taps_on_a_tablet(browser, live_url, app):
+    page, problems = open_desk(browser, live_url)
+    page.get_by_text("Toeslagen", exact=True).tap()  # tap 1
+    save = page.get_by_role("button", name="Vraag opslaan")
+    assert save.is_visible() and save.bounding_box()["y"] < TABLET["height"]  # no scrolling
+    save.tap()  # tap 2
+    status = page.locator(".saved")
+    assert "Opgeslagen: Toeslagen" in status.inner_text()
+    assert page.get_by_role("button", name="Ongedaan maken").is_visible()
+    assert problems == []  # no script errors, no CSP violations
+    with app.app_context():
+        [question] = questions()
+        assert codes(question.topics) == ["toeslagen"]
+        assert question.channel.code == "balie" and question.duration_minutes == 10
+    page.context.close()
+
+
+def test_digid_follow_ups_appear_when_digid_is_chosen(browser, live_url, app):
+    page, problems = open_desk(browser, live_url)
+    follow_up = page.get_by_text("DigiD-app", exact=True)
+    assert not follow_up.is_visible()
+    page.get_by_text("DigiD", exact=True).click()
+    assert follow_up.is_visible()
+    follow_up.click()
+    page.get_by_role("button", name="Vraag opslaan").click()
+    assert "Opgeslagen" in page.locator(".saved").inner_text()
+    assert problems == []
+    with app.app_context():
+        [question] = questions()
+        assert codes(question.topics) == ["digid", "digid_app"]
+    page.context.close()
+
+
+def test_desk_works_without_javascript(browser, live_url, app):
+    page, _ = open_desk(browser, live_url, javascript=False)
+    assert page.get_by_text("DigiD-app", exact=True).is_visible()  # follow-ups simply shown
+    page.get_by_text("Gemeentelijke regelingen en dienstverlening", exact=True).click()
+    page.get_by_text("Per e-mail", exact=True).click()
+    page.get_by_role("button", name="Vraag opslaan").click()
+    assert "Opgeslagen" in page.locator(".saved").inner_text()
+    with app.app_context():
+        [question] = questions()
+        assert codes(question.topics) == ["gemeente"] and question.channel.code == "email"
+    page.context.close()
+
+
+def test_quick_mode_one_tap_then_undo(browser, live_url, app):
+    page, problems = open_desk(browser, live_url)
+    page.get_by_role("button", name="Snelle modus: uit").click()
+    page.get_by_role("button", name="Computer, tablet of smartphone").tap()  # the one tap
+    assert "Opgeslagen: Computer, tablet of smartphone" in page.locator(".saved").inner_text()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Ongedaan maken").tap()
+    assert "De vraag is verwijderd." in page.locator(".messages").inner_text()
+    assert problems == []
+    with app.app_context():
+        assert questions() == [] and len(questions(include_deleted=True)) == 1
+    page.context.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, TABLET], ids=["phone", "tablet"])
+def test_no_sideways_scrolling(browser, live_url, app, viewport):
+    page, problems = open_desk(browser, live_url, viewport=viewport)
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    for _ in range(2):
+        page.locator("label").get_by_text("Belastingaangifte", exact=True).tap()
+        page.get_by_role("button", name="Vraag opslaan").tap()
+        assert "Opgeslagen" in page.locator(".saved").inner_text()
+    assert page.get_by_role("button", name="Verwijderen").count() == 2  # today's list
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert problems == []
+    page.context.close()
