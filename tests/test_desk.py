@@ -188,3 +188,22 @@ def test_followup_topics_are_on_the_page_with_hints(auth, client):
     assert "Activeringscode uit de brief invoeren" in page
     # Manifestgroep agencies come first among the referrals
     assert page.index('id="referrals-uwv"') < page.index('id="referrals-juridisch_loket"')
+
+
+def test_non_numeric_duration_gets_one_clear_message(auth, client, app):
+    auth.login("vol@a.example")
+    found = _post_invalid(client, app, duration_minutes=["tien"])
+    assert "Vul de duur in hele minuten in." in found
+    assert not any("480" in message for message in found)  # one clear message, not two
+
+
+def test_english_desk_shows_english_labels(auth, client):
+    auth.login("vol@a.example")
+    client.post("/language", data={"lang": "en"})
+    page = client.get("/desk/").get_data(as_text=True)
+    assert "Save question" in page and "Benefits (toeslagen)" in page
+    assert "At the desk" in page and "Referred to: Manifestgroep" in page
+    data = form_fields(page, "/desk/")
+    data["topics"] = []
+    response = client.post("/desk/", data=data)
+    assert "Choose at least one topic." in messages(response.get_data(as_text=True))

@@ -17,7 +17,7 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
 from .. import defaults
 from ..categories import Categories
@@ -36,6 +36,20 @@ def _choices(items, **extra) -> list[SelectChoice]:
 _invalid = _l("This choice is not (or no longer) available. Reload the page.")
 
 
+class MinutesField(IntegerField):
+    """Whole minutes, 1 to 480, with one clear message for anything else."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_("Enter the duration in whole minutes.")) from None
+
+    def pre_validate(self, form):
+        if self.data is not None and not 1 <= self.data <= 480:
+            raise ValidationError(_("The duration must be between 1 and 480 minutes."))
+
+
 class QuestionForm(FlaskForm):
     """One visitor question: topics, agencies, referrals, help, channel, duration, outcome."""
 
@@ -48,10 +62,8 @@ class QuestionForm(FlaskForm):
                          invalid_choice_message=_invalid)
     outcome = RadioField(_l("Outcome"), validators=[InputRequired(_l("Choose an outcome."))],
                          invalid_choice_message=_invalid)
-    duration_minutes = IntegerField(
-        _l("Duration (minutes)"),
-        validators=[InputRequired(_l("Choose how long it took.")),
-                    NumberRange(1, 480, _l("The duration must be between 1 and 480 minutes."))],
+    duration_minutes = MinutesField(
+        _l("Duration (minutes)"), validators=[InputRequired(_l("Choose how long it took."))]
     )
     asked_at = DateTimeLocalField(
         _l("Other date and time"), format="%Y-%m-%dT%H:%M", tz=LOCAL_TZ,
