@@ -39,6 +39,9 @@ def configure(app: Flask, test_config: dict | None) -> None:
         SESSION_COOKIE_SECURE=False,
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
+        # A desk page stays open all day: the CSRF token lives as long as the log-in session
+        # (it is bound to it) instead of Flask-WTF's default hour, so no entry is refused.
+        WTF_CSRF_TIME_LIMIT=None,
         BABEL_DEFAULT_LOCALE="nl",
         BABEL_DEFAULT_TIMEZONE="Europe/Amsterdam",
         IDO_TIMEZONE="Europe/Amsterdam",
