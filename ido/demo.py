@@ -12,7 +12,7 @@ from .extensions import db
 from .models import Library, Question
 from .models.question import question_agencies, question_help, question_referrals, question_topics
 from .organisation import create_branch, create_library, create_user
-from .timeutil import LOCAL_TZ, local_day_and_month, now_local
+from .timeutil import LOCAL_TZ, local_columns, now_local
 
 DEMO_PASSWORD = "demo-wachtwoord"
 DEMO_USERS = [
@@ -93,12 +93,11 @@ def _seed_questions(users, days: int, per_day: float, rng: random.Random) -> Non
 
 
 def _question_row(rng: random.Random, branch, at: datetime, users, cats) -> dict:
-    local_date, local_month = local_day_and_month(at)
     logger = rng.choice([u for u in users if branch in u.branches])
     outcome = rng.choices(cats.outcomes, [85, 10, 5])[0]
     return {
-        "id": uuid.uuid4(), "branch_id": branch.id, "asked_at": at, "local_date": local_date,
-        "local_month": local_month, "logged_by_id": logger.id,
+        "id": uuid.uuid4(), "branch_id": branch.id, "asked_at": at, **local_columns(at),
+        "logged_by_id": logger.id,
         "channel_id": rng.choices(cats.channels, [80, 10, 3, 7])[0].id,
         "outcome_id": outcome.id, "duration_minutes": rng.choice([5, 10, 10, 10, 15, 15, 30, 45]),
         "note": None, "created_at": at, "updated_at": at,

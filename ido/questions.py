@@ -19,7 +19,7 @@ from .models import (
     User,
     utcnow,
 )
-from .timeutil import local_day_and_month
+from .timeutil import local_columns
 
 
 class IdConflict(Exception):
@@ -85,7 +85,8 @@ def _apply(question: Question, data: QuestionData) -> None:
     question.branch = data.branch
     if data.asked_at is not None or question.asked_at is None:
         question.asked_at = data.asked_at or utcnow().replace(second=0, microsecond=0)
-    question.local_date, question.local_month = local_day_and_month(question.asked_at)
+    for column, value in local_columns(question.asked_at).items():
+        setattr(question, column, value)
     question.topics = with_parents(data.topics)
     question.agencies = list(dict.fromkeys(data.agencies))
     question.referrals = list(dict.fromkeys(data.referrals))

@@ -12,6 +12,14 @@ def local_day_and_month(moment: datetime) -> tuple[date, date]:
     return day, day.replace(day=1)
 
 
+def local_columns(moment: datetime) -> dict:
+    """The Amsterdam day, month, weekday and hour stored beside a question's UTC moment."""
+    local = moment.astimezone(LOCAL_TZ)
+    day = local.date()
+    return {"local_date": day, "local_month": day.replace(day=1),
+            "local_weekday": day.weekday(), "local_hour": local.hour}
+
+
 def now_local() -> datetime:
     """The current time in Amsterdam, to the minute (as the desk shows it)."""
     return datetime.now(UTC).astimezone(LOCAL_TZ).replace(second=0, microsecond=0)

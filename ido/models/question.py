@@ -34,6 +34,7 @@ class Question(db.Model):
         CheckConstraint("duration_minutes BETWEEN 1 AND 480", name="duration"),
         Index("ix_question_branch_month", "branch_id", "local_month"),
         Index("ix_question_branch_date", "branch_id", "local_date"),
+        Index("ix_question_month_branch", "local_month", "branch_id", "deleted_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -42,6 +43,8 @@ class Question(db.Model):
     # Europe/Amsterdam date and month (its first day), fixed at write time for plain GROUP BY.
     local_date: Mapped[date] = mapped_column()
     local_month: Mapped[date] = mapped_column(index=True)
+    local_weekday: Mapped[int] = mapped_column()  # 0 = Monday, for staffing the desk
+    local_hour: Mapped[int] = mapped_column()
     logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id"))
     outcome_id: Mapped[int] = mapped_column(ForeignKey("outcome.id"))

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 7b471be53b5f
+Revision ID: ccd507c6f9c6
 Revises: 
-Create Date: 2026-11-22 02:35:33.178456
+Create Date: 2026-11-22 02:49:33.713928
 
 """
 from alembic import op
@@ -10,9 +10,11 @@ import sqlalchemy as sa
 
 import ido.models.types
 
+import ido.models.types
+
 
 # revision identifiers, used by Alembic.
-revision = '7b471be53b5f'
+revision = 'ccd507c6f9c6'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -118,6 +120,22 @@ def upgrade():
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_library_id'), ['library_id'], unique=False)
 
+    op.create_table('api_token',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('prefix', sa.String(length=12), nullable=False),
+    sa.Column('created_at', ido.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', ido.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', ido.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_api_token_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_token')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_api_token_token_hash'))
+    )
+    with op.batch_alter_table('api_token', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_api_token_user_id'), ['user_id'], unique=False)
+
     op.create_table('audit_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', ido.models.types.UTCDateTime(timezone=True), nullable=False),
@@ -142,6 +160,8 @@ def upgrade():
     sa.Column('asked_at', ido.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('local_date', sa.Date(), nullable=False),
     sa.Column('local_month', sa.Date(), nullable=False),
+    sa.Column('local_weekday', sa.Integer(), nullable=False),
+    sa.Column('local_hour', sa.Integer(), nullable=False),
     sa.Column('logged_by_id', sa.Integer(), nullable=True),
     sa.Column('channel_id', sa.Integer(), nullable=False),
     sa.Column('outcome_id', sa.Integer(), nullable=False),
@@ -162,6 +182,7 @@ def upgrade():
         batch_op.create_index('ix_question_branch_month', ['branch_id', 'local_month'], unique=False)
         batch_op.create_index(batch_op.f('ix_question_local_month'), ['local_month'], unique=False)
         batch_op.create_index(batch_op.f('ix_question_logged_by_id'), ['logged_by_id'], unique=False)
+        batch_op.create_index('ix_question_month_branch', ['local_month', 'branch_id', 'deleted_at'], unique=False)
 
     op.create_table('user_branch',
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -233,6 +254,7 @@ def downgrade():
     op.drop_table('question_agency')
     op.drop_table('user_branch')
     with op.batch_alter_table('question', schema=None) as batch_op:
+        batch_op.drop_index('ix_question_month_branch')
         batch_op.drop_index(batch_op.f('ix_question_logged_by_id'))
         batch_op.drop_index(batch_op.f('ix_question_local_month'))
         batch_op.drop_index('ix_question_branch_month')
@@ -245,6 +267,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_audit_event_at'))
 
     op.drop_table('audit_event')
+    with op.batch_alter_table('api_token', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_api_token_user_id'))
+
+    op.drop_table('api_token')
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_library_id'))
 
