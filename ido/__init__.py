@@ -71,8 +71,10 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per concern."""
-    from . import auth, desk, main
+    from . import api, auth, desk, main, reports
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(desk.bp)
+    app.register_blueprint(reports.bp)
+    app.register_blueprint(api.bp)

@@ -8,6 +8,8 @@ from flask_migrate import upgrade
 from .categories import seed_categories
 from .models import ROLES
 from .organisation import OrganisationError, create_branch, create_library, create_user
+from .reports.exports import DIALECTS, counts_csv
+from .reports.queries import DIMENSIONS, monthly_counts
 
 
 def _fail(error: Exception) -> None:
@@ -86,8 +88,52 @@ def seed_demo_command() -> None:
         click.echo(f"  {email:28} {role}")
 
 
+@click.command("create-token")
+@click.argument("email")
+@click.option("--name", default="command line", help="What the token is for.")
+@with_appcontext
+def create_token_command(email: str, name: str) -> None:
+    """Make an API token for a user and print it (it is shown only this once)."""
+    from .auth.views import find_user
+    from .tokens import create_token
+
+    user = find_user(email)
+    if user is None or not user.active:
+        raise click.ClickException(f"No active user with e-mail {email}.")
+    _token, plaintext = create_token(user, name)
+    click.echo(plaintext)
+
+
+@click.command("export-counts")
+@click.option("--from", "first", required=True, help="First month, YYYY-MM.")
+@click.option("--to", "last", required=True, help="Last month, YYYY-MM.")
+@click.option("--by", default="total", type=click.Choice(list(DIMENSIONS)))
+@click.option("--branch", "branches", default="", help="Comma-separated branch codes.")
+@click.option("--dialect", default="excel-nl", type=click.Choice(DIALECTS))
+@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def export_counts_command(first, last, by, branches, dialect, out) -> None:
+    """Write monthly counts (all libraries, or the branches named) to a CSV file."""
+    from werkzeug.datastructures import MultiDict
+
+    from .models import User
+    from .reports.params import ParamError, count_params
+
+    everyone = User(role="admin", email="cli", name="cli", password_hash="")
+    try:
+        params = count_params(MultiDict({"from": first, "to": last, "by": by,
+                                         "branch": branches}), everyone)
+    except ParamError as error:
+        _fail(error)
+    rows = monthly_counts(params.first, params.last, by, params.branches)
+    with open(out, "w", encoding="utf-8", newline="") as handle:
+        handle.writelines(counts_csv(rows, by, dialect))
+    click.echo(f"{len(rows)} rows written to {out}.")
+
+
 def register(app: Flask) -> None:
     """Add the commands to `flask --app ido`."""
     for command in (init_db, create_library_command, create_branch_command,
-                    create_user_command, seed_demo_command):
+                    create_user_command, seed_demo_command, create_token_command,
+                    export_counts_command):
         app.cli.add_command(command)

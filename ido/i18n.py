@@ -1,6 +1,6 @@
 """Language: Dutch first, English on request; chosen per session."""
 
-from flask import Flask, has_request_context, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale
 
 from .extensions import babel
@@ -15,6 +15,8 @@ def select_locale() -> str:
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen
+    if request.path.startswith("/api/"):  # scripts say what they want
+        return request.accept_languages.best_match(list(LANGUAGES), default="nl")
     return "nl"
 
 

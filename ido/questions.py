@@ -72,8 +72,10 @@ def snapshot(source: Question | QuestionData) -> dict:
     }
 
 
-def _same_content(question: Question, data: QuestionData) -> bool:
-    given = {k: v for k, v in snapshot(data).items() if not (k == "asked_at" and v is None)}
+def _same_content(question: Question, data: QuestionData, fields: set[str] | None) -> bool:
+    given = {k: v for k, v in snapshot(data).items()
+             if (fields is None or k in fields or k == "branch")
+             and not (k == "asked_at" and v is None)}
     stored = snapshot(question)
     if "asked_at" in given:
         given["asked_at"] = datetime.fromisoformat(given["asked_at"])
@@ -104,18 +106,21 @@ def _audit(user: User | None, action: str, question: Question, changes: dict) ->
     ))
 
 
-def _existing(question_id: uuid.UUID, data: QuestionData) -> Question:
+def _existing(question_id: uuid.UUID, data: QuestionData, fields: set[str] | None) -> Question:
     existing = db.session.get(Question, question_id)
-    if not _same_content(existing, data):
+    if not _same_content(existing, data, fields):
         raise IdConflict(str(question_id))
     return existing
 
 
-def record_question(data: QuestionData, user: User | None,
-                    question_id: uuid.UUID | None = None) -> tuple[Question, bool]:
-    """Store a new question; the same id again with the same content returns the stored one."""
+def record_question(data: QuestionData, user: User | None, question_id: uuid.UUID | None = None,
+                    fields: set[str] | None = None) -> tuple[Question, bool]:
+    """Store a new question; the same id again with the same content returns the stored one.
+
+    ``fields`` names the fields a client gave (None: all); only those are compared.
+    """
     if question_id is not None and db.session.get(Question, question_id) is not None:
-        return _existing(question_id, data), False
+        return _existing(question_id, data, fields), False
     question = Question(id=question_id or uuid.uuid4(), logged_by=user)
     _apply(question, data)
     db.session.add(question)
@@ -128,7 +133,7 @@ def record_question(data: QuestionData, user: User | None,
         db.session.rollback()
         if question_id is None or db.session.get(Question, question_id) is None:
             raise
-        return _existing(question_id, data), False
+        return _existing(question_id, data, fields), False
     return question, True
 
 

@@ -10,14 +10,16 @@ from .extensions import db
 from .models import Branch, Question, User, utcnow
 
 
-def branches_in_scope(user: User) -> list[Branch]:
-    """The active branches this user may log for and see, by name."""
-    query = db.select(Branch).where(Branch.active).order_by(Branch.name)
+def branches_in_scope(user: User, include_inactive: bool = False) -> list[Branch]:
+    """The branches this user may log for and see, by name (inactive ones for reports)."""
+    query = db.select(Branch).order_by(Branch.name)
+    if not include_inactive:
+        query = query.where(Branch.active)
     if user.is_admin:
         return list(db.session.scalars(query))
     if user.is_coordinator:
         return list(db.session.scalars(query.where(Branch.library_id == user.library_id)))
-    return [branch for branch in user.branches if branch.active]
+    return [branch for branch in user.branches if branch.active or include_inactive]
 
 
 def in_scope(user: User, branch: Branch) -> bool:

@@ -2,11 +2,13 @@
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, current_app
-from flask_babel import lazy_gettext as _l
+from flask import Flask, current_app, flash, g, jsonify, redirect, request
+from flask_babel import gettext as _
+from flask_login.utils import login_url
 
 from .extensions import db, login_manager
 from .models import User
+from .tokens import user_for_token
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -42,11 +44,31 @@ def load_user(user_id: str) -> User | None:
     return user if user and user.active else None
 
 
+@login_manager.request_loader
+def load_user_from_token(req) -> User | None:
+    """A bearer token in the Authorization header logs its user in for this request only."""
+    header = req.headers.get("Authorization", "")
+    if not header.lower().startswith("bearer "):
+        return None
+    user = user_for_token(header[7:].strip())
+    if user is not None:
+        g.token_auth = True
+    return user
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """401 in JSON for the API and for scripts with a bad token; the log-in page for people."""
+    if request.path.startswith("/api/") or "Authorization" in request.headers:
+        message = _("A valid API token is needed.")
+        return jsonify(errors={"_": [{"code": "unauthorized", "message": message}]}), 401
+    flash(_("Please log in to continue."), "info")
+    return redirect(login_url(login_manager.login_view, next_url=request.url))
+
+
 def register(app: Flask) -> None:
     """Log-in settings and the security headers sent with every response."""
     login_manager.login_view = "auth.login"
-    login_manager.login_message = _l("Please log in to continue.")
-    login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
     @app.after_request

@@ -1,7 +1,7 @@
 """The question form, shared by the desk page (and later the API), and the desk's small forms."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,7 +17,7 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import StopValidation
 
 from .. import defaults
 from ..categories import Categories
@@ -36,6 +36,61 @@ def _choices(items, **extra) -> list[SelectChoice]:
 _invalid = _l("This choice is not (or no longer) available. Reload the page.")
 
 
+class Coded(str):
+    """An error message that also carries a stable code, for the API's error objects."""
+
+    code = "invalid"
+
+
+def coded(code: str, message) -> Coded:
+    error = Coded(str(message))
+    error.code = code
+    return error
+
+
+def error_code(message: str) -> str:
+    """The code of a form error: its own, or unknown_code for a choice that does not exist."""
+    if isinstance(message, Coded):
+        return message.code
+    return "unknown_code" if message == str(_invalid) else "invalid"
+
+
+class Required:
+    """Stops validation with a coded message when the field was not sent or is empty."""
+
+    def __init__(self, message):
+        self.message = message
+        self.field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        if not field.raw_data or not any(str(v).strip() for v in field.raw_data):
+            field.errors[:] = []
+            raise StopValidation(coded("required", self.message))
+
+
+class MomentField(DateTimeLocalField):
+    """The desk's local date and time, or (from the API) ISO 8601 with an offset."""
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            self.data = None  # empty: now (or unchanged, when editing)
+            return
+        if ("+" in text[10:] or text.endswith("Z") or text[10:].count("-")):
+            try:
+                moment = datetime.fromisoformat(text)
+            except ValueError:
+                moment = None
+            if moment is None or moment.tzinfo is None:
+                raise ValueError(coded("invalid", _("Give the time as ISO 8601 with an offset.")))
+            self.data = moment
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(coded("invalid", _("Enter a valid date and time."))) from None
+
+
 class MinutesField(IntegerField):
     """Whole minutes, 1 to 480, with one clear message for anything else."""
 
@@ -43,11 +98,12 @@ class MinutesField(IntegerField):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError(_("Enter the duration in whole minutes.")) from None
+            raise ValueError(coded("invalid", _("Enter the duration in whole minutes."))) from None
 
     def pre_validate(self, form):
         if self.data is not None and not 1 <= self.data <= 480:
-            raise ValidationError(_("The duration must be between 1 and 480 minutes."))
+            raise ValidationError(coded(
+                "out_of_range", _("The duration must be between 1 and 480 minutes.")))
 
 
 class QuestionForm(FlaskForm):
@@ -58,21 +114,15 @@ class QuestionForm(FlaskForm):
     agencies = SelectMultipleField(_l("Concerns agency"), invalid_choice_message=_invalid)
     referrals = SelectMultipleField(_l("Referred to"), invalid_choice_message=_invalid)
     help = SelectMultipleField(_l("Help given"), invalid_choice_message=_invalid)
-    channel = RadioField(_l("Channel"), validators=[InputRequired(_l("Choose a channel."))],
+    channel = RadioField(_l("Channel"), validators=[Required(_l("Choose a channel."))],
                          invalid_choice_message=_invalid)
-    outcome = RadioField(_l("Outcome"), validators=[InputRequired(_l("Choose an outcome."))],
+    outcome = RadioField(_l("Outcome"), validators=[Required(_l("Choose an outcome."))],
                          invalid_choice_message=_invalid)
     duration_minutes = MinutesField(
-        _l("Duration (minutes)"), validators=[InputRequired(_l("Choose how long it took."))]
+        _l("Duration (minutes)"), validators=[Required(_l("Choose how long it took."))]
     )
-    asked_at = DateTimeLocalField(
-        _l("Other date and time"), format="%Y-%m-%dT%H:%M", tz=LOCAL_TZ,
-        validators=[Optional()],
-    )
-    note = TextAreaField(
-        _l("Note (optional, no personal details)"),
-        validators=[Length(max=500, message=_l("The note can be at most 500 characters."))],
-    )
+    asked_at = MomentField(_l("Other date and time"), format="%Y-%m-%dT%H:%M", tz=LOCAL_TZ)
+    note = TextAreaField(_l("Note (optional, no personal details)"))
 
     def __init__(self, categories: Categories, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,15 +152,21 @@ class QuestionForm(FlaskForm):
             try:
                 uuid.UUID(field.data)
             except ValueError:
-                raise ValidationError(_("This form is damaged. Reload the page.")) from None
+                raise ValidationError(
+                    coded("invalid", _("This form is damaged. Reload the page."))) from None
 
     def validate_topics(self, field) -> None:
         if not field.data:
-            raise ValidationError(_("Choose at least one topic."))
+            raise ValidationError(coded("required", _("Choose at least one topic.")))
 
     def validate_asked_at(self, field) -> None:
         if field.data and field.data > now_local() + FUTURE_TOLERANCE:
-            raise ValidationError(_("The time cannot be in the future."))
+            raise ValidationError(coded("future", _("The time cannot be in the future.")))
+
+    def validate_note(self, field) -> None:
+        if field.data and len(field.data) > 500:
+            raise ValidationError(
+                coded("too_long", _("The note can be at most 500 characters.")))
 
     def question_id(self) -> uuid.UUID | None:
         return uuid.UUID(self.id.data) if self.id.data else None
@@ -141,5 +197,5 @@ class QuickForm(FlaskForm):
 
 
 class BranchForm(FlaskForm):
-    branch = RadioField(_l("Branch"), validators=[InputRequired(_l("Choose a branch."))],
+    branch = RadioField(_l("Branch"), validators=[Required(_l("Choose a branch."))],
                         invalid_choice_message=_invalid)

@@ -1,0 +1,83 @@
+"""The API's JSON shapes: questions out, request bodies in, errors."""
+
+from flask import jsonify
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from .. import defaults
+from ..models import Question
+from ..timeutil import to_local
+
+LIST_FIELDS = ("topics", "agencies", "referrals", "help")
+TEXT_FIELDS = ("id", "branch", "asked_at", "channel", "outcome")
+KNOWN_FIELDS = {*LIST_FIELDS, *TEXT_FIELDS, "duration_minutes", "note"}
+
+
+def error_response(status: int, field: str, code: str, message: str):
+    return errors_response(status, {field: [{"code": code, "message": message}]})
+
+
+def errors_response(status: int, errors: dict):
+    return jsonify(errors=errors), status
+
+
+def question_json(question: Question) -> dict:
+    """A question as the API returns it: codes, not objects; times with their offset."""
+    return {
+        "id": str(question.id),
+        "branch": question.branch.code,
+        "asked_at": to_local(question.asked_at).isoformat(),
+        "topics": [t.code for t in question.topics],
+        "agencies": [a.code for a in question.agencies],
+        "referrals": [a.code for a in question.referrals],
+        "help": [h.code for h in question.help],
+        "channel": question.channel.code,
+        "duration_minutes": question.duration_minutes,
+        "outcome": question.outcome.code,
+        "note": question.note,
+        "created_at": to_local(question.created_at).isoformat(),
+    }
+
+
+def body_to_formdata(body: dict) -> tuple[MultiDict, dict, set[str]]:
+    """Turn a JSON body into form data for the shared QuestionForm.
+
+    Returns the form data, type errors per field, and the fields the body gave.
+    """
+    data, errors = MultiDict(), {}
+    given = {key for key in body if key in KNOWN_FIELDS and body[key] is not None}
+
+    def wrong(field, message):
+        errors[field] = [{"code": "invalid", "message": message}]
+
+    for field in LIST_FIELDS:
+        value = body.get(field, [])
+        if value is None:
+            value = []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            wrong(field, _("Give a list of codes."))
+            continue
+        for item in value:
+            data.add(field, item)
+    for field in TEXT_FIELDS:
+        value = body.get(field)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            wrong(field, _("Give a text."))
+            continue
+        data[field] = value
+    duration = body.get("duration_minutes")
+    if duration is not None:
+        if isinstance(duration, bool) or not isinstance(duration, int):
+            wrong("duration_minutes", _("Give a whole number."))
+        else:
+            data["duration_minutes"] = str(duration)
+    note = body.get("note")
+    if note is not None and not isinstance(note, str):
+        wrong("note", _("Give a text or null."))
+    elif note:
+        data["note"] = note
+    for field, default in defaults.DESK_DEFAULTS.items():
+        data.setdefault(field, str(default))
+    return data, errors, given  # other keys (created_at, say) are ignored

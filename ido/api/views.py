@@ -1,0 +1,149 @@
+"""JSON API v1: taxonomy, questions (idempotent POST by id), counts, and its OpenAPI document."""
+
+import uuid
+
+from flask import Blueprint, g, jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..categories import active_categories
+from ..desk.forms import QuestionForm, error_code
+from ..extensions import csrf, db
+from ..models import Branch, Question
+from ..questions import IdConflict, delete_question, record_question
+from ..reports.params import ParamError, count_params, parse_date
+from ..reports.queries import monthly_counts
+from ..scope import branches_in_scope, in_scope, may_change
+from . import openapi
+from .shapes import body_to_formdata, error_response, errors_response, question_json
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # bearer tokens need no CSRF token; session users are checked below
+PAGE_SIZE = 50
+
+
+@bp.before_request
+def authenticate():
+    """Every route but the OpenAPI document needs a token or a session (with CSRF header)."""
+    if request.endpoint == "api.openapi_document":
+        return None
+    if not current_user.is_authenticated:
+        return error_response(401, "_", "unauthorized", _("A valid API token is needed."))
+    if request.method not in ("GET", "HEAD", "OPTIONS") and not g.get("token_auth"):
+        csrf.protect()
+    return None
+
+
+@bp.errorhandler(ParamError)
+def param_error(error: ParamError):
+    return error_response(error.status, error.field, error.code, error.message)
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    """The OpenAPI 3.1 description of this API."""
+    return jsonify(openapi.document())
+
+
+@bp.get("/taxonomy")
+def taxonomy():
+    """The branches this user may use and every active category, as codes and names."""
+    cats = active_categories()
+
+    def plain(items, **extra):
+        return [{"code": i.code, "name": i.name, **{k: f(i) for k, f in extra.items()}}
+                for i in items]
+
+    return jsonify(
+        branches=[{"code": b.code, "name": b.name, "municipality": b.municipality}
+                  for b in branches_in_scope(current_user)],
+        topics=plain(cats.topics, group=lambda t: t.group,
+                     parent=lambda t: t.parent.code if t.parent else None),
+        agencies=plain(cats.agencies, kind=lambda a: a.kind),
+        help=plain(cats.help), channels=plain(cats.channels), outcomes=plain(cats.outcomes),
+    )
+
+
+def _branch(code: str | None) -> Branch:
+    """The branch named by code, in the user's scope (ParamError otherwise)."""
+    if not code:
+        raise ParamError("branch", "required", _("Give the branch code."))
+    branch = db.session.scalar(db.select(Branch).where(Branch.code == code, Branch.active))
+    if branch is None:
+        raise ParamError("branch", "unknown_code", _("No branch with code %(code)s.", code=code))
+    if not in_scope(current_user, branch):
+        raise ParamError("branch", "forbidden", _("You do not have access to this branch."), 403)
+    return branch
+
+
+@bp.post("/questions")
+def create_question():
+    """Store a question; the same id with the same content returns the stored one (200)."""
+    body = request.get_json(force=True, silent=True)
+    if not isinstance(body, dict):
+        return error_response(400, "_", "bad_request", _("The body must be a JSON object."))
+    formdata, errors, given = body_to_formdata(body)
+    branch = _branch(body.get("branch") if isinstance(body.get("branch"), str) else None)
+    form = QuestionForm(active_categories(), formdata=formdata, meta={"csrf": False})
+    if not form.validate() or errors:
+        for name, messages in form.errors.items():
+            if name not in errors:  # a wrong type says enough; no follow-on messages
+                errors[name] = [{"code": error_code(m), "message": str(m)} for m in messages]
+        return errors_response(422, errors)
+    try:
+        question, created = record_question(form.to_data(branch), current_user,
+                                            form.question_id(), given)
+    except IdConflict:
+        return error_response(422, "id", "id_conflict",
+                              _("A different question with this id already exists."))
+    return jsonify(question_json(question)), 201 if created else 200
+
+
+@bp.get("/questions")
+def list_questions():
+    """Questions in scope, newest first, 50 a page; filter by branch and local dates."""
+    branches = [_branch(request.args["branch"])] if request.args.get("branch") else \
+        branches_in_scope(current_user)
+    query = (db.select(Question).where(Question.deleted_at.is_(None),
+                                        Question.branch_id.in_([b.id for b in branches]))
+             .order_by(Question.asked_at.desc(), Question.created_at.desc()))
+    first = parse_date(request.args.get("from"), "from")
+    last = parse_date(request.args.get("to"), "to")
+    if first:
+        query = query.where(Question.local_date >= first)
+    if last:
+        query = query.where(Question.local_date <= last)
+    page_text = request.args.get("page", "1")
+    if not page_text.isdigit() or int(page_text) < 1:
+        raise ParamError("page", "invalid", _("The page must be a whole number from 1."))
+    page = db.paginate(query, page=int(page_text), per_page=PAGE_SIZE, error_out=False)
+    return jsonify(questions=[question_json(q) for q in page.items], page=page.page,
+                   pages=page.pages, total=page.total)
+
+
+@bp.delete("/questions/<question_id>")
+def remove_question(question_id: str):
+    """Soft-delete a question, within the same rules as the desk."""
+    try:
+        key = uuid.UUID(question_id)
+    except ValueError:
+        key = None
+    question = db.session.get(Question, key) if key else None
+    if question is None or question.deleted_at or not in_scope(current_user, question.branch):
+        return error_response(404, "id", "not_found", _("No such question."))
+    if not may_change(current_user, question):
+        return error_response(403, "id", "forbidden",
+                              _("This question can no longer be changed by you."))
+    delete_question(question, current_user)
+    return "", 204
+
+
+@bp.get("/counts")
+def counts():
+    """Question counts per month, branch and category, as rows."""
+    params = count_params(request.args, current_user)
+    rows = monthly_counts(params.first, params.last, params.by, params.branches)
+    return jsonify(rows=[{
+        "month": row.month.strftime("%Y-%m"), "branch": row.branch.code,
+        "key": row.key.code if row.key else None, "count": row.count,
+    } for row in rows])

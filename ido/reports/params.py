@@ -1,0 +1,93 @@
+"""Report parameters from a query string: period, dimension, branches; checked once for all."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from ..extensions import db
+from ..models import Branch, User
+from ..scope import branches_in_scope
+from ..timeutil import now_local
+from .queries import DIMENSIONS
+
+
+class ParamError(ValueError):
+    """A query parameter that cannot be used; 422 (or 403 for a branch out of scope)."""
+
+    def __init__(self, field: str, code: str, message: str, status: int = 422):
+        super().__init__(message)
+        self.field, self.code, self.message, self.status = field, code, message, status
+
+
+@dataclass
+class CountParams:
+    first: date
+    last: date
+    by: str
+    branches: list[Branch]
+    municipality: str | None = None
+
+
+def add_months(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def parse_month(text: str | None, field: str) -> date | None:
+    """YYYY-MM as the first day of that month."""
+    if not text:
+        return None
+    try:
+        year, month = text.split("-")
+        return date(int(year), int(month), 1)
+    except ValueError:
+        raise ParamError(field, "invalid", _("Give a month as YYYY-MM.")) from None
+
+
+def parse_date(text: str | None, field: str) -> date | None:
+    """YYYY-MM-DD."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ParamError(field, "invalid", _("Give a date as YYYY-MM-DD.")) from None
+
+
+def scoped_branches(codes_text: str | None, user: User, municipality: str | None = None):
+    """The branches named (comma-separated codes), all in scope; default all in scope."""
+    in_scope = branches_in_scope(user, include_inactive=True)
+    if municipality:
+        in_scope = [b for b in in_scope if b.municipality == municipality]
+    if not codes_text:
+        return in_scope
+    by_code = {b.code: b for b in in_scope}
+    chosen = []
+    for code in dict.fromkeys(c.strip() for c in codes_text.split(",") if c.strip()):
+        if code in by_code:
+            chosen.append(by_code[code])
+        elif db.session.scalar(db.select(Branch.id).where(Branch.code == code)) is None:
+            raise ParamError("branch", "unknown_code", _("No branch with code %(code)s.",
+                                                         code=code))
+        else:
+            raise ParamError("branch", "forbidden",
+                             _("You do not have access to this branch."), 403)
+    return chosen
+
+
+def count_params(args: MultiDict, user: User) -> CountParams:
+    """Period (default: the last 12 months), dimension (default total) and branches."""
+    this_month = now_local().date().replace(day=1)
+    last = parse_month(args.get("to"), "to") or this_month
+    first = parse_month(args.get("from"), "from") or add_months(last, -11)
+    if first > last:
+        raise ParamError("from", "invalid", _("The start month is after the end month."))
+    by = args.get("by", "total")
+    if by not in DIMENSIONS:
+        raise ParamError("by", "invalid", _("Count by one of: %(options)s.",
+                                            options=", ".join(DIMENSIONS)))
+    municipality = args.get("municipality") or None
+    return CountParams(first, last, by, scoped_branches(args.get("branch"), user, municipality),
+                       municipality)

@@ -1,0 +1,100 @@
+"""Every count the app reports, computed by SQL GROUP BY on the questions table.
+
+The dashboard, the counts API, the CSV and the XLSX exports all read these rows.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import case, func
+
+from ..extensions import db
+from ..models import Agency, Branch, Channel, Help, Outcome, Question, Topic
+from ..models.question import question_agencies, question_help, question_referrals, question_topics
+
+# dimension: (link table and its column, or the question's own column; the category model)
+DIMENSIONS = {
+    "topic": (question_topics, "topic_id", Topic),
+    "agency": (question_agencies, "agency_id", Agency),
+    "referral": (question_referrals, "agency_id", Agency),
+    "help": (question_help, "help_id", Help),
+    "channel": (None, "channel_id", Channel),
+    "outcome": (None, "outcome_id", Outcome),
+    "total": (None, None, None),
+}
+DURATION_BANDS = [(1, 10, "1-10"), (11, 30, "11-30"), (31, 60, "31-60"), (61, 480, "61+")]
+
+
+@dataclass(frozen=True)
+class CountRow:
+    month: date
+    branch: Branch
+    key: object | None  # the category (Topic, Agency, ...) or None for the total
+    count: int
+
+
+def _scope(query, first: date, last: date, branch_ids: list[int]):
+    return query.where(Question.deleted_at.is_(None), Question.local_month >= first,
+                       Question.local_month <= last, Question.branch_id.in_(branch_ids))
+
+
+def _lookup(model) -> dict:
+    return {item.id: item for item in db.session.scalars(db.select(model))}
+
+
+def monthly_counts(first: date, last: date, by: str, branches: list[Branch]) -> list[CountRow]:
+    """Questions per month, branch and category of one dimension (or in total)."""
+    table, column, model = DIMENSIONS[by]
+    if not branches:
+        return []
+    if table is not None:
+        key = table.c[column]
+        query = db.select(Question.local_month, Question.branch_id, key, func.count()).join(
+            table, table.c.question_id == Question.id)
+    elif column is not None:
+        key = getattr(Question, column)
+        query = db.select(Question.local_month, Question.branch_id, key, func.count())
+    else:
+        key = None
+        query = db.select(Question.local_month, Question.branch_id, func.count())
+    groups = [Question.local_month, Question.branch_id] + ([key] if key is not None else [])
+    query = _scope(query, first, last, [b.id for b in branches]).group_by(*groups)
+    by_id = {b.id: b for b in branches}
+    keys = _lookup(model) if model else {}
+    rows = []
+    for values in db.session.execute(query):
+        month, branch_id, *rest = values
+        item = keys[rest[0]] if key is not None else None
+        rows.append(CountRow(month, by_id[branch_id], item, rest[-1]))
+    rows.sort(key=lambda r: (r.month, r.branch.name, r.key.position if r.key else 0,
+                             r.key.id if r.key else 0))
+    return rows
+
+
+def topic_group_counts(first: date, last: date, branches: list[Branch]) -> dict:
+    """Questions per month, branch and topic group (a question counts once per group)."""
+    query = _scope(db.select(Question.local_month, Question.branch_id, Topic.group,
+                             func.count(func.distinct(Question.id)))
+                   .join(question_topics, question_topics.c.question_id == Question.id)
+                   .join(Topic, Topic.id == question_topics.c.topic_id),
+                   first, last, [b.id for b in branches])
+    query = query.group_by(Question.local_month, Question.branch_id, Topic.group)
+    return {(m, b, g): n for m, b, g, n in db.session.execute(query)}
+
+
+def duration_band_counts(first: date, last: date, branches: list[Branch]) -> dict:
+    """Questions per month, branch and duration band."""
+    band = case(*[(Question.duration_minutes <= high, label)
+                  for _low, high, label in DURATION_BANDS])
+    query = _scope(db.select(Question.local_month, Question.branch_id, band, func.count()),
+                   first, last, [b.id for b in branches]).group_by(
+        Question.local_month, Question.branch_id, band)
+    return {(m, b, label): n for m, b, label, n in db.session.execute(query)}
+
+
+def weekday_hour_counts(first: date, last: date, branches: list[Branch]) -> dict:
+    """Questions per local weekday (0 = Monday) and hour, for staffing the desk."""
+    query = _scope(db.select(Question.local_weekday, Question.local_hour, func.count()),
+                   first, last, [b.id for b in branches]).group_by(
+        Question.local_weekday, Question.local_hour)
+    return {(d, h): n for d, h, n in db.session.execute(query)}

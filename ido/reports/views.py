@@ -1,0 +1,73 @@
+"""Reports for coordinators: dashboard, national-form summary and the downloads."""
+
+from flask import Blueprint, Response, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..scope import roles_required
+from . import exports
+from .params import ParamError, count_params
+from .queries import monthly_counts
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+@bp.before_request
+@roles_required("coordinator", "admin")
+def coordinators_only():
+    """Reports are for coordinators (their library) and admins (everything)."""
+
+
+@bp.errorhandler(ParamError)
+def param_error(error: ParamError):
+    return render_template("errors/error.html", code=error.status, message=error.message), \
+        error.status
+
+
+def file_name(params, what: str, extension: str) -> str:
+    """ido-<library>-<from>-<to>-<what>.<extension>"""
+    library = current_user.library.code if current_user.library else "alle"
+    period = f"{params.first:%Y-%m}-{params.last:%Y-%m}"
+    return f"ido-{library}-{period}-{what}.{extension}"
+
+
+def download(body, name: str, content_type: str) -> Response:
+    response = Response(body, content_type=content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _dialect() -> str:
+    dialect = request.args.get("dialect", "excel-nl")
+    if dialect not in exports.DIALECTS:
+        raise ParamError("dialect", "invalid", _("Choose the dialect excel-nl or rfc4180."))
+    return dialect
+
+
+@bp.get("/monthly.csv")
+def monthly_csv():
+    """Monthly counts as CSV, for Dutch Excel (default) or as RFC 4180."""
+    params, dialect = count_params(request.args, current_user), _dialect()
+    rows = monthly_counts(params.first, params.last, params.by, params.branches)
+    return download(exports.counts_csv(rows, params.by, dialect),
+                    file_name(params, params.by, "csv"), "text/csv; charset=utf-8")
+
+
+@bp.get("/monthly.xlsx")
+def monthly_xlsx():
+    """Monthly counts as an Excel workbook, a sheet per dimension."""
+    params = count_params(request.args, current_user)
+    body = exports.counts_workbook(params.first, params.last, params.branches)
+    return download(body, file_name(params, "tellingen", "xlsx"),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.get("/questions.csv")
+def questions_csv():
+    """Every question of the period, one row each, streamed (notes only when asked for)."""
+    params, dialect = count_params(request.args, current_user), _dialect()
+    notes = request.args.get("notes") in ("1", "true", "yes")
+    records = exports.raw_records(params.first, params.last, params.branches, notes)
+    return download(exports.write_csv(records, dialect), file_name(params, "vragen", "csv"),
+                    "text/csv; charset=utf-8")

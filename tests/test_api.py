@@ -1,0 +1,216 @@
+"""JSON API v1: every status code of the contract, idempotent POST, scope, tokens, OpenAPI."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from openapi_spec_validator import validate
+
+from ido.api.openapi import document
+from ido.extensions import db
+from ido.models import ApiToken, Question
+from ido.timeutil import now_local
+from ido.tokens import create_token, revoke_token
+
+from .api_client import Api
+from .helpers import codes, questions, user
+
+
+@pytest.fixture
+def token(org):
+    def make(email: str) -> str:
+        with org.app_context():
+            return create_token(user(email), "test")[1]
+    return make
+
+
+@pytest.fixture
+def api(client, token):
+    return lambda email=None: Api(client, token(email) if email else None)
+
+
+def test_openapi_document_is_valid_and_public(client):
+    validate(document())
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200 and response.get_json()["openapi"] == "3.1.0"
+
+
+def test_taxonomy(api):
+    body = api("vol2@a.example").get("/api/v1/taxonomy").get_json()
+    assert [b["code"] for b in body["branches"]] == ["a1", "a2"]
+    topics = {t["code"]: t for t in body["topics"]}
+    assert topics["digid_app"]["parent"] == "digid" and topics["apparaat"]["group"] == "overig"
+    kinds = {a["code"]: a["kind"] for a in body["agencies"]}
+    assert kinds["uwv"] == "manifestgroep" and kinds["taalhuis"] == "partner"
+    assert [c["code"] for c in body["channels"]] == ["balie", "telefoon", "email", "afspraak"]
+
+
+def test_no_or_bad_token_is_401(api, client, app, token):
+    assert api().get("/api/v1/taxonomy").status_code == 401
+    bad = Api(client, "ido_not-a-real-token")
+    response = bad.get("/api/v1/counts")
+    assert response.status_code == 401
+    assert response.get_json()["errors"]["_"][0]["code"] == "unauthorized"
+    plaintext = token("vol@a.example")
+    with app.app_context():
+        stored = db.session.scalar(db.select(ApiToken))
+        assert stored.token_hash != plaintext and plaintext not in stored.token_hash
+        revoke_token(stored, user("vol@a.example"))
+    assert Api(client, plaintext).get("/api/v1/taxonomy").status_code == 401
+
+
+def test_token_records_last_use(api, app):
+    api("vol@a.example").get("/api/v1/taxonomy")
+    with app.app_context():
+        assert db.session.scalar(db.select(ApiToken)).last_used_at is not None
+
+
+def test_post_with_defaults_then_idempotent_repeat(api, app):
+    client = api("vol@a.example")
+    question_id = str(uuid.uuid4())
+    body = {"id": question_id, "branch": "a1", "topics": ["digid_inloggen"]}
+    first = client.post("/api/v1/questions", json=body)
+    assert first.status_code == 201
+    stored = first.get_json()
+    assert stored["topics"] == ["digid", "digid_inloggen"] and stored["channel"] == "balie"
+    assert stored["duration_minutes"] == 10 and stored["outcome"] == "geholpen"
+    assert stored["asked_at"][-6:] in ("+01:00", "+02:00")
+    again = client.post("/api/v1/questions", json=body)
+    assert again.status_code == 200 and again.get_json() == stored
+    with app.app_context():
+        assert len(questions()) == 1
+
+
+def test_post_every_field_and_same_id_other_content_conflicts(api, app):
+    client = api("vol@a.example")
+    asked = (now_local() - timedelta(days=2)).replace(second=30).isoformat()
+    body = {"id": str(uuid.uuid4()), "branch": "a1", "asked_at": asked,
+            "topics": ["toeslagen"], "agencies": ["toeslagen"], "referrals": ["juridisch_loket"],
+            "help": ["samen"], "channel": "telefoon", "duration_minutes": 25,
+            "outcome": "vervolg", "note": "Terugbellen volgende week"}
+    created = client.post("/api/v1/questions", json=body)
+    assert created.status_code == 201
+    assert client.post("/api/v1/questions", json=body).status_code == 200
+    conflict = client.post("/api/v1/questions", json={**body, "duration_minutes": 30})
+    assert conflict.status_code == 422
+    assert conflict.get_json()["errors"]["id"][0]["code"] == "id_conflict"
+    with app.app_context():
+        [q] = questions()
+        assert q.duration_minutes == 25 and codes(q.referrals) == ["juridisch_loket"]
+        assert q.asked_at.isoformat() == now_local().fromisoformat(asked).astimezone(
+            q.asked_at.tzinfo).isoformat()
+
+
+@pytest.mark.parametrize(("change", "field", "code"), [
+    ({"topics": []}, "topics", "required"),
+    ({"topics": ["astrologie"]}, "topics", "unknown_code"),
+    ({"channel": "duif"}, "channel", "unknown_code"),
+    ({"referrals": ["nergens"]}, "referrals", "unknown_code"),
+    ({"duration_minutes": 0}, "duration_minutes", "out_of_range"),
+    ({"duration_minutes": 481}, "duration_minutes", "out_of_range"),
+    ({"duration_minutes": "10"}, "duration_minutes", "invalid"),
+    ({"note": "x" * 501}, "note", "too_long"),
+    ({"asked_at": "2999-01-01T10:00:00+01:00"}, "asked_at", "future"),
+    ({"asked_at": "2026-01-01T10:00:00"}, "asked_at", "invalid"),
+    ({"asked_at": "gisteren"}, "asked_at", "invalid"),
+    ({"topics": "digid"}, "topics", "invalid"),
+    ({"id": "niet-een-uuid"}, "id", "invalid"),
+    ({"branch": "zz"}, "branch", "unknown_code"),
+])
+def test_bad_input_is_422_with_a_code_and_stores_nothing(api, app, change, field, code):
+    body = {"branch": "a1", "topics": ["digid"], **change}
+    response = api("vol@a.example").post("/api/v1/questions", json=body)
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert [e["code"] for e in errors[field]] == [code], errors
+    assert all(e["message"] for e in errors[field])
+    with app.app_context():
+        assert questions() == []
+
+
+def test_body_that_is_not_an_object_is_400(api, app):
+    client = api("vol@a.example")
+    for data in ("[1, 2]", "not json", '"text"', ""):
+        response = client.post("/api/v1/questions", data=data,
+                               content_type="application/json")
+        assert response.status_code == 400
+    with app.app_context():
+        assert questions() == []
+
+
+def test_branch_outside_scope_is_403(api, app):
+    response = api("vol@a.example").post("/api/v1/questions",
+                                         json={"branch": "a2", "topics": ["digid"]})
+    assert response.status_code == 403
+    assert response.get_json()["errors"]["branch"][0]["code"] == "forbidden"
+    assert api("coord@b.example").get("/api/v1/questions?branch=a1").status_code == 403
+    with app.app_context():
+        assert questions() == []
+
+
+def test_list_questions_in_scope_newest_first(api):
+    volunteer = api("vol2@a.example")
+    for branch, topic in (("a1", "digid"), ("a2", "zorg"), ("a1", "studie")):
+        assert volunteer.post("/api/v1/questions",
+                              json={"branch": branch, "topics": [topic]}).status_code == 201
+    api("vol@b.example").post("/api/v1/questions", json={"branch": "b1", "topics": ["boetes"]})
+    body = api("coord@a.example").get("/api/v1/questions").get_json()
+    assert [q["topics"] for q in body["questions"]] == [["studie"], ["zorg"], ["digid"]]
+    assert body["total"] == 3 and body["page"] == 1
+    only_a2 = api("coord@a.example").get("/api/v1/questions?branch=a2").get_json()
+    assert [q["branch"] for q in only_a2["questions"]] == ["a2"]
+    today = now_local().date().isoformat()
+    assert api("vol@b.example").get(f"/api/v1/questions?from={today}&to={today}").get_json()[
+        "total"] == 1
+    assert api("vol@b.example").get("/api/v1/questions?from=gisteren").status_code == 422
+    assert api("vol@b.example").get("/api/v1/questions?page=0").status_code == 422
+
+
+def test_delete_within_the_desk_rules(api, app):
+    volunteer = api("vol@a.example")
+    question_id = volunteer.post("/api/v1/questions",
+                                 json={"branch": "a1", "topics": ["digid"]}).get_json()["id"]
+    assert api("coord@b.example").delete(f"/api/v1/questions/{question_id}").status_code == 404
+    assert api("vol2@a.example").delete(f"/api/v1/questions/{question_id}").status_code == 403
+    assert volunteer.delete(f"/api/v1/questions/{question_id}").status_code == 204
+    assert volunteer.delete(f"/api/v1/questions/{question_id}").status_code == 404
+    assert volunteer.delete("/api/v1/questions/bestaat-niet").status_code == 404
+    with app.app_context():
+        assert questions() == [] and len(questions(include_deleted=True)) == 1
+    late = volunteer.post("/api/v1/questions",
+                          json={"branch": "a1", "topics": ["zorg"]}).get_json()["id"]
+    with app.app_context():
+        q = db.session.get(Question, uuid.UUID(late))
+        q.created_at -= timedelta(minutes=16)
+        db.session.commit()
+    assert volunteer.delete(f"/api/v1/questions/{late}").status_code == 403
+
+
+def test_session_user_needs_csrf_header(database_url, org):
+    from ido import create_app
+
+    from .conftest import PASSWORD, dispose, form_fields, make_config
+
+    app = create_app(make_config(database_url, WTF_CSRF_ENABLED=True))
+    client = app.test_client()
+    page = client.get("/auth/login").get_data(as_text=True)
+    data = form_fields(page, "")
+    data.update(email=["vol@a.example"], password=[PASSWORD])
+    client.post("/auth/login", data=data)
+    body = {"branch": "a1", "topics": ["digid"]}
+    assert client.get("/api/v1/taxonomy").status_code == 200  # reading needs no token
+    assert client.post("/api/v1/questions", json=body).status_code == 400
+    token = form_fields(client.get("/desk/").get_data(as_text=True), "/desk/")["csrf_token"][0]
+    response = client.post("/api/v1/questions", json=body, headers={"X-CSRFToken": token})
+    assert response.status_code == 201
+    dispose(app)
+
+
+def test_create_token_command(runner, org, app):
+    result = runner.invoke(args=["create-token", "coord@a.example", "--name", "script"])
+    assert result.exit_code == 0
+    plaintext = result.output.strip()
+    assert plaintext.startswith("ido_")
+    assert Api(app.test_client(), plaintext).get("/api/v1/taxonomy").status_code == 200
+    bad = runner.invoke(args=["create-token", "nobody@a.example"])
+    assert bad.exit_code != 0 and "No active user" in bad.output
