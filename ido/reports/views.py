@@ -1,6 +1,6 @@
 """Reports for coordinators: dashboard, national-form summary and the downloads."""
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template, request, stream_with_context
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -69,5 +69,6 @@ def questions_csv():
     params, dialect = count_params(request.args, current_user), _dialect()
     notes = request.args.get("notes") in ("1", "true", "yes")
     records = exports.raw_records(params.first, params.last, params.branches, notes)
-    return download(exports.write_csv(records, dialect), file_name(params, "vragen", "csv"),
+    return download(stream_with_context(exports.write_csv(records, dialect)),
+                    file_name(params, "vragen", "csv"),
                     "text/csv; charset=utf-8")

@@ -1,0 +1,212 @@
+"""Counts against hand-computed fixtures, in the API, both CSV dialects, XLSX and the CLI."""
+
+import csv
+import io
+from datetime import UTC, datetime
+
+import pytest
+from openpyxl import load_workbook
+
+from ido.categories import active_categories
+from ido.questions import QuestionData, delete_question, record_question
+
+from .api_client import Api
+from .conftest import PASSWORD
+from .helpers import branch, user
+
+
+def _store(branch_code, moment, topics, channel="balie", referrals=(), duration=10, note=None):
+    cats = active_categories()
+    agencies = cats.by_code("agencies")
+    data = QuestionData(
+        branch=branch(branch_code), topics=[cats.by_code("topics")[t] for t in topics],
+        channel=cats.by_code("channels")[channel], outcome=cats.outcomes[0],
+        duration_minutes=duration, asked_at=moment, referrals=[agencies[r] for r in referrals],
+        note=note)
+    return record_question(data, user("vol2@a.example"))[0]
+
+
+@pytest.fixture
+def counted(org):
+    """Six questions around month ends, a DST change, several topics and one deleted."""
+    with org.app_context():
+        _store("a1", datetime(2026, 1, 31, 23, 30, tzinfo=UTC), ["digid_app"])  # Feb, local
+        _store("a1", datetime(2026, 1, 31, 22, 59, tzinfo=UTC), ["toeslagen", "gemeente"])  # Jan
+        _store("a1", datetime(2026, 3, 29, 0, 30, tzinfo=UTC), ["digid"], channel="telefoon",
+               referrals=["uwv"], duration=45)
+        _store("a2", datetime(2026, 10, 31, 23, 0, tzinfo=UTC), ["zorg"])  # November, local
+        gone = _store("a2", datetime(2026, 10, 31, 22, 30, tzinfo=UTC), ["zorg"])  # October
+        delete_question(gone, user("coord@a.example"))
+        _store("b1", datetime(2026, 2, 10, 10, 0, tzinfo=UTC), ["digid"], note="=HYPERLINK(1)")
+    return org
+
+
+def _api(client, app, email="coord@a.example"):
+    from ido.tokens import create_token
+
+    with app.app_context():
+        return Api(client, create_token(user(email), "t")[1])
+
+
+def _rows(api, query):
+    response = api.get(f"/api/v1/counts?{query}")
+    assert response.status_code == 200, response.get_json()
+    return [(r["month"], r["branch"], r["key"], r["count"]) for r in response.get_json()["rows"]]
+
+
+def test_total_per_month_in_amsterdam_time_without_deleted(client, counted):
+    api = _api(client, counted)
+    assert _rows(api, "from=2026-01&to=2026-12&by=total") == [
+        ("2026-01", "a1", None, 1), ("2026-02", "a1", None, 1), ("2026-03", "a1", None, 1),
+        ("2026-11", "a2", None, 1)]
+
+
+def test_a_question_with_two_topics_counts_once_under_each(client, counted):
+    api = _api(client, counted)
+    assert _rows(api, "from=2026-01&to=2026-02&by=topic") == [
+        ("2026-01", "a1", "toeslagen", 1), ("2026-01", "a1", "gemeente", 1),
+        ("2026-02", "a1", "digid", 1), ("2026-02", "a1", "digid_app", 1)]
+    assert _rows(api, "from=2026-03&to=2026-03&by=channel") == [("2026-03", "a1", "telefoon", 1)]
+    assert _rows(api, "from=2026-03&to=2026-03&by=referral") == [("2026-03", "a1", "uwv", 1)]
+    assert _rows(api, "from=2026-03&to=2026-03&by=agency") == []
+    assert _rows(api, "from=2026-01&to=2026-12&by=outcome&branch=a2") == [
+        ("2026-11", "a2", "geholpen", 1)]
+
+
+def test_counts_are_scoped(client, counted):
+    assert _rows(_api(client, counted, "coord@b.example"), "from=2026-01&to=2026-12") == [
+        ("2026-02", "b1", None, 1)]
+    volunteer = _api(client, counted, "vol@a.example")  # branch a1 only
+    assert {r[1] for r in _rows(volunteer, "from=2026-01&to=2026-12")} == {"a1"}
+    assert volunteer.get("/api/v1/counts?branch=a2").status_code == 403
+    assert _api(client, counted).get("/api/v1/counts?branch=b1").status_code == 403
+    admin = _api(client, counted, "admin@ido.example")
+    assert {r[1] for r in _rows(admin, "from=2026-01&to=2026-12")} == {"a1", "a2", "b1"}
+
+
+@pytest.mark.parametrize("query", ["by=weekday", "from=2026-13", "from=2026-05&to=2026-01",
+                                   "branch=onbekend", "to=januari"])
+def test_bad_count_parameters_are_422(client, counted, query):
+    response = _api(client, counted).get(f"/api/v1/counts?{query}")
+    assert response.status_code == 422
+
+
+def _login(client, email="coord@a.example"):
+    client.post("/auth/login", data={"email": email, "password": PASSWORD})
+
+
+def test_csv_excel_nl_dialect(client, counted):
+    _login(client)
+    response = client.get("/reports/monthly.csv?from=2026-01&to=2026-02&by=topic")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="ido-lib-a-2026-01-2026-02-topic.csv"')
+    raw = response.data
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert rows[0] == ["maand", "vestiging_code", "vestiging", "onderwerp_code", "onderwerp",
+                       "aantal"]
+    assert rows[1:] == [["2026-01", "a1", "A Centrum", "toeslagen", "Toeslagen", "1"],
+                        ["2026-01", "a1", "A Centrum", "gemeente",
+                         "Gemeentelijke regelingen en dienstverlening", "1"],
+                        ["2026-02", "a1", "A Centrum", "digid", "DigiD", "1"],
+                        ["2026-02", "a1", "A Centrum", "digid_app", "DigiD-app", "1"]]
+
+
+def test_csv_rfc4180_dialect_and_total(client, counted):
+    _login(client)
+    response = client.get("/reports/monthly.csv?from=2026-01&to=2026-12&dialect=rfc4180&by=total")
+    raw = response.data
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode(), newline="")))
+    assert rows[0] == ["month", "branch_code", "branch_name", "count"]
+    assert rows[-1] == ["2026-11", "a2", "A Dorp", "1"]
+    response = client.get("/reports/monthly.csv?from=2026-03&to=2026-03&dialect=rfc4180&by=help")
+    assert response.data.decode().splitlines()[0] == (
+        "month,branch_code,branch_name,help_code,help_name,count")
+    assert client.get("/reports/monthly.csv?dialect=tsv").status_code == 422
+
+
+def test_csv_cells_cannot_start_a_formula(client, counted, app):
+    from ido.extensions import db
+    from ido.models import Branch
+
+    with app.app_context():
+        db.session.scalar(db.select(Branch).where(Branch.code == "a1")).name = "=cmd|' /C calc'!A0"
+        db.session.commit()
+    _login(client)
+    for dialect, delimiter in (("excel-nl", ";"), ("rfc4180", ",")):
+        body = client.get(f"/reports/monthly.csv?from=2026-01&to=2026-12&dialect={dialect}")
+        rows = list(csv.reader(io.StringIO(body.data.decode("utf-8-sig"), newline=""),
+                               delimiter=delimiter))
+        names = {row[2] for row in rows[1:]}
+        assert "'=cmd|' /C calc'!A0" in names
+        assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_xlsx_has_a_sheet_per_dimension_with_months_as_columns(client, counted):
+    _login(client)
+    response = client.get("/reports/monthly.xlsx?from=2026-01&to=2026-03")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].endswith('-2026-01-2026-03-tellingen.xlsx"')
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["Totaal", "Onderwerp", "Instantie", "Doorverwijzing", "Hulp",
+                               "Kanaal", "Uitkomst"]
+    total = [[c.value for c in row] for row in book["Totaal"].iter_rows()]
+    assert total[0] == ["Vestiging", "Code", "2026-01", "2026-02", "2026-03", "Totaal"]
+    assert total[1] == ["A Centrum", "a1", 1, 1, 1, 3]
+    assert total[-1][0] == "Totaal" and total[-1][-1] == 3
+    topics = [[c.value for c in row] for row in book["Onderwerp"].iter_rows()]
+    assert ["A Centrum", "a1", "digid", "DigiD", 0, 1, 1, 2] in topics
+
+
+def test_raw_export_streams_questions_without_notes_unless_asked(client, counted, app):
+    _login(client, "admin@ido.example")
+    response = client.get("/reports/questions.csv?from=2026-01&to=2026-12&dialect=rfc4180")
+    assert response.is_streamed
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True), newline="")))
+    assert len(rows) == 5 and "note" not in rows[0]
+    feb = next(r for r in rows if r["topics"] == "digid|digid_app")
+    assert feb["local_date"] == "2026-02-01" and feb["asked_at"] == "2026-02-01T00:30:00+01:00"
+    with_notes = client.get("/reports/questions.csv?from=2026-02&to=2026-02&notes=1"
+                            "&dialect=rfc4180&branch=b1").get_data(as_text=True)
+    [row] = list(csv.DictReader(io.StringIO(with_notes, newline="")))
+    assert row["note"] == "'=HYPERLINK(1)"  # neutralised, never a live formula
+
+
+def test_reports_are_for_coordinators_and_admins_only(client, counted):
+    _login(client, "vol@a.example")
+    for path in ("/reports/monthly.csv", "/reports/monthly.xlsx", "/reports/questions.csv"):
+        assert client.get(path).status_code == 403
+    client.post("/auth/logout")
+    assert client.get("/reports/monthly.csv").status_code == 302  # to the log-in page
+    _login(client, "coord@b.example")
+    assert client.get("/reports/monthly.csv?branch=a1").status_code == 403
+    body = client.get("/reports/monthly.csv?from=2026-01&to=2026-12&dialect=rfc4180")
+    assert "a1" not in body.get_data(as_text=True).split()
+
+
+def test_reports_with_a_bearer_token(client, counted, app):
+    from ido.tokens import create_token
+
+    with app.app_context():
+        token = create_token(user("coord@a.example"), "script")[1]
+    response = client.get("/reports/monthly.csv?from=2026-01&to=2026-01&dialect=rfc4180",
+                          headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200 and "toeslagen" not in response.get_data(as_text=True)
+    bad = client.get("/reports/monthly.csv", headers={"Authorization": "Bearer ido_nope"})
+    assert bad.status_code == 401
+
+
+def test_export_counts_command(runner, counted, tmp_path):
+    out = tmp_path / "tellingen.csv"
+    result = runner.invoke(args=["export-counts", "--from", "2026-01", "--to", "2026-12",
+                                 "--by", "topic", "--dialect", "rfc4180", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    with out.open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][-1] == "count" and ["2026-02", "b1", "B Centrum", "digid", "DigiD", "1"] in rows
+    bad = runner.invoke(args=["export-counts", "--from", "2026-13", "--to", "2026-12",
+                              "--out", str(out)])
+    assert bad.exit_code != 0 and "JJJJ-MM" in bad.output
