@@ -79,6 +79,15 @@ def app(database_url):
 
 
 @pytest.fixture
+def counted(org):
+    """Six questions around month ends, a DST change, several topics and one deleted."""
+    from .helpers import store_counted_fixture
+
+    store_counted_fixture(org)
+    return org
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

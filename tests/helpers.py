@@ -1,7 +1,11 @@
 """Small helpers shared by the tests."""
 
+from datetime import UTC, datetime
+
+from ido.categories import active_categories
 from ido.extensions import db
 from ido.models import AuditEvent, Branch, Question, User
+from ido.questions import QuestionData, delete_question, record_question
 
 from .conftest import form_fields
 
@@ -37,3 +41,30 @@ def user(email: str) -> User:
 
 def codes(items) -> list[str]:
     return sorted(item.code for item in items)
+
+
+def store_question(branch_code, moment, topics, channel="balie", referrals=(), duration=10,
+                   note=None):
+    """Record a question through the service, as the desk and the API do."""
+    cats = active_categories()
+    agencies = cats.by_code("agencies")
+    data = QuestionData(
+        branch=branch(branch_code), topics=[cats.by_code("topics")[t] for t in topics],
+        channel=cats.by_code("channels")[channel], outcome=cats.outcomes[0],
+        duration_minutes=duration, asked_at=moment, referrals=[agencies[r] for r in referrals],
+        note=note)
+    return record_question(data, user("vol2@a.example"))[0]
+
+
+def store_counted_fixture(app):
+    """Six questions around month ends, a DST change, several topics and one deleted."""
+    with app.app_context():
+        at = lambda *parts: datetime(*parts, tzinfo=UTC)  # noqa: E731
+        store_question("a1", at(2026, 1, 31, 23, 30), ["digid_app"])  # 1 February, local
+        store_question("a1", at(2026, 1, 31, 22, 59), ["toeslagen", "gemeente"])  # January
+        store_question("a1", at(2026, 3, 29, 0, 30), ["digid"], channel="telefoon",
+                       referrals=["uwv"], duration=45)  # the night summer time starts
+        store_question("a2", at(2026, 10, 31, 23, 0), ["zorg"])  # 1 November, local
+        gone = store_question("a2", at(2026, 10, 31, 22, 30), ["zorg"])  # October
+        delete_question(gone, user("coord@a.example"))
+        store_question("b1", at(2026, 2, 10, 10, 0), ["digid"], note="=HYPERLINK(1)")

@@ -2,43 +2,13 @@
 
 import csv
 import io
-from datetime import UTC, datetime
 
 import pytest
 from openpyxl import load_workbook
 
-from ido.categories import active_categories
-from ido.questions import QuestionData, delete_question, record_question
-
 from .api_client import Api
 from .conftest import PASSWORD
-from .helpers import branch, user
-
-
-def _store(branch_code, moment, topics, channel="balie", referrals=(), duration=10, note=None):
-    cats = active_categories()
-    agencies = cats.by_code("agencies")
-    data = QuestionData(
-        branch=branch(branch_code), topics=[cats.by_code("topics")[t] for t in topics],
-        channel=cats.by_code("channels")[channel], outcome=cats.outcomes[0],
-        duration_minutes=duration, asked_at=moment, referrals=[agencies[r] for r in referrals],
-        note=note)
-    return record_question(data, user("vol2@a.example"))[0]
-
-
-@pytest.fixture
-def counted(org):
-    """Six questions around month ends, a DST change, several topics and one deleted."""
-    with org.app_context():
-        _store("a1", datetime(2026, 1, 31, 23, 30, tzinfo=UTC), ["digid_app"])  # Feb, local
-        _store("a1", datetime(2026, 1, 31, 22, 59, tzinfo=UTC), ["toeslagen", "gemeente"])  # Jan
-        _store("a1", datetime(2026, 3, 29, 0, 30, tzinfo=UTC), ["digid"], channel="telefoon",
-               referrals=["uwv"], duration=45)
-        _store("a2", datetime(2026, 10, 31, 23, 0, tzinfo=UTC), ["zorg"])  # November, local
-        gone = _store("a2", datetime(2026, 10, 31, 22, 30, tzinfo=UTC), ["zorg"])  # October
-        delete_question(gone, user("coord@a.example"))
-        _store("b1", datetime(2026, 2, 10, 10, 0, tzinfo=UTC), ["digid"], note="=HYPERLINK(1)")
-    return org
+from .helpers import user
 
 
 def _api(client, app, email="coord@a.example"):

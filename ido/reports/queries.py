@@ -22,6 +22,7 @@ DIMENSIONS = {
     "outcome": (None, "outcome_id", Outcome),
     "total": (None, None, None),
 }
+TOPIC_GROUPS_ORDER = ("overheid", "bibliotheek", "overig")
 DURATION_BANDS = [(1, 10, "1-10"), (11, 30, "11-30"), (31, 60, "31-60"), (61, 480, "61+")]
 
 

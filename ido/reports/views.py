@@ -4,9 +4,11 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..scope import roles_required
+from ..scope import branches_in_scope, roles_required
+from ..timeutil import now_local
 from . import exports
-from .params import ParamError, count_params
+from .dashboard import dashboard, national_summary
+from .params import ParamError, count_params, parse_month, scoped_branches
 from .queries import monthly_counts
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -72,3 +74,30 @@ def questions_csv():
     return download(stream_with_context(exports.write_csv(records, dialect)),
                     file_name(params, "vragen", "csv"),
                     "text/csv; charset=utf-8")
+
+
+def _filters(params) -> dict:
+    branches = branches_in_scope(current_user, include_inactive=True)
+    return {"all_branches": branches,
+            "municipalities": sorted({b.municipality for b in branches}),
+            "chosen_branch": request.args.get("branch", ""),
+            "from_month": f"{params.first:%Y-%m}", "to_month": f"{params.last:%Y-%m}"}
+
+
+@bp.get("/")
+def index():
+    """The dashboard: this month against last, a 12-month trend, every dimension, busy hours."""
+    params = count_params(request.args, current_user)
+    return render_template("reports/index.html", params=params, figures=dashboard(params),
+                           query=request.args.to_dict(), **_filters(params))
+
+
+@bp.get("/national")
+def national():
+    """The month per branch in the order of the national IDO form, printable as a checklist."""
+    month = parse_month(request.args.get("month"), "month") or now_local().date().replace(day=1)
+    branches = scoped_branches(request.args.get("branch"), current_user)
+    summaries = [(branch, national_summary(month, branch)) for branch in branches]
+    return render_template("reports/national.html", month=month, summaries=summaries,
+                           all_branches=branches_in_scope(current_user, include_inactive=True),
+                           chosen_branch=request.args.get("branch", ""))

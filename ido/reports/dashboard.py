@@ -1,0 +1,132 @@
+"""What the dashboard and the national-form summary show, built from the report queries."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+
+from ..categories import active_categories
+from ..models import Branch
+from .params import CountParams, add_months
+from .queries import (
+    DURATION_BANDS,
+    TOPIC_GROUPS_ORDER,
+    duration_band_counts,
+    monthly_counts,
+    topic_group_counts,
+    weekday_hour_counts,
+)
+
+
+@dataclass
+class Series:
+    """A titled list of (label, value) pairs: drawn as a chart, shown as a table."""
+
+    title: str
+    items: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(v for _, v in self.items)
+
+    @property
+    def top(self) -> int:
+        return max((v for _, v in self.items), default=0)
+
+
+def _by_key(params: CountParams, by: str, keep=lambda key: True) -> list[tuple[str, int]]:
+    totals: dict = defaultdict(int)
+    for row in monthly_counts(params.first, params.last, by, params.branches):
+        if keep(row.key):
+            totals[row.key] += row.count
+    ordered = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0].position))
+    return [(key.name, count) for key, count in ordered]
+
+
+def weekday_names() -> list[str]:
+    return [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"),
+            _("Saturday"), _("Sunday")]
+
+
+def dashboard(params: CountParams) -> dict:
+    """Every figure on the dashboard for the chosen period and branches."""
+    branches = params.branches
+    trend_first = add_months(params.last, -11)
+    per_month: dict = defaultdict(int)
+    per_branch: dict = defaultdict(int)
+    for row in monthly_counts(min(trend_first, params.first), params.last, "total", branches):
+        per_month[row.month] += row.count
+        if row.month >= params.first:
+            per_branch[row.branch] += row.count
+    months = [add_months(trend_first, i) for i in range(12)]
+    previous = add_months(params.last, -1)
+    per_municipality: dict = defaultdict(int)
+    for branch, count in per_branch.items():
+        per_municipality[branch.municipality] += count
+    hours = weekday_hour_counts(params.first, params.last, branches)
+    days = weekday_names()
+    return {
+        "this_month": per_month.get(params.last, 0), "last_month": per_month.get(previous, 0),
+        "month": params.last, "previous": previous,
+        "total": sum(per_branch.values()),
+        "trend": Series(_("Questions per month"), [(f"{m:%Y-%m}", per_month.get(m, 0))
+                                                    for m in months]),
+        "topics": Series(_("By topic"), _by_key(params, "topic")),
+        "manifest": Series(_("Concerns a Manifestgroep agency"), _by_key(
+            params, "agency", lambda a: a.kind == "manifestgroep")),
+        "referrals": Series(_("Referred to"), _by_key(params, "referral")),
+        "help": Series(_("Help given"), _by_key(params, "help")),
+        "channels": Series(_("Channel"), _by_key(params, "channel")),
+        "outcomes": Series(_("Outcome"), _by_key(params, "outcome")),
+        "weekdays": Series(_("By weekday"), [
+            (days[d], sum(n for (wd, _h), n in hours.items() if wd == d)) for d in range(7)
+            if d < 5 or any(wd == d for wd, _h in hours)]),
+        "hours": Series(_("By hour"), [
+            (f"{h:02d}:00", sum(n for (_d, hh), n in hours.items() if hh == h))
+            for h in sorted({h for _d, h in hours})]),
+        "branches": Series(_("By branch"), sorted(
+            ((b.name, n) for b, n in per_branch.items()), key=lambda kv: -kv[1])),
+        "municipalities": Series(_("By municipality"), sorted(
+            per_municipality.items(), key=lambda kv: -kv[1])),
+    }
+
+
+@dataclass
+class FormSection:
+    title: str
+    lines: list[tuple[str, int]]
+
+
+def national_summary(month: date, branch: Branch) -> list[FormSection]:
+    """One branch's month, in the order of the national IDO form's questions."""
+    cats, branches = active_categories(), [branch]
+    groups = topic_group_counts(month, month, branches)
+    bands = duration_band_counts(month, month, branches)
+
+    def counts(by):
+        return {row.key.code: row.count for row in monthly_counts(month, month, by, branches)}
+
+    group_names = {"overheid": _("Digital government"), "bibliotheek": _("Library services"),
+                   "overig": _("Other (devices, other questions)")}
+    agencies, referrals = counts("agency"), counts("referral")
+    ordered_agencies = sorted(cats.agencies, key=lambda a: (
+        ("manifestgroep", "government", "partner").index(a.kind), a.position))
+    total = sum(row.count for row in monthly_counts(month, month, "total", branches))
+    topic_counts, help_counts, channel_counts = counts("topic"), counts("help"), counts("channel")
+    return [
+        FormSection(_("Number of questions"), [(_("Total"), total)]),
+        FormSection(_("Type of question"), [(group_names[g], groups.get((month, branch.id, g), 0))
+                                            for g in TOPIC_GROUPS_ORDER]),
+        FormSection(_("Topic"), [(t.name, topic_counts.get(t.code, 0)) for t in cats.topics]),
+        FormSection(_("Organisation the question concerns"), [
+            (a.name, agencies.get(a.code, 0)) for a in ordered_agencies if a.kind != "partner"]),
+        FormSection(_("Referred to"), [(a.name, referrals.get(a.code, 0))
+                                       for a in ordered_agencies]),
+        FormSection(_("Help given"), [(h.name, help_counts.get(h.code, 0)) for h in cats.help]),
+        FormSection(_("Channel"), [(c.name, channel_counts.get(c.code, 0))
+                                   for c in cats.channels]),
+        FormSection(_("Duration"), [(_("%(band)s minutes", band=label),
+                                     bands.get((month, branch.id, label), 0))
+                                    for _low, _high, label in DURATION_BANDS]),
+    ]

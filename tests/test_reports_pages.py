@@ -1,0 +1,71 @@
+"""The dashboard and the national-form summary pages, with their scope."""
+
+import re
+
+from .test_counts import _login
+
+
+def _table(html: str, title: str) -> dict[str, int]:
+    """The numbers table under a chart, as {label: count}."""
+    start = html.index(f"<h3>{title}</h3>")
+    table = html[start:html.index("</table>", start)]
+    rows = re.findall(r'<th scope="row">([^<]+)</th><td class="num">(\d+)</td>', table)
+    return {label: int(count) for label, count in rows}
+
+
+def test_dashboard_shows_every_dimension_with_tables(client, counted):
+    _login(client)
+    response = client.get("/reports/?from=2026-01&to=2026-11")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert _table(html, "Per onderwerp") == {"DigiD": 2, "Toeslagen": 1, "DigiD-app": 1,
+                                             "Gemeentelijke regelingen en dienstverlening": 1,
+                                             "Zorg en Wmo (CAK, CIZ, zorgverzekering)": 1}
+    assert _table(html, "Doorverwezen naar") == {"UWV": 1}
+    assert _table(html, "Kanaal") == {"Aan de balie": 3, "Telefonisch": 1}
+    assert _table(html, "Per vestiging") == {"A Centrum": 3, "A Dorp": 1}
+    assert _table(html, "Per gemeente") == {"Astad": 3, "Adorp": 1}
+    trend = _table(html, "Vragen per maand")
+    assert len(trend) == 12 and trend["2026-11"] == 1 and trend["2026-10"] == 0
+    assert html.count('role="img"') >= 8  # charts drawn on the server as SVG
+    assert "B Centrum" not in html
+
+
+def test_dashboard_filters_by_branch_and_municipality(client, counted):
+    _login(client)
+    html = client.get("/reports/?from=2026-01&to=2026-11&branch=a2").get_data(as_text=True)
+    assert _table(html, "Per vestiging") == {"A Dorp": 1}
+    html = client.get("/reports/?from=2026-01&to=2026-11&municipality=Astad").get_data(
+        as_text=True)
+    assert _table(html, "Per vestiging") == {"A Centrum": 3}
+    assert client.get("/reports/?branch=b1").status_code == 403
+    assert client.get("/reports/?from=vorige-maand").status_code == 422
+
+
+def test_dashboard_this_month_against_last(client, counted):
+    _login(client)
+    html = client.get("/reports/?from=2026-01&to=2026-02").get_data(as_text=True)
+    assert re.search(r'kpi-value">1</span>\s*vragen in februari 2026', html)
+    assert re.search(r'kpi-value">1</span>\s*in januari 2026', html)
+
+
+def test_national_summary_in_form_order(client, counted):
+    _login(client)
+    html = client.get("/reports/national?month=2026-03&branch=a1").get_data(as_text=True)
+    sections = re.findall(r"<legend>\d+\. ([^<]+)</legend>", html)
+    assert sections == ["Aantal vragen", "Soort vraag", "Onderwerp",
+                        "Organisatie waarover de vraag gaat", "Doorverwezen naar",
+                        "Geboden hulp", "Kanaal", "Duur"]
+    lines = dict(re.findall(r'<label for="t-a1-[^"]+">([^<]+)</label></th>\s*'
+                            r'<td class="num">(\d+)</td>', html))
+    assert lines["Totaal"] == "1" and lines["Digitale overheid"] == "1"
+    assert lines["UWV"] == "1" and lines["Telefonisch"] == "1" and lines["31-60 minuten"] == "1"
+    assert 'type="checkbox"' in html
+    assert client.get("/reports/national?month=2026-03&branch=b1").status_code == 403
+
+
+def test_report_pages_refuse_volunteers(client, counted):
+    _login(client, "vol@a.example")
+    assert client.get("/reports/").status_code == 403
+    assert client.get("/reports/national").status_code == 403
+    assert "/reports/" not in client.get("/desk/").get_data(as_text=True)
