@@ -2,18 +2,20 @@
 
 import csv
 import io
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from sqlalchemy import String, cast
 
 from ..extensions import db
 from ..models import Agency, Branch, Channel, Help, Outcome, Question, Topic
 from ..models.question import question_agencies, question_help, question_referrals, question_topics
-from ..timeutil import to_local
+from ..timeutil import LOCAL_TZ
 from .params import add_months
 from .queries import DIMENSIONS, CountRow, monthly_counts
 
@@ -22,6 +24,7 @@ DUTCH_DIMENSIONS = {"topic": "onderwerp", "agency": "instantie", "referral": "do
 DIALECTS = ("excel-nl", "rfc4180")
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 RAW_CHUNK = 5000
+_CURSOR_NAMES = itertools.count()
 
 
 def safe_cell(value):
@@ -41,9 +44,11 @@ def count_header(by: str, dialect: str) -> list[str]:
 
 
 def count_record(row: CountRow, by: str, dialect: str) -> list:
+    """One CSV record; the names are free text, so they are neutralised."""
     label = (row.key.name_nl if dialect == "excel-nl" else row.key.name_en) if row.key else None
-    keys = [] if by == "total" else [row.key.code, label]
-    return [row.month.strftime("%Y-%m"), row.branch.code, row.branch.name, *keys, row.count]
+    keys = [] if by == "total" else [row.key.code, safe_cell(label)]
+    return [row.month.strftime("%Y-%m"), row.branch.code, safe_cell(row.branch.name), *keys,
+            row.count]
 
 
 def write_csv(records: Iterable[list], dialect: str) -> Iterator[str]:
@@ -54,7 +59,7 @@ def write_csv(records: Iterable[list], dialect: str) -> Iterator[str]:
     if dialect == "excel-nl":
         yield "\ufeff"
     for count, record in enumerate(records, 1):
-        writer.writerow([safe_cell(v) for v in record])
+        writer.writerow(record)
         if count % 1000 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -118,36 +123,96 @@ RAW_LINKS = {"topics": (question_topics, "topic_id", Topic),
              "agencies": (question_agencies, "agency_id", Agency),
              "referrals": (question_referrals, "agency_id", Agency),
              "help": (question_help, "help_id", Help)}
+RAW_HEADER = ["id", "branch_code", "asked_at", "local_date", "topics", "agencies", "referrals",
+              "help", "channel", "duration_minutes", "outcome"]
+
+
+def _raw_filter(query, first: date, last: date, branch_ids: list[int]):
+    # The same filter and order for the questions and each link table, so that the link rows
+    # arrive in step with their question (a merge join): no per-chunk IN lists, no sorting.
+    return (query.where(Question.deleted_at.is_(None), Question.local_month >= first,
+                        Question.local_month <= last, Question.branch_id.in_(branch_ids))
+            .order_by(Question.local_month, Question.branch_id, Question.id))
+
+
+def _stream(query) -> Iterator[tuple]:
+    """Plain driver rows of a query, in chunks, without SQLAlchemy's per-row work.
+
+    A million rows must stream in seconds, so the rows come straight from the driver: the
+    query (dates and integer ids only) is rendered with literal values, PostgreSQL reads it
+    through a server-side cursor, and values come as the driver gives them.
+    """
+    connection = db.session.connection()
+    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    dbapi = connection.connection.dbapi_connection
+    server_side = connection.dialect.name == "postgresql"
+    cursor = dbapi.cursor(name=f"ido_export_{next(_CURSOR_NAMES)}") if server_side \
+        else dbapi.cursor()
+    try:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(RAW_CHUNK):
+            yield from rows
+    finally:
+        cursor.close()
+
+
+def _aware(value) -> datetime:
+    """A stored UTC moment as an aware datetime (SQLite gives text, PostgreSQL a datetime)."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return value
+
+
+def _link_codes(name: str, first: date, last: date, branch_ids: list[int]) -> Iterator:
+    """(question id text, '|'-joined codes) per question that has any, in export order."""
+    table, column, model = RAW_LINKS[name]
+    codes = {i.id: i.code for i in db.session.scalars(db.select(model))}
+    query = _raw_filter(db.select(cast(table.c.question_id, String), table.c[column])
+                        .join(Question, Question.id == table.c.question_id),
+                        first, last, branch_ids)
+    current, found = None, []
+    for question_id, key in _stream(query):
+        if question_id != current:
+            if current is not None:
+                yield current, "|".join(sorted(found))
+            current, found = question_id, []
+        found.append(codes[key])
+    if current is not None:
+        yield current, "|".join(sorted(found))
+
+
+def _dashed(text: str) -> str:
+    """A UUID as text with dashes (SQLite keeps it as 32 hex digits)."""
+    if len(text) == 32:
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return text
 
 
 def raw_records(first: date, last: date, branches: list[Branch], notes: bool) -> Iterator[list]:
-    """One record per question (never personal data; notes only when asked), in chunks."""
-    codes = {model: {i.id: i.code for i in db.session.scalars(db.select(model))}
-             for model in (Topic, Agency, Help, Channel, Outcome)}
-    by_id = {b.id: b for b in branches}
-    yield ["id", "branch_code", "asked_at", "local_date", "topics", "agencies", "referrals",
-           "help", "channel", "duration_minutes", "outcome", "created_at",
-           *(["note"] if notes else [])]
-    columns = [Question.id, Question.branch_id, Question.asked_at, Question.local_date,
-               Question.channel_id, Question.duration_minutes, Question.outcome_id,
-               Question.created_at, Question.note]
-    query = (db.select(*columns).where(
-        Question.deleted_at.is_(None), Question.local_month >= first,
-        Question.local_month <= last, Question.branch_id.in_(list(by_id)))
-        .order_by(Question.local_month, Question.id)
-        .execution_options(yield_per=RAW_CHUNK))
-    for chunk in db.session.execute(query).partitions():
-        ids = [row.id for row in chunk]
-        links = {name: defaultdict(list) for name in RAW_LINKS}
-        for name, (table, column, model) in RAW_LINKS.items():
-            pairs = db.session.execute(db.select(table.c.question_id, table.c[column])
-                                       .where(table.c.question_id.in_(ids)))
-            for question_id, key in pairs:
-                links[name][question_id].append(codes[model][key])
-        for row in chunk:
-            yield [str(row.id), by_id[row.branch_id].code, to_local(row.asked_at).isoformat(),
-                   row.local_date.isoformat(),
-                   *["|".join(sorted(links[name][row.id])) for name in RAW_LINKS],
-                   codes[Channel][row.channel_id], row.duration_minutes,
-                   codes[Outcome][row.outcome_id], to_local(row.created_at).isoformat(),
-                   *([row.note or ""] if notes else [])]
+    """One record per question (never personal data; notes only when asked), streamed."""
+    ids = [b.id for b in branches]
+    branch_codes = {b.id: b.code for b in branches}
+    channels = {i.id: i.code for i in db.session.scalars(db.select(Channel))}
+    outcomes = {i.id: i.code for i in db.session.scalars(db.select(Outcome))}
+    yield [*RAW_HEADER, *(["note"] if notes else [])]
+    links = [_link_codes(name, first, last, ids) for name in RAW_LINKS]
+    heads = [next(stream, (None, "")) for stream in links]
+    query = _raw_filter(db.select(
+        cast(Question.id, String), Question.branch_id, Question.asked_at,
+        cast(Question.local_date, String), Question.channel_id, Question.duration_minutes,
+        Question.outcome_id, Question.note), first, last, ids)
+    for qid, branch_id, asked_at, local_date, channel, minutes, outcome, note in _stream(query):
+        joined = []
+        for index, stream in enumerate(links):
+            head_id, codes = heads[index]
+            if head_id == qid:
+                joined.append(codes)
+                heads[index] = next(stream, (None, ""))
+            else:
+                joined.append("")
+        record = [_dashed(qid), branch_codes[branch_id],
+                  _aware(asked_at).astimezone(LOCAL_TZ).isoformat(), local_date, *joined,
+                  channels[channel], minutes, outcomes[outcome]]
+        if notes:
+            record.append(safe_cell(note or ""))
+        yield record

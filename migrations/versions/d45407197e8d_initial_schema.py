@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: ccd507c6f9c6
+Revision ID: d45407197e8d
 Revises: 
-Create Date: 2026-11-22 02:49:33.713928
+Create Date: 2026-11-22 03:05:26.476441
 
 """
 from alembic import op
@@ -14,7 +14,7 @@ import ido.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = 'ccd507c6f9c6'
+revision = 'd45407197e8d'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -182,7 +182,7 @@ def upgrade():
         batch_op.create_index('ix_question_branch_month', ['branch_id', 'local_month'], unique=False)
         batch_op.create_index(batch_op.f('ix_question_local_month'), ['local_month'], unique=False)
         batch_op.create_index(batch_op.f('ix_question_logged_by_id'), ['logged_by_id'], unique=False)
-        batch_op.create_index('ix_question_month_branch', ['local_month', 'branch_id', 'deleted_at'], unique=False)
+        batch_op.create_index('ix_question_month_branch', ['local_month', 'branch_id', 'id', 'deleted_at'], unique=False)
 
     op.create_table('user_branch',
     sa.Column('user_id', sa.Integer(), nullable=False),
