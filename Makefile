@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app ido
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test translations extract-messages lint test-sqlite test-postgres clean
+.PHONY: run test bench install install-test translations extract-messages lint test-sqlite test-postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ test-postgres: install-test
 	IDO_TEST_DB=postgresql $(BIN)/pytest
 
 test: lint test-sqlite test-postgres
+
+# Reports and exports on 1,000,000 questions (SQLite, then a throwaway PostgreSQL).
+bench: install-test
+	$(BIN)/python benchmarks/bench_reports.py --postgres
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache ido/translations/*/LC_MESSAGES/*.mo

@@ -106,7 +106,7 @@ def measure_counts(url: str, label: str) -> None:
                 seconds, rows = timed(
                     lambda f=first, la=last, b=by: monthly_counts(f, la, b, branches))
                 print(f"{label}  counts  {period:5}  by={by:8}  {seconds:7.3f} s  "
-                      f"{len(rows):6} rows")
+                      f"{len(rows):6} rows", flush=True)
         seconds, body = timed(lambda: counts_workbook(year_first, year_last, branches))
         print(f"{label}  xlsx    year   all sheets  {seconds:7.3f} s  {len(body) // 1024} KiB")
 
@@ -128,9 +128,10 @@ def measure_export(url: str, label: str) -> None:
               f"peak RSS {peak / 1024:.0f} MB (at start {before / 1024:.0f} MB)")
 
 
-def run(url: str, rows: int, label: str) -> None:
-    seconds, _ = timed(lambda: generate(url, rows))
-    print(f"{label}  generated {rows} questions in {seconds:.0f} s")
+def run(url: str, rows: int, label: str, generated: bool = False) -> None:
+    if not generated:
+        seconds, _ = timed(lambda: generate(url, rows))
+        print(f"{label}  generated {rows} questions in {seconds:.0f} s", flush=True)
     measure_counts(url, label)
     subprocess.run([sys.executable, __file__, "--export-only", url, "--label", label], check=True)
 
@@ -141,12 +142,17 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true", help="also on a throwaway PostgreSQL")
     parser.add_argument("--export-only")
     parser.add_argument("--label", default="sqlite")
+    parser.add_argument("--keep", help="SQLite file to keep (and reuse when it exists)")
     args = parser.parse_args()
     if args.export_only:
         measure_export(args.export_only, args.label)
         return
-    with tempfile.TemporaryDirectory() as folder:
-        run(f"sqlite:///{os.path.join(folder, 'bench.sqlite')}", args.rows, "sqlite  ")
+    if args.keep:
+        run(f"sqlite:///{os.path.abspath(args.keep)}", args.rows, "sqlite  ",
+            generated=os.path.exists(args.keep))
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            run(f"sqlite:///{os.path.join(folder, 'bench.sqlite')}", args.rows, "sqlite  ")
     if args.postgres:
         from tests.pgcluster import PostgresCluster
 

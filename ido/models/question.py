@@ -34,8 +34,10 @@ class Question(db.Model):
         CheckConstraint("duration_minutes BETWEEN 1 AND 480", name="duration"),
         Index("ix_question_branch_month", "branch_id", "local_month"),
         Index("ix_question_branch_date", "branch_id", "local_date"),
-        # Counts group by month and branch; the raw export walks questions in this order.
-        Index("ix_question_month_branch", "local_month", "branch_id", "id", "deleted_at"),
+        # Counts group by month, branch and channel or outcome straight from this index (it
+        # covers them), and the raw export walks questions in its order.
+        Index("ix_question_month_branch", "local_month", "branch_id", "channel_id",
+              "outcome_id", "deleted_at", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)

@@ -3,8 +3,8 @@
 The dashboard, the counts API, the CSV and the XLSX exports all read these rows.
 """
 
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import case, func
 
@@ -26,8 +26,7 @@ TOPIC_GROUPS_ORDER = ("overheid", "bibliotheek", "overig")
 DURATION_BANDS = [(1, 10, "1-10"), (11, 30, "11-30"), (31, 60, "31-60"), (61, 480, "61+")]
 
 
-@dataclass(frozen=True)
-class CountRow:
+class CountRow(NamedTuple):
     month: date
     branch: Branch
     key: object | None  # the category (Topic, Agency, ...) or None for the total
@@ -59,17 +58,18 @@ def monthly_counts(first: date, last: date, by: str, branches: list[Branch]) -> 
         key = None
         query = db.select(Question.local_month, Question.branch_id, func.count())
     groups = [Question.local_month, Question.branch_id] + ([key] if key is not None else [])
-    query = _scope(query, first, last, [b.id for b in branches]).group_by(*groups)
+    # Ordered as grouped, so the database sorts nothing extra; rows come in month, branch id
+    # and category id order. Core rows, not ORM: a year at 700 branches is 150,000 rows.
+    query = _scope(query, first, last, [b.id for b in branches]).group_by(*groups).order_by(
+        *groups)
     by_id = {b.id: b for b in branches}
-    keys = _lookup(model) if model else {}
-    rows = []
-    for values in db.session.execute(query):
-        month, branch_id, *rest = values
-        item = keys[rest[0]] if key is not None else None
-        rows.append(CountRow(month, by_id[branch_id], item, rest[-1]))
-    rows.sort(key=lambda r: (r.month, r.branch.name, r.key.position if r.key else 0,
-                             r.key.id if r.key else 0))
-    return rows
+    rows = db.session.connection().execute(query)
+    if key is None:
+        return [CountRow(month, by_id[branch_id], None, count)
+                for month, branch_id, count in rows]
+    keys = _lookup(model)
+    return [CountRow(month, by_id[branch_id], keys[key_id], count)
+            for month, branch_id, key_id, count in rows]
 
 
 def topic_group_counts(first: date, last: date, branches: list[Branch]) -> dict:

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: d45407197e8d
+Revision ID: 46aff301e2b3
 Revises: 
-Create Date: 2026-11-22 03:05:26.476441
+Create Date: 2026-11-22 03:08:48.645972
 
 """
 from alembic import op
@@ -14,7 +14,7 @@ import ido.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = 'd45407197e8d'
+revision = '46aff301e2b3'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -182,7 +182,7 @@ def upgrade():
         batch_op.create_index('ix_question_branch_month', ['branch_id', 'local_month'], unique=False)
         batch_op.create_index(batch_op.f('ix_question_local_month'), ['local_month'], unique=False)
         batch_op.create_index(batch_op.f('ix_question_logged_by_id'), ['logged_by_id'], unique=False)
-        batch_op.create_index('ix_question_month_branch', ['local_month', 'branch_id', 'id', 'deleted_at'], unique=False)
+        batch_op.create_index('ix_question_month_branch', ['local_month', 'branch_id', 'channel_id', 'outcome_id', 'deleted_at', 'id'], unique=False)
 
     op.create_table('user_branch',
     sa.Column('user_id', sa.Integer(), nullable=False),
