@@ -43,6 +43,13 @@ def test_a_question_with_two_topics_counts_once_under_each(client, counted):
         ("2026-11", "a2", "geholpen", 1)]
 
 
+def test_counts_per_municipality(client, counted):
+    api = _api(client, counted)
+    assert _rows(api, "from=2026-01&to=2026-12&municipality=Adorp") == [
+        ("2026-11", "a2", None, 1)]
+    assert _rows(api, "from=2026-01&to=2026-12&municipality=Bstad") == []  # not in scope
+
+
 def test_counts_are_scoped(client, counted):
     assert _rows(_api(client, counted, "coord@b.example"), "from=2026-01&to=2026-12") == [
         ("2026-02", "b1", None, 1)]
@@ -153,8 +160,15 @@ def test_reports_are_for_coordinators_and_admins_only(client, counted):
     assert client.get("/reports/monthly.csv").status_code == 302  # to the log-in page
     _login(client, "coord@b.example")
     assert client.get("/reports/monthly.csv?branch=a1").status_code == 403
+    assert client.get("/reports/monthly.xlsx?branch=a1").status_code == 403
     body = client.get("/reports/monthly.csv?from=2026-01&to=2026-12&dialect=rfc4180")
     assert "a1" not in body.get_data(as_text=True).split()
+    book = load_workbook(io.BytesIO(client.get("/reports/monthly.xlsx?from=2026-01&to=2026-12")
+                                    .data))
+    cells = {c.value for sheet in book for row in sheet.iter_rows() for c in row}
+    assert "b1" in cells and not cells & {"a1", "a2", "A Centrum", "A Dorp"}
+    raw = client.get("/reports/questions.csv?from=2026-01&to=2026-12").get_data(as_text=True)
+    assert ";a1;" not in raw and ";b1;" in raw
 
 
 def test_reports_with_a_bearer_token(client, counted, app):

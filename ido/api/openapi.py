@@ -147,7 +147,8 @@ PATHS = {
             _query("from", "First month, YYYY-MM (default: 11 months before 'to')"),
             _query("to", "Last month, YYYY-MM (default: this month)"),
             _query("by", "Dimension", {"enum": list(DIMENSIONS)}),
-            _query("branch", "Comma-separated branch codes (default: all in scope)")],
+            _query("branch", "Comma-separated branch codes (default: all in scope)"),
+            _query("municipality", "Only the branches serving this municipality")],
         "responses": {"200": _json(_ref("Counts"), "Count rows"), "401": UNAUTHORIZED,
                       "403": _errors("Branch outside scope"), "422": _errors("Bad parameter")}}},
 }
