@@ -97,16 +97,20 @@ def timed(function):
 def measure_counts(url: str, label: str) -> None:
     app = create_app(config(url))
     with app.app_context():
-        branches = list(db.session.scalars(db.select(Branch)))
+        everything = list(db.session.scalars(db.select(Branch)))
+        one_library = [b for b in everything if b.library_id == everything[0].library_id]
         year_first, year_last = date(2025, 11, 1), date(2026, 10, 1)
-        for period, first, last in (("month", year_last, year_last),
-                                    ("year", year_first, year_last)):
-            for by in DIMENSIONS:
-                monthly_counts(first, last, by, branches)  # warm the cache
-                seconds, rows = timed(
-                    lambda f=first, la=last, b=by: monthly_counts(f, la, b, branches))
-                print(f"{label}  counts  {period:5}  by={by:8}  {seconds:7.3f} s  "
-                      f"{len(rows):6} rows", flush=True)
+        for scope, branches in (("700 branches", everything),
+                                (f"1 library ({len(one_library)} br.)", one_library)):
+            for period, first, last in (("month", year_last, year_last),
+                                        ("year", year_first, year_last)):
+                for by in DIMENSIONS:
+                    monthly_counts(first, last, by, branches)  # warm the cache
+                    seconds, rows = timed(
+                        lambda f=first, la=last, b=by, br=branches: monthly_counts(f, la, b, br))
+                    print(f"{label}  counts  {scope:20} {period:5}  by={by:8}  "
+                          f"{seconds:7.3f} s  {len(rows):6} rows", flush=True)
+        branches = everything
         seconds, body = timed(lambda: counts_workbook(year_first, year_last, branches))
         print(f"{label}  xlsx    year   all sheets  {seconds:7.3f} s  {len(body) // 1024} KiB")
 
@@ -143,11 +147,14 @@ def main() -> None:
     parser.add_argument("--export-only")
     parser.add_argument("--label", default="sqlite")
     parser.add_argument("--keep", help="SQLite file to keep (and reuse when it exists)")
+    parser.add_argument("--no-sqlite", action="store_true", help="only PostgreSQL")
     args = parser.parse_args()
     if args.export_only:
         measure_export(args.export_only, args.label)
         return
-    if args.keep:
+    if args.no_sqlite:
+        pass
+    elif args.keep:
         run(f"sqlite:///{os.path.abspath(args.keep)}", args.rows, "sqlite  ",
             generated=os.path.exists(args.keep))
     else:
