@@ -27,6 +27,7 @@ from ido.categories import active_categories, seed_categories  # noqa: E402
 from ido.extensions import db  # noqa: E402
 from ido.models import Branch, Library, Question, User  # noqa: E402
 from ido.models.question import question_referrals, question_topics  # noqa: E402
+from ido.questions import resync_links  # noqa: E402
 from ido.reports.exports import counts_workbook, raw_records, write_csv  # noqa: E402
 from ido.reports.queries import DIMENSIONS, monthly_counts  # noqa: E402
 from ido.timeutil import local_columns  # noqa: E402
@@ -80,6 +81,7 @@ def generate(url: str, rows: int) -> None:
             if refs:
                 db.session.execute(insert(question_referrals), refs)
             db.session.commit()
+        resync_links()
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("VACUUM ANALYZE")

@@ -12,6 +12,7 @@ from .extensions import db
 from .models import Library, Question
 from .models.question import question_agencies, question_help, question_referrals, question_topics
 from .organisation import create_branch, create_library, create_user
+from .questions import resync_links
 from .timeutil import LOCAL_TZ, local_columns, now_local
 
 DEMO_PASSWORD = "demo-wachtwoord"
@@ -90,6 +91,7 @@ def _seed_questions(users, days: int, per_day: float, rng: random.Random) -> Non
         if values:
             db.session.execute(insert(table), values)
     db.session.commit()
+    resync_links()
 
 
 def _question_row(rng: random.Random, branch, at: datetime, users, cats) -> dict:

@@ -22,7 +22,8 @@ POSTCODE_WITH_NUMBER = re.compile(
 MONTHS = ("jan|januari|feb|februari|mrt|maart|apr|april|mei|jun|juni|jul|juli|aug|augustus|"
           "sep|sept|september|okt|oktober|nov|november|dec|december|"
           "january|february|march|june|july|october")
-DATE = rf"(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:19|20)?\d{{2}}|\d{{1,2}} (?:{MONTHS})\.? (?:19|20)\d{{2}})"
+DATE = (rf"(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:19|20)?\d{{2}}"
+        rf"|\d{{1,2}} (?:{MONTHS})\.? (?:19|20)\d{{2}})")
 BIRTH_DATE = re.compile(
     rf"\b(?:geboren|geboortedatum|geb\.datum|geb(?:\.|\b)|born|date of birth|dob\b)"
     rf"[:\s]*(?:op\s+|on\s+)?{DATE}", re.IGNORECASE)

@@ -4,6 +4,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
@@ -19,6 +20,7 @@ from .models import (
     User,
     utcnow,
 )
+from .models.question import LINK_TABLES
 from .timeutil import local_columns
 
 
@@ -99,6 +101,27 @@ def _apply(question: Question, data: QuestionData) -> None:
     question.note = (data.note or "").strip() or None
 
 
+def _sync_links(question: Question) -> None:
+    """Copy the question's month, branch and counted state onto its link rows (for counts)."""
+    db.session.flush()
+    for table in LINK_TABLES:
+        db.session.execute(update(table).where(table.c.question_id == question.id).values(
+            local_month=question.local_month, branch_id=question.branch_id,
+            counted=question.deleted_at is None))
+
+
+def resync_links() -> None:
+    """Bring every link row in step with its question (after rows were inserted in bulk)."""
+    for table in LINK_TABLES:
+        of_question = db.select(Question).where(Question.id == table.c.question_id)
+        db.session.execute(update(table).values(
+            local_month=of_question.with_only_columns(Question.local_month).scalar_subquery(),
+            branch_id=of_question.with_only_columns(Question.branch_id).scalar_subquery(),
+            counted=of_question.with_only_columns(
+                Question.deleted_at.is_(None)).scalar_subquery()))
+    db.session.commit()
+
+
 def _audit(user: User | None, action: str, question: Question, changes: dict) -> None:
     db.session.add(AuditEvent(
         user_id=user.id if user else None, library_id=question.branch.library_id,
@@ -124,7 +147,7 @@ def record_question(data: QuestionData, user: User | None, question_id: uuid.UUI
     question = Question(id=question_id or uuid.uuid4(), logged_by=user)
     _apply(question, data)
     db.session.add(question)
-    db.session.flush()
+    _sync_links(question)
     _audit(user, "create", question, snapshot(question))
     try:
         db.session.commit()
@@ -143,6 +166,7 @@ def update_question(question: Question, data: QuestionData, user: User) -> dict:
     _apply(question, data)
     after = snapshot(question)
     changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    _sync_links(question)
     if changes:
         _audit(user, "update", question, changes)
     db.session.commit()
@@ -152,5 +176,6 @@ def update_question(question: Question, data: QuestionData, user: User) -> dict:
 def delete_question(question: Question, user: User) -> None:
     """Soft-delete a question: it stays for the audit trail but no longer counts."""
     question.deleted_at = utcnow()
+    _sync_links(question)
     _audit(user, "delete", question, {})
     db.session.commit()

@@ -194,3 +194,39 @@ def test_export_counts_command(runner, counted, tmp_path):
     bad = runner.invoke(args=["export-counts", "--from", "2026-13", "--to", "2026-12",
                               "--out", str(out)])
     assert bad.exit_code != 0 and "JJJJ-MM" in bad.output
+
+
+def test_counts_follow_an_edit_and_a_delete(client, counted, app):
+    from datetime import UTC, datetime
+
+    from ido.extensions import db
+    from ido.models import Question
+    from ido.questions import delete_question, update_question
+
+    from .helpers import store_question
+
+    api = _api(client, counted)
+    with app.app_context():
+        question = store_question("a1", datetime(2026, 5, 10, 10, 0, tzinfo=UTC), ["studie"])
+        question_id = question.id
+    assert _rows(api, "from=2026-05&to=2026-06&by=topic") == [("2026-05", "a1", "studie", 1)]
+    with app.app_context():
+        question = db.session.get(Question, question_id)
+        data = _same_question_in_june(question)
+        update_question(question, data, user("coord@a.example"))
+    assert _rows(api, "from=2026-05&to=2026-06&by=topic") == [("2026-06", "a1", "studie", 1)]
+    with app.app_context():
+        delete_question(db.session.get(Question, question_id), user("coord@a.example"))
+    assert _rows(api, "from=2026-05&to=2026-06&by=topic") == []
+    assert _rows(api, "from=2026-05&to=2026-06&by=total") == []
+
+
+def _same_question_in_june(question):
+    from datetime import UTC, datetime
+
+    from ido.questions import QuestionData
+
+    return QuestionData(branch=question.branch, topics=list(question.topics),
+                        channel=question.channel, outcome=question.outcome,
+                        duration_minutes=question.duration_minutes,
+                        asked_at=datetime(2026, 6, 2, 9, 0, tzinfo=UTC))

@@ -47,27 +47,34 @@ def monthly_counts(first: date, last: date, by: str, branches: list[Branch]) -> 
     table, column, model = DIMENSIONS[by]
     if not branches:
         return []
-    if table is not None:
+    ids = [b.id for b in branches]
+    if table is not None:  # the link rows carry month, branch and counted: no join needed
         key = table.c[column]
-        query = db.select(Question.local_month, Question.branch_id, key, func.count()).join(
-            table, table.c.question_id == Question.id)
-    elif column is not None:
+        groups = [table.c.local_month, table.c.branch_id, key]
+        query = (db.select(*groups, func.count())
+                 .where(table.c.counted, table.c.local_month >= first,
+                        table.c.local_month <= last, table.c.branch_id.in_(ids))
+                 .group_by(*groups).order_by(*groups))
+        return _rows(query, branches, _lookup(model))
+    if column is not None:
         key = getattr(Question, column)
         query = db.select(Question.local_month, Question.branch_id, key, func.count())
     else:
         key = None
         query = db.select(Question.local_month, Question.branch_id, func.count())
     groups = [Question.local_month, Question.branch_id] + ([key] if key is not None else [])
+    query = _scope(query, first, last, ids).group_by(*groups).order_by(*groups)
+    return _rows(query, branches, _lookup(model) if model else None)
+
+
+def _rows(query, branches: list[Branch], keys: dict | None) -> list[CountRow]:
     # Ordered as grouped, so the database sorts nothing extra; rows come in month, branch id
     # and category id order. Core rows, not ORM: a year at 700 branches is 150,000 rows.
-    query = _scope(query, first, last, [b.id for b in branches]).group_by(*groups).order_by(
-        *groups)
     by_id = {b.id: b for b in branches}
     rows = db.session.connection().execute(query)
-    if key is None:
+    if keys is None:
         return [CountRow(month, by_id[branch_id], None, count)
                 for month, branch_id, count in rows]
-    keys = _lookup(model)
     return [CountRow(month, by_id[branch_id], keys[key_id], count)
             for month, branch_id, key_id, count in rows]
 
