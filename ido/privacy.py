@@ -12,13 +12,16 @@ from flask_babel import lazy_gettext as _l
 from stdnum import iban
 from stdnum.nl import bsn
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", re.UNICODE)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 IBAN_CANDIDATE = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b",
                             re.IGNORECASE)
-POSTCODE_WITH_NUMBER = re.compile(
-    r"\b[1-9]\d{3}[ ]?(?!SA|SD|SS)[A-Z]{2}\b[ ,]*\d{1,5}\b|"  # 1234 AB 12
-    r"\b\d{1,5}[a-z]?[ ,]+[1-9]\d{3}[ ]?[A-Z]{2}\b",  # 12, 1234 AB
-    re.IGNORECASE)
+# 1234 AB 12, 1234AB 12, 1234ab 12 or "12, 1234 AB"; lowercase letters only when attached
+# to the digits, so that "2024 en 2025" is not a postcode.
+POSTCODE = r"[1-9]\d{3}(?: ?[A-Z]{2}|[a-z]{2})\b"
+POSTCODE_WITH_NUMBER = re.compile(rf"\b{POSTCODE}[ ,]*\d{{1,5}}\b|\b\d{{1,5}}[a-z]?, *{POSTCODE}")
+DUTCH_PHONE = re.compile(r"(?<![\w+:.,])(?:(?:\+|00)31[\s-]?(?:\(0\)[\s-]?)?|\(?0)"
+                         r"[\s()-]?[1-9](?:[\s()-]?\d){8}(?!\d)")
+SINGLE_DIGIT_DOT_GROUP = re.compile(r"(?:^|\D)\d\.|\.\d(?:\D|$)")  # 0.1.11 is a version
 MONTHS = ("jan|januari|feb|februari|mrt|maart|apr|april|mei|jun|juni|jul|juli|aug|augustus|"
           "sep|sept|september|okt|oktober|nov|november|dec|december|"
           "january|february|march|june|july|october")
@@ -27,10 +30,10 @@ DATE = (rf"(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:19|20)?\d{{2}}"
 BIRTH_DATE = re.compile(
     rf"\b(?:geboren|geboortedatum|geb\.datum|geb(?:\.|\b)|born|date of birth|dob\b)"
     rf"[:\s]*(?:op\s+|on\s+)?{DATE}", re.IGNORECASE)
-# 8 or 9 digits, together or in groups of 2 to 4 with dots or spaces (123.45.678, 1234 56 789)
-BSN_CANDIDATE = re.compile(r"(?<![\d.,])\d{2,9}(?:[. ]\d{2,4}){0,3}(?![\d]|[.,]\d)")
-DATE_LIKE = re.compile(r"^\d{1,2}[. ]\d{1,2}[. ](?:19|20)\d{2}$")
-YEARS = re.compile(r"^(?:(?:19|20)\d{2}[. ])+(?:19|20)\d{2}$")  # "2024 2025": years, not a BSN
+# A BSN as people write it: 9 (or 8) digits, or grouped 123.456.789, 1234.56.789, 123 45 67 89
+# (a lookahead, so that candidates may overlap: "1900 10 111 222 333" holds one)
+BSN_CANDIDATE = re.compile(r"(?<![\d.,:])(?=(\d{3}([. ])\d{3}\2\d{3}|\d{4}([. ])\d{2}\3\d{3}|"
+                           r"\d{3}([. ])\d{2}\4\d{2}\4\d{2}|\d{8,9})(?![\d]|[.,]\d))")
 
 KINDS = {
     "email": _l("an e-mail address"),
@@ -49,11 +52,28 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _phone_spans(text: str) -> list[tuple[int, int]]:
-    return [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, "NL")]
+    """Phone numbers: libphonenumber's matcher, plus Dutch-shaped numbers it skips when more
+    digits follow ("06 1234 5678 1900"). A run of digits without 0 or + in front is no phone
+    number, and one starting 00 must be Dutch, so a time or a date is never taken for one."""
+    spans = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, "NL")
+             if (m.start == 0 or text[m.start - 1] not in ":.,")
+             and (m.raw_string.startswith("+") or m.number.country_code == 31
+                  and m.raw_string.lstrip("(").startswith("0"))
+             and not SINGLE_DIGIT_DOT_GROUP.search(m.raw_string)]
+    for match in DUTCH_PHONE.finditer(text):
+        try:
+            number = phonenumbers.parse(match.group(), "NL")
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_possible_number(number):
+            spans.append(match.span())
+    return spans
 
 
 def _matches(pattern: re.Pattern, text: str, valid=lambda s: True) -> list[tuple[int, int]]:
-    return [m.span() for m in pattern.finditer(text) if valid(m.group())]
+    """Spans of the pattern's matches (or of its first group, for lookahead patterns)."""
+    group = 1 if pattern.groups else 0
+    return [m.span(group) for m in pattern.finditer(text) if valid(m.group(group))]
 
 
 def personal_data_kinds(text: str | None) -> list[str]:
@@ -79,9 +99,7 @@ def personal_data_kinds(text: str | None) -> list[str]:
 
 def _is_bsn(candidate: str) -> bool:
     digits = re.sub(r"\D", "", candidate)
-    if len(digits) not in (8, 9) or DATE_LIKE.match(candidate) or YEARS.match(candidate):
-        return False
-    return bsn.is_valid(digits.zfill(9))
+    return bsn.is_valid(digits.zfill(9)) and not digits.zfill(9).startswith("00")
 
 
 def personal_data_message(kinds: list[str]) -> str:

@@ -6,6 +6,7 @@ import tempfile
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import text
 
 from ido import create_app
@@ -14,6 +15,10 @@ from ido.extensions import db
 from ido.organisation import create_branch, create_library, create_user
 
 DB_KIND = os.environ.get("IDO_TEST_DB", "sqlite")
+# CI runs the property tests with fixed examples, so a run is repeatable; locally they vary.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 PASSWORD = "correct horse battery"
 CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 

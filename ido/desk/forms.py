@@ -21,6 +21,7 @@ from wtforms.validators import StopValidation
 
 from .. import defaults
 from ..categories import Categories
+from ..privacy import personal_data_kinds, personal_data_message
 from ..questions import QuestionData
 from ..timeutil import LOCAL_TZ, now_local
 
@@ -167,6 +168,9 @@ class QuestionForm(FlaskForm):
         if field.data and len(field.data) > 500:
             raise ValidationError(
                 coded("too_long", _("The note can be at most 500 characters.")))
+        kinds = personal_data_kinds(field.data)
+        if kinds:  # the message names the kind of data, never the text itself
+            raise ValidationError(coded("personal_data", personal_data_message(kinds)))
 
     def question_id(self) -> uuid.UUID | None:
         return uuid.UUID(self.id.data) if self.id.data else None
