@@ -28,7 +28,9 @@ from ido.extensions import db  # noqa: E402
 from ido.models import Branch, Library, Question, User  # noqa: E402
 from ido.models.question import question_referrals, question_topics  # noqa: E402
 from ido.questions import resync_links  # noqa: E402
+from ido.reports.dashboard import dashboard  # noqa: E402
 from ido.reports.exports import counts_workbook, raw_records, write_csv  # noqa: E402
+from ido.reports.params import CountParams  # noqa: E402
 from ido.reports.queries import DIMENSIONS, monthly_counts  # noqa: E402
 from ido.timeutil import local_columns  # noqa: E402
 
@@ -113,6 +115,9 @@ def measure_counts(url: str, label: str) -> None:
                     print(f"{label}  counts  {scope:20} {period:5}  by={by:8}  "
                           f"{seconds:7.3f} s  {len(rows):6} rows", flush=True)
         branches = everything
+        params = CountParams(year_first, year_last, "total", branches)
+        seconds, _ = timed(lambda: dashboard(params))
+        print(f"{label}  dashboard  year  700 branches  {seconds:7.3f} s")
         seconds, body = timed(lambda: counts_workbook(year_first, year_last, branches))
         print(f"{label}  xlsx    year   all sheets  {seconds:7.3f} s  {len(body) // 1024} KiB")
 

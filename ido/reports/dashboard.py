@@ -13,6 +13,7 @@ from .queries import (
     DURATION_BANDS,
     TOPIC_GROUPS_ORDER,
     duration_band_counts,
+    key_totals,
     monthly_counts,
     topic_group_counts,
     weekday_hour_counts,
@@ -36,11 +37,9 @@ class Series:
 
 
 def _by_key(params: CountParams, by: str, keep=lambda key: True) -> list[tuple[str, int]]:
-    totals: dict = defaultdict(int)
-    for row in monthly_counts(params.first, params.last, by, params.branches):
-        if keep(row.key):
-            totals[row.key] += row.count
-    ordered = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0].position))
+    totals = key_totals(params.first, params.last, by, params.branches)
+    ordered = sorted(((k, n) for k, n in totals.items() if keep(k)),
+                     key=lambda kv: (-kv[1], kv[0].position))
     return [(key.name, count) for key, count in ordered]
 
 

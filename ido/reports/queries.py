@@ -79,6 +79,24 @@ def _rows(query, branches: list[Branch], keys: dict | None) -> list[CountRow]:
             for month, branch_id, key_id, count in rows]
 
 
+def key_totals(first: date, last: date, by: str, branches: list[Branch]) -> dict:
+    """Questions per category of one dimension over the whole period and all branches given."""
+    table, column, model = DIMENSIONS[by]
+    ids = [b.id for b in branches]
+    if not branches or model is None:
+        return {}
+    if table is not None:
+        key = table.c[column]
+        query = db.select(key, func.count()).where(
+            table.c.counted, table.c.local_month >= first, table.c.local_month <= last,
+            table.c.branch_id.in_(ids))
+    else:
+        key = getattr(Question, column)
+        query = _scope(db.select(key, func.count()), first, last, ids)
+    keys = _lookup(model)
+    return {keys[key_id]: count for key_id, count in db.session.execute(query.group_by(key))}
+
+
 def topic_group_counts(first: date, last: date, branches: list[Branch]) -> dict:
     """Questions per month, branch and topic group (a question counts once per group)."""
     query = _scope(db.select(Question.local_month, Question.branch_id, Topic.group,
