@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import cli, errors, i18n, security
-from .extensions import csrf, db, login_manager, migrate
+from .extensions import csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -46,6 +46,12 @@ def configure(app: Flask, test_config: dict | None) -> None:
         BABEL_DEFAULT_TIMEZONE="Europe/Amsterdam",
         IDO_TIMEZONE="Europe/Amsterdam",
         IDO_EDIT_MINUTES=15,
+        # Log-in throttling; memory:// counts per process: several workers need a shared store
+        # such as redis:// (see the Flask-Limiter documentation).
+        RATELIMIT_STORAGE_URI="memory://",
+        RATELIMIT_HEADERS_ENABLED=False,
+        IDO_LOGIN_LIMIT_ACCOUNT="5 per minute",
+        IDO_LOGIN_LIMIT_ADDRESS="100 per hour",
         ARGON2_PARAMS={},
     )
     if test_config is None:
@@ -66,6 +72,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     i18n.init_app(app)
 
 

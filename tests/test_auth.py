@@ -73,3 +73,27 @@ def test_language_switch_to_english_and_back(client, org):
     assert '<html lang="nl">' in client.get("/auth/login").get_data(as_text=True)
     client.post("/language", data={"lang": "xx"})  # unknown: ignored
     assert '<html lang="nl">' in client.get("/auth/login").get_data(as_text=True)
+
+
+def test_failed_logins_are_throttled_per_account(auth, client, app):
+    for _ in range(5):
+        assert auth.login("vol@a.example", "wrong password!").status_code == 200
+    locked = auth.login("vol@a.example")  # even the right password, for a while
+    assert locked.status_code == 429
+    assert "Te veel pogingen. Wacht even en probeer het opnieuw." in locked.get_data(as_text=True)
+    assert auth.login("vol2@a.example").status_code == 302  # other accounts at this desk go on
+
+
+def test_the_address_ceiling_is_loose(database_url, org):
+    from ido import create_app
+
+    from .conftest import dispose, make_config
+
+    app = create_app(make_config(database_url, IDO_LOGIN_LIMIT_ADDRESS="8 per hour"))
+    client = app.test_client()
+    for number in range(8):  # eight accounts, one failure each: under every account limit
+        data = {"email": f"nobody{number}@a.example", "password": "wrong password!"}
+        assert client.post("/auth/login", data=data).status_code == 200
+    data = {"email": "vol@a.example", "password": PASSWORD}
+    assert client.post("/auth/login", data=data).status_code == 429
+    dispose(app)

@@ -1,10 +1,19 @@
 """Logging in and out."""
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..forms import EmptyForm
 from ..models import User
 from ..navigation import safe_next
@@ -19,7 +28,22 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
 
 
+def _account_key() -> str:
+    return "login:" + (request.form.get("email") or "").strip().lower()
+
+
+def _failed(response) -> bool:
+    """Only failed log-ins count towards the limits (a success redirects)."""
+    return response.status_code != 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
+# Per account: 5 failures in a minute lock it for the rest of that minute. Per address a much
+# looser ceiling, because all desks of a branch often share one public address.
+@limiter.limit(lambda: current_app.config["IDO_LOGIN_LIMIT_ACCOUNT"], key_func=_account_key,
+               methods=["POST"], deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["IDO_LOGIN_LIMIT_ADDRESS"], methods=["POST"],
+               deduct_when=_failed)
 def login():
     """Show the log-in form; log the user in and go on to where they were heading."""
     if current_user.is_authenticated:
