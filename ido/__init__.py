@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import cli, errors, i18n, security
+from . import cli, errors, i18n, retention, security
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     errors.register(app)
     security.register(app)
+    retention.register(app)
     cli.register(app)
     return app
 
@@ -46,6 +47,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
         BABEL_DEFAULT_TIMEZONE="Europe/Amsterdam",
         IDO_TIMEZONE="Europe/Amsterdam",
         IDO_EDIT_MINUTES=15,
+        IDO_NOTE_RETENTION_DAYS=90,
+        IDO_PURGE_IN_APP=True,
         # Log-in throttling; memory:// counts per process: several workers need a shared store
         # such as redis:// (see the Flask-Limiter documentation).
         RATELIMIT_STORAGE_URI="memory://",
@@ -78,10 +81,11 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per concern."""
-    from . import api, auth, desk, main, reports
+    from . import admin, api, auth, desk, main, reports
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(desk.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(admin.bp)

@@ -131,9 +131,22 @@ def export_counts_command(first, last, by, branches, dialect, out) -> None:
     click.echo(f"{len(rows)} rows written to {out}.")
 
 
+@click.command("purge-notes")
+@with_appcontext
+def purge_notes_command() -> None:
+    """Empty notes older than IDO_NOTE_RETENTION_DAYS (default 90); the counts stay."""
+    from flask import current_app
+
+    from .retention import purge_old_notes
+
+    emptied = purge_old_notes()
+    days = current_app.config["IDO_NOTE_RETENTION_DAYS"]
+    click.echo(f"{emptied} notes older than {days} days emptied.")
+
+
 def register(app: Flask) -> None:
     """Add the commands to `flask --app ido`."""
     for command in (init_db, create_library_command, create_branch_command,
                     create_user_command, seed_demo_command, create_token_command,
-                    export_counts_command):
+                    export_counts_command, purge_notes_command):
         app.cli.add_command(command)

@@ -48,6 +48,7 @@ def make_config(url: str, **extra) -> dict:
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
         "ARGON2_PARAMS": CHEAP_ARGON2,
+        "IDO_PURGE_IN_APP": False,
         **extra,
     }
 

@@ -1,6 +1,6 @@
 """Start page and language choice."""
 
-from flask import Blueprint, redirect, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from ..forms import LanguageForm
@@ -26,3 +26,10 @@ def language():
         session["lang"] = form.lang.data
     return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
 
+
+
+@bp.get("/privacy")
+def privacy():
+    """What the app stores, what it never stores, for how long, and who sees what."""
+    return render_template("main/privacy.html",
+                           retention_days=current_app.config["IDO_NOTE_RETENTION_DAYS"])

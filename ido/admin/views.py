@@ -1,0 +1,66 @@
+"""Management pages for coordinators and admins: settings overview and the audit trail."""
+
+from datetime import timedelta
+
+from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
+
+from ..extensions import db
+from ..models import AuditEvent, User
+from ..reports.params import ParamError, parse_date
+from ..retention import last_purge
+from ..scope import roles_required
+from ..timeutil import LOCAL_TZ
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+ENTITIES = ("question", "user", "branch", "library", "api_token", "notes", "category")
+ACTIONS = ("create", "update", "delete", "purge")
+
+
+@bp.before_request
+@roles_required("coordinator", "admin")
+def coordinators_only():
+    """Management is for coordinators (their library) and admins."""
+
+
+@bp.errorhandler(ParamError)
+def param_error(error: ParamError):
+    return render_template("errors/error.html", code=error.status, message=error.message), \
+        error.status
+
+
+@bp.get("/")
+def index():
+    """Settings that matter for privacy: how long notes are kept, and the last purge."""
+    return render_template("admin/index.html", purge=last_purge(),
+                           retention_days=current_app.config["IDO_NOTE_RETENTION_DAYS"])
+
+
+def _local_midnight_utc(day):
+    from datetime import datetime
+
+    return datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ)
+
+
+@bp.get("/audit")
+def audit():
+    """The audit trail of the coordinator's library (admins: everything), newest first."""
+    query = db.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if not current_user.is_admin:
+        query = query.where(AuditEvent.library_id == current_user.library_id)
+    entity, action = request.args.get("entity", ""), request.args.get("action", "")
+    if entity in ENTITIES:
+        query = query.where(AuditEvent.entity == entity)
+    if action in ACTIONS:
+        query = query.where(AuditEvent.action == action)
+    first = parse_date(request.args.get("from"), "from")
+    last = parse_date(request.args.get("to"), "to")
+    if first:
+        query = query.where(AuditEvent.at >= _local_midnight_utc(first))
+    if last:
+        query = query.where(AuditEvent.at < _local_midnight_utc(last + timedelta(days=1)))
+    page = db.paginate(query, per_page=50, error_out=False)
+    users = {u.id: u for u in db.session.scalars(
+        db.select(User).where(User.id.in_({e.user_id for e in page.items if e.user_id})))}
+    return render_template("admin/audit.html", page=page, users=users, entities=ENTITIES,
+                           actions=ACTIONS, args=request.args)

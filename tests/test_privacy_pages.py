@@ -1,0 +1,81 @@
+"""Retention (purge-notes), the management page, the audit trail and the privacy statement."""
+
+from datetime import timedelta
+
+from ido.extensions import db
+from ido.models import AuditEvent, Question
+from ido.retention import purge_if_due
+
+from .helpers import questions, store_question
+
+
+def _note_question(app, days_old: int, note="Terugbellen na de brief"):
+    from datetime import UTC, datetime
+
+    with app.app_context():
+        question = store_question("a1", datetime(2026, 3, 2, 10, 0, tzinfo=UTC), ["digid"],
+                                  note=note)
+        question.created_at -= timedelta(days=days_old)
+        db.session.commit()
+        return question.id
+
+
+def test_purge_notes_empties_old_notes_and_keeps_counts(runner, org, app):
+    old = _note_question(app, 91)
+    recent = _note_question(app, 10)
+    result = runner.invoke(args=["purge-notes"])
+    assert result.exit_code == 0 and "1 notes older than 90 days emptied." in result.output
+    with app.app_context():
+        assert db.session.get(Question, old).note is None
+        assert db.session.get(Question, recent).note == "Terugbellen na de brief"
+        assert len(questions()) == 2  # the questions themselves still count
+        event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.entity == "notes"))
+        assert event.changes == {"emptied": 1, "days": 90}
+
+
+def test_daily_purge_runs_once_a_day(org, app):
+    _note_question(app, 100)
+    with app.app_context():
+        assert purge_if_due() is True
+        assert purge_if_due() is False  # done today already
+
+
+def test_management_page_shows_retention_and_last_purge(auth, client, runner, app):
+    auth.login("coord@a.example")
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "90 dagen" in page and "nog niet" in page
+    runner.invoke(args=["purge-notes"])
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "0 notities leeggemaakt" in page
+    client.post("/auth/logout")
+    auth.login("vol@a.example")
+    assert client.get("/admin/").status_code == 403
+    assert client.get("/admin/audit").status_code == 403
+
+
+def test_audit_trail_is_scoped_and_filterable(auth, client, app):
+    auth.login("vol@a.example")
+    from .helpers import desk_form
+
+    data = desk_form(client)
+    data["topics"] = ["digid"]
+    client.post("/desk/", data=data)
+    client.post("/auth/logout")
+    auth.login("coord@a.example")
+    page = client.get("/admin/audit?entity=question").get_data(as_text=True)
+    assert "Vrijwilliger A1" in page and "question" in page and "create" in page
+    assert "Vrijwilliger B" not in client.get("/admin/audit").get_data(as_text=True)
+    assert "Niets gevonden." in client.get("/admin/audit?action=purge").get_data(as_text=True)
+    assert client.get("/admin/audit?from=gisteren").status_code == 422
+    client.post("/auth/logout")
+    auth.login("coord@b.example")
+    page = client.get("/admin/audit?entity=question").get_data(as_text=True)
+    assert "Vrijwilliger A1" not in page
+    assert client.post("/admin/audit").status_code == 405  # read-only
+
+
+def test_privacy_page_is_public(client, org):
+    page = client.get("/privacy").get_data(as_text=True)
+    assert "Wat nooit wordt opgeslagen" in page and "90 dagen" in page
+    assert 'href="/privacy"' in client.get("/auth/login").get_data(as_text=True)
+
