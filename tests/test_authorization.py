@@ -1,0 +1,100 @@
+"""Authorisation matrix: every route of the URL map × every role × own/other library.
+
+A route without a rule here fails the suite, so no new page goes out unchecked.
+"""
+
+import pytest
+
+from ido.extensions import db
+from ido.tokens import create_token
+
+from .conftest import PASSWORD
+from .helpers import user
+
+ROLES = {
+    "anonymous": None,
+    "volunteer": "vol@a.example",  # works at branch a1, where the question lives
+    "volunteer_other": "vol@b.example",  # another library
+    "coordinator": "coord@a.example",
+    "coordinator_other": "coord@b.example",
+    "admin": "admin@ido.example",
+}
+EVERYONE = set(ROLES)
+LOGGED_IN = EVERYONE - {"anonymous"}
+OWN = {"volunteer", "coordinator", "admin"}  # may touch the question in library A
+MANAGERS = {"coordinator", "coordinator_other", "admin"}
+TOKEN_OWNER = {"coordinator"}
+
+# endpoint: (method, path, roles allowed). {question} is a question at a1 logged by the
+# volunteer a minute ago; {token} is an API token of the coordinator of library A.
+RULES = {
+    "static": ("GET", "/static/css/ido.css", EVERYONE),
+    "main.index": ("GET", "/", EVERYONE),
+    "main.language": ("POST", "/language", EVERYONE),
+    "main.privacy": ("GET", "/privacy", EVERYONE),
+    "auth.login": ("GET", "/auth/login", EVERYONE),
+    "auth.logout": ("POST", "/auth/logout", LOGGED_IN),
+    "auth.profile": ("GET", "/auth/profile", LOGGED_IN),
+    "auth.make_token": ("POST", "/auth/profile/tokens", LOGGED_IN),
+    "auth.revoke": ("POST", "/auth/profile/tokens/{token}/revoke", TOKEN_OWNER),
+    "desk.index": ("GET", "/desk/", LOGGED_IN),
+    "desk.quick": ("POST", "/desk/quick", LOGGED_IN),
+    "desk.mode": ("POST", "/desk/mode", LOGGED_IN),
+    "desk.choose_branch": ("GET", "/desk/branch", LOGGED_IN),
+    "desk.edit": ("GET", "/desk/questions/{question}/edit", OWN),
+    "desk.delete": ("POST", "/desk/questions/{question}/delete", OWN),
+    "reports.index": ("GET", "/reports/", MANAGERS),
+    "reports.national": ("GET", "/reports/national", MANAGERS),
+    "reports.monthly_csv": ("GET", "/reports/monthly.csv", MANAGERS),
+    "reports.monthly_xlsx": ("GET", "/reports/monthly.xlsx", MANAGERS),
+    "reports.questions_csv": ("GET", "/reports/questions.csv", MANAGERS),
+    "admin.index": ("GET", "/admin/", MANAGERS),
+    "admin.audit": ("GET", "/admin/audit", MANAGERS),
+    "api.openapi_document": ("GET", "/api/v1/openapi.json", EVERYONE),
+    "api.taxonomy": ("GET", "/api/v1/taxonomy", LOGGED_IN),
+    "api.create_question": ("POST", "/api/v1/questions", LOGGED_IN),
+    "api.list_questions": ("GET", "/api/v1/questions", LOGGED_IN),
+    "api.remove_question": ("DELETE", "/api/v1/questions/{question}", OWN),
+    "api.counts": ("GET", "/api/v1/counts", LOGGED_IN),
+}
+
+
+def test_every_route_has_a_rule(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - set(RULES) == set(), "routes without an authorisation rule"
+    assert set(RULES) - endpoints == set(), "rules for routes that no longer exist"
+
+
+def _fresh_ids(app) -> dict:
+    """A question at a1 saved just now by the volunteer, and a token of coordinator A."""
+    from datetime import UTC, datetime
+
+    from .helpers import store_question
+
+    with app.app_context():
+        question = store_question("a1", datetime.now(UTC), ["digid"])
+        question.logged_by = user("vol@a.example")
+        token, _plaintext = create_token(user("coord@a.example"), "matrix")
+        db.session.commit()
+        return {"question": question.id, "token": token.id}
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_matrix(app, org, role):
+    client = app.test_client()
+    if ROLES[role]:
+        assert client.post("/auth/login", data={"email": ROLES[role],
+                                                "password": PASSWORD}).status_code == 302
+    failures = []
+    for endpoint, (method, path, allowed) in RULES.items():
+        response = client.open(path.format(**_fresh_ids(app)), method=method)
+        response.close()  # static files are streamed from an open file
+        # a refusal sends to the log-in page with ?next=; "/" and log-out send there plainly
+        to_login = (response.status_code == 302
+                    and response.headers["Location"].startswith("/auth/login?next="))
+        refused = response.status_code in (401, 403, 404) or to_login
+        if (role in allowed) == refused:
+            failures.append(f"{method} {path}: {response.status_code} for {role}")
+        if endpoint in ("auth.logout",) and role in allowed:
+            client.post("/auth/login", data={"email": ROLES[role], "password": PASSWORD})
+    assert failures == []
