@@ -48,6 +48,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
         IDO_TIMEZONE="Europe/Amsterdam",
         IDO_EDIT_MINUTES=15,
         IDO_NOTE_RETENTION_DAYS=90,
+        IDO_PROXY_COUNT=0,  # reverse proxies in front (for HTTPS detection and client address)
         IDO_PURGE_IN_APP=True,
         # Log-in throttling; memory:// counts per process: several workers need a shared store
         # such as redis:// (see the Flask-Limiter documentation).

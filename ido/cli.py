@@ -131,6 +131,20 @@ def export_counts_command(first, last, by, branches, dialect, out) -> None:
     click.echo(f"{len(rows)} rows written to {out}.")
 
 
+@click.command("deactivate-user")
+@click.argument("email")
+@with_appcontext
+def deactivate_user_command(email: str) -> None:
+    """Stop an account from logging in (its history stays); the session ends at once."""
+    from .organisation import deactivate_user
+
+    try:
+        deactivate_user(email)
+    except OrganisationError as error:
+        _fail(error)
+    click.echo(f"User {email.strip().lower()} can no longer log in.")
+
+
 @click.command("purge-notes")
 @with_appcontext
 def purge_notes_command() -> None:
@@ -148,5 +162,5 @@ def register(app: Flask) -> None:
     """Add the commands to `flask --app ido`."""
     for command in (init_db, create_library_command, create_branch_command,
                     create_user_command, seed_demo_command, create_token_command,
-                    export_counts_command, purge_notes_command):
+                    export_counts_command, purge_notes_command, deactivate_user_command):
         app.cli.add_command(command)

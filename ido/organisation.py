@@ -3,6 +3,7 @@
 import re
 
 from flask_babel import gettext as _
+from zxcvbn import zxcvbn
 
 from .extensions import db
 from .models import ROLES, AuditEvent, Branch, Library, User
@@ -75,13 +76,17 @@ def create_branch(code: str, name: str, library_code: str, municipality: str,
     return branch
 
 
-def check_password_policy(password: str, email: str) -> None:
-    """Refuse short passwords and the e-mail address as password."""
+def check_password_policy(password: str, email: str, name: str = "") -> None:
+    """Refuse short passwords, the e-mail address, and passwords that are easy to guess."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise OrganisationError(
             _("A password needs at least %(n)s characters.", n=MIN_PASSWORD_LENGTH))
     if password.strip().lower() in {email.lower(), email.split("@")[0].lower()}:
         raise OrganisationError(_("The password may not be your e-mail address."))
+    # zxcvbn knows the common passwords, keyboard runs and dates; below 3 is guessable
+    if zxcvbn(password[:100], user_inputs=[email, name, "ido", "bibliotheek"])["score"] < 3:
+        raise OrganisationError(_("This password is too easy to guess (it looks like a common "
+                                  "password). Choose a longer sentence or combination."))
 
 
 def create_user(email: str, name: str, role: str, password: str,
@@ -96,7 +101,7 @@ def create_user(email: str, name: str, role: str, password: str,
         raise OrganisationError(_("A user with e-mail %(email)s already exists.", email=email))
     if role != "admin" and not library_code:
         raise OrganisationError(_("A volunteer or coordinator belongs to a library."))
-    check_password_policy(password, email)
+    check_password_policy(password, email, name)
     library = library_by_code(library_code) if library_code and role != "admin" else None
     branches = [branch_by_code(code) for code in branch_codes]
     if library and any(b.library_id != library.id for b in branches):
@@ -106,5 +111,16 @@ def create_user(email: str, name: str, role: str, password: str,
     db.session.add(user)
     _audit("create", "user", user, library.id if library else None,
            {"email": email, "role": role, "branches": [b.code for b in branches]})
+    db.session.commit()
+    return user
+
+
+def deactivate_user(email: str) -> User:
+    """Stop a user from logging in and from using their API tokens; history stays."""
+    user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise OrganisationError(_("No user with e-mail %(email)s.", email=email))
+    user.active = False
+    _audit("update", "user", user, user.library_id, {"active": [True, False]})
     db.session.commit()
     return user

@@ -2,9 +2,11 @@
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, current_app, flash, g, jsonify, redirect, request
+from flask import Flask, current_app, flash, g, has_request_context, jsonify, redirect, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login.utils import login_url
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import db, login_manager
 from .models import User
@@ -66,8 +68,20 @@ def unauthorized():
     return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 
+class HttpsAwareSessionInterface(SecureCookieSessionInterface):
+    """Session cookies are Secure whenever the request came over HTTPS (or when configured)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"] or
+                    (has_request_context() and request.is_secure))
+
+
 def register(app: Flask) -> None:
-    """Log-in settings and the security headers sent with every response."""
+    """Log-in settings, HTTPS-aware cookies and the security headers of every response."""
+    app.session_interface = HttpsAwareSessionInterface()
+    proxies = app.config["IDO_PROXY_COUNT"]
+    if proxies:  # behind nginx or a load balancer: trust its X-Forwarded-Proto and -For
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
 
@@ -77,4 +91,6 @@ def register(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

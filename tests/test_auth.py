@@ -97,3 +97,37 @@ def test_the_address_ceiling_is_loose(database_url, org):
     data = {"email": "vol@a.example", "password": PASSWORD}
     assert client.post("/auth/login", data=data).status_code == 429
     dispose(app)
+
+
+def test_cookies_are_secure_over_https_and_headers_strict(client, org):
+    response = client.post("/auth/login", base_url="https://ido.example",
+                           data={"email": "vol@a.example", "password": PASSWORD})
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
+    plain = client.post("/auth/login", data={"email": "vol2@a.example", "password": PASSWORD})
+    assert "Secure" not in plain.headers.get("Set-Cookie", "Secure-less")
+
+
+def test_new_session_on_login(client, org):
+    with client.session_transaction() as session:
+        session["planted"] = "by someone else"
+    client.post("/auth/login", data={"email": "vol@a.example", "password": PASSWORD})
+    with client.session_transaction() as session:
+        assert "planted" not in session and "_user_id" in session
+
+
+def test_deactivate_user_command(runner, client, org, app):
+    from ido.tokens import create_token
+
+    from .api_client import Api
+
+    with app.app_context():
+        token = create_token(user("vol@a.example"), "t")[1]
+    client.post("/auth/login", data={"email": "vol@a.example", "password": PASSWORD})
+    result = runner.invoke(args=["deactivate-user", "VOL@a.example"])
+    assert result.exit_code == 0, result.output
+    assert client.get("/desk/").status_code == 302  # logged out at once
+    assert Api(app.test_client(), token).get("/api/v1/taxonomy").status_code == 401
+    bad = runner.invoke(args=["deactivate-user", "nobody@a.example"])
+    assert bad.exit_code != 0 and "Er is geen gebruiker" in bad.output

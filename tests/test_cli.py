@@ -84,6 +84,10 @@ def test_bad_arguments_fail_clearly_and_change_nothing(runner, app, org):
           "--password", "x@a.example"], "Een wachtwoord heeft minstens 12 tekens."),
         (["create-user", "longname@a.example", "--role", "coordinator", "--library", "lib-a",
           "--password", "longname@a.example"], "Het wachtwoord mag niet uw e-mailadres zijn."),
+        (["create-user", "x@a.example", "--role", "coordinator", "--library", "lib-a",
+          "--password", "password1234"], "te makkelijk te raden"),
+        (["create-user", "x@a.example", "--role", "coordinator", "--library", "lib-a",
+          "--password", "welkom123456"], "te makkelijk te raden"),
     ]
     for args, message in cases:
         result = runner.invoke(args=args)
