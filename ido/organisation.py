@@ -1,8 +1,11 @@
 """Writes for libraries, branches and users (used by the command line, later by admin pages)."""
 
 import re
+import secrets
 
+from flask import has_request_context
 from flask_babel import gettext as _
+from flask_login import current_user
 from zxcvbn import zxcvbn
 
 from .extensions import db
@@ -25,9 +28,22 @@ def _check_code(code: str) -> str:
 
 
 def _audit(action: str, entity: str, item, library_id: int | None, changes: dict) -> None:
+    """An audit event by the logged-in user (none on the command line)."""
     db.session.flush()
+    actor = current_user.id if has_request_context() and current_user.is_authenticated else None
     db.session.add(AuditEvent(action=action, entity=entity, entity_id=str(item.id),
-                              library_id=library_id, changes=changes))
+                              library_id=library_id, changes=changes, user_id=actor))
+
+
+def _diff(item, **values) -> dict:
+    """Set the values on the item; returns {field: [old, new]} for those that changed."""
+    changes = {}
+    for field, value in values.items():
+        old = getattr(item, field)
+        if old != value:
+            changes[field] = [old, value]
+            setattr(item, field, value)
+    return changes
 
 
 def library_by_code(code: str) -> Library:
@@ -89,9 +105,12 @@ def check_password_policy(password: str, email: str, name: str = "") -> None:
                                   "password). Choose a longer sentence or combination."))
 
 
-def create_user(email: str, name: str, role: str, password: str,
+def create_user(email: str, name: str, role: str, password: str | None,
                 library_code: str | None = None, branch_codes: tuple[str, ...] = ()) -> User:
-    """A new user with a role, a library (not for admins) and, for volunteers, branches."""
+    """A new user with a role, a library (not for admins) and, for volunteers, branches.
+
+    Without a password the account cannot log in until a password link is used.
+    """
     email = email.strip().lower()
     if not EMAIL_PATTERN.match(email):
         raise OrganisationError(_("%(email)s is not a valid e-mail address.", email=email))
@@ -101,13 +120,15 @@ def create_user(email: str, name: str, role: str, password: str,
         raise OrganisationError(_("A user with e-mail %(email)s already exists.", email=email))
     if role != "admin" and not library_code:
         raise OrganisationError(_("A volunteer or coordinator belongs to a library."))
-    check_password_policy(password, email, name)
+    if password is not None:
+        check_password_policy(password, email, name)
     library = library_by_code(library_code) if library_code and role != "admin" else None
     branches = [branch_by_code(code) for code in branch_codes]
     if library and any(b.library_id != library.id for b in branches):
         raise OrganisationError(_("A user can only work at branches of their own library."))
     user = User(email=email, name=name.strip() or email, role=role, library=library,
-                branches=branches, password_hash=hash_password(password))
+                branches=branches,
+                password_hash=hash_password(password) if password else "!" + secrets.token_hex())
     db.session.add(user)
     _audit("create", "user", user, library.id if library else None,
            {"email": email, "role": role, "branches": [b.code for b in branches]})
@@ -124,3 +145,34 @@ def deactivate_user(email: str) -> User:
     _audit("update", "user", user, user.library_id, {"active": [True, False]})
     db.session.commit()
     return user
+
+
+def update_branch(branch: Branch, name: str, municipality: str, in_library: bool,
+                  active: bool) -> dict:
+    """Rename a branch, set its municipality, place and whether it is active; the changes."""
+    if not name.strip() or not municipality.strip():
+        raise OrganisationError(_("Give the name and the municipality."))
+    changes = _diff(branch, name=name.strip(), municipality=municipality.strip(),
+                    in_library=in_library, active=active)
+    if changes:
+        _audit("update", "branch", branch, branch.library_id, changes)
+    db.session.commit()
+    return changes
+
+
+def update_user(user: User, name: str, role: str, branches: list[Branch], active: bool) -> dict:
+    """Change a user's name, role, branches and whether they may log in; the changes."""
+    if role not in ROLES:
+        raise OrganisationError(_("The role must be one of: %(roles)s.", roles=", ".join(ROLES)))
+    if user.library_id and any(b.library_id != user.library_id for b in branches):
+        raise OrganisationError(_("A user can only work at branches of their own library."))
+    before = sorted(b.code for b in user.branches)
+    changes = _diff(user, name=name.strip() or user.email, role=role, active=active)
+    after = sorted(b.code for b in branches)
+    if before != after:
+        user.branches = branches
+        changes["branches"] = [before, after]
+    if changes:
+        _audit("update", "user", user, user.library_id, changes)
+    db.session.commit()
+    return changes

@@ -24,6 +24,7 @@ LOGGED_IN = EVERYONE - {"anonymous"}
 OWN = {"volunteer", "coordinator", "admin"}  # may touch the question in library A
 MANAGERS = {"coordinator", "coordinator_other", "admin"}
 TOKEN_OWNER = {"coordinator"}
+OWN_MANAGERS = {"coordinator", "admin"}  # manage library A's branch a1 and its volunteer
 
 # endpoint: (method, path, roles allowed). {question} is a question at a1 logged by the
 # volunteer a minute ago; {token} is an API token of the coordinator of library A.
@@ -50,6 +51,13 @@ RULES = {
     "reports.questions_csv": ("GET", "/reports/questions.csv", MANAGERS),
     "admin.index": ("GET", "/admin/", MANAGERS),
     "admin.audit": ("GET", "/admin/audit", MANAGERS),
+    "admin.branches": ("GET", "/admin/branches", MANAGERS),
+    "admin.branch": ("GET", "/admin/branches/{branch}", OWN_MANAGERS),
+    "admin.people": ("GET", "/admin/people", MANAGERS),
+    "admin.person": ("GET", "/admin/people/{person}", OWN_MANAGERS),
+    "admin.password_link": ("POST", "/admin/people/{person}/password-link", OWN_MANAGERS),
+    "auth.set_password": ("GET", "/auth/set-password/{password_token}", EVERYONE),
+    "auth.own_password": ("GET", "/auth/profile/password", LOGGED_IN),
     "api.openapi_document": ("GET", "/api/v1/openapi.json", EVERYONE),
     "api.taxonomy": ("GET", "/api/v1/taxonomy", LOGGED_IN),
     "api.create_question": ("POST", "/api/v1/questions", LOGGED_IN),
@@ -76,7 +84,13 @@ def _fresh_ids(app) -> dict:
         question.logged_by = user("vol@a.example")
         token, _plaintext = create_token(user("coord@a.example"), "matrix")
         db.session.commit()
-        return {"question": question.id, "token": token.id}
+        from ido.passwords import make_password_link
+
+        from .helpers import branch
+
+        return {"question": question.id, "token": token.id, "branch": branch("a1").id,
+                "person": user("vol@a.example").id,
+                "password_token": make_password_link(user("vol@a.example"), None)}
 
 
 @pytest.mark.parametrize("role", list(ROLES))

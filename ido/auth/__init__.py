@@ -1,4 +1,4 @@
-from . import profile  # noqa: F401  (registers the profile routes on bp)
+from . import password_views, profile  # noqa: F401  (they add their routes to bp)
 from .views import bp
 
 __all__ = ["bp"]

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 330f8d8772ea
+Revision ID: 7c631d1876c1
 Revises: 
-Create Date: 2026-11-22 03:14:41.926967
+Create Date: 2026-11-22 03:39:22.625915
 
 """
 from alembic import op
@@ -14,7 +14,7 @@ import ido.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '330f8d8772ea'
+revision = '7c631d1876c1'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -154,6 +154,20 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_event_library_id'), ['library_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_user_id'), ['user_id'], unique=False)
 
+    op.create_table('password_link',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', ido.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', ido.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', ido.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_password_link_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_password_link')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_password_link_token_hash'))
+    )
+    with op.batch_alter_table('password_link', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_password_link_user_id'), ['user_id'], unique=False)
+
     op.create_table('question',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('branch_id', sa.Integer(), nullable=False),
@@ -285,6 +299,10 @@ def downgrade():
         batch_op.drop_index('ix_question_branch_date')
 
     op.drop_table('question')
+    with op.batch_alter_table('password_link', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_password_link_user_id'))
+
+    op.drop_table('password_link')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_event_user_id'))
         batch_op.drop_index(batch_op.f('ix_audit_event_library_id'))

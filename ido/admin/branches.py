@@ -1,0 +1,65 @@
+"""Branches: a coordinator adds, renames, moves and deactivates the branches of their library."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..extensions import db
+from ..models import Branch, Library
+from ..organisation import OrganisationError, create_branch, update_branch
+from ..scope import branches_in_scope, in_scope
+from .forms import BranchForm
+from .views import bp
+
+
+def _libraries() -> list[Library]:
+    query = db.select(Library).where(Library.active).order_by(Library.name)
+    if not current_user.is_admin:
+        query = query.where(Library.id == current_user.library_id)
+    return list(db.session.scalars(query))
+
+
+def _form(**kwargs) -> BranchForm:
+    form = BranchForm(**kwargs)
+    form.library.choices = {lib.code: lib.name for lib in _libraries()}
+    return form
+
+
+@bp.route("/branches", methods=["GET", "POST"])
+def branches():
+    """The branches in scope, and a form to add one."""
+    form = _form()
+    if form.validate_on_submit():
+        library = form.library.data if current_user.is_admin else current_user.library.code
+        try:
+            branch = create_branch((form.code.data or "").strip(), form.name.data, library or "",
+                                   form.municipality.data, form.in_library.data)
+        except OrganisationError as error:
+            form.code.errors.append(str(error))
+        else:
+            flash(_("Branch %(name)s added.", name=branch.name), "success")
+            return redirect(url_for("admin.branches"))
+    status = 422 if form.errors else 200
+    return render_template("admin/branches.html", form=form, status=status,
+                           branches=branches_in_scope(current_user, include_inactive=True)), status
+
+
+@bp.route("/branches/<int:branch_id>", methods=["GET", "POST"])
+def branch(branch_id: int):
+    """Change a branch; deactivating keeps its history countable."""
+    item = db.get_or_404(Branch, branch_id)
+    if not in_scope(current_user, item) or not (current_user.is_admin or
+                                                current_user.is_coordinator):
+        abort(404)
+    form = _form(obj=item)
+    if form.validate_on_submit():
+        try:
+            update_branch(item, form.name.data, form.municipality.data, form.in_library.data,
+                          form.active.data)
+        except OrganisationError as error:
+            form.name.errors.append(str(error))
+        else:
+            flash(_("Branch %(name)s saved.", name=item.name), "success")
+            return redirect(url_for("admin.branches"))
+    status = 422 if form.errors else 200
+    return render_template("admin/branch.html", form=form, branch=item), status

@@ -1,0 +1,104 @@
+"""People: a coordinator gives volunteers and coordinators of their library access."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..extensions import db
+from ..forms import EmptyForm
+from ..models import Library, User
+from ..organisation import OrganisationError, create_user, update_user
+from ..passwords import make_password_link
+from ..scope import branches_in_scope
+from .forms import PersonForm
+from .views import bp
+
+
+def _people() -> list[User]:
+    query = db.select(User).order_by(User.active.desc(), User.name)
+    if not current_user.is_admin:
+        query = query.where(User.library_id == current_user.library_id)
+    return list(db.session.scalars(query))
+
+
+def _form(person: User | None = None, **kwargs) -> PersonForm:
+    form = PersonForm(**kwargs)
+    roles = {"volunteer": _("volunteer"), "coordinator": _("coordinator")}
+    if current_user.is_admin:
+        roles["admin"] = _("administrator")
+    form.role.choices = roles
+    branches = branches_in_scope(current_user, include_inactive=False)
+    if person is not None and person.library_id:
+        branches = [b for b in branches if b.library_id == person.library_id]
+    form.branches.choices = {b.code: f"{b.name} ({b.library.name})" if current_user.is_admin
+                             else b.name for b in branches}
+    libraries = db.session.scalars(db.select(Library).where(Library.active)
+                                   .order_by(Library.name))
+    form.library.choices = {lib.code: lib.name for lib in libraries}
+    return form
+
+
+def _link_page(person: User, token: str):
+    link = url_for("auth.set_password", token=token, _external=True)
+    return render_template("admin/password_link.html", person=person, link=link)
+
+
+@bp.route("/people", methods=["GET", "POST"])
+def people():
+    """The people of the library, and a form to add one (who then gets a password link)."""
+    form = _form()
+    if not form.is_submitted():
+        form.role.data = "volunteer"
+    if form.validate_on_submit():
+        library = form.library.data if current_user.is_admin else current_user.library.code
+        try:
+            person = create_user(form.email.data or "", form.name.data, form.role.data, None,
+                                 None if form.role.data == "admin" else library,
+                                 tuple(form.branches.data))
+        except OrganisationError as error:
+            form.email.errors.append(str(error))
+        else:
+            return _link_page(person, make_password_link(person, current_user))
+    status = 422 if form.errors else 200
+    return render_template("admin/people.html", form=form, people=_people()), status
+
+
+def _person(person_id: int) -> User:
+    person = db.get_or_404(User, person_id)
+    if not current_user.is_admin and (person.library_id != current_user.library_id
+                                      or person.is_admin):
+        abort(404)
+    return person
+
+
+@bp.route("/people/<int:person_id>", methods=["GET", "POST"])
+def person(person_id: int):
+    """Change someone's name, role, branches, or whether they may log in."""
+    item = _person(person_id)
+    form = _form(item, obj=item)
+    if not form.is_submitted():
+        form.branches.data = [b.code for b in item.branches]
+    if form.validate_on_submit():
+        if item.id == current_user.id and (form.role.data != item.role or not form.active.data):
+            form.role.errors.append(_("You cannot change your own role or lock yourself out."))
+        else:
+            chosen = [b for b in branches_in_scope(current_user) if b.code in form.branches.data]
+            try:
+                update_user(item, form.name.data, form.role.data, chosen, form.active.data)
+            except OrganisationError as error:
+                form.branches.errors.append(str(error))
+            else:
+                flash(_("%(name)s saved.", name=item.name), "success")
+                return redirect(url_for("admin.people"))
+    status = 422 if form.errors else 200
+    return render_template("admin/person.html", form=form, person=item,
+                           button=EmptyForm()), status
+
+
+@bp.post("/people/<int:person_id>/password-link")
+def password_link(person_id: int):
+    """A one-time link (24 hours) with which the person sets a new password."""
+    item = _person(person_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    return _link_page(item, make_password_link(item, current_user))

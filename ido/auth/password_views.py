@@ -1,0 +1,49 @@
+"""Setting a password through a one-time link, and changing one's own password."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, logout_user
+
+from ..admin.forms import ChangePasswordForm, PasswordForm
+from ..organisation import OrganisationError
+from ..passwords import change_password, use_password_link, valid_link
+from .views import bp
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    """A new user (or one who forgot) sets a password with the link a coordinator gave."""
+    link = valid_link(token)
+    if link is None:
+        return render_template("auth/set_password.html", form=None), 404
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = use_password_link(link, form.password.data)
+        except OrganisationError as error:
+            form.password.errors.append(str(error))
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            flash(_("Your password is set. Log in with %(email)s.", email=user.email),
+                  "success")
+            return redirect(url_for("auth.login"))
+    status = 422 if form.errors else 200
+    return render_template("auth/set_password.html", form=form, person=link.user), status
+
+
+@bp.route("/profile/password", methods=["GET", "POST"])
+@login_required
+def own_password():
+    """Change one's own password."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.current.data, form.password.data)
+        except OrganisationError as error:
+            form.password.errors.append(str(error))
+        else:
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("auth.profile"))
+    status = 422 if form.errors else 200
+    return render_template("auth/own_password.html", form=form), status

@@ -1,0 +1,153 @@
+"""Management of branches and people by coordinators, password links, own password change."""
+
+import re
+
+from ido.extensions import db
+from ido.models import AuditEvent, Branch, PasswordLink, User
+
+from .conftest import PASSWORD, messages
+from .helpers import user
+
+NEW_PASSWORD = "zomer fiets bibliotheek"
+
+
+def _login(client, email="coord@a.example", password=PASSWORD):
+    return client.post("/auth/login", data={"email": email, "password": password})
+
+
+def test_coordinator_adds_and_changes_a_branch(client, org, app):
+    _login(client)
+    response = client.post("/admin/branches", data={
+        "code": "a3", "name": "A Bibliobus", "municipality": "Adorp", "in_library": "y"})
+    assert response.status_code == 302
+    with app.app_context():
+        branch = db.session.scalar(db.select(Branch).where(Branch.code == "a3"))
+        assert branch.library.code == "lib-a" and branch.active
+        branch_id = branch.id
+    response = client.post(f"/admin/branches/{branch_id}", data={
+        "name": "A Bus", "municipality": "Astad"})  # unchecked boxes: outside, inactive
+    assert response.status_code == 302
+    with app.app_context():
+        branch = db.session.get(Branch, branch_id)
+        assert (branch.name, branch.municipality, branch.in_library, branch.active) == (
+            "A Bus", "Astad", False, False)
+        event = db.session.scalar(db.select(AuditEvent).where(
+            AuditEvent.entity == "branch", AuditEvent.action == "update"))
+        assert event.changes["name"] == ["A Bibliobus", "A Bus"]
+        assert event.user_id == user("coord@a.example").id
+    assert "A Bus (Astad)" not in client.get("/desk/branch").get_data(as_text=True)  # inactive
+
+
+def test_branch_input_is_checked(client, org, app):
+    _login(client)
+    for data, message in (
+            ({"code": "a1", "name": "X", "municipality": "M"},
+             "Er bestaat al een vestiging met code a1."),
+            ({"code": "Met Spatie", "name": "X", "municipality": "M"}, "Een code bestaat uit"),
+            ({"code": "x9", "name": "", "municipality": "M"}, "Geef een naam."),
+            ({"code": "x9", "name": "X", "municipality": ""}, "Geef de gemeente.")):
+        response = client.post("/admin/branches", data=data)
+        assert response.status_code == 422
+        assert any(message in m for m in messages(response.get_data(as_text=True))), message
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Branch.id))) == 3
+
+
+def test_coordinator_cannot_touch_another_library(client, org, app):
+    _login(client, "coord@b.example")
+    with app.app_context():
+        a1 = db.session.scalar(db.select(Branch).where(Branch.code == "a1")).id
+        volunteer = user("vol@a.example").id
+    assert client.get(f"/admin/branches/{a1}").status_code == 404
+    assert client.post(f"/admin/branches/{a1}", data={"name": "X", "municipality": "Y"}
+                       ).status_code == 404
+    assert client.get(f"/admin/people/{volunteer}").status_code == 404
+    assert client.post(f"/admin/people/{volunteer}/password-link").status_code == 404
+    page = client.get("/admin/people").get_data(as_text=True)
+    assert "vol@a.example" not in page and "vol@b.example" in page
+
+
+def test_new_volunteer_gets_access_through_a_password_link(client, org, app):
+    _login(client)
+    response = client.post("/admin/people", data={
+        "email": "Nieuw@A.example", "name": "Nieuwe vrijwilliger", "role": "volunteer",
+        "branches": ["a2"]})
+    assert response.status_code == 200
+    [link] = re.findall(r'<code class="token">([^<]+)</code>', response.get_data(as_text=True))
+    path = link.split("localhost", 1)[1]
+    client.post("/auth/logout")
+    assert _login(client, "nieuw@a.example", NEW_PASSWORD).status_code == 200  # not yet
+    page = client.get(path)
+    assert page.status_code == 200 and "nieuw@a.example" in page.get_data(as_text=True)
+    weak = client.post(path, data={"password": "welkom123456"})
+    assert weak.status_code == 422
+    assert client.post(path, data={"password": NEW_PASSWORD}).status_code == 302
+    assert client.get(path).status_code == 404  # used: it works once
+    assert _login(client, "nieuw@a.example", NEW_PASSWORD).status_code == 302
+    assert "Vandaag in A Dorp" in client.get("/desk/").get_data(as_text=True)
+
+
+def test_password_link_expires_after_24_hours(client, org, app):
+    from datetime import timedelta
+
+    from ido.passwords import make_password_link
+
+    with app.app_context():
+        token = make_password_link(user("vol@a.example"), None)
+        link = db.session.scalar(db.select(PasswordLink))
+        link.expires_at -= timedelta(hours=25)
+        db.session.commit()
+    response = client.get(f"/auth/set-password/{token}")
+    assert response.status_code == 404 and "verlopen" in response.get_data(as_text=True)
+
+
+def test_coordinator_changes_role_branches_and_deactivates(client, org, app):
+    _login(client)
+    with app.app_context():
+        volunteer = user("vol@a.example").id
+    response = client.post(f"/admin/people/{volunteer}", data={
+        "name": "Vrijwilliger A", "role": "coordinator", "branches": ["a1", "a2"]})
+    assert response.status_code == 302
+    with app.app_context():
+        person = db.session.get(User, volunteer)
+        assert person.role == "coordinator" and not person.active
+        assert sorted(b.code for b in person.branches) == ["a1", "a2"]
+    # a coordinator may not make administrators nor give branches of another library
+    response = client.post(f"/admin/people/{volunteer}", data={
+        "name": "X", "role": "admin", "active": "y"})
+    assert response.status_code == 422
+    response = client.post(f"/admin/people/{volunteer}", data={
+        "name": "X", "role": "volunteer", "branches": ["b1"], "active": "y"})
+    assert response.status_code == 422
+    with app.app_context():
+        assert db.session.get(User, volunteer).role == "coordinator"
+
+
+def test_coordinator_cannot_lock_themselves_out(client, org, app):
+    _login(client)
+    with app.app_context():
+        me = user("coord@a.example").id
+    response = client.post(f"/admin/people/{me}", data={"name": "C", "role": "volunteer"})
+    assert response.status_code == 422
+    with app.app_context():
+        assert db.session.get(User, me).role == "coordinator"
+
+
+def test_user_changes_own_password(client, org, app):
+    _login(client, "vol@a.example")
+    wrong = client.post("/auth/profile/password", data={"current": "nope nope nope",
+                                                          "password": NEW_PASSWORD})
+    assert wrong.status_code == 422
+    assert "Het huidige wachtwoord klopt niet." in messages(wrong.get_data(as_text=True))
+    ok = client.post("/auth/profile/password", data={"current": PASSWORD,
+                                                       "password": NEW_PASSWORD})
+    assert ok.status_code == 302
+    client.post("/auth/logout")
+    assert _login(client, "vol@a.example", NEW_PASSWORD).status_code == 302
+
+
+def test_volunteers_cannot_manage(client, org):
+    _login(client, "vol@a.example")
+    for path in ("/admin/people", "/admin/branches"):
+        assert client.get(path).status_code == 403
+        assert client.post(path, data={}).status_code == 403
