@@ -176,3 +176,14 @@ def update_user(user: User, name: str, role: str, branches: list[Branch], active
         _audit("update", "user", user, user.library_id, changes)
     db.session.commit()
     return changes
+
+
+def update_library(library: Library, name: str, active: bool) -> dict:
+    """Rename a library or (de)activate it; its branches and history stay."""
+    if not name.strip():
+        raise OrganisationError(_("Give a name."))
+    changes = _diff(library, name=name.strip(), active=active)
+    if changes:
+        _audit("update", "library", library, library.id, changes)
+    db.session.commit()
+    return changes

@@ -151,3 +151,30 @@ def test_volunteers_cannot_manage(client, org):
     for path in ("/admin/people", "/admin/branches"):
         assert client.get(path).status_code == 403
         assert client.post(path, data={}).status_code == 403
+
+
+def test_admin_adds_renames_and_deactivates_a_library(client, org, app):
+    from ido.models import Library
+
+    _login(client, "admin@ido.example")
+    assert client.post("/admin/libraries", data={"code": "lib-c", "name": "Bibliotheek C"}
+                       ).status_code == 302
+    duplicate = client.post("/admin/libraries", data={"code": "lib-a", "name": "Dubbel"})
+    assert duplicate.status_code == 422
+    with app.app_context():
+        library_id = db.session.scalar(db.select(Library.id).where(Library.code == "lib-c"))
+    assert client.post(f"/admin/libraries/{library_id}", data={"name": "Bibliotheek Cee"}
+                       ).status_code == 302
+    with app.app_context():
+        library = db.session.get(Library, library_id)
+        assert library.name == "Bibliotheek Cee" and not library.active
+    # the admin gives the new library a coordinator on the people page
+    response = client.post("/admin/people", data={
+        "email": "coord@c.example", "name": "Coördinator C", "role": "coordinator",
+        "library": "lib-c"})
+    assert response.status_code == 200
+    with app.app_context():
+        assert user("coord@c.example").library.code == "lib-c"
+    client.post("/auth/logout")
+    _login(client, "coord@a.example")  # a coordinator may not manage libraries
+    assert client.get("/admin/libraries").status_code == 403

@@ -52,6 +52,8 @@ RULES = {
     "admin.index": ("GET", "/admin/", MANAGERS),
     "admin.audit": ("GET", "/admin/audit", MANAGERS),
     "admin.branches": ("GET", "/admin/branches", MANAGERS),
+    "admin.libraries": ("GET", "/admin/libraries", {"admin"}),
+    "admin.library": ("GET", "/admin/libraries/{library}", {"admin"}),
     "admin.branch": ("GET", "/admin/branches/{branch}", OWN_MANAGERS),
     "admin.people": ("GET", "/admin/people", MANAGERS),
     "admin.person": ("GET", "/admin/people/{person}", OWN_MANAGERS),
@@ -89,6 +91,7 @@ def _fresh_ids(app) -> dict:
         from .helpers import branch
 
         return {"question": question.id, "token": token.id, "branch": branch("a1").id,
+                "library": branch("a1").library_id,
                 "person": user("vol@a.example").id,
                 "password_token": make_password_link(user("vol@a.example"), None)}
 
