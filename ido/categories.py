@@ -2,9 +2,12 @@
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from . import defaults
 from .extensions import db
 from .models import Agency, Channel, Help, Outcome, Topic
+from .organisation import OrganisationError, apply_changes, audit, check_code
 
 
 @dataclass
@@ -65,3 +68,37 @@ def seed_categories() -> int:
             added += _upsert(model, code, pos * 10, name_nl=nl, name_en=en)[1]
     db.session.commit()
     return added
+
+
+CATEGORY_MODELS = {"topic": Topic, "agency": Agency, "help": Help, "channel": Channel,
+                   "outcome": Outcome}
+
+
+def all_of_kind(kind: str) -> list:
+    """Every category of one kind, active or not, in display order."""
+    model = CATEGORY_MODELS[kind]
+    return list(db.session.scalars(db.select(model).order_by(model.position, model.id)))
+
+
+def save_category(kind: str, item, values: dict, library_id: int | None):
+    """Add (item None) or change a category; the code is set once and never changes after.
+
+    Returns the item; an audit event records what changed.
+    """
+    model = CATEGORY_MODELS[kind]
+    code = values.pop("code", "").strip()
+    if item is None:
+        check_code(code)
+        if db.session.scalar(db.select(model).where(model.code == code)):
+            raise OrganisationError(_("The code %(code)s is already in use.", code=code))
+        item = model(code=code, **values)
+        db.session.add(item)
+        action, changes = "create", {"code": code, **{k: getattr(v, "code", v)
+                                                      for k, v in values.items()}}
+    else:
+        action, changes = "update", {k: [getattr(old, "code", old), getattr(new, "code", new)]
+                                     for k, (old, new) in apply_changes(item, **values).items()}
+    if changes:
+        audit(action, "category", item, library_id, changes, entity_id=f"{kind}:{item.code}")
+    db.session.commit()
+    return item

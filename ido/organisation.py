@@ -21,21 +21,22 @@ class OrganisationError(ValueError):
     """Input that cannot be stored; the message says why, for the person who typed it."""
 
 
-def _check_code(code: str) -> str:
+def check_code(code: str) -> str:
     if not CODE_PATTERN.match(code):
         raise OrganisationError(_("A code is 1 to 40 lowercase letters, digits, - or _."))
     return code
 
 
-def _audit(action: str, entity: str, item, library_id: int | None, changes: dict) -> None:
+def audit(action: str, entity: str, item, library_id: int | None, changes: dict,
+          entity_id: str | None = None) -> None:
     """An audit event by the logged-in user (none on the command line)."""
     db.session.flush()
     actor = current_user.id if has_request_context() and current_user.is_authenticated else None
-    db.session.add(AuditEvent(action=action, entity=entity, entity_id=str(item.id),
+    db.session.add(AuditEvent(action=action, entity=entity, entity_id=entity_id or str(item.id),
                               library_id=library_id, changes=changes, user_id=actor))
 
 
-def _diff(item, **values) -> dict:
+def apply_changes(item, **values) -> dict:
     """Set the values on the item; returns {field: [old, new]} for those that changed."""
     changes = {}
     for field, value in values.items():
@@ -64,12 +65,12 @@ def branch_by_code(code: str) -> Branch:
 
 def create_library(code: str, name: str) -> Library:
     """A new library; refuses a code in use."""
-    _check_code(code)
+    check_code(code)
     if db.session.scalar(db.select(Library).where(Library.code == code)):
         raise OrganisationError(_("A library with code %(code)s already exists.", code=code))
     library = Library(code=code, name=name.strip() or code)
     db.session.add(library)
-    _audit("create", "library", library, None, {"code": code, "name": library.name})
+    audit("create", "library", library, None, {"code": code, "name": library.name})
     db.session.commit()
     return library
 
@@ -77,7 +78,7 @@ def create_library(code: str, name: str) -> Library:
 def create_branch(code: str, name: str, library_code: str, municipality: str,
                   in_library: bool = True) -> Branch:
     """A new branch of a library; refuses a code in use anywhere in this instance."""
-    _check_code(code)
+    check_code(code)
     library = library_by_code(library_code)
     if db.session.scalar(db.select(Branch).where(Branch.code == code)):
         raise OrganisationError(_("A branch with code %(code)s already exists.", code=code))
@@ -86,7 +87,7 @@ def create_branch(code: str, name: str, library_code: str, municipality: str,
     branch = Branch(code=code, name=name.strip() or code, library=library,
                     municipality=municipality.strip(), in_library=in_library)
     db.session.add(branch)
-    _audit("create", "branch", branch, library.id,
+    audit("create", "branch", branch, library.id,
            {"code": code, "name": branch.name, "municipality": branch.municipality})
     db.session.commit()
     return branch
@@ -130,7 +131,7 @@ def create_user(email: str, name: str, role: str, password: str | None,
                 branches=branches,
                 password_hash=hash_password(password) if password else "!" + secrets.token_hex())
     db.session.add(user)
-    _audit("create", "user", user, library.id if library else None,
+    audit("create", "user", user, library.id if library else None,
            {"email": email, "role": role, "branches": [b.code for b in branches]})
     db.session.commit()
     return user
@@ -142,7 +143,7 @@ def deactivate_user(email: str) -> User:
     if user is None:
         raise OrganisationError(_("No user with e-mail %(email)s.", email=email))
     user.active = False
-    _audit("update", "user", user, user.library_id, {"active": [True, False]})
+    audit("update", "user", user, user.library_id, {"active": [True, False]})
     db.session.commit()
     return user
 
@@ -152,10 +153,10 @@ def update_branch(branch: Branch, name: str, municipality: str, in_library: bool
     """Rename a branch, set its municipality, place and whether it is active; the changes."""
     if not name.strip() or not municipality.strip():
         raise OrganisationError(_("Give the name and the municipality."))
-    changes = _diff(branch, name=name.strip(), municipality=municipality.strip(),
+    changes = apply_changes(branch, name=name.strip(), municipality=municipality.strip(),
                     in_library=in_library, active=active)
     if changes:
-        _audit("update", "branch", branch, branch.library_id, changes)
+        audit("update", "branch", branch, branch.library_id, changes)
     db.session.commit()
     return changes
 
@@ -167,13 +168,13 @@ def update_user(user: User, name: str, role: str, branches: list[Branch], active
     if user.library_id and any(b.library_id != user.library_id for b in branches):
         raise OrganisationError(_("A user can only work at branches of their own library."))
     before = sorted(b.code for b in user.branches)
-    changes = _diff(user, name=name.strip() or user.email, role=role, active=active)
+    changes = apply_changes(user, name=name.strip() or user.email, role=role, active=active)
     after = sorted(b.code for b in branches)
     if before != after:
         user.branches = branches
         changes["branches"] = [before, after]
     if changes:
-        _audit("update", "user", user, user.library_id, changes)
+        audit("update", "user", user, user.library_id, changes)
     db.session.commit()
     return changes
 
@@ -182,8 +183,8 @@ def update_library(library: Library, name: str, active: bool) -> dict:
     """Rename a library or (de)activate it; its branches and history stay."""
     if not name.strip():
         raise OrganisationError(_("Give a name."))
-    changes = _diff(library, name=name.strip(), active=active)
+    changes = apply_changes(library, name=name.strip(), active=active)
     if changes:
-        _audit("update", "library", library, library.id, changes)
+        audit("update", "library", library, library.id, changes)
     db.session.commit()
     return changes

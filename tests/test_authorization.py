@@ -53,6 +53,8 @@ RULES = {
     "admin.audit": ("GET", "/admin/audit", MANAGERS),
     "admin.branches": ("GET", "/admin/branches", MANAGERS),
     "admin.libraries": ("GET", "/admin/libraries", {"admin"}),
+    "admin.categories": ("GET", "/admin/categories/agency", MANAGERS),
+    "admin.category": ("GET", "/admin/categories/agency/taalhuis", MANAGERS),
     "admin.library": ("GET", "/admin/libraries/{library}", {"admin"}),
     "admin.branch": ("GET", "/admin/branches/{branch}", OWN_MANAGERS),
     "admin.people": ("GET", "/admin/people", MANAGERS),

@@ -1,0 +1,133 @@
+"""Categories: topics, agencies and partners, help, channels and outcomes.
+
+Administrators manage every list; a coordinator adds and changes local referral partners
+(agencies of kind 'partner'), which differ per municipality. Codes never change once made.
+"""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from ..categories import CATEGORY_MODELS, all_of_kind, save_category
+from ..desk.forms import _invalid
+from ..extensions import db
+from ..models import AGENCY_KINDS, TOPIC_GROUPS, Topic
+from ..organisation import OrganisationError
+from ..privacy import personal_data_kinds, personal_data_message
+from .views import bp
+
+KIND_TITLES = {"topic": _l("Topics"), "agency": _l("Agencies and partners"),
+               "help": _l("Help given"), "channel": _l("Channels"), "outcome": _l("Outcomes")}
+
+
+def _no_personal_data(form, field) -> None:
+    kinds = personal_data_kinds(field.data)
+    if kinds:
+        raise ValidationError(personal_data_message(kinds))
+
+
+class CategoryForm(FlaskForm):
+    code = StringField(_l("Code (never changes)"), validators=[Length(max=40)])
+    name_nl = StringField(_l("Dutch label"), validators=[
+        DataRequired(_l("Give a label.")), Length(max=200), _no_personal_data])
+    name_en = StringField(_l("English label"), validators=[
+        DataRequired(_l("Give a label.")), Length(max=200), _no_personal_data])
+    position = IntegerField(_l("Order (lower comes first)"), default=0,
+                            validators=[Optional(), NumberRange(0, 100000)])
+    active = BooleanField(_l("Active (shown on the desk)"), default=True)
+    hint_nl = StringField(_l("Dutch hint"), validators=[Length(max=300), _no_personal_data])
+    hint_en = StringField(_l("English hint"), validators=[Length(max=300), _no_personal_data])
+    group = RadioField(_l("Group (as on the national form)"), invalid_choice_message=_invalid,
+                       choices={g: g for g in TOPIC_GROUPS}, default="overheid")
+    parent = SelectField(_l("Follow-up of"), invalid_choice_message=_invalid, default="")
+    kind = RadioField(_l("Kind"), invalid_choice_message=_invalid, default="partner")
+
+
+def _allowed_kinds() -> set[str]:
+    return set(AGENCY_KINDS) if current_user.is_admin else {"partner"}
+
+
+def _form(kind: str, **kwargs) -> CategoryForm:
+    """The form with only the fields this kind of category has."""
+    form = CategoryForm(**kwargs)
+    if kind == "agency":
+        form.kind.choices = {k: k for k in AGENCY_KINDS if k in _allowed_kinds()}
+    else:
+        del form.kind
+    if kind == "topic":
+        parents = db.session.scalars(db.select(Topic).where(Topic.parent_id.is_(None))
+                                     .order_by(Topic.position))
+        form.parent.choices = {"": "–", **{t.code: t.name for t in parents}}
+    else:
+        del form.parent, form.group, form.hint_nl, form.hint_en
+    return form
+
+
+def _values(kind: str, form: CategoryForm) -> dict:
+    values = {"code": form.code.data or "", "name_nl": form.name_nl.data.strip(),
+              "name_en": form.name_en.data.strip(), "position": form.position.data or 0,
+              "active": form.active.data}
+    if kind == "topic":
+        parent = db.session.scalar(db.select(Topic).where(Topic.code == form.parent.data))
+        values.update(hint_nl=(form.hint_nl.data or "").strip(),
+                      hint_en=(form.hint_en.data or "").strip(),
+                      group=form.group.data, parent=parent)
+    if kind == "agency":
+        values["kind"] = form.kind.data
+    return values
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in CATEGORY_MODELS:
+        abort(404)
+    if not current_user.is_admin and kind != "agency":
+        abort(403)
+
+
+@bp.route("/categories/<kind>", methods=["GET", "POST"])
+def categories(kind: str):
+    """One list of categories, and a form to add one."""
+    _check_kind(kind)
+    form = _form(kind)
+    if form.validate_on_submit():
+        try:
+            item = save_category(kind, None, _values(kind, form), current_user.library_id)
+        except OrganisationError as error:
+            form.code.errors.append(str(error))
+        else:
+            flash(_("%(name)s added.", name=item.name), "success")
+            return redirect(url_for("admin.categories", kind=kind))
+    status = 422 if form.errors else 200
+    return render_template("admin/categories.html", form=form, kind=kind, titles=KIND_TITLES,
+                           items=all_of_kind(kind)), status
+
+
+@bp.route("/categories/<kind>/<code>", methods=["GET", "POST"])
+def category(kind: str, code: str):
+    """Change the labels, order, hint or whether a category shows on the desk."""
+    _check_kind(kind)
+    model = CATEGORY_MODELS[kind]
+    item = db.first_or_404(db.select(model).where(model.code == code))
+    if kind == "agency" and item.kind not in _allowed_kinds():
+        abort(403)
+    form = _form(kind, obj=item)
+    if not form.is_submitted() and kind == "topic":
+        form.parent.data = item.parent.code if item.parent else ""
+    if form.validate_on_submit():
+        save_category(kind, item, _values(kind, form), current_user.library_id)
+        flash(_("%(name)s saved.", name=item.name), "success")
+        return redirect(url_for("admin.categories", kind=kind))
+    status = 422 if form.errors else 200
+    return render_template("admin/category.html", form=form, kind=kind, item=item,
+                           titles=KIND_TITLES), status
