@@ -124,8 +124,9 @@ def resync_links() -> None:
 
 def _audit(user: User | None, action: str, question: Question, changes: dict) -> None:
     db.session.add(AuditEvent(
-        user_id=user.id if user else None, library_id=question.branch.library_id,
-        action=action, entity="question", entity_id=str(question.id), changes=changes,
+        user_id=user.id if user else None, device_id=user.device_id if user else None,
+        library_id=question.branch.library_id, action=action, entity="question",
+        entity_id=str(question.id), changes=changes,
     ))
 
 
@@ -144,7 +145,9 @@ def record_question(data: QuestionData, user: User | None, question_id: uuid.UUI
     """
     if question_id is not None and db.session.get(Question, question_id) is not None:
         return _existing(question_id, data, fields), False
-    question = Question(id=question_id or uuid.uuid4(), logged_by=user)
+    question = Question(id=question_id or uuid.uuid4())
+    if user is not None:  # a person, or an enrolled desk tablet (then no person is known)
+        question.logged_by_id, question.device_id = user.id, user.device_id
     _apply(question, data)
     db.session.add(question)
     _sync_links(question)

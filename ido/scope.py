@@ -38,7 +38,27 @@ def may_change(user: User, question: Question) -> bool:
     if user.is_admin or user.is_coordinator:
         return True
     window = timedelta(minutes=current_app.config["IDO_EDIT_MINUTES"])
-    return question.logged_by_id == user.id and utcnow() - question.created_at <= window
+    return logged_by_this(user, question) and utcnow() - question.created_at <= window
+
+
+def logged_by_this(user, question: Question) -> bool:
+    """Whether this person (or this desk tablet) logged the question."""
+    if user.is_device:
+        return question.device_id == user.device_id
+    return question.logged_by_id is not None and question.logged_by_id == user.id
+
+
+def people_only(view):
+    """Pages about a person's own account: refused on an enrolled desk tablet."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if current_user.is_device:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 def roles_required(*roles: str):

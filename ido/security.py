@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login.utils import login_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import devices
 from .extensions import db, login_manager
 from .models import User
 from .tokens import user_for_token
@@ -47,15 +48,18 @@ def load_user(user_id: str) -> User | None:
 
 
 @login_manager.request_loader
-def load_user_from_token(req) -> User | None:
-    """A bearer token in the Authorization header logs its user in for this request only."""
+def load_user_from_request(req):
+    """A bearer token (Authorization header) or an enrolled desk tablet's cookie logs in for
+    this request only; both are checked on every request, so revoking works at once."""
     header = req.headers.get("Authorization", "")
-    if not header.lower().startswith("bearer "):
-        return None
-    user = user_for_token(header[7:].strip())
-    if user is not None:
-        g.token_auth = True
-    return user
+    if header.lower().startswith("bearer "):
+        user = user_for_token(header[7:].strip())
+        if user is not None:
+            g.token_auth = True
+        return user
+    secret = req.cookies.get(devices.COOKIE)
+    device = devices.device_for_secret(secret) if secret else None
+    return devices.DevicePrincipal(device) if device else None
 
 
 @login_manager.unauthorized_handler

@@ -18,9 +18,11 @@ ROLES = {
     "coordinator": "coord@a.example",
     "coordinator_other": "coord@b.example",
     "admin": "admin@ido.example",
+    "device": "tablet",  # a desk tablet enrolled for branch a1 of library A
 }
 EVERYONE = set(ROLES)
 LOGGED_IN = EVERYONE - {"anonymous"}
+PEOPLE = LOGGED_IN - {"device"}
 OWN = {"volunteer", "coordinator", "admin"}  # may touch the question in library A
 MANAGERS = {"coordinator", "coordinator_other", "admin"}
 TOKEN_OWNER = {"coordinator"}
@@ -35,8 +37,8 @@ RULES = {
     "main.privacy": ("GET", "/privacy", EVERYONE),
     "auth.login": ("GET", "/auth/login", EVERYONE),
     "auth.logout": ("POST", "/auth/logout", LOGGED_IN),
-    "auth.profile": ("GET", "/auth/profile", LOGGED_IN),
-    "auth.make_token": ("POST", "/auth/profile/tokens", LOGGED_IN),
+    "auth.profile": ("GET", "/auth/profile", PEOPLE),
+    "auth.make_token": ("POST", "/auth/profile/tokens", PEOPLE),
     "auth.revoke": ("POST", "/auth/profile/tokens/{token}/revoke", TOKEN_OWNER),
     "desk.index": ("GET", "/desk/", LOGGED_IN),
     "desk.quick": ("POST", "/desk/quick", LOGGED_IN),
@@ -61,7 +63,10 @@ RULES = {
     "admin.person": ("GET", "/admin/people/{person}", OWN_MANAGERS),
     "admin.password_link": ("POST", "/admin/people/{person}/password-link", OWN_MANAGERS),
     "auth.set_password": ("GET", "/auth/set-password/{password_token}", EVERYONE),
-    "auth.own_password": ("GET", "/auth/profile/password", LOGGED_IN),
+    "auth.own_password": ("GET", "/auth/profile/password", PEOPLE),
+    "desk.enrol": ("GET", "/desk/enrol", EVERYONE),
+    "admin.devices": ("GET", "/admin/devices", MANAGERS),
+    "admin.revoke": ("POST", "/admin/devices/{device}/revoke", OWN_MANAGERS),
     "api.openapi_document": ("GET", "/api/v1/openapi.json", EVERYONE),
     "api.taxonomy": ("GET", "/api/v1/taxonomy", LOGGED_IN),
     "api.create_question": ("POST", "/api/v1/questions", LOGGED_IN),
@@ -88,11 +93,14 @@ def _fresh_ids(app) -> dict:
         question.logged_by = user("vol@a.example")
         token, _plaintext = create_token(user("coord@a.example"), "matrix")
         db.session.commit()
+        from ido.devices import enrol_device
         from ido.passwords import make_password_link
 
         from .helpers import branch
 
+        device, _code = enrol_device(branch("a1"), "matrix", user("coord@a.example"))
         return {"question": question.id, "token": token.id, "branch": branch("a1").id,
+                "device": device.id,
                 "library": branch("a1").library_id,
                 "person": user("vol@a.example").id,
                 "password_token": make_password_link(user("vol@a.example"), None)}
@@ -101,7 +109,15 @@ def _fresh_ids(app) -> dict:
 @pytest.mark.parametrize("role", list(ROLES))
 def test_matrix(app, org, role):
     client = app.test_client()
-    if ROLES[role]:
+    if role == "device":
+        from ido.devices import activate, enrol_device
+
+        from .helpers import branch
+
+        with app.app_context():
+            code = enrol_device(branch("a1"), "tablet", user("coord@a.example"))[1]
+            client.set_cookie("ido_desk", activate(code)[1])
+    elif ROLES[role]:
         assert client.post("/auth/login", data={"email": ROLES[role],
                                                 "password": PASSWORD}).status_code == 302
     failures = []
@@ -114,6 +130,6 @@ def test_matrix(app, org, role):
         refused = response.status_code in (401, 403, 404) or to_login
         if (role in allowed) == refused:
             failures.append(f"{method} {path}: {response.status_code} for {role}")
-        if endpoint in ("auth.logout",) and role in allowed:
+        if endpoint in ("auth.logout",) and role in allowed and role != "device":
             client.post("/auth/login", data={"email": ROLES[role], "password": PASSWORD})
     assert failures == []

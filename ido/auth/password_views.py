@@ -2,11 +2,12 @@
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, logout_user
 
 from ..admin.forms import ChangePasswordForm, PasswordForm
 from ..organisation import OrganisationError
 from ..passwords import change_password, use_password_link, valid_link
+from ..scope import people_only
 from .views import bp
 
 
@@ -33,7 +34,7 @@ def set_password(token: str):
 
 
 @bp.route("/profile/password", methods=["GET", "POST"])
-@login_required
+@people_only
 def own_password():
     """Change one's own password."""
     form = ChangePasswordForm()

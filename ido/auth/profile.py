@@ -3,13 +3,14 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import ApiToken
+from ..scope import people_only
 from ..tokens import create_token, revoke_token, user_tokens
 from .views import bp
 
@@ -25,14 +26,14 @@ def _page(form: TokenForm, new_token: str | None = None, status: int = 200):
 
 
 @bp.get("/profile")
-@login_required
+@people_only
 def profile():
     """The user's details and API tokens."""
     return _page(TokenForm())
 
 
 @bp.post("/profile/tokens")
-@login_required
+@people_only
 def make_token():
     """Make an API token and show it this once (it is stored only as a hash)."""
     form = TokenForm()
@@ -43,7 +44,7 @@ def make_token():
 
 
 @bp.post("/profile/tokens/<int:token_id>/revoke")
-@login_required
+@people_only
 def revoke(token_id: int):
     """Stop one of the user's own tokens from working."""
     token = db.get_or_404(ApiToken, token_id)

@@ -46,8 +46,8 @@ def _failed(response) -> bool:
                deduct_when=_failed)
 def login():
     """Show the log-in form; log the user in and go on to where they were heading."""
-    if current_user.is_authenticated:
-        return redirect(url_for("main.index"))
+    if current_user.is_authenticated and not current_user.is_device:
+        return redirect(url_for("main.index"))  # on a desk tablet a person may still log in
     form = LoginForm()
     if form.validate_on_submit():
         user = find_user(form.email.data)

@@ -203,3 +203,8 @@ class QuickForm(FlaskForm):
 class BranchForm(FlaskForm):
     branch = RadioField(_l("Branch"), validators=[Required(_l("Choose a branch."))],
                         invalid_choice_message=_invalid)
+
+
+class EnrolForm(FlaskForm):
+    code = StringField(_l("Code from your IDO coordinator"),
+                       render_kw={"autocomplete": "off", "autocapitalize": "characters"})

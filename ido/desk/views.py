@@ -2,28 +2,64 @@
 
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import defaults
 from ..categories import active_categories
+from ..devices import COOKIE, activate
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Branch, Question
 from ..navigation import safe_next
 from ..questions import IdConflict, QuestionData, delete_question, record_question, update_question
-from ..scope import branches_in_scope, in_scope, may_change
+from ..scope import branches_in_scope, in_scope, logged_by_this, may_change
 from ..timeutil import now_local
-from .forms import BranchForm, QuestionForm, QuickForm
+from .forms import BranchForm, EnrolForm, QuestionForm, QuickForm
+
+COOKIE_SECONDS = 400 * 24 * 3600  # browsers keep cookies at most about this long
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 
 
 @bp.before_request
-@login_required
 def require_login():
-    """Every desk page needs a logged-in user."""
+    """Every desk page needs a logged-in user or an enrolled tablet (enrolling aside)."""
+    if request.endpoint != "desk.enrol" and not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    return None
+
+
+@bp.route("/enrol", methods=["GET", "POST"])
+def enrol():
+    """On a tablet: type the one-time code a coordinator gave, and the tablet is a desk."""
+    form = EnrolForm()
+    if form.validate_on_submit():
+        enrolled = activate(form.code.data or "")
+        if enrolled is None:
+            form.code.errors.append(_("This code is not valid (any more). Ask your IDO "
+                                      "coordinator for a new one."))
+        else:
+            device, secret = enrolled
+            response = redirect(url_for("desk.index"))
+            response.set_cookie(COOKIE, secret, max_age=COOKIE_SECONDS, httponly=True,
+                                samesite="Lax", secure=request.is_secure)
+            flash(_("This tablet now logs questions for %(branch)s.",
+                    branch=device.branch.name), "success")
+            return response
+    status = 422 if form.errors else 200
+    return render_template("desk/enrol.html", form=form), status
 
 
 def current_branch() -> Branch | None:
@@ -56,6 +92,7 @@ def render_desk(branch: Branch, form: QuestionForm, status: int = 200):
         "desk/index.html", branch=branch, form=form, quick=quick, categories=categories,
         quick_mode=session.get("quick", False), saved=saved, today=todays_questions(branch),
         button=EmptyForm(), may_change=may_change, durations=defaults.DURATIONS,
+        logged_by_this=logged_by_this,
         several_branches=len(branches_in_scope(current_user)) > 1,
     ), status
 

@@ -73,6 +73,9 @@ class User(UserMixin, db.Model):
     def is_coordinator(self) -> bool:
         return self.role == "coordinator"
 
+    is_device = False  # a person, not an enrolled desk tablet
+    device_id = None
+
 
 class ApiToken(db.Model):
     """A bearer token for the JSON API; only its SHA-256 is stored."""
@@ -100,3 +103,25 @@ class PasswordLink(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class DeskDevice(db.Model):
+    """A desk tablet enrolled for one branch: volunteers log there without a personal account.
+
+    Enrolment is by a one-time code (hash kept, valid 24 hours); the tablet then holds a
+    secret in a cookie (hash kept) until a coordinator revokes it.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    code_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    secret_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    branch: Mapped[Branch] = relationship()

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .org import Branch, User
+from .org import Branch, DeskDevice, User
 from .taxonomy import Agency, Channel, Help, Outcome, Topic
 from .types import UTCDateTime, utcnow
 
@@ -68,6 +68,7 @@ class Question(db.Model):
     local_weekday: Mapped[int] = mapped_column()  # 0 = Monday, for staffing the desk
     local_hour: Mapped[int] = mapped_column()
     logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("desk_device.id"), index=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id"))
     outcome_id: Mapped[int] = mapped_column(ForeignKey("outcome.id"))
     duration_minutes: Mapped[int] = mapped_column()
@@ -78,6 +79,7 @@ class Question(db.Model):
 
     branch: Mapped[Branch] = relationship()
     logged_by: Mapped[User | None] = relationship()
+    device: Mapped[DeskDevice | None] = relationship()
     channel: Mapped[Channel] = relationship()
     outcome: Mapped[Outcome] = relationship()
     topics: Mapped[list[Topic]] = relationship(secondary=question_topics, order_by=Topic.position)
@@ -94,6 +96,7 @@ class AuditEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("desk_device.id"))
     library_id: Mapped[int | None] = mapped_column(ForeignKey("library.id"), index=True)
     action: Mapped[str] = mapped_column(String(20))
     entity: Mapped[str] = mapped_column(String(40))
@@ -101,3 +104,4 @@ class AuditEvent(db.Model):
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
 
     user: Mapped[User | None] = relationship()
+    device: Mapped[DeskDevice | None] = relationship()

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 7c631d1876c1
+Revision ID: 1620ce18df91
 Revises: 
-Create Date: 2026-11-22 03:39:22.625915
+Create Date: 2026-11-22 03:48:38.090754
 
 """
 from alembic import op
@@ -14,7 +14,7 @@ import ido.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '7c631d1876c1'
+revision = '1620ce18df91'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -136,23 +136,26 @@ def upgrade():
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_token_user_id'), ['user_id'], unique=False)
 
-    op.create_table('audit_event',
+    op.create_table('desk_device',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', ido.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=True),
-    sa.Column('library_id', sa.Integer(), nullable=True),
-    sa.Column('action', sa.String(length=20), nullable=False),
-    sa.Column('entity', sa.String(length=40), nullable=False),
-    sa.Column('entity_id', sa.String(length=64), nullable=False),
-    sa.Column('changes', sa.JSON(), nullable=False),
-    sa.ForeignKeyConstraint(['library_id'], ['library.id'], name=op.f('fk_audit_event_library_id_library')),
-    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_audit_event_user_id_user')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_event'))
+    sa.Column('branch_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('code_hash', sa.String(length=64), nullable=True),
+    sa.Column('code_expires_at', ido.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('secret_hash', sa.String(length=64), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', ido.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('enrolled_at', ido.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_seen_at', ido.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', ido.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['branch_id'], ['branch.id'], name=op.f('fk_desk_device_branch_id_branch')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_desk_device_created_by_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_desk_device')),
+    sa.UniqueConstraint('code_hash', name=op.f('uq_desk_device_code_hash')),
+    sa.UniqueConstraint('secret_hash', name=op.f('uq_desk_device_secret_hash'))
     )
-    with op.batch_alter_table('audit_event', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_audit_event_at'), ['at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_audit_event_library_id'), ['library_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_audit_event_user_id'), ['user_id'], unique=False)
+    with op.batch_alter_table('desk_device', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_desk_device_branch_id'), ['branch_id'], unique=False)
 
     op.create_table('password_link',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -168,6 +171,33 @@ def upgrade():
     with op.batch_alter_table('password_link', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_password_link_user_id'), ['user_id'], unique=False)
 
+    op.create_table('user_branch',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('branch_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['branch_id'], ['branch.id'], name=op.f('fk_user_branch_branch_id_branch'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_user_branch_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', 'branch_id', name=op.f('pk_user_branch'))
+    )
+    op.create_table('audit_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', ido.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('device_id', sa.Integer(), nullable=True),
+    sa.Column('library_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=20), nullable=False),
+    sa.Column('entity', sa.String(length=40), nullable=False),
+    sa.Column('entity_id', sa.String(length=64), nullable=False),
+    sa.Column('changes', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['device_id'], ['desk_device.id'], name=op.f('fk_audit_event_device_id_desk_device')),
+    sa.ForeignKeyConstraint(['library_id'], ['library.id'], name=op.f('fk_audit_event_library_id_library')),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_audit_event_user_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_event'))
+    )
+    with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_event_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_event_library_id'), ['library_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_event_user_id'), ['user_id'], unique=False)
+
     op.create_table('question',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('branch_id', sa.Integer(), nullable=False),
@@ -177,6 +207,7 @@ def upgrade():
     sa.Column('local_weekday', sa.Integer(), nullable=False),
     sa.Column('local_hour', sa.Integer(), nullable=False),
     sa.Column('logged_by_id', sa.Integer(), nullable=True),
+    sa.Column('device_id', sa.Integer(), nullable=True),
     sa.Column('channel_id', sa.Integer(), nullable=False),
     sa.Column('outcome_id', sa.Integer(), nullable=False),
     sa.Column('duration_minutes', sa.Integer(), nullable=False),
@@ -187,6 +218,7 @@ def upgrade():
     sa.CheckConstraint('duration_minutes BETWEEN 1 AND 480', name=op.f('ck_question_duration')),
     sa.ForeignKeyConstraint(['branch_id'], ['branch.id'], name=op.f('fk_question_branch_id_branch')),
     sa.ForeignKeyConstraint(['channel_id'], ['channel.id'], name=op.f('fk_question_channel_id_channel')),
+    sa.ForeignKeyConstraint(['device_id'], ['desk_device.id'], name=op.f('fk_question_device_id_desk_device')),
     sa.ForeignKeyConstraint(['logged_by_id'], ['user.id'], name=op.f('fk_question_logged_by_id_user')),
     sa.ForeignKeyConstraint(['outcome_id'], ['outcome.id'], name=op.f('fk_question_outcome_id_outcome')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_question'))
@@ -194,17 +226,11 @@ def upgrade():
     with op.batch_alter_table('question', schema=None) as batch_op:
         batch_op.create_index('ix_question_branch_date', ['branch_id', 'local_date'], unique=False)
         batch_op.create_index('ix_question_branch_month', ['branch_id', 'local_month'], unique=False)
+        batch_op.create_index(batch_op.f('ix_question_device_id'), ['device_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_question_local_month'), ['local_month'], unique=False)
         batch_op.create_index(batch_op.f('ix_question_logged_by_id'), ['logged_by_id'], unique=False)
         batch_op.create_index('ix_question_month_branch', ['local_month', 'branch_id', 'channel_id', 'outcome_id', 'deleted_at', 'id'], unique=False)
 
-    op.create_table('user_branch',
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('branch_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['branch_id'], ['branch.id'], name=op.f('fk_user_branch_branch_id_branch'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_user_branch_user_id_user'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('user_id', 'branch_id', name=op.f('pk_user_branch'))
-    )
     op.create_table('question_agency',
     sa.Column('question_id', sa.Uuid(), nullable=False),
     sa.Column('agency_id', sa.Integer(), nullable=False),
@@ -290,25 +316,30 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_question_agency_agency_id'))
 
     op.drop_table('question_agency')
-    op.drop_table('user_branch')
     with op.batch_alter_table('question', schema=None) as batch_op:
         batch_op.drop_index('ix_question_month_branch')
         batch_op.drop_index(batch_op.f('ix_question_logged_by_id'))
         batch_op.drop_index(batch_op.f('ix_question_local_month'))
+        batch_op.drop_index(batch_op.f('ix_question_device_id'))
         batch_op.drop_index('ix_question_branch_month')
         batch_op.drop_index('ix_question_branch_date')
 
     op.drop_table('question')
-    with op.batch_alter_table('password_link', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_password_link_user_id'))
-
-    op.drop_table('password_link')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_event_user_id'))
         batch_op.drop_index(batch_op.f('ix_audit_event_library_id'))
         batch_op.drop_index(batch_op.f('ix_audit_event_at'))
 
     op.drop_table('audit_event')
+    op.drop_table('user_branch')
+    with op.batch_alter_table('password_link', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_password_link_user_id'))
+
+    op.drop_table('password_link')
+    with op.batch_alter_table('desk_device', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_desk_device_branch_id'))
+
+    op.drop_table('desk_device')
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_token_user_id'))
 

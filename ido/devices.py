@@ -1,0 +1,100 @@
+"""Desk tablets: enrolled for one branch with a one-time code, revocable at any moment."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from .extensions import db
+from .models import AuditEvent, Branch, DeskDevice, User, utcnow
+
+COOKIE = "ido_desk"
+CODE_HOURS = 24
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # nothing to mistake: no 0/O, 1/I
+SEEN_PRECISION = timedelta(minutes=1)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def normalise_code(code: str) -> str:
+    return "".join(c for c in code.upper() if c in CODE_ALPHABET)
+
+
+def _audit(action: str, device: DeskDevice, by: User | None, changes: dict) -> None:
+    db.session.add(AuditEvent(user_id=by.id if by else None, device_id=device.id,
+                              library_id=device.branch.library_id, action=action,
+                              entity="device", entity_id=str(device.id), changes=changes))
+
+
+def enrol_device(branch: Branch, name: str, by: User) -> tuple[DeskDevice, str]:
+    """A new device for the branch and its one-time enrolment code (shown once)."""
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    device = DeskDevice(branch=branch, name=name.strip()[:100] or branch.name,
+                        code_hash=_digest(code), created_by_id=by.id,
+                        code_expires_at=utcnow() + timedelta(hours=CODE_HOURS))
+    db.session.add(device)
+    db.session.flush()
+    _audit("create", device, by, {"branch": branch.code, "name": device.name})
+    db.session.commit()
+    return device, f"{code[:4]}-{code[4:]}"
+
+
+def activate(code: str) -> tuple[DeskDevice, str] | None:
+    """Use an enrolment code: the tablet gets its secret; the code no longer works."""
+    device = db.session.scalar(db.select(DeskDevice).where(
+        DeskDevice.code_hash == _digest(normalise_code(code))))
+    if (device is None or device.revoked_at is not None or device.code_expires_at is None
+            or device.code_expires_at < utcnow()):
+        return None
+    secret = secrets.token_urlsafe(32)
+    device.secret_hash, device.code_hash, device.code_expires_at = _digest(secret), None, None
+    device.enrolled_at = utcnow()
+    _audit("update", device, None, {"enrolled": True})
+    db.session.commit()
+    return device, secret
+
+
+def device_for_secret(secret: str) -> DeskDevice | None:
+    """The enrolled, unrevoked device holding this secret; records when it was last seen."""
+    device = db.session.scalar(db.select(DeskDevice).where(
+        DeskDevice.secret_hash == _digest(secret)))
+    if device is None or device.revoked_at is not None or not device.branch.active:
+        return None
+    now = utcnow()
+    if device.last_seen_at is None or now - device.last_seen_at > SEEN_PRECISION:
+        device.last_seen_at = now
+        db.session.commit()
+    return device
+
+
+def revoke_device(device: DeskDevice, by: User) -> None:
+    """Stop the tablet at once (its next request is refused); its entries stay."""
+    device.revoked_at, device.secret_hash, device.code_hash = utcnow(), None, None
+    _audit("delete", device, by, {})
+    db.session.commit()
+
+
+class DevicePrincipal:
+    """Who is logged in on an enrolled tablet: a volunteer at that one branch, no person."""
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+    is_device = True
+    is_admin = False
+    is_coordinator = False
+    role = "volunteer"
+    email = ""
+    id = None
+
+    def __init__(self, device: DeskDevice):
+        self.device = device
+        self.device_id = device.id
+        self.name = device.name
+        self.branches = [device.branch]
+        self.library_id = device.branch.library_id
+        self.library = device.branch.library
+
+    def get_id(self) -> None:
+        return None  # never stored in a session: the cookie is checked on every request
