@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from . import defaults
 from .extensions import db
-from .models import Agency, Channel, Help, Outcome, Topic
+from .models import Agency, Branch, BranchCategory, Channel, Help, Outcome, Topic
 from .organisation import OrganisationError, apply_changes, audit, check_code
 
 
@@ -29,15 +29,48 @@ def _active(model) -> list:
     return list(db.session.scalars(query))
 
 
-def active_categories() -> Categories:
-    """Every active category, ordered as the desk shows them."""
-    return Categories(
-        topics=_active(Topic),
-        agencies=_active(Agency),
-        help=_active(Help),
-        channels=_active(Channel),
-        outcomes=_active(Outcome),
-    )
+def active_categories(branch: Branch | None = None) -> Categories:
+    """Every active category, ordered as the desk shows them; for a branch, only the topics
+    and local partners picked for its desk (when it picked any), in its own order."""
+    topics, agencies = _active(Topic), _active(Agency)
+    if branch is not None:
+        topics = _for_branch(branch, "topic", topics)
+        partners = _for_branch(branch, "partner", [a for a in agencies if a.kind == "partner"])
+        agencies = [a for a in agencies if a.kind != "partner"] + partners
+    return Categories(topics=topics, agencies=agencies, help=_active(Help),
+                      channels=_active(Channel), outcomes=_active(Outcome))
+
+
+def branch_selection(branch: Branch, kind: str) -> dict[int, int]:
+    """{category id: position} picked for the branch's desk (empty: it shows them all)."""
+    rows = db.session.execute(db.select(BranchCategory.category_id, BranchCategory.position)
+                              .where(BranchCategory.branch_id == branch.id,
+                                     BranchCategory.kind == kind))
+    return dict(rows.all())
+
+
+def _for_branch(branch: Branch, kind: str, items: list) -> list:
+    picked = branch_selection(branch, kind)
+    if not picked:
+        return items
+    # a DigiD follow-up comes along with its parent topic
+    chosen = [i for i in items if i.id in picked or getattr(i, "parent_id", None) in picked]
+    return sorted(chosen, key=lambda i: (picked.get(i.id, picked.get(
+        getattr(i, "parent_id", None), 0)), i.position, i.id))
+
+
+def set_branch_selection(branch: Branch, kind: str, picked: dict[int, int]) -> None:
+    """Store which topics (or partners) the branch's desk shows, {id: position}; audited."""
+    before = branch_selection(branch, kind)
+    if before == picked:
+        return
+    db.session.execute(db.delete(BranchCategory).where(BranchCategory.branch_id == branch.id,
+                                                       BranchCategory.kind == kind))
+    db.session.add_all(BranchCategory(branch_id=branch.id, kind=kind, category_id=key,
+                                      position=position) for key, position in picked.items())
+    audit("update", "branch", branch, branch.library_id,
+          {f"desk_{kind}s": [sorted(before), sorted(picked)]})
+    db.session.commit()
 
 
 def _upsert(model, code: str, position: int, **fields) -> tuple[object, bool]:

@@ -59,6 +59,7 @@ RULES = {
     "admin.category": ("GET", "/admin/categories/agency/taalhuis", MANAGERS),
     "admin.library": ("GET", "/admin/libraries/{library}", {"admin"}),
     "admin.branch": ("GET", "/admin/branches/{branch}", OWN_MANAGERS),
+    "admin.branch_desk": ("GET", "/admin/branches/{branch}/desk", OWN_MANAGERS),
     "admin.people": ("GET", "/admin/people", MANAGERS),
     "admin.person": ("GET", "/admin/people/{person}", OWN_MANAGERS),
     "admin.password_link": ("POST", "/admin/people/{person}/password-link", OWN_MANAGERS),

@@ -1,10 +1,12 @@
 """Branches: a coordinator adds, renames, moves and deactivates the branches of their library."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..categories import active_categories, branch_selection, set_branch_selection
 from ..extensions import db
+from ..forms import EmptyForm
 from ..models import Branch, Library
 from ..organisation import OrganisationError, create_branch, update_branch
 from ..scope import branches_in_scope, in_scope
@@ -63,3 +65,43 @@ def branch(branch_id: int):
             return redirect(url_for("admin.branches"))
     status = 422 if form.errors else 200
     return render_template("admin/branch.html", form=form, branch=item), status
+
+
+@bp.route("/branches/<int:branch_id>/desk", methods=["GET", "POST"])
+def branch_desk(branch_id: int):
+    """Pick which topics and local partners this branch's desk shows, and in what order."""
+    item = db.get_or_404(Branch, branch_id)
+    if not in_scope(current_user, item):
+        abort(404)
+    lists = {"topic": [t for t in active_categories().topics if t.parent_id is None],
+             "partner": [a for a in active_categories().agencies if a.kind == "partner"]}
+    form = EmptyForm()
+    errors = []
+    if form.validate_on_submit():
+        picked = {kind: _picked(kind, items, errors) for kind, items in lists.items()}
+        if not picked["topic"] and lists["topic"] and request.form.get("all-topic") is None:
+            errors.append(_("Pick at least one topic, or show them all."))
+        if not errors:
+            for kind, chosen in picked.items():
+                set_branch_selection(item, kind, chosen)
+            flash(_("The desk of %(name)s has been saved.", name=item.name), "success")
+            return redirect(url_for("admin.branches"))
+    selection = {kind: branch_selection(item, kind) for kind in lists}
+    return render_template("admin/branch_desk.html", branch=item, lists=lists, form=form,
+                           selection=selection, errors=errors), 422 if errors else 200
+
+
+def _picked(kind: str, items: list, errors: list) -> dict[int, int]:
+    """{id: position} from the form: a ticked box per item and an order number beside it."""
+    if request.form.get(f"all-{kind}"):
+        return {}
+    chosen = {}
+    for index, category in enumerate(items):
+        if request.form.get(f"{kind}-{category.code}") is None:
+            continue
+        text = request.form.get(f"{kind}-{category.code}-order", "").strip()
+        if text and not text.isdigit():
+            errors.append(_("The order of %(name)s must be a whole number.", name=category.name))
+            continue
+        chosen[category.id] = int(text) if text else (index + 1) * 10
+    return chosen

@@ -115,7 +115,7 @@ def index():
     branch = current_branch()
     if branch is None:
         return redirect(url_for("desk.choose_branch"))
-    form = QuestionForm(active_categories())
+    form = QuestionForm(active_categories(branch))
     if form.validate_on_submit():
         return _store(form.question_id(), form.to_data(branch))
     if form.is_submitted():
@@ -131,7 +131,7 @@ def quick():
     if branch is None:
         return redirect(url_for("desk.choose_branch"))
     form = QuickForm()
-    cats = active_categories()
+    cats = active_categories(branch)
     topic = cats.by_code("topics").get(form.topic.data or "")
     if not form.validate_on_submit() or topic is None:
         flash(_("Choose a topic."), "error")

@@ -4,6 +4,7 @@ from .org import (
     ROLES,
     ApiToken,
     Branch,
+    BranchCategory,
     DeskDevice,
     Library,
     PasswordLink,
@@ -16,7 +17,7 @@ from .types import UTCDateTime, utcnow
 
 __all__ = [
     "AGENCY_KINDS", "ROLES", "TOPIC_GROUPS", "Agency", "ApiToken", "AuditEvent", "Branch",
-    "DeskDevice",
+    "BranchCategory", "DeskDevice",
     "Channel", "Help", "Library", "Outcome", "PasswordLink", "Question", "Topic", "UTCDateTime",
     "User",
     "user_branches", "utcnow",

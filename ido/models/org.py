@@ -125,3 +125,16 @@ class DeskDevice(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     branch: Mapped[Branch] = relationship()
+
+
+class BranchCategory(db.Model):
+    """A topic or local partner picked for one branch's desk, in the branch's own order.
+
+    A branch without rows of a kind shows every active one of that kind.
+    """
+
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)  # topic | partner
+    category_id: Mapped[int] = mapped_column(primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)

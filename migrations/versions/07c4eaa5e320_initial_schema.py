@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 1620ce18df91
+Revision ID: 07c4eaa5e320
 Revises: 
-Create Date: 2026-11-22 03:48:38.090754
+Create Date: 2026-11-22 03:52:09.201431
 
 """
 from alembic import op
@@ -14,7 +14,7 @@ import ido.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '1620ce18df91'
+revision = '07c4eaa5e320'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -136,6 +136,14 @@ def upgrade():
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_token_user_id'), ['user_id'], unique=False)
 
+    op.create_table('branch_category',
+    sa.Column('branch_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['branch_id'], ['branch.id'], name=op.f('fk_branch_category_branch_id_branch'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('branch_id', 'kind', 'category_id', name=op.f('pk_branch_category'))
+    )
     op.create_table('desk_device',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('branch_id', sa.Integer(), nullable=False),
@@ -340,6 +348,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_desk_device_branch_id'))
 
     op.drop_table('desk_device')
+    op.drop_table('branch_category')
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_token_user_id'))
 
