@@ -46,7 +46,7 @@ def open_desk(browser, live_url, viewport=TABLET, javascript=True, email="vol@a.
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url("**/desk/")
+    page.wait_for_url("**/desk/**")
     return page, problems
 
 
@@ -120,5 +120,28 @@ def test_no_sideways_scrolling(browser, live_url, app, viewport):
             page.get_by_role("button", name="Vraag opslaan").tap()
     assert page.get_by_role("button", name="Verwijderen").count() == 2  # today's list
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert problems == []
+    page.context.close()
+
+
+def test_switching_someone_off_asks_first(browser, live_url, app):
+    from .helpers import user
+
+    page, problems = open_desk(browser, live_url, email="coord@a.example")
+    with app.app_context():
+        person = user("vol@a.example").id
+    page.goto(f"{live_url}/admin/people/{person}")
+    page.get_by_label("Mag inloggen").uncheck()
+    dialogs = []
+
+    def answer(dialog):
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
+    page.get_by_role("button", name="Opslaan").click()
+    assert dialogs == ["Opslaan? Vrijwilliger A1 kan dan niet meer inloggen."]
+    with app.app_context():
+        assert user("vol@a.example").active  # dismissed: nothing changed
     assert problems == []
     page.context.close()

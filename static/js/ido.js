@@ -11,9 +11,16 @@
     });
   }
 
-  // Ask before a destructive button (delete); the server checks permissions regardless.
+  // Ask before a destructive action: a delete button, or saving with "active" switched off.
+  // The server checks permissions regardless.
   function confirmSubmit(event) {
-    var message = event.target.getAttribute("data-confirm");
+    var form = event.target;
+    var message = form.getAttribute("data-confirm");
+    var watched = form.getAttribute("data-confirm-if-unchecked");
+    if (watched) {
+      var box = document.getElementById(watched);
+      if (!box || box.checked || box.defaultChecked === false) return;
+    }
     if (message && !window.confirm(message)) event.preventDefault();
   }
 
