@@ -6,6 +6,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
+from .reports.params import ParamError
 
 
 def _messages() -> dict[int, str]:
@@ -27,6 +28,11 @@ def _respond(code: int, message: str):
 
 def register(app: Flask) -> None:
     """Install the handlers."""
+
+    @app.errorhandler(ParamError)
+    def param_error(error: ParamError):
+        # the API answers these itself, with the field and code; pages show the message
+        return _respond(error.status, error.message)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

@@ -7,13 +7,14 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..models import AuditEvent, User
-from ..reports.params import ParamError, parse_date
+from ..reports.params import parse_date
 from ..retention import last_purge
 from ..scope import roles_required
 from ..timeutil import LOCAL_TZ
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-ENTITIES = ("question", "user", "branch", "library", "api_token", "notes", "category")
+ENTITIES = ("question", "user", "branch", "library", "category", "device", "api_token",
+            "password_link", "notes")
 ACTIONS = ("create", "update", "delete", "purge")
 
 
@@ -21,12 +22,6 @@ ACTIONS = ("create", "update", "delete", "purge")
 @roles_required("coordinator", "admin")
 def coordinators_only():
     """Management is for coordinators (their library) and admins."""
-
-
-@bp.errorhandler(ParamError)
-def param_error(error: ParamError):
-    return render_template("errors/error.html", code=error.status, message=error.message), \
-        error.status
 
 
 @bp.get("/")

@@ -20,12 +20,6 @@ def coordinators_only():
     """Reports are for coordinators (their library) and admins (everything)."""
 
 
-@bp.errorhandler(ParamError)
-def param_error(error: ParamError):
-    return render_template("errors/error.html", code=error.status, message=error.message), \
-        error.status
-
-
 def file_name(params, what: str, extension: str) -> str:
     """ido-<library>-<from>-<to>-<what>.<extension>"""
     library = current_user.library.code if current_user.library else "alle"
