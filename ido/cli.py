@@ -94,10 +94,10 @@ def seed_demo_command() -> None:
 @with_appcontext
 def create_token_command(email: str, name: str) -> None:
     """Make an API token for a user and print it (it is shown only this once)."""
-    from .auth.views import find_user
+    from .organisation import user_by_email
     from .tokens import create_token
 
-    user = find_user(email)
+    user = user_by_email(email)
     if user is None or not user.active:
         raise click.ClickException(f"No active user with e-mail {email}.")
     _token, plaintext = create_token(user, name)

@@ -1,20 +1,15 @@
 """Desk tablets: enrolled for one branch with a one-time code, revocable at any moment."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
 from .extensions import db
 from .models import AuditEvent, Branch, DeskDevice, User, utcnow
+from .tokens import digest, record_use
 
 COOKIE = "ido_desk"
 CODE_HOURS = 24
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # nothing to mistake: no 0/O, 1/I
-SEEN_PRECISION = timedelta(minutes=1)
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def normalise_code(code: str) -> str:
@@ -31,7 +26,7 @@ def enrol_device(branch: Branch, name: str, by: User) -> tuple[DeskDevice, str]:
     """A new device for the branch and its one-time enrolment code (shown once)."""
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
     device = DeskDevice(branch=branch, name=name.strip()[:100] or branch.name,
-                        code_hash=_digest(code), created_by_id=by.id,
+                        code_hash=digest(code), created_by_id=by.id,
                         code_expires_at=utcnow() + timedelta(hours=CODE_HOURS))
     db.session.add(device)
     db.session.flush()
@@ -43,12 +38,12 @@ def enrol_device(branch: Branch, name: str, by: User) -> tuple[DeskDevice, str]:
 def activate(code: str) -> tuple[DeskDevice, str] | None:
     """Use an enrolment code: the tablet gets its secret; the code no longer works."""
     device = db.session.scalar(db.select(DeskDevice).where(
-        DeskDevice.code_hash == _digest(normalise_code(code))))
+        DeskDevice.code_hash == digest(normalise_code(code))))
     if (device is None or device.revoked_at is not None or device.code_expires_at is None
             or device.code_expires_at < utcnow()):
         return None
     secret = secrets.token_urlsafe(32)
-    device.secret_hash, device.code_hash, device.code_expires_at = _digest(secret), None, None
+    device.secret_hash, device.code_hash, device.code_expires_at = digest(secret), None, None
     device.enrolled_at = utcnow()
     _audit("update", device, None, {"enrolled": True})
     db.session.commit()
@@ -58,13 +53,10 @@ def activate(code: str) -> tuple[DeskDevice, str] | None:
 def device_for_secret(secret: str) -> DeskDevice | None:
     """The enrolled, unrevoked device holding this secret; records when it was last seen."""
     device = db.session.scalar(db.select(DeskDevice).where(
-        DeskDevice.secret_hash == _digest(secret)))
+        DeskDevice.secret_hash == digest(secret)))
     if device is None or device.revoked_at is not None or not device.branch.active:
         return None
-    now = utcnow()
-    if device.last_seen_at is None or now - device.last_seen_at > SEEN_PRECISION:
-        device.last_seen_at = now
-        db.session.commit()
+    record_use(device, "last_seen_at")
     return device
 
 

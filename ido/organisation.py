@@ -47,6 +47,11 @@ def apply_changes(item, **values) -> dict:
     return changes
 
 
+def user_by_email(email: str) -> User | None:
+    """The user with this e-mail address, compared without case and surrounding spaces."""
+    return db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
+
+
 def library_by_code(code: str) -> Library:
     """The library with this code, or an error that names it."""
     library = db.session.scalar(db.select(Library).where(Library.code == code))
@@ -117,7 +122,7 @@ def create_user(email: str, name: str, role: str, password: str | None,
         raise OrganisationError(_("%(email)s is not a valid e-mail address.", email=email))
     if role not in ROLES:
         raise OrganisationError(_("The role must be one of: %(roles)s.", roles=", ".join(ROLES)))
-    if db.session.scalar(db.select(User).where(User.email == email)):
+    if user_by_email(email):
         raise OrganisationError(_("A user with e-mail %(email)s already exists.", email=email))
     if role != "admin" and not library_code:
         raise OrganisationError(_("A volunteer or coordinator belongs to a library."))
@@ -139,7 +144,7 @@ def create_user(email: str, name: str, role: str, password: str | None,
 
 def deactivate_user(email: str) -> User:
     """Stop a user from logging in and from using their API tokens; history stays."""
-    user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
+    user = user_by_email(email)
     if user is None:
         raise OrganisationError(_("No user with e-mail %(email)s.", email=email))
     user.active = False

@@ -1,6 +1,5 @@
 """Setting passwords: one-time links (valid 24 hours) and a user's own change."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -10,12 +9,9 @@ from .extensions import db
 from .models import AuditEvent, PasswordLink, User, utcnow
 from .organisation import OrganisationError, check_password_policy
 from .security import check_password, hash_password
+from .tokens import digest
 
 LINK_HOURS = 24
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def make_password_link(user: User, by: User | None) -> str:
@@ -25,7 +21,7 @@ def make_password_link(user: User, by: User | None) -> str:
             PasswordLink.user_id == user.id, PasswordLink.used_at.is_(None))):
         link.used_at = now
     token = secrets.token_urlsafe(32)
-    db.session.add(PasswordLink(user=user, token_hash=_digest(token),
+    db.session.add(PasswordLink(user=user, token_hash=digest(token),
                                 expires_at=now + timedelta(hours=LINK_HOURS)))
     db.session.add(AuditEvent(user_id=by.id if by else None, library_id=user.library_id,
                               action="create", entity="password_link",
@@ -37,7 +33,7 @@ def make_password_link(user: User, by: User | None) -> str:
 def valid_link(token: str) -> PasswordLink | None:
     """The unused, unexpired link for this token, if any."""
     link = db.session.scalar(db.select(PasswordLink).where(
-        PasswordLink.token_hash == _digest(token)))
+        PasswordLink.token_hash == digest(token)))
     if link is None or link.used_at is not None or link.expires_at < utcnow():
         return None
     return link

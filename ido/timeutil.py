@@ -8,8 +8,8 @@ LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
 
 def local_day_and_month(moment: datetime) -> tuple[date, date]:
     """The Amsterdam calendar day of an aware moment, and the first day of its month."""
-    day = moment.astimezone(LOCAL_TZ).date()
-    return day, day.replace(day=1)
+    columns = local_columns(moment)
+    return columns["local_date"], columns["local_month"]
 
 
 def local_columns(moment: datetime) -> dict:

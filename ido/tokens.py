@@ -8,17 +8,29 @@ from .extensions import db
 from .models import ApiToken, AuditEvent, User, utcnow
 
 PREFIX = "ido_"
-LAST_USE_PRECISION = timedelta(minutes=1)  # no write on every request of a sync burst
+USE_PRECISION = timedelta(minutes=1)  # no write on every request of a sync burst
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def digest(secret: str) -> str:
+    """What is stored of a secret (tokens, password links, tablet codes): its SHA-256.
+
+    These secrets are long and random, so a fast hash is enough; passwords use argon2.
+    """
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def record_use(item, column: str) -> None:
+    """Note when a token or tablet was last used, writing at most once a minute."""
+    now = utcnow()
+    if getattr(item, column) is None or now - getattr(item, column) > USE_PRECISION:
+        setattr(item, column, now)
+        db.session.commit()
 
 
 def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for the user; returns the row and the token text (never stored)."""
     plaintext = PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name.strip()[:100] or "API", token_hash=_digest(plaintext),
+    token = ApiToken(user=user, name=name.strip()[:100] or "API", token_hash=digest(plaintext),
                      prefix=plaintext[:10])
     db.session.add(token)
     db.session.flush()
@@ -41,13 +53,10 @@ def user_for_token(plaintext: str) -> User | None:
     """The active user a valid, unrevoked token belongs to; records its use."""
     if not plaintext.startswith(PREFIX):
         return None
-    token = db.session.scalar(db.select(ApiToken).where(ApiToken.token_hash == _digest(plaintext)))
+    token = db.session.scalar(db.select(ApiToken).where(ApiToken.token_hash == digest(plaintext)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
-    now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > LAST_USE_PRECISION:
-        token.last_used_at = now
-        db.session.commit()
+    record_use(token, "last_used_at")
     return token.user
 
 

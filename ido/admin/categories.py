@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..categories import CATEGORY_MODELS, all_of_kind, save_category
-from ..desk.forms import _invalid
+from ..desk.forms import INVALID_CHOICE
 from ..extensions import db
 from ..models import AGENCY_KINDS, TOPIC_GROUPS, Topic
 from ..organisation import OrganisationError
@@ -48,10 +48,10 @@ class CategoryForm(FlaskForm):
     active = BooleanField(_l("Active (shown on the desk)"), default=True)
     hint_nl = StringField(_l("Dutch hint"), validators=[Length(max=300), _no_personal_data])
     hint_en = StringField(_l("English hint"), validators=[Length(max=300), _no_personal_data])
-    group = RadioField(_l("Group (as on the national form)"), invalid_choice_message=_invalid,
+    group = RadioField(_l("Group (as on the national form)"), invalid_choice_message=INVALID_CHOICE,
                        choices={g: g for g in TOPIC_GROUPS}, default="overheid")
-    parent = SelectField(_l("Follow-up of"), invalid_choice_message=_invalid, default="")
-    kind = RadioField(_l("Kind"), invalid_choice_message=_invalid, default="partner")
+    parent = SelectField(_l("Follow-up of"), invalid_choice_message=INVALID_CHOICE, default="")
+    kind = RadioField(_l("Kind"), invalid_choice_message=INVALID_CHOICE, default="partner")
 
 
 def _allowed_kinds() -> set[str]:

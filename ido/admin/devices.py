@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
 from wtforms.validators import DataRequired, Length
 
-from ..desk.forms import _invalid
+from ..desk.forms import INVALID_CHOICE
 from ..devices import enrol_device, revoke_device
 from ..extensions import db
 from ..forms import EmptyForm
@@ -18,7 +18,7 @@ from .views import bp
 
 
 class DeviceForm(FlaskForm):
-    branch = RadioField(_l("Branch"), invalid_choice_message=_invalid,
+    branch = RadioField(_l("Branch"), invalid_choice_message=INVALID_CHOICE,
                         validators=[DataRequired(_l("Choose a branch."))])
     name = StringField(_l("Name of the tablet"), validators=[Length(max=100)],
                        description=_l("For example: tablet at the IDO desk"))

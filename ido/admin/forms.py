@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length
 
-from ..desk.forms import _invalid
+from ..desk.forms import INVALID_CHOICE
 
 
 class BranchForm(FlaskForm):
@@ -26,18 +26,20 @@ class BranchForm(FlaskForm):
                                            Length(max=200)])
     in_library = BooleanField(_l("The IDO is inside the library building"), default=True)
     active = BooleanField(_l("Active (shown on the desk)"), default=True)
-    library = RadioField(_l("Library"), invalid_choice_message=_invalid, validate_choice=False)
+    library = RadioField(_l("Library"), invalid_choice_message=INVALID_CHOICE,
+                         validate_choice=False)
 
 
 class PersonForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[Length(max=254)])
     name = StringField(_l("Name"), validators=[DataRequired(_l("Give a name.")),
                                                Length(max=200)])
-    role = RadioField(_l("Role"), invalid_choice_message=_invalid)
+    role = RadioField(_l("Role"), invalid_choice_message=INVALID_CHOICE)
     branches = SelectMultipleField(_l("Branches where they log questions"),
-                                   invalid_choice_message=_invalid)
+                                   invalid_choice_message=INVALID_CHOICE)
     active = BooleanField(_l("May log in"), default=True)
-    library = RadioField(_l("Library"), invalid_choice_message=_invalid, validate_choice=False)
+    library = RadioField(_l("Library"), invalid_choice_message=INVALID_CHOICE,
+                         validate_choice=False)
 
 
 class PasswordForm(FlaskForm):

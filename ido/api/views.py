@@ -11,7 +11,7 @@ from ..desk.forms import QuestionForm, error_code
 from ..extensions import csrf, db
 from ..models import Branch, Question
 from ..questions import IdConflict, delete_question, record_question
-from ..reports.params import ParamError, count_params, parse_date
+from ..reports.params import ParamError, count_params, parse_date, scoped_branches
 from ..reports.queries import monthly_counts
 from ..scope import branches_in_scope, in_scope, may_change
 from . import openapi
@@ -66,15 +66,13 @@ def taxonomy():
 
 
 def _branch(code: str | None) -> Branch:
-    """The branch named by code, in the user's scope (ParamError otherwise)."""
+    """The one active branch named by code, in the user's scope (ParamError otherwise)."""
     if not code:
         raise ParamError("branch", "required", _("Give the branch code."))
-    branch = db.session.scalar(db.select(Branch).where(Branch.code == code, Branch.active))
-    if branch is None:
+    found = scoped_branches(code, current_user)  # unknown codes and other libraries: refused
+    if len(found) != 1 or not found[0].active:
         raise ParamError("branch", "unknown_code", _("No branch with code %(code)s.", code=code))
-    if not in_scope(current_user, branch):
-        raise ParamError("branch", "forbidden", _("You do not have access to this branch."), 403)
-    return branch
+    return found[0]
 
 
 @bp.post("/questions")

@@ -13,19 +13,14 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..forms import EmptyForm
-from ..models import User
 from ..navigation import safe_next
+from ..organisation import user_by_email
 from ..security import check_password
 from .forms import LoginForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-
-def find_user(email: str) -> User | None:
-    """The user with this e-mail address, compared without case."""
-    return db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
 
 
 def _account_key() -> str:
@@ -50,7 +45,7 @@ def login():
         return redirect(url_for("main.index"))  # on a desk tablet a person may still log in
     form = LoginForm()
     if form.validate_on_submit():
-        user = find_user(form.email.data)
+        user = user_by_email(form.email.data)
         if user and user.active and check_password(user, form.password.data):
             lang = session.get("lang")
             session.clear()  # a fresh session on log-in: nothing carried over from before

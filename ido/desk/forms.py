@@ -34,7 +34,7 @@ def _choices(items, **extra) -> list[SelectChoice]:
             for item in items]
 
 
-_invalid = _l("This choice is not (or no longer) available. Reload the page.")
+INVALID_CHOICE = _l("This choice is not (or no longer) available. Reload the page.")
 
 
 class Coded(str):
@@ -53,7 +53,7 @@ def error_code(message: str) -> str:
     """The code of a form error: its own, or unknown_code for a choice that does not exist."""
     if isinstance(message, Coded):
         return message.code
-    return "unknown_code" if message == str(_invalid) else "invalid"
+    return "unknown_code" if message == str(INVALID_CHOICE) else "invalid"
 
 
 class Required:
@@ -111,14 +111,14 @@ class QuestionForm(FlaskForm):
     """One visitor question: topics, agencies, referrals, help, channel, duration, outcome."""
 
     id = HiddenField()
-    topics = SelectMultipleField(_l("Topic"), invalid_choice_message=_invalid)
-    agencies = SelectMultipleField(_l("Concerns agency"), invalid_choice_message=_invalid)
-    referrals = SelectMultipleField(_l("Referred to"), invalid_choice_message=_invalid)
-    help = SelectMultipleField(_l("Help given"), invalid_choice_message=_invalid)
+    topics = SelectMultipleField(_l("Topic"), invalid_choice_message=INVALID_CHOICE)
+    agencies = SelectMultipleField(_l("Concerns agency"), invalid_choice_message=INVALID_CHOICE)
+    referrals = SelectMultipleField(_l("Referred to"), invalid_choice_message=INVALID_CHOICE)
+    help = SelectMultipleField(_l("Help given"), invalid_choice_message=INVALID_CHOICE)
     channel = RadioField(_l("Channel"), validators=[Required(_l("Choose a channel."))],
-                         invalid_choice_message=_invalid)
+                         invalid_choice_message=INVALID_CHOICE)
     outcome = RadioField(_l("Outcome"), validators=[Required(_l("Choose an outcome."))],
-                         invalid_choice_message=_invalid)
+                         invalid_choice_message=INVALID_CHOICE)
     duration_minutes = MinutesField(
         _l("Duration (minutes)"), validators=[Required(_l("Choose how long it took."))]
     )
@@ -202,7 +202,7 @@ class QuickForm(FlaskForm):
 
 class BranchForm(FlaskForm):
     branch = RadioField(_l("Branch"), validators=[Required(_l("Choose a branch."))],
-                        invalid_choice_message=_invalid)
+                        invalid_choice_message=INVALID_CHOICE)
 
 
 class EnrolForm(FlaskForm):

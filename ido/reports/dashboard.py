@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from ..categories import active_categories
 from ..models import Branch
+from .exports import months_between
 from .params import CountParams, add_months
 from .queries import (
     DURATION_BANDS,
@@ -58,7 +59,7 @@ def dashboard(params: CountParams) -> dict:
         per_month[row.month] += row.count
         if row.month >= params.first:
             per_branch[row.branch] += row.count
-    months = [add_months(trend_first, i) for i in range(12)]
+    months = months_between(trend_first, params.last)
     previous = add_months(params.last, -1)
     per_municipality: dict = defaultdict(int)
     for branch, count in per_branch.items():
