@@ -44,14 +44,15 @@ def codes(items) -> list[str]:
 
 
 def store_question(branch_code, moment, topics, channel="balie", referrals=(), duration=10,
-                   note=None):
+                   note=None, agencies=(), help=()):
     """Record a question through the service, as the desk and the API do."""
     cats = active_categories()
-    agencies = cats.by_code("agencies")
+    by_code = cats.by_code("agencies")
     data = QuestionData(
         branch=branch(branch_code), topics=[cats.by_code("topics")[t] for t in topics],
         channel=cats.by_code("channels")[channel], outcome=cats.outcomes[0],
-        duration_minutes=duration, asked_at=moment, referrals=[agencies[r] for r in referrals],
+        duration_minutes=duration, asked_at=moment, referrals=[by_code[r] for r in referrals],
+        agencies=[by_code[a] for a in agencies], help=[cats.by_code("help")[h] for h in help],
         note=note)
     return record_question(data, user("vol2@a.example"))[0]
 

@@ -2,13 +2,14 @@
 
 import csv
 import io
+from datetime import UTC, datetime
 
 import pytest
 from openpyxl import load_workbook
 
 from .api_client import Api
 from .conftest import PASSWORD
-from .helpers import user
+from .helpers import questions, store_question, user
 
 
 def _api(client, app, email="coord@a.example"):
@@ -150,6 +151,62 @@ def test_raw_export_streams_questions_without_notes_unless_asked(client, counted
                             "&dialect=rfc4180&branch=b1").get_data(as_text=True)
     [row] = list(csv.DictReader(io.StringIO(with_notes, newline="")))
     assert row["note"] == "'=HYPERLINK(1)"  # neutralised, never a live formula
+
+
+def _reference_lines(notes: bool) -> list[list[str]]:
+    """The raw export as a plain per-question rendering through the ORM would give it."""
+    from ido.models import Question
+    from ido.reports.exports import safe_cell
+    from ido.timeutil import LOCAL_TZ
+
+    def joined(items):
+        return "|".join(sorted(item.code for item in items))
+
+    kept = [q for q in questions() if q.deleted_at is None]
+    lines = []
+    for q in sorted(kept, key=lambda q: (q.asked_at, q.id.hex)):
+        moment = q.asked_at.astimezone(LOCAL_TZ).replace(microsecond=0).isoformat()
+        line = [str(q.id), q.branch.code, moment, q.local_date.isoformat(), joined(q.topics),
+                joined(q.agencies), joined(q.referrals), joined(q.help), q.channel.code,
+                str(q.duration_minutes), q.outcome.code]
+        lines.append([*line, safe_cell(q.note or "")] if notes else line)
+    assert all(isinstance(q, Question) for q in kept)
+    return lines
+
+
+@pytest.mark.parametrize(("dialect", "separator"), [("excel-nl", ";"), ("rfc4180", ",")])
+def test_raw_export_renders_every_question_as_the_orm_would(client, counted, app, dialect,
+                                                            separator):
+    with app.app_context():
+        at = lambda *parts: datetime(*parts, tzinfo=UTC)  # noqa: E731
+        # The two 02:30s of the night summer time ends; seconds and microseconds; links of
+        # every kind; notes that need quotes in either dialect.
+        store_question("a1", at(2026, 10, 25, 0, 30, 15, 123456), ["zorg", "digid"],
+                       referrals=["uwv", "svb"], agencies=["svb", "duo"], help=["uitleg"],
+                       note='Zei "ja"; dan,\nnog een vraag')
+        store_question("a1", at(2026, 10, 25, 1, 30, 59), ["digid"], help=["samen", "uitleg"],
+                       note="-tekst")
+        store_question("a2", at(2026, 12, 31, 23, 59, 59), ["digid"])  # 2027, local
+        store_question("a1", at(2026, 6, 30, 22, 0), ["zorg"], channel="telefoon", duration=480)
+    _login(client, "admin@ido.example")
+    for notes in (False, True):
+        response = client.get(f"/reports/questions.csv?from=2026-01&to=2027-01&dialect={dialect}"
+                              + ("&notes=1" if notes else ""))
+        body = response.get_data(as_text=True)
+        assert body.startswith("\ufeffid;vestiging_code;moment;datum;onderwerpen;"
+                               if dialect == "excel-nl" else "id,branch_code,asked_at,local_date,")
+        assert body.endswith("\r\n") and "\n" not in body.replace("\r\n", "").replace(
+            "dan,\nnog", "")
+        rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"), newline=""),
+                               delimiter=separator))
+        assert len(rows[0]) == (12 if notes else 11)
+        with app.app_context():
+            assert rows[1:] == _reference_lines(notes)
+    summer_end = [r for r in rows if r[3] == "2026-10-25"]
+    assert [r[2] for r in summer_end] == ["2026-10-25T02:30:15+02:00", "2026-10-25T02:30:59+01:00"]
+    assert summer_end[0][4:8] == ["digid|zorg", "duo|svb", "svb|uwv", "uitleg"]
+    assert summer_end[0][-1] == 'Zei "ja"; dan,\nnog een vraag' and summer_end[1][-1] == "'-tekst"
+    assert rows[-1][2:4] == ["2027-01-01T00:59:59+01:00", "2027-01-01"]
 
 
 def test_reports_are_for_coordinators_and_admins_only(client, counted):

@@ -2,29 +2,26 @@
 
 import csv
 import io
-import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from sqlalchemy import String, cast
+from sqlalchemy import Date, Integer, String, bindparam, cast, func, literal_column
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from ..extensions import db
 from ..models import Agency, Branch, Channel, Help, Outcome, Question, Topic
 from ..models.question import question_agencies, question_help, question_referrals, question_topics
-from ..timeutil import LOCAL_TZ
 from .params import add_months
-from .queries import DIMENSIONS, CountRow, monthly_counts
+from .queries import DIMENSIONS, CountRow, driver_rows, monthly_counts
 
 DUTCH_DIMENSIONS = {"topic": "onderwerp", "agency": "instantie", "referral": "doorverwijzing",
                     "help": "hulp", "channel": "kanaal", "outcome": "uitkomst", "total": "totaal"}
 DIALECTS = ("excel-nl", "rfc4180")
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
-RAW_CHUNK = 5000
-_CURSOR_NAMES = itertools.count()
 
 
 def safe_cell(value):
@@ -123,96 +120,120 @@ RAW_LINKS = {"topics": (question_topics, "topic_id", Topic),
              "agencies": (question_agencies, "agency_id", Agency),
              "referrals": (question_referrals, "agency_id", Agency),
              "help": (question_help, "help_id", Help)}
-RAW_HEADER = ["id", "branch_code", "asked_at", "local_date", "topics", "agencies", "referrals",
-              "help", "channel", "duration_minutes", "outcome"]
+# (rfc4180 header, excel-nl header) per column, in order; several codes are joined with "|".
+RAW_COLUMNS = [("id", "id"), ("branch_code", "vestiging_code"), ("asked_at", "moment"),
+               ("local_date", "datum"), ("topics", "onderwerpen"), ("agencies", "instanties"),
+               ("referrals", "doorverwijzingen"), ("help", "hulp"), ("channel", "kanaal"),
+               ("duration_minutes", "duur_minuten"), ("outcome", "uitkomst")]
+NOTE_COLUMN = ("note", "notitie")
+RAW_PIECE = 2000  # lines per streamed piece
 
 
-def _raw_filter(query, first: date, last: date, branch_ids: list[int]):
-    # The same filter and order for the questions and each link table, so that the link rows
-    # arrive in step with their question (a merge join): no per-chunk IN lists, no sorting.
-    return (query.where(Question.deleted_at.is_(None), Question.local_month >= first,
-                        Question.local_month <= last, Question.branch_id.in_(branch_ids))
-            .order_by(Question.local_month, Question.branch_id, Question.id))
+def _as_text(value):
+    return cast(value, String)
 
 
-def _stream(query) -> Iterator[tuple]:
-    """Plain driver rows of a query, in chunks, without SQLAlchemy's per-row work.
+def _local_moment(dialect: str):
+    """When the question was asked, as Europe/Amsterdam ISO 8601 text with its UTC offset.
 
-    A million rows must stream in seconds, so the rows come straight from the driver: the
-    query (dates and integer ids only) is rendered with literal values, PostgreSQL reads it
-    through a server-side cursor, and values come as the driver gives them.
+    The database computes it from the stored UTC moment and the local date and hour fixed at
+    write time: the offset is their difference in whole hours (Europe/Amsterdam has no other
+    kind), so no row passes through Python's time zone code.
     """
-    connection = db.session.connection()
-    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-    dbapi = connection.connection.dbapi_connection
-    server_side = connection.dialect.name == "postgresql"
-    cursor = dbapi.cursor(name=f"ido_export_{next(_CURSOR_NAMES)}") if server_side \
-        else dbapi.cursor()
-    try:
-        cursor.execute(sql)
-        while rows := cursor.fetchmany(RAW_CHUNK):
-            yield from rows
-    finally:
-        cursor.close()
+    if dialect == "postgresql":
+        utc = func.timezone("UTC", Question.asked_at)
+        days = Question.local_date - cast(utc, Date)
+        utc_hour = cast(func.extract("hour", utc), Integer)
+        hour = func.to_char(Question.local_hour, "FM00")
+        minutes_seconds = func.to_char(utc, ":MI:SS")
+        offset = func.to_char(days * 24 + Question.local_hour - utc_hour, "SG00")
+    else:  # SQLite keeps the UTC moment as text: "YYYY-MM-DD HH:MM:SS.ffffff"
+        days = cast(func.julianday(Question.local_date)
+                    - func.julianday(func.substr(Question.asked_at, 1, 10)), Integer)
+        utc_hour = cast(func.substr(Question.asked_at, 12, 2), Integer)
+        hour = func.printf("%02d", Question.local_hour)
+        minutes_seconds = func.substr(Question.asked_at, 14, 6)
+        offset = func.printf("%+03d", days * 24 + Question.local_hour - utc_hour)
+    return _as_text(Question.local_date) + "T" + hour + minutes_seconds + offset + ":00"
 
 
-def _aware(value) -> datetime:
-    """A stored UTC moment as an aware datetime (SQLite gives text, PostgreSQL a datetime)."""
-    if isinstance(value, str):
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
-    return value
+def _dashed_id(dialect: str):
+    """The question id as text with dashes (SQLite keeps a UUID as 32 hex digits)."""
+    if dialect == "postgresql":
+        return _as_text(Question.id)
+    parts = [func.substr(Question.id, start, length)
+             for start, length in ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))]
+    dashed = parts[0]
+    for part in parts[1:]:
+        dashed = dashed + "-" + part
+    return dashed
 
 
-def _link_codes(name: str, first: date, last: date, branch_ids: list[int]) -> Iterator:
-    """(question id text, '|'-joined codes) per question that has any, in export order."""
+def _joined_codes(name: str, dialect: str, branch_ids: list[int]):
+    """A month's (question id, "code|code") rows of one link table, codes in sorted order."""
     table, column, model = RAW_LINKS[name]
-    codes = {i.id: i.code for i in db.session.scalars(db.select(model))}
-    query = _raw_filter(db.select(cast(table.c.question_id, String), table.c[column])
-                        .join(Question, Question.id == table.c.question_id),
-                        first, last, branch_ids)
-    current, found = None, []
-    for question_id, key in _stream(query):
-        if question_id != current:
-            if current is not None:
-                yield current, "|".join(sorted(found))
-            current, found = question_id, []
-        found.append(codes[key])
-    if current is not None:
-        yield current, "|".join(sorted(found))
+    rows = (db.select(table.c.question_id.label("question_id"), model.code.label("code"))
+            .join(model, model.id == table.c[column])
+            .where(table.c.counted, table.c.local_month == bindparam("month"),
+                   table.c.branch_id.in_(branch_ids)))
+    if dialect == "postgresql":
+        codes = func.string_agg(model.code, aggregate_order_by(literal_column("'|'"), model.code))
+        return rows.with_only_columns(_as_text(table.c.question_id), codes).group_by(
+            table.c.question_id)
+    # SQLite (3.40 here) has no ORDER BY inside group_concat; it joins in the order it reads,
+    # and an ordered subquery under an aggregate is not flattened.
+    ordered = rows.order_by(table.c.question_id, model.code).subquery()
+    return (db.select(_as_text(ordered.c.question_id), func.group_concat(ordered.c.code, "|"))
+            .group_by(ordered.c.question_id))
 
 
-def _dashed(text: str) -> str:
-    """A UUID as text with dashes (SQLite keeps it as 32 hex digits)."""
-    if len(text) == 32:
-        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+def _quoted(text: str, separator: str) -> str:
+    """One CSV field of free text: neutralised, and quoted when it needs to be."""
+    text = safe_cell(text)
+    if any(c in text for c in (separator, '"', "\r", "\n")):
+        return '"' + text.replace('"', '""') + '"'
     return text
 
 
-def raw_records(first: date, last: date, branches: list[Branch], notes: bool) -> Iterator[list]:
-    """One record per question (never personal data; notes only when asked), streamed."""
+def raw_csv(first: date, last: date, branches: list[Branch], dialect: str,
+            notes: bool = False) -> Iterator[str]:
+    """Every question of the period in the branches, a CSV line each, streamed month by month.
+
+    A million questions must stream in seconds: the database builds each line's fixed part as
+    text (all of it codes, dates and numbers, none needing quotes) and each question's linked
+    codes per month; Python only joins them. Only a month's codes are held in memory.
+    Questions come in order of asking; notes (free text) only when asked for.
+    """
+    separator = ";" if dialect == "excel-nl" else ","
+    header = [english if dialect == "rfc4180" else dutch
+              for english, dutch in [*RAW_COLUMNS, *([NOTE_COLUMN] if notes else [])]]
+    yield ("\ufeff" if dialect == "excel-nl" else "") + separator.join(header) + "\r\n"
     ids = [b.id for b in branches]
-    branch_codes = {b.id: b.code for b in branches}
-    channels = {i.id: i.code for i in db.session.scalars(db.select(Channel))}
-    outcomes = {i.id: i.code for i in db.session.scalars(db.select(Outcome))}
-    yield [*RAW_HEADER, *(["note"] if notes else [])]
-    links = [_link_codes(name, first, last, ids) for name in RAW_LINKS]
-    heads = [next(stream, (None, "")) for stream in links]
-    query = _raw_filter(db.select(
-        cast(Question.id, String), Question.branch_id, Question.asked_at,
-        cast(Question.local_date, String), Question.channel_id, Question.duration_minutes,
-        Question.outcome_id, Question.note), first, last, ids)
-    for qid, branch_id, asked_at, local_date, channel, minutes, outcome, note in _stream(query):
-        joined = []
-        for index, stream in enumerate(links):
-            head_id, codes = heads[index]
-            if head_id == qid:
-                joined.append(codes)
-                heads[index] = next(stream, (None, ""))
-            else:
-                joined.append("")
-        record = [_dashed(qid), branch_codes[branch_id],
-                  _aware(asked_at).astimezone(LOCAL_TZ).isoformat(), local_date, *joined,
-                  channels[channel], minutes, outcomes[outcome]]
-        if notes:
-            record.append(safe_cell(note or ""))
-        yield record
+    if not ids:
+        return
+    name = db.session.connection().dialect.name
+    link_queries = [_joined_codes(link, name, ids) for link in RAW_LINKS]
+    head = (_dashed_id(name) + separator + Branch.code + separator + _local_moment(name)
+            + separator + _as_text(Question.local_date) + separator)
+    tail = separator + Channel.code + separator + _as_text(Question.duration_minutes) \
+        + separator + Outcome.code
+    questions = (db.select(_as_text(Question.id), head, tail, Question.note)
+                 .join(Branch, Branch.id == Question.branch_id)
+                 .join(Channel, Channel.id == Question.channel_id)
+                 .join(Outcome, Outcome.id == Question.outcome_id)
+                 .where(Question.deleted_at.is_(None), Question.local_month == bindparam("month"),
+                        Question.branch_id.in_(ids))
+                 .order_by(Question.asked_at, Question.id))
+    for month in months_between(first, last):
+        on = {"month": month}
+        topics, agencies, referrals, help_ = (dict(driver_rows(q, on)) for q in link_queries)
+        lines = []
+        for key, start, end, note in driver_rows(questions, on):
+            line = (f"{start}{topics.get(key, '')}{separator}{agencies.get(key, '')}{separator}"
+                    f"{referrals.get(key, '')}{separator}{help_.get(key, '')}{end}")
+            lines.append(f"{line}{separator}{_quoted(note or '', separator)}" if notes else line)
+            if len(lines) == RAW_PIECE:
+                yield "\r\n".join(lines) + "\r\n"
+                lines = []
+        if lines:
+            yield "\r\n".join(lines) + "\r\n"

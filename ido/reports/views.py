@@ -64,8 +64,8 @@ def questions_csv():
     """Every question of the period, one row each, streamed (notes only when asked for)."""
     params, dialect = count_params(request.args, current_user), _dialect()
     notes = request.args.get("notes") in ("1", "true", "yes")
-    records = exports.raw_records(params.first, params.last, params.branches, notes)
-    return download(stream_with_context(exports.write_csv(records, dialect)),
+    lines = exports.raw_csv(params.first, params.last, params.branches, dialect, notes)
+    return download(stream_with_context(lines),
                     file_name(params, "vragen", "csv"),
                     "text/csv; charset=utf-8")
 
