@@ -34,7 +34,7 @@ from ido.models.question import (  # noqa: E402
     question_referrals,
     question_topics,
 )
-from ido.questions import resync_links  # noqa: E402
+from ido.questions import joined_codes  # noqa: E402
 from ido.reports.dashboard import dashboard  # noqa: E402
 from ido.reports.exports import counts_workbook, raw_csv  # noqa: E402
 from ido.reports.params import CountParams  # noqa: E402
@@ -64,38 +64,43 @@ def generate(url: str, rows: int) -> None:
         db.session.add_all([*libraries, *branches, user])
         db.session.commit()
         branch_ids, user_id = [b.id for b in branches], user.id
-        topics, helps = [t.id for t in cats.topics], [h.id for h in cats.help]
-        referrals = agencies = [a.id for a in cats.agencies]
         channels, outcomes = [c.id for c in cats.channels], [o.id for o in cats.outcomes]
         seconds = YEARS * 365 * 86400
+        # Stored in the order they are asked, as desks log them (a few back-dated ones aside).
+        moments = sorted(rng.randrange(seconds) for _ in range(rows))
         start = datetime(FIRST_DAY.year, FIRST_DAY.month, FIRST_DAY.day, tzinfo=UTC)
+        # (link table, its key, the categories, how many a question has, drawn at random)
+        kinds = [(question_topics, "topic_id", cats.topics, (1, 1, 1, 2), "topic_codes"),
+                 (question_agencies, "agency_id", cats.agencies, (0, 1, 1, 1, 1, 2),
+                  "agency_codes"),
+                 (question_help, "help_id", cats.help, (1, 1, 1, 2), "help_codes"),
+                 (question_referrals, "agency_id", cats.agencies, (0,) * 17 + (1,) * 3,
+                  "referral_codes")]
         chunk = 20000
         for offset in range(0, rows, chunk):
-            questions, links, refs, concerns, helped = [], [], [], [], []
-            for _ in range(min(chunk, rows - offset)):
-                at = start + timedelta(seconds=rng.randrange(seconds))
-                qid = uuid.uuid4()
-                questions.append({
-                    "id": qid, "branch_id": rng.choice(branch_ids), "asked_at": at,
-                    **local_columns(at), "logged_by_id": user_id,
-                    "channel_id": rng.choice(channels), "outcome_id": rng.choice(outcomes),
+            questions, links = [], {table: [] for table, *_ in kinds}
+            for moment in moments[offset:offset + chunk]:
+                at = start + timedelta(seconds=moment)
+                qid, branch_id, local = uuid.uuid4(), rng.choice(branch_ids), local_columns(at)
+                question = {
+                    "id": qid, "branch_id": branch_id, "asked_at": at, **local,
+                    "logged_by_id": user_id, "channel_id": rng.choice(channels),
+                    "outcome_id": rng.choice(outcomes),
                     "duration_minutes": rng.choice((5, 10, 15, 30)), "note": None,
-                    "created_at": at, "updated_at": at})
-                for topic in rng.sample(topics, rng.choice((1, 1, 1, 2))):
-                    links.append({"question_id": qid, "topic_id": topic})
-                for agency in rng.sample(agencies, rng.choice((0, 1, 1, 1, 1, 2))):
-                    concerns.append({"question_id": qid, "agency_id": agency})
-                for kind in rng.sample(helps, rng.choice((1, 1, 1, 2))):
-                    helped.append({"question_id": qid, "help_id": kind})
-                if rng.random() < 0.15:
-                    refs.append({"question_id": qid, "agency_id": rng.choice(referrals)})
+                    "created_at": at, "updated_at": at}
+                # The copies the question service keeps, written here directly: a bulk insert.
+                for table, key, items, how_many, copy in kinds:
+                    chosen = rng.sample(items, rng.choice(how_many))
+                    question[copy] = joined_codes(chosen)
+                    links[table].extend(
+                        {"question_id": qid, key: item.id, "local_month": local["local_month"],
+                         "branch_id": branch_id, "counted": True} for item in chosen)
+                questions.append(question)
             db.session.execute(insert(Question), questions)
-            for table, batch in ((question_topics, links), (question_agencies, concerns),
-                                 (question_help, helped), (question_referrals, refs)):
+            for table, batch in links.items():
                 if batch:
                     db.session.execute(insert(table), batch)
             db.session.commit()
-        resync_links()
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("VACUUM ANALYZE")
@@ -180,9 +185,14 @@ def main() -> None:
     parser.add_argument("--label", default="sqlite")
     parser.add_argument("--keep", help="SQLite file to keep (and reuse when it exists)")
     parser.add_argument("--no-sqlite", action="store_true", help="only PostgreSQL")
+    parser.add_argument("--url", help="measure a database generated before (SQLAlchemy URL)")
     args = parser.parse_args()
     if args.export_only:
         measure_export(args.export_only, args.label)
+        return
+    if args.url:
+        run(args.url, args.rows, args.url.split(":")[0].split("+")[0][:8].ljust(8),
+            generated=True)
         return
     if args.no_sqlite:
         pass

@@ -4,7 +4,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import func, literal_column, update
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
@@ -20,7 +21,13 @@ from .models import (
     User,
     utcnow,
 )
-from .models.question import LINK_TABLES
+from .models.question import (
+    LINK_TABLES,
+    question_agencies,
+    question_help,
+    question_referrals,
+    question_topics,
+)
 from .timeutil import local_columns
 
 
@@ -55,6 +62,16 @@ def with_parents(topics: list[Topic]) -> list[Topic]:
 
 def _codes(items) -> list[str]:
     return sorted(item.code for item in items)
+
+
+# The question's copy of each link table: (column, link table, category model).
+CODE_COPIES = (("topic_codes", question_topics, Topic), ("agency_codes", question_agencies, Agency),
+               ("referral_codes", question_referrals, Agency), ("help_codes", question_help, Help))
+
+
+def joined_codes(items) -> str:
+    """Codes sorted and joined with "|", as the question row keeps a copy of its links."""
+    return "|".join(_codes(items))
 
 
 def snapshot(source: Question | QuestionData) -> dict:
@@ -95,6 +112,10 @@ def _apply(question: Question, data: QuestionData) -> None:
     question.agencies = list(dict.fromkeys(data.agencies))
     question.referrals = list(dict.fromkeys(data.referrals))
     question.help = list(dict.fromkeys(data.help))
+    question.topic_codes = joined_codes(question.topics)
+    question.agency_codes = joined_codes(question.agencies)
+    question.referral_codes = joined_codes(question.referrals)
+    question.help_codes = joined_codes(question.help)
     question.channel = data.channel
     question.outcome = data.outcome
     question.duration_minutes = data.duration_minutes
@@ -110,8 +131,29 @@ def _sync_links(question: Question) -> None:
             counted=question.deleted_at is None))
 
 
+def _joined_codes_per_question(table, model):
+    """(question_id, codes) of every question with rows in a link table: as `joined_codes`."""
+    column = next(c for c in table.c if c.name == f"{model.__tablename__}_id")
+    pairs = db.select(table.c.question_id, model.code).join(model, model.id == column)
+    if db.engine.dialect.name == "postgresql":
+        codes = func.string_agg(model.code, aggregate_order_by(literal_column("'|'"), model.code))
+        return pairs.with_only_columns(table.c.question_id, codes.label("codes")).group_by(
+            table.c.question_id).subquery()
+    # SQLite (3.40 on Debian 12) has no ORDER BY inside group_concat, which joins in the order
+    # it reads; a sorted subquery under an aggregate is read in its order.
+    ordered = pairs.order_by(table.c.question_id, model.code).subquery()
+    return (db.select(ordered.c.question_id, func.group_concat(ordered.c.code, "|").label("codes"))
+            .group_by(ordered.c.question_id).subquery())
+
+
 def resync_links() -> None:
-    """Bring every link row in step with its question (after rows were inserted in bulk)."""
+    """Bring every link row and code copy in step with its question (after a bulk insert)."""
+    questions = Question.__table__
+    for copy, table, model in CODE_COPIES:
+        joined = _joined_codes_per_question(table, model)
+        db.session.execute(update(questions).where(questions.c[copy] != "").values({copy: ""}))
+        db.session.execute(update(questions).values({copy: joined.c.codes})
+                           .where(questions.c.id == joined.c.question_id))
     for table in LINK_TABLES:
         of_question = db.select(Question).where(Question.id == table.c.question_id)
         db.session.execute(update(table).values(

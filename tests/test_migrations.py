@@ -24,3 +24,39 @@ def test_migrations_from_empty_match_the_models(database):
             remaining = set(db.inspect(connection).get_table_names()) - {"alembic_version"}
         assert remaining == set()
     dispose(app)
+
+
+def test_the_code_copies_are_filled_for_questions_stored_before_them(database):
+    from datetime import UTC, datetime
+
+    from ido.categories import seed_categories
+    from ido.models import Question
+    from ido.organisation import create_branch, create_library, create_user
+
+    from .conftest import PASSWORD
+    from .helpers import store_question
+
+    app = create_app(make_config(database("ido_copies")))
+    with app.app_context():
+        upgrade()
+        seed_categories()
+        create_library("lib-a", "Bibliotheek A")
+        create_branch("a1", "A Centrum", "lib-a", "Astad")
+        create_user("vol2@a.example", "Vrijwilliger", "volunteer", PASSWORD, "lib-a", ("a1",))
+        at = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+        store_question("a1", at, ["zorg", "digid_app"], referrals=["uwv"],
+                       agencies=["svb", "duo"], help=["uitleg"])
+        store_question("a1", at, ["zorg"])
+
+        def copies():
+            db.session.expire_all()
+            return sorted((q.topic_codes, q.agency_codes, q.referral_codes, q.help_codes)
+                          for q in db.session.scalars(db.select(Question)))
+        stored = copies()
+        assert stored == [("digid|digid_app|zorg", "duo|svb", "uwv", "uitleg"),
+                          ("zorg", "", "", "")]
+        db.session.commit()
+        downgrade(revision="07c4eaa5e320")  # the schema before the copies, links kept
+        upgrade()
+        assert copies() == stored
+    dispose(app)

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Index,
     String,
     Table,
+    Text,
     Uuid,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -57,6 +58,8 @@ class Question(db.Model):
         # covers them), and the raw export walks questions in its order.
         Index("ix_question_month_branch", "local_month", "branch_id", "channel_id",
               "outcome_id", "deleted_at", "id"),
+        # The raw export reads a month's questions in order of asking.
+        Index("ix_question_month_asked", "local_month", "asked_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -64,7 +67,7 @@ class Question(db.Model):
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Europe/Amsterdam date and month (its first day), fixed at write time for plain GROUP BY.
     local_date: Mapped[date] = mapped_column()
-    local_month: Mapped[date] = mapped_column(index=True)
+    local_month: Mapped[date] = mapped_column()
     local_weekday: Mapped[int] = mapped_column()  # 0 = Monday, for staffing the desk
     local_hour: Mapped[int] = mapped_column()
     logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
@@ -73,6 +76,13 @@ class Question(db.Model):
     outcome_id: Mapped[int] = mapped_column(ForeignKey("outcome.id"))
     duration_minutes: Mapped[int] = mapped_column()
     note: Mapped[str | None] = mapped_column(String(500))
+    # The codes of the linked topics, agencies, referrals and help, sorted and joined with "|".
+    # A copy of the link tables that the question service keeps in step (codes never change),
+    # so that the raw export reads one row per question.
+    topic_codes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    agency_codes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    referral_codes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    help_codes: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -4,17 +4,16 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from sqlalchemy import Date, Integer, String, bindparam, cast, func, literal_column
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy import String, bindparam, cast, func, null
 
 from ..extensions import db
-from ..models import Agency, Branch, Channel, Help, Outcome, Question, Topic
-from ..models.question import question_agencies, question_help, question_referrals, question_topics
+from ..models import Branch, Channel, Outcome, Question
+from ..timeutil import LOCAL_TZ
 from .params import add_months
 from .queries import DIMENSIONS, CountRow, driver_rows, monthly_counts
 
@@ -116,10 +115,6 @@ def counts_workbook(first: date, last: date, branches: list[Branch]) -> bytes:
     return out.getvalue()
 
 
-RAW_LINKS = {"topics": (question_topics, "topic_id", Topic),
-             "agencies": (question_agencies, "agency_id", Agency),
-             "referrals": (question_referrals, "agency_id", Agency),
-             "help": (question_help, "help_id", Help)}
 # (rfc4180 header, excel-nl header) per column, in order; several codes are joined with "|".
 RAW_COLUMNS = [("id", "id"), ("branch_code", "vestiging_code"), ("asked_at", "moment"),
                ("local_date", "datum"), ("topics", "onderwerpen"), ("agencies", "instanties"),
@@ -129,62 +124,38 @@ NOTE_COLUMN = ("note", "notitie")
 RAW_PIECE = 2000  # lines per streamed piece
 
 
-def _as_text(value):
-    return cast(value, String)
+def _codes(model) -> dict:
+    return dict(db.session.execute(db.select(model.id, model.code)).all())
 
 
-def _local_moment(dialect: str):
-    """When the question was asked, as Europe/Amsterdam ISO 8601 text with its UTC offset.
+def _raw_query(dialect: str, branch_ids: list[int], notes: bool):
+    """A month's questions (the month is a parameter) in order of asking, as driver values."""
+    if dialect == "postgresql":  # as SQLite gives them: dashed id text, "YYYY-MM-DD HH:MM:SS"
+        qid = cast(Question.id, String)
+        utc = func.to_char(func.timezone("UTC", Question.asked_at), "YYYY-MM-DD HH24:MI:SS")
+    else:
+        qid, utc = Question.id, Question.asked_at
+    return (db.select(qid, Question.branch_id, utc, Question.topic_codes, Question.agency_codes,
+                      Question.referral_codes, Question.help_codes, Question.channel_id,
+                      Question.duration_minutes, Question.outcome_id,
+                      Question.note if notes else null())
+            .where(Question.deleted_at.is_(None), Question.local_month == bindparam("month"),
+                   Question.branch_id.in_(branch_ids))
+            .order_by(Question.asked_at, Question.id))
 
-    The database computes it from the stored UTC moment and the local date and hour fixed at
-    write time: the offset is their difference in whole hours (Europe/Amsterdam has no other
-    kind), so no row passes through Python's time zone code.
+
+class _LocalHours(dict):
+    """UTC hour ("YYYY-MM-DD HH") -> (local "YYYY-MM-DDTHH", "+01:00", local date), on demand.
+
+    Europe/Amsterdam differs from UTC by whole hours, so a moment's local text is its local
+    hour plus the UTC minutes and seconds: one time zone conversion per hour, not per row.
     """
-    if dialect == "postgresql":
-        utc = func.timezone("UTC", Question.asked_at)
-        days = Question.local_date - cast(utc, Date)
-        utc_hour = cast(func.extract("hour", utc), Integer)
-        hour = func.to_char(Question.local_hour, "FM00")
-        minutes_seconds = func.to_char(utc, ":MI:SS")
-        offset = func.to_char(days * 24 + Question.local_hour - utc_hour, "SG00")
-    else:  # SQLite keeps the UTC moment as text: "YYYY-MM-DD HH:MM:SS.ffffff"
-        days = cast(func.julianday(Question.local_date)
-                    - func.julianday(func.substr(Question.asked_at, 1, 10)), Integer)
-        utc_hour = cast(func.substr(Question.asked_at, 12, 2), Integer)
-        hour = func.printf("%02d", Question.local_hour)
-        minutes_seconds = func.substr(Question.asked_at, 14, 6)
-        offset = func.printf("%+03d", days * 24 + Question.local_hour - utc_hour)
-    return _as_text(Question.local_date) + "T" + hour + minutes_seconds + offset + ":00"
 
-
-def _dashed_id(dialect: str):
-    """The question id as text with dashes (SQLite keeps a UUID as 32 hex digits)."""
-    if dialect == "postgresql":
-        return _as_text(Question.id)
-    parts = [func.substr(Question.id, start, length)
-             for start, length in ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))]
-    dashed = parts[0]
-    for part in parts[1:]:
-        dashed = dashed + "-" + part
-    return dashed
-
-
-def _joined_codes(name: str, dialect: str, branch_ids: list[int]):
-    """A month's (question id, "code|code") rows of one link table, codes in sorted order."""
-    table, column, model = RAW_LINKS[name]
-    rows = (db.select(table.c.question_id.label("question_id"), model.code.label("code"))
-            .join(model, model.id == table.c[column])
-            .where(table.c.counted, table.c.local_month == bindparam("month"),
-                   table.c.branch_id.in_(branch_ids)))
-    if dialect == "postgresql":
-        codes = func.string_agg(model.code, aggregate_order_by(literal_column("'|'"), model.code))
-        return rows.with_only_columns(_as_text(table.c.question_id), codes).group_by(
-            table.c.question_id)
-    # SQLite (3.40 here) has no ORDER BY inside group_concat; it joins in the order it reads,
-    # and an ordered subquery under an aggregate is not flattened.
-    ordered = rows.order_by(table.c.question_id, model.code).subquery()
-    return (db.select(_as_text(ordered.c.question_id), func.group_concat(ordered.c.code, "|"))
-            .group_by(ordered.c.question_id))
+    def __missing__(self, hour: str) -> tuple[str, str, str]:
+        local = datetime.fromisoformat(f"{hour}:00:00+00:00").astimezone(LOCAL_TZ)
+        text = local.isoformat()
+        self[hour] = found = (text[:13], text[19:], text[:10])
+        return found
 
 
 def _quoted(text: str, separator: str) -> str:
@@ -199,39 +170,31 @@ def raw_csv(first: date, last: date, branches: list[Branch], dialect: str,
             notes: bool = False) -> Iterator[str]:
     """Every question of the period in the branches, a CSV line each, streamed month by month.
 
-    A million questions must stream in seconds: the database builds each line's fixed part as
-    text (all of it codes, dates and numbers, none needing quotes) and each question's linked
-    codes per month; Python only joins them. Only a month's codes are held in memory.
-    Questions come in order of asking; notes (free text) only when asked for.
+    A million questions must stream in seconds, so each month is one plain query (the question
+    row holds copies of its link codes) and the lines are put together from driver values:
+    codes, dates and numbers, none needing quotes. Questions come in order of asking; several
+    codes in one field are joined with "|"; notes (free text) only when asked for.
     """
-    separator = ";" if dialect == "excel-nl" else ","
+    s = ";" if dialect == "excel-nl" else ","
     header = [english if dialect == "rfc4180" else dutch
               for english, dutch in [*RAW_COLUMNS, *([NOTE_COLUMN] if notes else [])]]
-    yield ("\ufeff" if dialect == "excel-nl" else "") + separator.join(header) + "\r\n"
-    ids = [b.id for b in branches]
-    if not ids:
+    yield ("\ufeff" if dialect == "excel-nl" else "") + s.join(header) + "\r\n"
+    if not branches:
         return
-    name = db.session.connection().dialect.name
-    link_queries = [_joined_codes(link, name, ids) for link in RAW_LINKS]
-    head = (_dashed_id(name) + separator + Branch.code + separator + _local_moment(name)
-            + separator + _as_text(Question.local_date) + separator)
-    tail = separator + Channel.code + separator + _as_text(Question.duration_minutes) \
-        + separator + Outcome.code
-    questions = (db.select(_as_text(Question.id), head, tail, Question.note)
-                 .join(Branch, Branch.id == Question.branch_id)
-                 .join(Channel, Channel.id == Question.channel_id)
-                 .join(Outcome, Outcome.id == Question.outcome_id)
-                 .where(Question.deleted_at.is_(None), Question.local_month == bindparam("month"),
-                        Question.branch_id.in_(ids))
-                 .order_by(Question.asked_at, Question.id))
+    query = _raw_query(db.session.connection().dialect.name, [b.id for b in branches], notes)
+    branch_codes, channels, outcomes = _codes(Branch), _codes(Channel), _codes(Outcome)
+    hours = _LocalHours()
     for month in months_between(first, last):
-        on = {"month": month}
-        topics, agencies, referrals, help_ = (dict(driver_rows(q, on)) for q in link_queries)
         lines = []
-        for key, start, end, note in driver_rows(questions, on):
-            line = (f"{start}{topics.get(key, '')}{separator}{agencies.get(key, '')}{separator}"
-                    f"{referrals.get(key, '')}{separator}{help_.get(key, '')}{end}")
-            lines.append(f"{line}{separator}{_quoted(note or '', separator)}" if notes else line)
+        for (qid, branch, utc, topics, agencies, referrals, help_, channel, minutes, outcome,
+             note) in driver_rows(query, {"month": month}):
+            if len(qid) == 32:  # SQLite keeps a UUID as 32 hex digits
+                qid = f"{qid[:8]}-{qid[8:12]}-{qid[12:16]}-{qid[16:20]}-{qid[20:]}"
+            local_hour, offset, day = hours[utc[:13]]
+            line = (f"{qid}{s}{branch_codes[branch]}{s}{local_hour}{utc[13:19]}{offset}{s}{day}"
+                    f"{s}{topics}{s}{agencies}{s}{referrals}{s}{help_}{s}{channels[channel]}"
+                    f"{s}{minutes}{s}{outcomes[outcome]}")
+            lines.append(f"{line}{s}{_quoted(note or '', s)}" if notes else line)
             if len(lines) == RAW_PIECE:
                 yield "\r\n".join(lines) + "\r\n"
                 lines = []
