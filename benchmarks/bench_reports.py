@@ -136,6 +136,12 @@ def measure_counts(url: str, label: str) -> None:
                         runs=3)
                     print(f"{label}  counts  {scope:20} {period:5}  by={by:8}  "
                           f"{seconds:7.3f} s  {len(rows):6} rows", flush=True)
+        # A server runs the same counts all day: no plan cache or driver setting may slow a
+        # query down after its first few runs (PostgreSQL's generic plans once did, tenfold).
+        seconds = [timed(lambda: monthly_counts(year_first, year_last, "agency", everything))[0]
+                   for _ in range(15)]
+        print(f"{label}  counts  700 branches  year  by=agency  15 runs in a row: slowest of "
+              f"the last five {max(seconds[-5:]):7.3f} s")
         branches = everything
         params = CountParams(year_first, year_last, "total", branches)
         seconds, _ = timed(lambda: dashboard(params))

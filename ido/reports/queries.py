@@ -86,16 +86,12 @@ def driver_rows(query, params: dict | None = None, chunk: int = 5000) -> Iterato
         result.close()
 
 
-def month_parser():
-    """A function from a driver's month value (ISO text or a date) to a date, remembering each."""
-    seen: dict = {}
+class _Months(dict):
+    """A driver's month value (ISO text on SQLite, a date on PostgreSQL) -> date, remembered."""
 
-    def parse(value) -> date:
-        month = seen.get(value)
-        if month is None:
-            month = seen[value] = value if isinstance(value, date) else date.fromisoformat(value)
+    def __missing__(self, value) -> date:
+        self[value] = month = value if isinstance(value, date) else date.fromisoformat(value)
         return month
-    return parse
 
 
 @contextmanager
@@ -118,13 +114,13 @@ def collector_paused():
 def _rows(query, branches: list[Branch], keys: dict | None) -> list[CountRow]:
     # Ordered as grouped, so the database sorts nothing extra; rows come in month, branch id
     # and category id order.
-    by_id, month = {b.id: b for b in branches}, month_parser()
+    by_id, months = {b.id: b for b in branches}, _Months()
     rows = driver_rows(query)
     with collector_paused():
         if keys is None:
-            return [CountRow(month(m), by_id[branch_id], None, count)
+            return [CountRow(months[m], by_id[branch_id], None, count)
                     for m, branch_id, count in rows]
-        return [CountRow(month(m), by_id[branch_id], keys[key_id], count)
+        return [CountRow(months[m], by_id[branch_id], keys[key_id], count)
                 for m, branch_id, key_id, count in rows]
 
 
