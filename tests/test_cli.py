@@ -1,7 +1,10 @@
 """Every command, with good and bad input."""
 
+from sqlalchemy.orm import selectinload
+
 from ido.extensions import db
 from ido.models import Agency, Branch, Library, Question, Topic, User
+from ido.questions import joined_codes
 
 from .conftest import PASSWORD, dispose
 
@@ -113,6 +116,15 @@ def test_seed_demo_once(runner, app):
         weekend = [q for q in db.session.scalars(db.select(Question))
                    if q.local_date.weekday() >= 5]
         assert weekend == []
+        # Inserted in bulk, then brought in step: each question's code copies match its links.
+        linked = db.select(Question).options(*(selectinload(getattr(Question, name)) for name in
+                                               ("topics", "agencies", "referrals", "help")))
+        copies = [(q.topic_codes, q.agency_codes, q.referral_codes, q.help_codes)
+                  for q in db.session.scalars(linked)]
+        assert copies == [(joined_codes(q.topics), joined_codes(q.agencies),
+                           joined_codes(q.referrals), joined_codes(q.help))
+                          for q in db.session.scalars(linked)]
+        assert any(referrals for _, _, referrals, _ in copies)
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0 and "already exists" in again.output
     with app.app_context():

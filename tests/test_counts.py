@@ -7,6 +7,9 @@ from datetime import UTC, datetime
 import pytest
 from openpyxl import load_workbook
 
+from ido.categories import active_categories
+from ido.questions import QuestionData, update_question
+
 from .api_client import Api
 from .conftest import PASSWORD
 from .helpers import questions, store_question, user
@@ -187,7 +190,13 @@ def test_raw_export_renders_every_question_as_the_orm_would(client, counted, app
         store_question("a1", at(2026, 10, 25, 1, 30, 59), ["digid"], help=["samen", "uitleg"],
                        note="-tekst")
         store_question("a2", at(2026, 12, 31, 23, 59, 59), ["digid"])  # 2027, local
-        store_question("a1", at(2026, 6, 30, 22, 0), ["zorg"], channel="telefoon", duration=480)
+        edited = store_question("a1", at(2026, 6, 30, 22, 0), ["zorg"], channel="telefoon",
+                                duration=480, help=["uitleg"])
+        by_code = active_categories().by_code
+        update_question(edited, QuestionData(
+            branch=edited.branch, topics=[by_code("topics")["digid_app"]], channel=edited.channel,
+            outcome=edited.outcome, duration_minutes=480, asked_at=edited.asked_at,
+            agencies=[by_code("agencies")["cak"]]), user("coord@a.example"))
     _login(client, "admin@ido.example")
     for notes in (False, True):
         response = client.get(f"/reports/questions.csv?from=2026-01&to=2027-01&dialect={dialect}"
@@ -207,6 +216,9 @@ def test_raw_export_renders_every_question_as_the_orm_would(client, counted, app
     assert summer_end[0][4:8] == ["digid|zorg", "duo|svb", "svb|uwv", "uitleg"]
     assert summer_end[0][-1] == 'Zei "ja"; dan,\nnog een vraag' and summer_end[1][-1] == "'-tekst"
     assert rows[-1][2:4] == ["2027-01-01T00:59:59+01:00", "2027-01-01"]
+    [june] = [r for r in rows if r[3] == "2026-07-01"]  # the edit reached the copies
+    assert june[2] == "2026-07-01T00:00:00+02:00"
+    assert june[4:8] == ["digid|digid_app", "cak", "", ""]
 
 
 def test_reports_are_for_coordinators_and_admins_only(client, counted):
