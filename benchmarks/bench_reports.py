@@ -1,7 +1,7 @@
 """Report and export speed on 1,000,000 questions over three years at 700 branches.
 
 Usage: python benchmarks/bench_reports.py [--rows N] [--postgres]
-Prints one line per measurement (counts: the median of three runs after a warm-up).
+Prints one line per measurement (counts: the median of five runs after a warm-up).
 Targets: a year of counts <= 0.3 s per dimension, the raw CSV of 1,000,000 rows <= 8 s,
 streamed, with peak RSS <= 150 MB.
 """
@@ -109,13 +109,16 @@ def generate(url: str, rows: int) -> None:
             db.session.commit()
 
 
-def timed(function, runs: int = 1):
-    """Seconds of one call, or the median of `runs` calls (this machine's timings wander)."""
+def timed(function, runs: int = 1, spread: list | None = None):
+    """Seconds of one call, or the median of `runs` calls (this machine's timings wander);
+    all the runs' seconds are added to `spread` when it is given."""
     seconds = []
     for _ in range(runs):
         started = time.perf_counter()
         result = function()
         seconds.append(time.perf_counter() - started)
+    if spread is not None:
+        spread.extend(seconds)
     return statistics.median(seconds), result
 
 
@@ -131,11 +134,13 @@ def measure_counts(url: str, label: str) -> None:
                                         ("year", year_first, year_last)):
                 for by in DIMENSIONS:
                     monthly_counts(first, last, by, branches)  # warm the cache
+                    spread: list[float] = []
                     seconds, rows = timed(
                         lambda f=first, la=last, b=by, br=branches: monthly_counts(f, la, b, br),
-                        runs=3)
+                        runs=5, spread=spread)
                     print(f"{label}  counts  {scope:20} {period:5}  by={by:8}  "
-                          f"{seconds:7.3f} s  {len(rows):6} rows", flush=True)
+                          f"{seconds:7.3f} s  {len(rows):6} rows  (5 runs: "
+                          f"{min(spread):.3f}-{max(spread):.3f} s)", flush=True)
         # A server runs the same counts all day: no plan cache or driver setting may slow a
         # query down after its first few runs (PostgreSQL's generic plans once did, tenfold).
         seconds = [timed(lambda: monthly_counts(year_first, year_last, "agency", everything))[0]

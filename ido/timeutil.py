@@ -28,3 +28,18 @@ def now_local() -> datetime:
 def to_local(moment: datetime) -> datetime:
     """An aware moment shown in Amsterdam time."""
     return moment.astimezone(LOCAL_TZ)
+
+
+def add_months(month: date, count: int) -> date:
+    """The first day of the month `count` months after (or before) the given one."""
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def months_between(first: date, last: date) -> list[date]:
+    """The first days of the months from `first` to `last`, both included."""
+    months, month = [], first
+    while month <= last:
+        months.append(month)
+        month = add_months(month, 1)
+    return months

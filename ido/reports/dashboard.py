@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 
 from ..categories import active_categories
 from ..models import Branch
-from .exports import months_between
-from .params import CountParams, add_months
+from ..timeutil import add_months, months_between
+from .params import CountParams
 from .queries import (
     DURATION_BANDS,
     TOPIC_GROUPS_ORDER,

@@ -4,7 +4,7 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -13,9 +13,8 @@ from sqlalchemy import String, bindparam, cast, func, null
 
 from ..extensions import db
 from ..models import Branch, Channel, Outcome, Question
-from ..timeutil import LOCAL_TZ
-from .params import add_months
-from .queries import DIMENSIONS, CountRow, driver_rows, monthly_counts
+from ..timeutil import LOCAL_TZ, months_between
+from .queries import DIMENSIONS, CountRow, among, driver_rows, monthly_counts
 
 DUTCH_DIMENSIONS = {"topic": "onderwerp", "agency": "instantie", "referral": "doorverwijzing",
                     "help": "hulp", "channel": "kanaal", "outcome": "uitkomst", "total": "totaal"}
@@ -66,14 +65,6 @@ def write_csv(records: Iterable[list], dialect: str) -> Iterator[str]:
 def counts_csv(rows: list[CountRow], by: str, dialect: str) -> Iterator[str]:
     header = count_header(by, dialect)
     return write_csv([header, *(count_record(r, by, dialect) for r in rows)], dialect)
-
-
-def months_between(first: date, last: date) -> list[date]:
-    months, month = [], first
-    while month <= last:
-        months.append(month)
-        month = add_months(month, 1)
-    return months
 
 
 def _text(sheet, value, bold=False):
@@ -140,7 +131,7 @@ def _raw_query(dialect: str, branch_ids: list[int], notes: bool):
                       Question.duration_minutes, Question.outcome_id,
                       Question.note if notes else null())
             .where(Question.deleted_at.is_(None), Question.local_month == bindparam("month"),
-                   Question.branch_id.in_(branch_ids))
+                   among(Question.branch_id, branch_ids))
             .order_by(Question.asked_at, Question.id))
 
 
@@ -153,6 +144,8 @@ class _LocalHours(dict):
 
     def __missing__(self, hour: str) -> tuple[str, str, str]:
         local = datetime.fromisoformat(f"{hour}:00:00+00:00").astimezone(LOCAL_TZ)
+        if local.utcoffset() % timedelta(hours=1):
+            raise ValueError(f"{LOCAL_TZ.key} is not a whole number of hours from UTC at {hour}")
         text = local.isoformat()
         self[hour] = found = (text[:13], text[19:], text[:10])
         return found

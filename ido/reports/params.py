@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 from ..extensions import db
 from ..models import Branch, User
 from ..scope import branches_in_scope
-from ..timeutil import now_local
+from ..timeutil import add_months, now_local
 from .queries import DIMENSIONS
 
 
@@ -28,11 +28,6 @@ class CountParams:
     by: str
     branches: list[Branch]
     municipality: str | None = None
-
-
-def add_months(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def parse_month(text: str | None, field: str) -> date | None:

@@ -9,11 +9,13 @@ from contextlib import contextmanager
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import case, func
+from sqlalchemy import Integer, any_, bindparam, case, func, literal
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..extensions import db
 from ..models import Agency, Branch, Channel, Help, Outcome, Question, Topic
 from ..models.question import question_agencies, question_help, question_referrals, question_topics
+from ..timeutil import months_between
 
 # dimension: (link table and its column, or the question's own column; the category model)
 DIMENSIONS = {
@@ -36,9 +38,20 @@ class CountRow(NamedTuple):
     count: int
 
 
+def among(column, ids: list[int]):
+    """`column IN ids`; on PostgreSQL as one array parameter (`= ANY(...)`).
+
+    Sent as 700 separate parameters, a branch list cost PostgreSQL some 5 ms to take in and
+    plan on every query, which counts month by month repeat twelve times.
+    """
+    if db.engine.dialect.name == "postgresql":
+        return column == any_(literal(ids, ARRAY(Integer)))
+    return column.in_(ids)
+
+
 def _scope(query, first: date, last: date, branch_ids: list[int]):
     return query.where(Question.deleted_at.is_(None), Question.local_month >= first,
-                       Question.local_month <= last, Question.branch_id.in_(branch_ids))
+                       Question.local_month <= last, among(Question.branch_id, branch_ids))
 
 
 def _lookup(model) -> dict:
@@ -46,28 +59,37 @@ def _lookup(model) -> dict:
 
 
 def monthly_counts(first: date, last: date, by: str, branches: list[Branch]) -> list[CountRow]:
-    """Questions per month, branch and category of one dimension (or in total)."""
+    """Questions per month, branch and category of one dimension (or in total).
+
+    One query per month: with the month fixed, the database walks the index by branch (no
+    filter on every row) and sends no month column, which made a year at 700 branches about
+    a third faster on SQLite than one query over the year.
+    """
     table, column, model = DIMENSIONS[by]
     if not branches:
         return []
-    ids = [b.id for b in branches]
+    ids, month = [b.id for b in branches], bindparam("month")
     if table is not None:  # the link rows carry month, branch and counted: no join needed
-        key = table.c[column]
-        groups = [table.c.local_month, table.c.branch_id, key]
-        query = (db.select(*groups, func.count())
-                 .where(table.c.counted, table.c.local_month >= first,
-                        table.c.local_month <= last, table.c.branch_id.in_(ids))
-                 .group_by(*groups).order_by(*groups))
-        return _rows(query, branches, _lookup(model))
-    if column is not None:
-        key = getattr(Question, column)
-        query = db.select(Question.local_month, Question.branch_id, key, func.count())
+        groups = [table.c.branch_id, table.c[column]]
+        query = db.select(*groups, func.count()).where(
+            table.c.counted, table.c.local_month == month, among(table.c.branch_id, ids))
     else:
-        key = None
-        query = db.select(Question.local_month, Question.branch_id, func.count())
-    groups = [Question.local_month, Question.branch_id] + ([key] if key is not None else [])
-    query = _scope(query, first, last, ids).group_by(*groups).order_by(*groups)
-    return _rows(query, branches, _lookup(model) if model else None)
+        groups = [Question.branch_id, *([getattr(Question, column)] if column else [])]
+        query = db.select(*groups, func.count()).where(
+            Question.deleted_at.is_(None), Question.local_month == month,
+            among(Question.branch_id, ids))
+    query = query.group_by(*groups).order_by(*groups)
+    by_id, keys, rows = {b.id: b for b in branches}, _lookup(model) if model else None, []
+    with collector_paused():
+        for first_day in months_between(first, last):
+            found = driver_rows(query, {"month": first_day})
+            if keys is None:
+                rows.extend(CountRow(first_day, by_id[branch_id], None, count)
+                            for branch_id, count in found)
+            else:
+                rows.extend(CountRow(first_day, by_id[branch_id], keys[key_id], count)
+                            for branch_id, key_id, count in found)
+    return rows
 
 
 def driver_rows(query, params: dict | None = None, chunk: int = 5000) -> Iterator[tuple]:
@@ -84,14 +106,6 @@ def driver_rows(query, params: dict | None = None, chunk: int = 5000) -> Iterato
             yield from rows
     finally:
         result.close()
-
-
-class _Months(dict):
-    """A driver's month value (ISO text on SQLite, a date on PostgreSQL) -> date, remembered."""
-
-    def __missing__(self, value) -> date:
-        self[value] = month = value if isinstance(value, date) else date.fromisoformat(value)
-        return month
 
 
 @contextmanager
@@ -111,19 +125,6 @@ def collector_paused():
             gc.enable()
 
 
-def _rows(query, branches: list[Branch], keys: dict | None) -> list[CountRow]:
-    # Ordered as grouped, so the database sorts nothing extra; rows come in month, branch id
-    # and category id order.
-    by_id, months = {b.id: b for b in branches}, _Months()
-    rows = driver_rows(query)
-    with collector_paused():
-        if keys is None:
-            return [CountRow(months[m], by_id[branch_id], None, count)
-                    for m, branch_id, count in rows]
-        return [CountRow(months[m], by_id[branch_id], keys[key_id], count)
-                for m, branch_id, key_id, count in rows]
-
-
 def key_totals(first: date, last: date, by: str, branches: list[Branch]) -> dict:
     """Questions per category of one dimension over the whole period and all branches given."""
     table, column, model = DIMENSIONS[by]
@@ -134,7 +135,7 @@ def key_totals(first: date, last: date, by: str, branches: list[Branch]) -> dict
         key = table.c[column]
         query = db.select(key, func.count()).where(
             table.c.counted, table.c.local_month >= first, table.c.local_month <= last,
-            table.c.branch_id.in_(ids))
+            among(table.c.branch_id, ids))
     else:
         key = getattr(Question, column)
         query = _scope(db.select(key, func.count()), first, last, ids)
