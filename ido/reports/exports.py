@@ -14,7 +14,7 @@ from sqlalchemy import String, bindparam, cast, func, null
 from ..extensions import db
 from ..models import Branch, Channel, Outcome, Question
 from ..timeutil import LOCAL_TZ, months_between
-from .queries import DIMENSIONS, CountRow, among, driver_rows, monthly_counts
+from .queries import DIMENSIONS, CountRow, among, driver_chunks, monthly_counts
 
 DUTCH_DIMENSIONS = {"topic": "onderwerp", "agency": "instantie", "referral": "doorverwijzing",
                     "help": "hulp", "channel": "kanaal", "outcome": "uitkomst", "total": "totaal"}
@@ -112,7 +112,7 @@ RAW_COLUMNS = [("id", "id"), ("branch_code", "vestiging_code"), ("asked_at", "mo
                ("referrals", "doorverwijzingen"), ("help", "hulp"), ("channel", "kanaal"),
                ("duration_minutes", "duur_minuten"), ("outcome", "uitkomst")]
 NOTE_COLUMN = ("note", "notitie")
-RAW_PIECE = 2000  # lines per streamed piece
+RAW_PIECE = 2000  # rows fetched and lines streamed at a time
 
 
 def _codes(model) -> dict:
@@ -178,18 +178,15 @@ def raw_csv(first: date, last: date, branches: list[Branch], dialect: str,
     branch_codes, channels, outcomes = _codes(Branch), _codes(Channel), _codes(Outcome)
     hours = _LocalHours()
     for month in months_between(first, last):
-        lines = []
-        for (qid, branch, utc, topics, agencies, referrals, help_, channel, minutes, outcome,
-             note) in driver_rows(query, {"month": month}):
-            if len(qid) == 32:  # SQLite keeps a UUID as 32 hex digits
-                qid = f"{qid[:8]}-{qid[8:12]}-{qid[12:16]}-{qid[16:20]}-{qid[20:]}"
-            local_hour, offset, day = hours[utc[:13]]
-            line = (f"{qid}{s}{branch_codes[branch]}{s}{local_hour}{utc[13:19]}{offset}{s}{day}"
-                    f"{s}{topics}{s}{agencies}{s}{referrals}{s}{help_}{s}{channels[channel]}"
-                    f"{s}{minutes}{s}{outcomes[outcome]}")
-            lines.append(f"{line}{s}{_quoted(note or '', s)}" if notes else line)
-            if len(lines) == RAW_PIECE:
-                yield "\r\n".join(lines) + "\r\n"
-                lines = []
-        if lines:
+        for chunk in driver_chunks(query, {"month": month}, RAW_PIECE):
+            lines = []
+            for (qid, branch, utc, topics, agencies, referrals, help_, channel, minutes, outcome,
+                 note) in chunk:
+                if len(qid) == 32:  # SQLite keeps a UUID as 32 hex digits
+                    qid = f"{qid[:8]}-{qid[8:12]}-{qid[12:16]}-{qid[16:20]}-{qid[20:]}"
+                local_hour, offset, day = hours[utc[:13]]
+                line = (f"{qid}{s}{branch_codes[branch]}{s}{local_hour}{utc[13:19]}{offset}{s}"
+                        f"{day}{s}{topics}{s}{agencies}{s}{referrals}{s}{help_}{s}"
+                        f"{channels[channel]}{s}{minutes}{s}{outcomes[outcome]}")
+                lines.append(f"{line}{s}{_quoted(note or '', s)}" if notes else line)
             yield "\r\n".join(lines) + "\r\n"
