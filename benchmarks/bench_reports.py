@@ -28,13 +28,7 @@ from ido import create_app  # noqa: E402
 from ido.categories import active_categories, seed_categories  # noqa: E402
 from ido.extensions import db  # noqa: E402
 from ido.models import Branch, Library, Question, User  # noqa: E402
-from ido.models.question import (  # noqa: E402
-    question_agencies,
-    question_help,
-    question_referrals,
-    question_topics,
-)
-from ido.questions import joined_codes  # noqa: E402
+from ido.questions import CODE_COPIES, joined_codes  # noqa: E402
 from ido.reports.dashboard import dashboard  # noqa: E402
 from ido.reports.exports import counts_workbook, raw_csv  # noqa: E402
 from ido.reports.params import CountParams  # noqa: E402
@@ -69,16 +63,14 @@ def generate(url: str, rows: int) -> None:
         # Stored in the order they are asked, as desks log them (a few back-dated ones aside).
         moments = sorted(rng.randrange(seconds) for _ in range(rows))
         start = datetime(FIRST_DAY.year, FIRST_DAY.month, FIRST_DAY.day, tzinfo=UTC)
-        # (link table, its key, the categories, how many a question has, drawn at random)
-        kinds = [(question_topics, "topic_id", cats.topics, (1, 1, 1, 2), "topic_codes"),
-                 (question_agencies, "agency_id", cats.agencies, (0, 1, 1, 1, 1, 2),
-                  "agency_codes"),
-                 (question_help, "help_id", cats.help, (1, 1, 1, 2), "help_codes"),
-                 (question_referrals, "agency_id", cats.agencies, (0,) * 17 + (1,) * 3,
-                  "referral_codes")]
+        # How many of each kind a question has, drawn at random.
+        how_many = {"topics": (1, 1, 1, 2), "agencies": (0, 1, 1, 1, 1, 2), "help": (1, 1, 1, 2),
+                    "referrals": (0,) * 17 + (1,) * 3}
+        choices = {"topics": cats.topics, "agencies": cats.agencies, "help": cats.help,
+                   "referrals": cats.agencies}
         chunk = 20000
         for offset in range(0, rows, chunk):
-            questions, links = [], {table: [] for table, *_ in kinds}
+            questions, links = [], {copy.table: [] for copy in CODE_COPIES}
             for moment in moments[offset:offset + chunk]:
                 at = start + timedelta(seconds=moment)
                 qid, branch_id, local = uuid.uuid4(), rng.choice(branch_ids), local_columns(at)
@@ -89,12 +81,12 @@ def generate(url: str, rows: int) -> None:
                     "duration_minutes": rng.choice((5, 10, 15, 30)), "note": None,
                     "created_at": at, "updated_at": at}
                 # The copies the question service keeps, written here directly: a bulk insert.
-                for table, key, items, how_many, copy in kinds:
-                    chosen = rng.sample(items, rng.choice(how_many))
-                    question[copy] = joined_codes(chosen)
-                    links[table].extend(
-                        {"question_id": qid, key: item.id, "local_month": local["local_month"],
-                         "branch_id": branch_id, "counted": True} for item in chosen)
+                for copy in CODE_COPIES:
+                    chosen = rng.sample(choices[copy.relation], rng.choice(how_many[copy.relation]))
+                    question[copy.column] = joined_codes(chosen)
+                    links[copy.table].extend(
+                        {"question_id": qid, copy.key: item.id, "branch_id": branch_id,
+                         "local_month": local["local_month"], "counted": True} for item in chosen)
                 questions.append(question)
             db.session.execute(insert(Question), questions)
             for table, batch in links.items():

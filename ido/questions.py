@@ -3,8 +3,9 @@
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import func, literal_column, update
+from sqlalchemy import Table, func, literal_column, update
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.exc import IntegrityError
 
@@ -64,9 +65,20 @@ def _codes(items) -> list[str]:
     return sorted(item.code for item in items)
 
 
-# The question's copy of each link table: (column, link table, category model).
-CODE_COPIES = (("topic_codes", question_topics, Topic), ("agency_codes", question_agencies, Agency),
-               ("referral_codes", question_referrals, Agency), ("help_codes", question_help, Help))
+class CodeCopy(NamedTuple):
+    """A column of the question that copies one link table's codes, sorted and "|"-joined."""
+
+    column: str
+    relation: str  # the question's relationship to the categories
+    table: Table
+    key: str  # the link table's category column
+    model: type
+
+
+CODE_COPIES = (CodeCopy("topic_codes", "topics", question_topics, "topic_id", Topic),
+               CodeCopy("agency_codes", "agencies", question_agencies, "agency_id", Agency),
+               CodeCopy("referral_codes", "referrals", question_referrals, "agency_id", Agency),
+               CodeCopy("help_codes", "help", question_help, "help_id", Help))
 
 
 def joined_codes(items) -> str:
@@ -112,10 +124,8 @@ def _apply(question: Question, data: QuestionData) -> None:
     question.agencies = list(dict.fromkeys(data.agencies))
     question.referrals = list(dict.fromkeys(data.referrals))
     question.help = list(dict.fromkeys(data.help))
-    question.topic_codes = joined_codes(question.topics)
-    question.agency_codes = joined_codes(question.agencies)
-    question.referral_codes = joined_codes(question.referrals)
-    question.help_codes = joined_codes(question.help)
+    for copy in CODE_COPIES:
+        setattr(question, copy.column, joined_codes(getattr(question, copy.relation)))
     question.channel = data.channel
     question.outcome = data.outcome
     question.duration_minutes = data.duration_minutes
@@ -131,10 +141,10 @@ def _sync_links(question: Question) -> None:
             counted=question.deleted_at is None))
 
 
-def _joined_codes_per_question(table, model):
+def _joined_codes_per_question(copy: CodeCopy):
     """(question_id, codes) of every question with rows in a link table: as `joined_codes`."""
-    column = next(c for c in table.c if c.name == f"{model.__tablename__}_id")
-    pairs = db.select(table.c.question_id, model.code).join(model, model.id == column)
+    table, model = copy.table, copy.model
+    pairs = db.select(table.c.question_id, model.code).join(model, model.id == table.c[copy.key])
     if db.engine.dialect.name == "postgresql":
         codes = func.string_agg(model.code, aggregate_order_by(literal_column("'|'"), model.code))
         return pairs.with_only_columns(table.c.question_id, codes.label("codes")).group_by(
@@ -149,10 +159,10 @@ def _joined_codes_per_question(table, model):
 def resync_links() -> None:
     """Bring every link row and code copy in step with its question (after a bulk insert)."""
     questions = Question.__table__
-    for copy, table, model in CODE_COPIES:
-        joined = _joined_codes_per_question(table, model)
-        db.session.execute(update(questions).where(questions.c[copy] != "").values({copy: ""}))
-        db.session.execute(update(questions).values({copy: joined.c.codes})
+    for copy in CODE_COPIES:
+        joined, column = _joined_codes_per_question(copy), questions.c[copy.column]
+        db.session.execute(update(questions).where(column != "").values({column: ""}))
+        db.session.execute(update(questions).values({column: joined.c.codes})
                            .where(questions.c.id == joined.c.question_id))
     for table in LINK_TABLES:
         of_question = db.select(Question).where(Question.id == table.c.question_id)
