@@ -25,15 +25,15 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 
 from ido import create_app  # noqa: E402
-from ido.categories import active_categories, seed_categories  # noqa: E402
-from ido.extensions import db  # noqa: E402
-from ido.models import Branch, Library, Question, User  # noqa: E402
-from ido.questions import CODE_COPIES, joined_codes  # noqa: E402
+from ido.core.categories import active_categories, seed_categories  # noqa: E402
+from ido.core.counts import DIMENSIONS, monthly_counts  # noqa: E402
+from ido.core.db import db  # noqa: E402
+from ido.core.exports import counts_workbook, raw_csv  # noqa: E402
+from ido.core.models import Branch, Library, Question, User  # noqa: E402
+from ido.core.questions import CODE_COPIES, joined_codes  # noqa: E402
+from ido.core.report_params import CountParams  # noqa: E402
+from ido.core.timeutil import local_columns  # noqa: E402
 from ido.reports.dashboard import dashboard  # noqa: E402
-from ido.reports.exports import counts_workbook, raw_csv  # noqa: E402
-from ido.reports.params import CountParams  # noqa: E402
-from ido.reports.queries import DIMENSIONS, monthly_counts  # noqa: E402
-from ido.timeutil import local_columns  # noqa: E402
 
 BRANCHES, LIBRARIES, YEARS = 700, 70, 3
 FIRST_DAY = date(2023, 11, 1)
@@ -52,8 +52,15 @@ def generate(url: str, rows: int) -> None:
         seed_categories()
         cats = active_categories()
         libraries = [Library(code=f"lib{i}", name=f"Bibliotheek {i}") for i in range(LIBRARIES)]
-        branches = [Branch(code=f"b{i}", name=f"Vestiging {i}", municipality=f"Gemeente {i // 3}",
-                           library=libraries[i % LIBRARIES]) for i in range(BRANCHES)]
+        branches = [
+            Branch(
+                code=f"b{i}",
+                name=f"Vestiging {i}",
+                municipality=f"Gemeente {i // 3}",
+                library=libraries[i % LIBRARIES],
+            )
+            for i in range(BRANCHES)
+        ]
         user = User(email="bench@example.org", name="bench", password_hash="-", role="admin")
         db.session.add_all([*libraries, *branches, user])
         db.session.commit()
@@ -64,29 +71,51 @@ def generate(url: str, rows: int) -> None:
         moments = sorted(rng.randrange(seconds) for _ in range(rows))
         start = datetime(FIRST_DAY.year, FIRST_DAY.month, FIRST_DAY.day, tzinfo=UTC)
         # How many of each kind a question has, drawn at random.
-        how_many = {"topics": (1, 1, 1, 2), "agencies": (0, 1, 1, 1, 1, 2), "help": (1, 1, 1, 2),
-                    "referrals": (0,) * 17 + (1,) * 3}
-        choices = {"topics": cats.topics, "agencies": cats.agencies, "help": cats.help,
-                   "referrals": cats.agencies}
+        how_many = {
+            "topics": (1, 1, 1, 2),
+            "agencies": (0, 1, 1, 1, 1, 2),
+            "help": (1, 1, 1, 2),
+            "referrals": (0,) * 17 + (1,) * 3,
+        }
+        choices = {
+            "topics": cats.topics,
+            "agencies": cats.agencies,
+            "help": cats.help,
+            "referrals": cats.agencies,
+        }
         chunk = 20000
         for offset in range(0, rows, chunk):
             questions, links = [], {copy.table: [] for copy in CODE_COPIES}
-            for moment in moments[offset:offset + chunk]:
+            for moment in moments[offset : offset + chunk]:
                 at = start + timedelta(seconds=moment)
                 qid, branch_id, local = uuid.uuid4(), rng.choice(branch_ids), local_columns(at)
                 question = {
-                    "id": qid, "branch_id": branch_id, "asked_at": at, **local,
-                    "logged_by_id": user_id, "channel_id": rng.choice(channels),
+                    "id": qid,
+                    "branch_id": branch_id,
+                    "asked_at": at,
+                    **local,
+                    "logged_by_id": user_id,
+                    "channel_id": rng.choice(channels),
                     "outcome_id": rng.choice(outcomes),
-                    "duration_minutes": rng.choice((5, 10, 15, 30)), "note": None,
-                    "created_at": at, "updated_at": at}
+                    "duration_minutes": rng.choice((5, 10, 15, 30)),
+                    "note": None,
+                    "created_at": at,
+                    "updated_at": at,
+                }
                 # The copies the question service keeps, written here directly: a bulk insert.
                 for copy in CODE_COPIES:
                     chosen = rng.sample(choices[copy.relation], rng.choice(how_many[copy.relation]))
                     question[copy.column] = joined_codes(chosen)
                     links[copy.table].extend(
-                        {"question_id": qid, copy.key: item.id, "branch_id": branch_id,
-                         "local_month": local["local_month"], "counted": True} for item in chosen)
+                        {
+                            "question_id": qid,
+                            copy.key: item.id,
+                            "branch_id": branch_id,
+                            "local_month": local["local_month"],
+                            "counted": True,
+                        }
+                        for item in chosen
+                    )
                 questions.append(question)
             db.session.execute(insert(Question), questions)
             for table, batch in links.items():
@@ -120,25 +149,38 @@ def measure_counts(url: str, label: str) -> None:
         everything = list(db.session.scalars(db.select(Branch)))
         one_library = [b for b in everything if b.library_id == everything[0].library_id]
         year_first, year_last = date(2025, 11, 1), date(2026, 10, 1)
-        for scope, branches in (("700 branches", everything),
-                                (f"1 library ({len(one_library)} br.)", one_library)):
-            for period, first, last in (("month", year_last, year_last),
-                                        ("year", year_first, year_last)):
+        for scope, branches in (
+            ("700 branches", everything),
+            (f"1 library ({len(one_library)} br.)", one_library),
+        ):
+            for period, first, last in (
+                ("month", year_last, year_last),
+                ("year", year_first, year_last),
+            ):
                 for by in DIMENSIONS:
                     monthly_counts(first, last, by, branches)  # warm the cache
                     spread: list[float] = []
                     seconds, rows = timed(
                         lambda f=first, la=last, b=by, br=branches: monthly_counts(f, la, b, br),
-                        runs=5, spread=spread)
-                    print(f"{label}  counts  {scope:20} {period:5}  by={by:8}  "
-                          f"{seconds:7.3f} s  {len(rows):6} rows  (5 runs: "
-                          f"{min(spread):.3f}-{max(spread):.3f} s)", flush=True)
+                        runs=5,
+                        spread=spread,
+                    )
+                    print(
+                        f"{label}  counts  {scope:20} {period:5}  by={by:8}  "
+                        f"{seconds:7.3f} s  {len(rows):6} rows  (5 runs: "
+                        f"{min(spread):.3f}-{max(spread):.3f} s)",
+                        flush=True,
+                    )
         # A server runs the same counts all day: no plan cache or driver setting may slow a
         # query down after its first few runs (PostgreSQL's generic plans once did, tenfold).
-        seconds = [timed(lambda: monthly_counts(year_first, year_last, "agency", everything))[0]
-                   for _ in range(15)]
-        print(f"{label}  counts  700 branches  year  by=agency  15 runs in a row: slowest of "
-              f"the last five {max(seconds[-5:]):7.3f} s")
+        seconds = [
+            timed(lambda: monthly_counts(year_first, year_last, "agency", everything))[0]
+            for _ in range(15)
+        ]
+        print(
+            f"{label}  counts  700 branches  year  by=agency  15 runs in a row: slowest of "
+            f"the last five {max(seconds[-5:]):7.3f} s"
+        )
         branches = everything
         params = CountParams(year_first, year_last, "total", branches)
         seconds, _ = timed(lambda: dashboard(params))
@@ -168,8 +210,10 @@ def measure_export(url: str, label: str) -> None:
             size += len(piece)
             lines += piece.count("\n")
         seconds = time.perf_counter() - started
-        print(f"{label}  raw csv  {lines - 1} rows  {seconds:7.2f} s  {size / 2**20:.0f} MiB  "
-              f"peak RSS {peak_rss_mb():.0f} MB (before the export {before:.0f} MB)")
+        print(
+            f"{label}  raw csv  {lines - 1} rows  {seconds:7.2f} s  {size / 2**20:.0f} MiB  "
+            f"peak RSS {peak_rss_mb():.0f} MB (before the export {before:.0f} MB)"
+        )
 
 
 def run(url: str, rows: int, label: str, generated: bool = False) -> None:
@@ -194,14 +238,17 @@ def main() -> None:
         measure_export(args.export_only, args.label)
         return
     if args.url:
-        run(args.url, args.rows, args.url.split(":")[0].split("+")[0][:8].ljust(8),
-            generated=True)
+        run(args.url, args.rows, args.url.split(":")[0].split("+")[0][:8].ljust(8), generated=True)
         return
     if args.no_sqlite:
         pass
     elif args.keep:
-        run(f"sqlite:///{os.path.abspath(args.keep)}", args.rows, "sqlite  ",
-            generated=os.path.exists(args.keep))
+        run(
+            f"sqlite:///{os.path.abspath(args.keep)}",
+            args.rows,
+            "sqlite  ",
+            generated=os.path.exists(args.keep),
+        )
     else:
         with tempfile.TemporaryDirectory() as folder:
             run(f"sqlite:///{os.path.join(folder, 'bench.sqlite')}", args.rows, "sqlite  ")

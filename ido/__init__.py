@@ -5,8 +5,10 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import cli, errors, i18n, retention, security
-from .extensions import csrf, db, limiter, login_manager, migrate
+from ido import cli
+from ido.core.db import db
+from ido.web import errors, i18n, lifecycle, security
+from ido.web.extensions import csrf, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -22,9 +24,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure(app, test_config)
     register_extensions(app)
     register_blueprints(app)
+    lifecycle.configure_logging(app)
     errors.register(app)
     security.register(app)
-    retention.register(app)
+    lifecycle.register(app)
     cli.register(app)
     return app
 
@@ -57,6 +60,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
         IDO_LOGIN_LIMIT_ACCOUNT="5 per minute",
         IDO_LOGIN_LIMIT_ADDRESS="100 per hour",
         ARGON2_PARAMS={},
+        IDO_LOG_LEVEL="INFO",  # the ido loggers, to stderr: one line per request
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -82,7 +86,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per concern."""
-    from . import admin, api, auth, desk, main, reports
+    from ido import admin, api, auth, desk, main, reports
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)

@@ -29,7 +29,8 @@ def check_against_openapi(path: str, method: str, response) -> None:
         return
     schema = {**content["application/json"]["schema"], "components": DOC["components"]}
     Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(
-        response.get_json())
+        response.get_json()
+    )
 
 
 class Api:

@@ -1,18 +1,26 @@
-"""Fixtures: the same tests run on SQLite and, with IDO_TEST_DB=postgresql, on PostgreSQL."""
+"""Fixtures: the same tests run on SQLite and, with IDO_TEST_DB=postgresql, on PostgreSQL.
 
+Speed: the schema, the default categories and the two-library organisation are built once per
+session into template databases; each test gets its own copy (a file copy on SQLite, CREATE
+DATABASE ... TEMPLATE on PostgreSQL), with users whose password hashes were made once, cheaply.
+Tests marked `once` do not depend on the database and run only in the SQLite pass.
+"""
+
+import itertools
 import os
 import re
+import shutil
 import tempfile
 from html.parser import HTMLParser
 
 import pytest
+from argon2 import PasswordHasher
 from hypothesis import settings
-from sqlalchemy import text
 
 from ido import create_app
-from ido.categories import seed_categories
-from ido.extensions import db
-from ido.organisation import create_branch, create_library, create_user
+from ido.core.categories import seed_categories
+from ido.core.db import db
+from ido.core.organisation import create_branch, create_library, create_user
 
 DB_KIND = os.environ.get("IDO_TEST_DB", "sqlite")
 # CI runs the property tests with fixed examples, so a run is repeatable; locally they vary.
@@ -21,24 +29,29 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 PASSWORD = "correct horse battery"
 CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+ORG_USERS = [  # email, name, role, library, branches
+    ("vol@a.example", "Vrijwilliger A1", "volunteer", "lib-a", ("a1",)),
+    ("vol2@a.example", "Vrijwilliger A1+A2", "volunteer", "lib-a", ("a1", "a2")),
+    ("coord@a.example", "Coördinator A", "coordinator", "lib-a", ()),
+    ("vol@b.example", "Vrijwilliger B", "volunteer", "lib-b", ("b1",)),
+    ("coord@b.example", "Coördinator B", "coordinator", "lib-b", ()),
+    ("admin@ido.example", "Beheerder", "admin", None, ()),
+]
 
 
-@pytest.fixture(scope="session")
-def database(tmp_path_factory):
-    """Where test databases live: a folder of SQLite files, or a throwaway PostgreSQL server."""
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "once: does not depend on the database; runs in the SQLite pass only"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """In the PostgreSQL pass, leave out what the SQLite pass already proved."""
     if DB_KIND != "postgresql":
-        folder = tmp_path_factory.mktemp("sqlite")
-        yield lambda name: f"sqlite:///{folder / name}.sqlite"
         return
-    from .pgcluster import PostgresCluster
-
-    try:
-        cluster = PostgresCluster()
-        cluster.start()
-    except Exception as error:  # a missing server must fail the run, never skip it
-        pytest.exit(f"PostgreSQL could not be started: {error}", returncode=3)
-    yield cluster.create_database
-    cluster.stop()
+    kept = [item for item in items if item.get_closest_marker("once") is None]
+    config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+    items[:] = kept
 
 
 def make_config(url: str, **extra) -> dict:
@@ -49,39 +62,114 @@ def make_config(url: str, **extra) -> dict:
         "WTF_CSRF_ENABLED": False,
         "ARGON2_PARAMS": CHEAP_ARGON2,
         "IDO_PURGE_IN_APP": False,
+        "IDO_LOG_LEVEL": "WARNING",
         **extra,
     }
 
 
+def build_org() -> None:
+    """Two libraries: A with branches a1 and a2, B with b1; users of every role."""
+    create_library("lib-a", "Bibliotheek A")
+    create_library("lib-b", "Bibliotheek B")
+    create_branch("a1", "A Centrum", "lib-a", "Astad")
+    create_branch("a2", "A Dorp", "lib-a", "Adorp", in_library=False)
+    create_branch("b1", "B Centrum", "lib-b", "Bstad")
+    hashed = PasswordHasher(**CHEAP_ARGON2).hash(PASSWORD)  # once, not per user and test
+    for email, name, role, library, branches in ORG_USERS:
+        create_user(email, name, role, None, library, branches, password_hash=hashed)
+
+
+class Databases:
+    """Empty databases on demand, and fresh copies of the two seeded templates."""
+
+    def __init__(self, folder, cluster=None):
+        self.folder, self.cluster, self.counter = folder, cluster, itertools.count()
+
+    def empty(self, name: str) -> str:
+        """A new, empty database."""
+        if self.cluster is None:
+            return f"sqlite:///{self.folder / name}.sqlite"
+        return self.cluster.create_database(name)
+
+    def build_template(self, name: str, fill) -> None:
+        url = self.empty(f"template_{name}")
+        app = create_app(make_config(url))
+        with app.app_context():
+            db.create_all()
+            fill()
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()  # SQLite checkpoints its WAL into the file here
+
+    def copy(self, template: str) -> str:
+        """A fresh database holding what the template holds."""
+        name = f"t{next(self.counter)}"
+        if self.cluster is None:
+            shutil.copyfile(
+                self.folder / f"template_{template}.sqlite", self.folder / f"{name}.sqlite"
+            )
+            return f"sqlite:///{self.folder / name}.sqlite"
+        return self.cluster.create_database(name, template=f"template_{template}")
+
+    def drop(self, url: str) -> None:
+        if self.cluster is None:
+            for suffix in ("", "-wal", "-shm"):
+                path = url.removeprefix("sqlite:///") + suffix
+                if os.path.exists(path):
+                    os.remove(path)
+        else:
+            self.cluster.drop_database(url.rsplit("/", 1)[1])
+
+
 @pytest.fixture(scope="session")
-def database_url(database):
-    """One database for the suite, with the schema made from the models."""
-    url = database("ido_test")
-    app = create_app(make_config(url))
-    with app.app_context():
-        db.create_all()
-        db.engine.dispose()
-    return url
+def databases(tmp_path_factory):
+    """The test databases: a folder of SQLite files, or a throwaway PostgreSQL server."""
+    cluster = None
+    if DB_KIND == "postgresql":
+        from .pgcluster import PostgresCluster
+
+        try:
+            cluster = PostgresCluster()
+            cluster.start()
+        except Exception as error:  # a missing server must fail the run, never skip it
+            pytest.exit(f"PostgreSQL could not be started: {error}", returncode=3)
+    found = Databases(tmp_path_factory.mktemp("databases"), cluster)
+    found.build_template("base", seed_categories)
+    found.build_template("org", lambda: (seed_categories(), build_org()))
+    yield found
+    if cluster is not None:
+        cluster.stop()
+
+
+@pytest.fixture
+def database(databases):
+    """Make an empty database by name (for migrations and init-db)."""
+    made = []
+
+    def make(name: str) -> str:
+        made.append(databases.empty(f"{name}_{next(databases.counter)}"))
+        return made[-1]
+
+    yield make
+    for url in made:
+        databases.drop(url)
+
+
+@pytest.fixture
+def database_url(request, databases):
+    """This test's own database: the default categories, and the organisation when the test
+    asks for `org` (directly or through another fixture)."""
+    url = databases.copy("org" if "org" in request.fixturenames else "base")
+    yield url
+    databases.drop(url)
 
 
 @pytest.fixture
 def app(database_url):
-    """An app on a clean database holding the default categories."""
+    """An app on the test's own database."""
     app = create_app(make_config(database_url))
-    with app.app_context():
-        seed_categories()
     yield app
-    with app.app_context():
-        db.session.remove()
-        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        if db.engine.dialect.name == "postgresql":
-            db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(db.metadata.sorted_tables):
-                db.session.execute(table.delete())
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
+    dispose(app)
 
 
 @pytest.fixture
@@ -105,20 +193,7 @@ def runner(app):
 
 @pytest.fixture
 def org(app):
-    """Two libraries: A with branches a1 and a2, B with b1; users of every role."""
-    with app.app_context():
-        create_library("lib-a", "Bibliotheek A")
-        create_library("lib-b", "Bibliotheek B")
-        create_branch("a1", "A Centrum", "lib-a", "Astad")
-        create_branch("a2", "A Dorp", "lib-a", "Adorp", in_library=False)
-        create_branch("b1", "B Centrum", "lib-b", "Bstad")
-        create_user("vol@a.example", "Vrijwilliger A1", "volunteer", PASSWORD, "lib-a", ("a1",))
-        create_user("vol2@a.example", "Vrijwilliger A1+A2", "volunteer", PASSWORD, "lib-a",
-                    ("a1", "a2"))
-        create_user("coord@a.example", "Coördinator A", "coordinator", PASSWORD, "lib-a")
-        create_user("vol@b.example", "Vrijwilliger B", "volunteer", PASSWORD, "lib-b", ("b1",))
-        create_user("coord@b.example", "Coördinator B", "coordinator", PASSWORD, "lib-b")
-        create_user("admin@ido.example", "Beheerder", "admin", PASSWORD)
+    """Two libraries: A with branches a1 and a2, B with b1; users of every role (see ORG_USERS)."""
     return app
 
 

@@ -2,12 +2,18 @@
 
 from datetime import UTC, datetime
 
-from ido.categories import active_categories
-from ido.extensions import db
-from ido.models import AuditEvent, Branch, Question, User
-from ido.questions import QuestionData, delete_question, record_question
+from ido.core.categories import active_categories
+from ido.core.db import db
+from ido.core.models import AuditEvent, Branch, Question, User
+from ido.core.questions import QuestionData, delete_question, record_question
 
 from .conftest import form_fields
+
+
+def committed(value):
+    """Commit, as the request or command that called a service would, and pass the value on."""
+    db.session.commit()
+    return value
 
 
 def desk_form(client) -> dict:
@@ -43,18 +49,35 @@ def codes(items) -> list[str]:
     return sorted(item.code for item in items)
 
 
-def store_question(branch_code, moment, topics, channel="balie", referrals=(), duration=10,
-                   note=None, agencies=(), help=()):
+def store_question(
+    branch_code,
+    moment,
+    topics,
+    channel="balie",
+    referrals=(),
+    duration=10,
+    note=None,
+    agencies=(),
+    help=(),
+):
     """Record a question through the service, as the desk and the API do."""
     cats = active_categories()
     by_code = cats.by_code("agencies")
     data = QuestionData(
-        branch=branch(branch_code), topics=[cats.by_code("topics")[t] for t in topics],
-        channel=cats.by_code("channels")[channel], outcome=cats.outcomes[0],
-        duration_minutes=duration, asked_at=moment, referrals=[by_code[r] for r in referrals],
-        agencies=[by_code[a] for a in agencies], help=[cats.by_code("help")[h] for h in help],
-        note=note)
-    return record_question(data, user("vol2@a.example"))[0]
+        branch=branch(branch_code),
+        topics=[cats.by_code("topics")[t] for t in topics],
+        channel=cats.by_code("channels")[channel],
+        outcome=cats.outcomes[0],
+        duration_minutes=duration,
+        asked_at=moment,
+        referrals=[by_code[r] for r in referrals],
+        agencies=[by_code[a] for a in agencies],
+        help=[cats.by_code("help")[h] for h in help],
+        note=note,
+    )
+    question = record_question(data, user("vol2@a.example"))[0]
+    db.session.commit()  # as the request that called the service would
+    return question
 
 
 def store_counted_fixture(app):
@@ -63,9 +86,16 @@ def store_counted_fixture(app):
         at = lambda *parts: datetime(*parts, tzinfo=UTC)  # noqa: E731
         store_question("a1", at(2026, 1, 31, 23, 30), ["digid_app"])  # 1 February, local
         store_question("a1", at(2026, 1, 31, 22, 59), ["toeslagen", "gemeente"])  # January
-        store_question("a1", at(2026, 3, 29, 0, 30), ["digid"], channel="telefoon",
-                       referrals=["uwv"], duration=45)  # the night summer time starts
+        store_question(
+            "a1",
+            at(2026, 3, 29, 0, 30),
+            ["digid"],
+            channel="telefoon",
+            referrals=["uwv"],
+            duration=45,
+        )  # the night summer time starts
         store_question("a2", at(2026, 10, 31, 23, 0), ["zorg"])  # 1 November, local
         gone = store_question("a2", at(2026, 10, 31, 22, 30), ["zorg"])  # October
         delete_question(gone, user("coord@a.example"))
+        db.session.commit()
         store_question("b1", at(2026, 2, 10, 10, 0), ["digid"], note="=HYPERLINK(1)")

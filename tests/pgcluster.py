@@ -7,6 +7,8 @@ import socket
 import subprocess
 import tempfile
 
+import psycopg
+
 
 def _bindir() -> str:
     found = shutil.which("initdb") and os.path.dirname(shutil.which("pg_ctl") or "")
@@ -47,16 +49,39 @@ class PostgresCluster:
 
     def start(self) -> None:
         data = os.path.join(self.dir, "data")
-        self._run("initdb", "-D", data, "-U", "ido", "--auth=trust", "-E", "UTF8",
-                  "--locale=C.UTF-8")
+        self._run(
+            "initdb", "-D", data, "-U", "ido", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"
+        )
         options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off"
-        self._run("pg_ctl", "-D", data, "-o", options, "-l", os.path.join(self.dir, "pg.log"),
-                  "-w", "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            data,
+            "-o",
+            options,
+            "-l",
+            os.path.join(self.dir, "pg.log"),
+            "-w",
+            "start",
+        )
 
-    def create_database(self, name: str) -> str:
-        """Create a database and return its SQLAlchemy URL."""
-        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "ido", name)
+    def _sql(self, statement: str) -> None:
+        with psycopg.connect(
+            host="127.0.0.1", port=self.port, user="ido", dbname="postgres", autocommit=True
+        ) as connection:
+            connection.execute(statement)
+
+    def create_database(self, name: str, template: str | None = None) -> str:
+        """Create a database (a copy of the template, if given); returns its SQLAlchemy URL.
+
+        A copy of a small template by FILE_COPY takes some 30 ms with fsync off.
+        """
+        copy = f" TEMPLATE {template} STRATEGY FILE_COPY" if template else ""
+        self._sql(f"CREATE DATABASE {name}{copy}")
         return f"postgresql+psycopg://ido@127.0.0.1:{self.port}/{name}"
+
+    def drop_database(self, name: str) -> None:
+        self._sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
     def stop(self) -> None:
         try:

@@ -1,7 +1,7 @@
 """Categories: admins manage every list; coordinators add and change local partners."""
 
-from ido.extensions import db
-from ido.models import Agency, AuditEvent, Topic
+from ido.core.db import db
+from ido.core.models import Agency, AuditEvent, Topic
 
 from .conftest import messages
 from .test_admin_people import _login
@@ -9,9 +9,17 @@ from .test_admin_people import _login
 
 def test_coordinator_adds_a_local_partner_that_shows_on_the_desk(client, org, app):
     _login(client)
-    response = client.post("/admin/categories/agency", data={
-        "code": "repair_cafe", "name_nl": "Repair Café Astad", "name_en": "Repair café Astad",
-        "position": "500", "active": "y", "kind": "partner"})
+    response = client.post(
+        "/admin/categories/agency",
+        data={
+            "code": "repair_cafe",
+            "name_nl": "Repair Café Astad",
+            "name_en": "Repair café Astad",
+            "position": "500",
+            "active": "y",
+            "kind": "partner",
+        },
+    )
     assert response.status_code == 302
     desk = client.get("/desk/branch")  # coordinator A picks a branch first
     assert desk.status_code == 200
@@ -26,8 +34,10 @@ def test_coordinator_may_not_change_shared_lists(client, org, app):
     _login(client)
     assert client.get("/admin/categories/topic").status_code == 403
     assert client.get("/admin/categories/agency/uwv").status_code == 403  # Manifestgroep
-    response = client.post("/admin/categories/agency", data={
-        "code": "nieuw", "name_nl": "Nieuw", "name_en": "New", "kind": "manifestgroep"})
+    response = client.post(
+        "/admin/categories/agency",
+        data={"code": "nieuw", "name_nl": "Nieuw", "name_en": "New", "kind": "manifestgroep"},
+    )
     assert response.status_code == 422
     with app.app_context():
         assert db.session.scalar(db.select(Agency).where(Agency.code == "nieuw")) is None
@@ -35,16 +45,28 @@ def test_coordinator_may_not_change_shared_lists(client, org, app):
 
 def test_admin_renames_reorders_and_deactivates_a_topic(client, org, app):
     _login(client, "admin@ido.example")
-    response = client.post("/admin/categories/topic/studie", data={
-        "code": "ignored", "name_nl": "Studie en DUO", "name_en": "Study and DUO",
-        "hint_nl": "Studiefinanciering", "hint_en": "Student finance", "group": "overheid",
-        "parent": "", "position": "5"})  # no "active": deactivated
+    response = client.post(
+        "/admin/categories/topic/studie",
+        data={
+            "code": "ignored",
+            "name_nl": "Studie en DUO",
+            "name_en": "Study and DUO",
+            "hint_nl": "Studiefinanciering",
+            "hint_en": "Student finance",
+            "group": "overheid",
+            "parent": "",
+            "position": "5",
+        },
+    )  # no "active": deactivated
     assert response.status_code == 302
     with app.app_context():
         topic = db.session.scalar(db.select(Topic).where(Topic.code == "studie"))
         assert (topic.name_nl, topic.position, topic.active) == ("Studie en DUO", 5, False)
-        event = db.session.scalar(db.select(AuditEvent).where(
-            AuditEvent.entity == "category", AuditEvent.action == "update"))
+        event = db.session.scalar(
+            db.select(AuditEvent).where(
+                AuditEvent.entity == "category", AuditEvent.action == "update"
+            )
+        )
         assert event.changes["name_nl"] == ["Studiefinanciering (DUO)", "Studie en DUO"]
     client.post("/auth/logout")
     _login(client, "vol@a.example")
@@ -58,8 +80,10 @@ def test_category_input_is_checked(client, org, app):
         ({"code": "Fout Code", "name_nl": "X", "name_en": "X"}, "Een code bestaat uit"),
         ({"code": "x1", "name_nl": "", "name_en": "X"}, "Geef een label."),
         ({"code": "x1", "name_nl": "Bel 06-12345678", "name_en": "X"}, "persoonsgegevens"),
-        ({"code": "x1", "name_nl": "X", "name_en": "X", "parent": "bestaat_niet"},
-         "Deze keuze bestaat niet"),
+        (
+            {"code": "x1", "name_nl": "X", "name_en": "X", "parent": "bestaat_niet"},
+            "Deze keuze bestaat niet",
+        ),
     ]
     for data, message in cases:
         response = client.post("/admin/categories/topic", data={"group": "overheid", **data})

@@ -2,8 +2,8 @@
 
 import re
 
-from ido.extensions import db
-from ido.models import AuditEvent, Branch, PasswordLink, User
+from ido.core.db import db
+from ido.core.models import AuditEvent, Branch, PasswordLink, User
 
 from .conftest import PASSWORD, messages
 from .helpers import user
@@ -17,22 +17,32 @@ def _login(client, email="coord@a.example", password=PASSWORD):
 
 def test_coordinator_adds_and_changes_a_branch(client, org, app):
     _login(client)
-    response = client.post("/admin/branches", data={
-        "code": "a3", "name": "A Bibliobus", "municipality": "Adorp", "in_library": "y"})
+    response = client.post(
+        "/admin/branches",
+        data={"code": "a3", "name": "A Bibliobus", "municipality": "Adorp", "in_library": "y"},
+    )
     assert response.status_code == 302
     with app.app_context():
         branch = db.session.scalar(db.select(Branch).where(Branch.code == "a3"))
         assert branch.library.code == "lib-a" and branch.active
         branch_id = branch.id
-    response = client.post(f"/admin/branches/{branch_id}", data={
-        "name": "A Bus", "municipality": "Astad"})  # unchecked boxes: outside, inactive
+    response = client.post(
+        f"/admin/branches/{branch_id}", data={"name": "A Bus", "municipality": "Astad"}
+    )  # unchecked boxes: outside, inactive
     assert response.status_code == 302
     with app.app_context():
         branch = db.session.get(Branch, branch_id)
         assert (branch.name, branch.municipality, branch.in_library, branch.active) == (
-            "A Bus", "Astad", False, False)
-        event = db.session.scalar(db.select(AuditEvent).where(
-            AuditEvent.entity == "branch", AuditEvent.action == "update"))
+            "A Bus",
+            "Astad",
+            False,
+            False,
+        )
+        event = db.session.scalar(
+            db.select(AuditEvent).where(
+                AuditEvent.entity == "branch", AuditEvent.action == "update"
+            )
+        )
         assert event.changes["name"] == ["A Bibliobus", "A Bus"]
         assert event.user_id == user("coord@a.example").id
     assert "A Bus (Astad)" not in client.get("/desk/branch").get_data(as_text=True)  # inactive
@@ -41,11 +51,14 @@ def test_coordinator_adds_and_changes_a_branch(client, org, app):
 def test_branch_input_is_checked(client, org, app):
     _login(client)
     for data, message in (
-            ({"code": "a1", "name": "X", "municipality": "M"},
-             "Er bestaat al een vestiging met code a1."),
-            ({"code": "Met Spatie", "name": "X", "municipality": "M"}, "Een code bestaat uit"),
-            ({"code": "x9", "name": "", "municipality": "M"}, "Geef een naam."),
-            ({"code": "x9", "name": "X", "municipality": ""}, "Geef de gemeente.")):
+        (
+            {"code": "a1", "name": "X", "municipality": "M"},
+            "Er bestaat al een vestiging met code a1.",
+        ),
+        ({"code": "Met Spatie", "name": "X", "municipality": "M"}, "Een code bestaat uit"),
+        ({"code": "x9", "name": "", "municipality": "M"}, "Geef een naam."),
+        ({"code": "x9", "name": "X", "municipality": ""}, "Geef de gemeente."),
+    ):
         response = client.post("/admin/branches", data=data)
         assert response.status_code == 422
         assert any(message in m for m in messages(response.get_data(as_text=True))), message
@@ -59,8 +72,10 @@ def test_coordinator_cannot_touch_another_library(client, org, app):
         a1 = db.session.scalar(db.select(Branch).where(Branch.code == "a1")).id
         volunteer = user("vol@a.example").id
     assert client.get(f"/admin/branches/{a1}").status_code == 404
-    assert client.post(f"/admin/branches/{a1}", data={"name": "X", "municipality": "Y"}
-                       ).status_code == 404
+    assert (
+        client.post(f"/admin/branches/{a1}", data={"name": "X", "municipality": "Y"}).status_code
+        == 404
+    )
     assert client.get(f"/admin/people/{volunteer}").status_code == 404
     assert client.post(f"/admin/people/{volunteer}/password-link").status_code == 404
     page = client.get("/admin/people").get_data(as_text=True)
@@ -69,9 +84,15 @@ def test_coordinator_cannot_touch_another_library(client, org, app):
 
 def test_new_volunteer_gets_access_through_a_password_link(client, org, app):
     _login(client)
-    response = client.post("/admin/people", data={
-        "email": "Nieuw@A.example", "name": "Nieuwe vrijwilliger", "role": "volunteer",
-        "branches": ["a2"]})
+    response = client.post(
+        "/admin/people",
+        data={
+            "email": "Nieuw@A.example",
+            "name": "Nieuwe vrijwilliger",
+            "role": "volunteer",
+            "branches": ["a2"],
+        },
+    )
     assert response.status_code == 200
     [link] = re.findall(r'<code class="token">([^<]+)</code>', response.get_data(as_text=True))
     path = link.split("localhost", 1)[1]
@@ -90,10 +111,11 @@ def test_new_volunteer_gets_access_through_a_password_link(client, org, app):
 def test_password_link_expires_after_24_hours(client, org, app):
     from datetime import timedelta
 
-    from ido.passwords import make_password_link
+    from ido.core.passwords import make_password_link
 
     with app.app_context():
         token = make_password_link(user("vol@a.example"), None)
+        db.session.commit()
         link = db.session.scalar(db.select(PasswordLink))
         link.expires_at -= timedelta(hours=25)
         db.session.commit()
@@ -105,19 +127,24 @@ def test_coordinator_changes_role_branches_and_deactivates(client, org, app):
     _login(client)
     with app.app_context():
         volunteer = user("vol@a.example").id
-    response = client.post(f"/admin/people/{volunteer}", data={
-        "name": "Vrijwilliger A", "role": "coordinator", "branches": ["a1", "a2"]})
+    response = client.post(
+        f"/admin/people/{volunteer}",
+        data={"name": "Vrijwilliger A", "role": "coordinator", "branches": ["a1", "a2"]},
+    )
     assert response.status_code == 302
     with app.app_context():
         person = db.session.get(User, volunteer)
         assert person.role == "coordinator" and not person.active
         assert sorted(b.code for b in person.branches) == ["a1", "a2"]
     # a coordinator may not make administrators nor give branches of another library
-    response = client.post(f"/admin/people/{volunteer}", data={
-        "name": "X", "role": "admin", "active": "y"})
+    response = client.post(
+        f"/admin/people/{volunteer}", data={"name": "X", "role": "admin", "active": "y"}
+    )
     assert response.status_code == 422
-    response = client.post(f"/admin/people/{volunteer}", data={
-        "name": "X", "role": "volunteer", "branches": ["b1"], "active": "y"})
+    response = client.post(
+        f"/admin/people/{volunteer}",
+        data={"name": "X", "role": "volunteer", "branches": ["b1"], "active": "y"},
+    )
     assert response.status_code == 422
     with app.app_context():
         assert db.session.get(User, volunteer).role == "coordinator"
@@ -135,12 +162,12 @@ def test_coordinator_cannot_lock_themselves_out(client, org, app):
 
 def test_user_changes_own_password(client, org, app):
     _login(client, "vol@a.example")
-    wrong = client.post("/auth/profile/password", data={"current": "nope nope nope",
-                                                          "password": NEW_PASSWORD})
+    wrong = client.post(
+        "/auth/profile/password", data={"current": "nope nope nope", "password": NEW_PASSWORD}
+    )
     assert wrong.status_code == 422
     assert "Het huidige wachtwoord klopt niet." in messages(wrong.get_data(as_text=True))
-    ok = client.post("/auth/profile/password", data={"current": PASSWORD,
-                                                       "password": NEW_PASSWORD})
+    ok = client.post("/auth/profile/password", data={"current": PASSWORD, "password": NEW_PASSWORD})
     assert ok.status_code == 302
     client.post("/auth/logout")
     assert _login(client, "vol@a.example", NEW_PASSWORD).status_code == 302
@@ -154,24 +181,34 @@ def test_volunteers_cannot_manage(client, org):
 
 
 def test_admin_adds_renames_and_deactivates_a_library(client, org, app):
-    from ido.models import Library
+    from ido.core.models import Library
 
     _login(client, "admin@ido.example")
-    assert client.post("/admin/libraries", data={"code": "lib-c", "name": "Bibliotheek C"}
-                       ).status_code == 302
+    assert (
+        client.post("/admin/libraries", data={"code": "lib-c", "name": "Bibliotheek C"}).status_code
+        == 302
+    )
     duplicate = client.post("/admin/libraries", data={"code": "lib-a", "name": "Dubbel"})
     assert duplicate.status_code == 422
     with app.app_context():
         library_id = db.session.scalar(db.select(Library.id).where(Library.code == "lib-c"))
-    assert client.post(f"/admin/libraries/{library_id}", data={"name": "Bibliotheek Cee"}
-                       ).status_code == 302
+    assert (
+        client.post(f"/admin/libraries/{library_id}", data={"name": "Bibliotheek Cee"}).status_code
+        == 302
+    )
     with app.app_context():
         library = db.session.get(Library, library_id)
         assert library.name == "Bibliotheek Cee" and not library.active
     # the admin gives the new library a coordinator on the people page
-    response = client.post("/admin/people", data={
-        "email": "coord@c.example", "name": "Coördinator C", "role": "coordinator",
-        "library": "lib-c"})
+    response = client.post(
+        "/admin/people",
+        data={
+            "email": "coord@c.example",
+            "name": "Coördinator C",
+            "role": "coordinator",
+            "library": "lib-c",
+        },
+    )
     assert response.status_code == 200
     with app.app_context():
         assert user("coord@c.example").library.code == "lib-c"

@@ -7,20 +7,21 @@ import pytest
 from openapi_spec_validator import validate
 
 from ido.api.openapi import document
-from ido.extensions import db
-from ido.models import ApiToken, Question
-from ido.timeutil import now_local
-from ido.tokens import create_token, revoke_token
+from ido.core.db import db
+from ido.core.models import ApiToken, Question
+from ido.core.timeutil import now_local
+from ido.core.tokens import create_token, revoke_token
 
 from .api_client import Api
-from .helpers import codes, questions, user
+from .helpers import codes, committed, questions, user
 
 
 @pytest.fixture
 def token(org):
     def make(email: str) -> str:
         with org.app_context():
-            return create_token(user(email), "test")[1]
+            return committed(create_token(user(email), "test")[1])
+
     return make
 
 
@@ -56,6 +57,7 @@ def test_no_or_bad_token_is_401(api, client, app, token):
         stored = db.session.scalar(db.select(ApiToken))
         assert stored.token_hash != plaintext and plaintext not in stored.token_hash
         revoke_token(stored, user("vol@a.example"))
+        db.session.commit()
     assert Api(client, plaintext).get("/api/v1/taxonomy").status_code == 401
 
 
@@ -84,10 +86,19 @@ def test_post_with_defaults_then_idempotent_repeat(api, app):
 def test_post_every_field_and_same_id_other_content_conflicts(api, app):
     client = api("vol@a.example")
     asked = (now_local() - timedelta(days=2)).replace(second=30).isoformat()
-    body = {"id": str(uuid.uuid4()), "branch": "a1", "asked_at": asked,
-            "topics": ["toeslagen"], "agencies": ["toeslagen"], "referrals": ["juridisch_loket"],
-            "help": ["samen"], "channel": "telefoon", "duration_minutes": 25,
-            "outcome": "vervolg", "note": "Terugbellen volgende week"}
+    body = {
+        "id": str(uuid.uuid4()),
+        "branch": "a1",
+        "asked_at": asked,
+        "topics": ["toeslagen"],
+        "agencies": ["toeslagen"],
+        "referrals": ["juridisch_loket"],
+        "help": ["samen"],
+        "channel": "telefoon",
+        "duration_minutes": 25,
+        "outcome": "vervolg",
+        "note": "Terugbellen volgende week",
+    }
     created = client.post("/api/v1/questions", json=body)
     assert created.status_code == 201
     assert client.post("/api/v1/questions", json=body).status_code == 200
@@ -97,26 +108,31 @@ def test_post_every_field_and_same_id_other_content_conflicts(api, app):
     with app.app_context():
         [q] = questions()
         assert q.duration_minutes == 25 and codes(q.referrals) == ["juridisch_loket"]
-        assert q.asked_at.isoformat() == now_local().fromisoformat(asked).astimezone(
-            q.asked_at.tzinfo).isoformat()
+        assert (
+            q.asked_at.isoformat()
+            == now_local().fromisoformat(asked).astimezone(q.asked_at.tzinfo).isoformat()
+        )
 
 
-@pytest.mark.parametrize(("change", "field", "code"), [
-    ({"topics": []}, "topics", "required"),
-    ({"topics": ["astrologie"]}, "topics", "unknown_code"),
-    ({"channel": "duif"}, "channel", "unknown_code"),
-    ({"referrals": ["nergens"]}, "referrals", "unknown_code"),
-    ({"duration_minutes": 0}, "duration_minutes", "out_of_range"),
-    ({"duration_minutes": 481}, "duration_minutes", "out_of_range"),
-    ({"duration_minutes": "10"}, "duration_minutes", "invalid"),
-    ({"note": "x" * 501}, "note", "too_long"),
-    ({"asked_at": "2999-01-01T10:00:00+01:00"}, "asked_at", "future"),
-    ({"asked_at": "2026-01-01T10:00:00"}, "asked_at", "invalid"),
-    ({"asked_at": "gisteren"}, "asked_at", "invalid"),
-    ({"topics": "digid"}, "topics", "invalid"),
-    ({"id": "niet-een-uuid"}, "id", "invalid"),
-    ({"branch": "zz"}, "branch", "unknown_code"),
-])
+@pytest.mark.parametrize(
+    ("change", "field", "code"),
+    [
+        ({"topics": []}, "topics", "required"),
+        ({"topics": ["astrologie"]}, "topics", "unknown_code"),
+        ({"channel": "duif"}, "channel", "unknown_code"),
+        ({"referrals": ["nergens"]}, "referrals", "unknown_code"),
+        ({"duration_minutes": 0}, "duration_minutes", "out_of_range"),
+        ({"duration_minutes": 481}, "duration_minutes", "out_of_range"),
+        ({"duration_minutes": "10"}, "duration_minutes", "invalid"),
+        ({"note": "x" * 501}, "note", "too_long"),
+        ({"asked_at": "2999-01-01T10:00:00+01:00"}, "asked_at", "future"),
+        ({"asked_at": "2026-01-01T10:00:00"}, "asked_at", "invalid"),
+        ({"asked_at": "gisteren"}, "asked_at", "invalid"),
+        ({"topics": "digid"}, "topics", "invalid"),
+        ({"id": "niet-een-uuid"}, "id", "invalid"),
+        ({"branch": "zz"}, "branch", "unknown_code"),
+    ],
+)
 def test_bad_input_is_422_with_a_code_and_stores_nothing(api, app, change, field, code):
     body = {"branch": "a1", "topics": ["digid"], **change}
     response = api("vol@a.example").post("/api/v1/questions", json=body)
@@ -131,16 +147,16 @@ def test_bad_input_is_422_with_a_code_and_stores_nothing(api, app, change, field
 def test_body_that_is_not_an_object_is_400(api, app):
     client = api("vol@a.example")
     for data in ("[1, 2]", "not json", '"text"', ""):
-        response = client.post("/api/v1/questions", data=data,
-                               content_type="application/json")
+        response = client.post("/api/v1/questions", data=data, content_type="application/json")
         assert response.status_code == 400
     with app.app_context():
         assert questions() == []
 
 
 def test_branch_outside_scope_is_403(api, app):
-    response = api("vol@a.example").post("/api/v1/questions",
-                                         json={"branch": "a2", "topics": ["digid"]})
+    response = api("vol@a.example").post(
+        "/api/v1/questions", json={"branch": "a2", "topics": ["digid"]}
+    )
     assert response.status_code == 403
     assert response.get_json()["errors"]["branch"][0]["code"] == "forbidden"
     assert api("coord@b.example").get("/api/v1/questions?branch=a1").status_code == 403
@@ -151,8 +167,12 @@ def test_branch_outside_scope_is_403(api, app):
 def test_list_questions_in_scope_newest_first(api):
     volunteer = api("vol2@a.example")
     for branch, topic in (("a1", "digid"), ("a2", "zorg"), ("a1", "studie")):
-        assert volunteer.post("/api/v1/questions",
-                              json={"branch": branch, "topics": [topic]}).status_code == 201
+        assert (
+            volunteer.post(
+                "/api/v1/questions", json={"branch": branch, "topics": [topic]}
+            ).status_code
+            == 201
+        )
     api("vol@b.example").post("/api/v1/questions", json={"branch": "b1", "topics": ["boetes"]})
     body = api("coord@a.example").get("/api/v1/questions").get_json()
     assert [q["topics"] for q in body["questions"]] == [["studie"], ["zorg"], ["digid"]]
@@ -160,16 +180,19 @@ def test_list_questions_in_scope_newest_first(api):
     only_a2 = api("coord@a.example").get("/api/v1/questions?branch=a2").get_json()
     assert [q["branch"] for q in only_a2["questions"]] == ["a2"]
     today = now_local().date().isoformat()
-    assert api("vol@b.example").get(f"/api/v1/questions?from={today}&to={today}").get_json()[
-        "total"] == 1
+    assert (
+        api("vol@b.example").get(f"/api/v1/questions?from={today}&to={today}").get_json()["total"]
+        == 1
+    )
     assert api("vol@b.example").get("/api/v1/questions?from=gisteren").status_code == 422
     assert api("vol@b.example").get("/api/v1/questions?page=0").status_code == 422
 
 
 def test_delete_within_the_desk_rules(api, app):
     volunteer = api("vol@a.example")
-    question_id = volunteer.post("/api/v1/questions",
-                                 json={"branch": "a1", "topics": ["digid"]}).get_json()["id"]
+    question_id = volunteer.post(
+        "/api/v1/questions", json={"branch": "a1", "topics": ["digid"]}
+    ).get_json()["id"]
     assert api("coord@b.example").delete(f"/api/v1/questions/{question_id}").status_code == 404
     assert api("vol2@a.example").delete(f"/api/v1/questions/{question_id}").status_code == 403
     assert volunteer.delete(f"/api/v1/questions/{question_id}").status_code == 204
@@ -177,8 +200,9 @@ def test_delete_within_the_desk_rules(api, app):
     assert volunteer.delete("/api/v1/questions/bestaat-niet").status_code == 404
     with app.app_context():
         assert questions() == [] and len(questions(include_deleted=True)) == 1
-    late = volunteer.post("/api/v1/questions",
-                          json={"branch": "a1", "topics": ["zorg"]}).get_json()["id"]
+    late = volunteer.post(
+        "/api/v1/questions", json={"branch": "a1", "topics": ["zorg"]}
+    ).get_json()["id"]
     with app.app_context():
         q = db.session.get(Question, uuid.UUID(late))
         q.created_at -= timedelta(minutes=16)

@@ -14,24 +14,35 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from ido.tokens import create_token
+from ido.core.db import db
+from ido.core.tokens import create_token
 
 from .helpers import user
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 def test_api_conforms_to_its_openapi_document(counted):
     org = counted  # questions to count and list, in branches of the token's user
     with org.app_context():
         token = create_token(user("vol2@a.example"), "fuzz")[1]
+        db.session.commit()
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", org)
     headers = {"Authorization": f"Bearer {token}"}
     seen = set()
 
-    @settings(max_examples=150, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=150,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(st.data())
     def exercise(data):
         case = data.draw(schema.as_strategy())

@@ -10,8 +10,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from ido import create_app
-from ido.extensions import db
-from ido.models import Question
+from ido.core.db import db
+from ido.core.models import Question
 
 from .conftest import PASSWORD, dispose, form_fields, make_config
 
@@ -35,10 +35,18 @@ def test_secret_key_is_required():
 
 def test_environment_configures_the_app(tmp_path):
     env = {**os.environ, "FLASK_SECRET_KEY": "from-env", "FLASK_IDO_EDIT_MINUTES": "20"}
-    code = ("from ido import create_app; a = create_app(); "
-            "print(a.config['SECRET_KEY'], a.config['IDO_EDIT_MINUTES'])")
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         cwd=tmp_path, check=True)
+    code = (
+        "from ido import create_app; a = create_app(); "
+        "print(a.config['SECRET_KEY'], a.config['IDO_EDIT_MINUTES'])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=True,
+    )
     assert out.stdout.split() == ["from-env", "20"]
 
 
@@ -87,8 +95,10 @@ def test_csrf_is_required_on_forms(database_url, org):
 def test_translation_catalogues_are_complete(lang):
     method_map = [("ido/**.py", "python"), ("templates/**.html", "jinja2")]
     keywords = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None}
-    wanted = {message[2] for message in extract_from_dir(
-        str(ROOT), method_map=method_map, keywords=keywords)}
+    wanted = {
+        message[2]
+        for message in extract_from_dir(str(ROOT), method_map=method_map, keywords=keywords)
+    }
     path = ROOT / "ido" / "translations" / lang / "LC_MESSAGES" / "messages.po"
     with path.open("rb") as handle:
         catalog = read_po(handle)

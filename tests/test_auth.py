@@ -1,6 +1,6 @@
 """Log-in, log-out, passwords and the safe redirect."""
 
-from ido.extensions import db
+from ido.core.db import db
 
 from .conftest import PASSWORD, messages
 from .helpers import user
@@ -28,7 +28,8 @@ def test_wrong_password_and_unknown_user_get_the_same_message(auth, client):
         response = auth.login(email, password)
         assert response.status_code == 200
         assert messages(response.get_data(as_text=True)) == [
-            "E-mailadres of wachtwoord klopt niet."]
+            "E-mailadres of wachtwoord klopt niet."
+        ]
     assert client.get("/desk/").status_code == 302
 
 
@@ -100,8 +101,11 @@ def test_the_address_ceiling_is_loose(database_url, org):
 
 
 def test_cookies_are_secure_over_https_and_headers_strict(client, org):
-    response = client.post("/auth/login", base_url="https://ido.example",
-                           data={"email": "vol@a.example", "password": PASSWORD})
+    response = client.post(
+        "/auth/login",
+        base_url="https://ido.example",
+        data={"email": "vol@a.example", "password": PASSWORD},
+    )
     cookie = response.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
@@ -118,12 +122,13 @@ def test_new_session_on_login(client, org):
 
 
 def test_deactivate_user_command(runner, client, org, app):
-    from ido.tokens import create_token
+    from ido.core.tokens import create_token
 
     from .api_client import Api
 
     with app.app_context():
         token = create_token(user("vol@a.example"), "t")[1]
+        db.session.commit()
     client.post("/auth/login", data={"email": "vol@a.example", "password": PASSWORD})
     result = runner.invoke(args=["deactivate-user", "VOL@a.example"])
     assert result.exit_code == 0, result.output

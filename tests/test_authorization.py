@@ -5,8 +5,8 @@ A route without a rule here fails the suite, so no new page goes out unchecked.
 
 import pytest
 
-from ido.extensions import db
-from ido.tokens import create_token
+from ido.core.db import db
+from ido.core.tokens import create_token
 
 from .conftest import PASSWORD
 from .helpers import user
@@ -94,40 +94,52 @@ def _fresh_ids(app) -> dict:
         question.logged_by = user("vol@a.example")
         token, _plaintext = create_token(user("coord@a.example"), "matrix")
         db.session.commit()
-        from ido.devices import enrol_device
-        from ido.passwords import make_password_link
+        from ido.core.devices import enrol_device
+        from ido.core.passwords import make_password_link
 
         from .helpers import branch
 
         device, _code = enrol_device(branch("a1"), "matrix", user("coord@a.example"))
-        return {"question": question.id, "token": token.id, "branch": branch("a1").id,
-                "device": device.id,
-                "library": branch("a1").library_id,
-                "person": user("vol@a.example").id,
-                "password_token": make_password_link(user("vol@a.example"), None)}
+        ids = {
+            "question": question.id,
+            "token": token.id,
+            "branch": branch("a1").id,
+            "device": device.id,
+            "library": branch("a1").library_id,
+            "person": user("vol@a.example").id,
+            "password_token": make_password_link(user("vol@a.example"), None),
+        }
+        db.session.commit()
+        return ids
 
 
 @pytest.mark.parametrize("role", list(ROLES))
 def test_matrix(app, org, role):
     client = app.test_client()
     if role == "device":
-        from ido.devices import activate, enrol_device
+        from ido.core.devices import activate, enrol_device
 
         from .helpers import branch
 
         with app.app_context():
             code = enrol_device(branch("a1"), "tablet", user("coord@a.example"))[1]
             client.set_cookie("ido_desk", activate(code)[1])
+            db.session.commit()
     elif ROLES[role]:
-        assert client.post("/auth/login", data={"email": ROLES[role],
-                                                "password": PASSWORD}).status_code == 302
+        assert (
+            client.post(
+                "/auth/login", data={"email": ROLES[role], "password": PASSWORD}
+            ).status_code
+            == 302
+        )
     failures = []
     for endpoint, (method, path, allowed) in RULES.items():
         response = client.open(path.format(**_fresh_ids(app)), method=method)
         response.close()  # static files are streamed from an open file
         # a refusal sends to the log-in page with ?next=; "/" and log-out send there plainly
-        to_login = (response.status_code == 302
-                    and response.headers["Location"].startswith("/auth/login?next="))
+        to_login = response.status_code == 302 and response.headers["Location"].startswith(
+            "/auth/login?next="
+        )
         refused = response.status_code in (401, 403, 404) or to_login
         if (role in allowed) == refused:
             failures.append(f"{method} {path}: {response.status_code} for {role}")

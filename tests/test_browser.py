@@ -10,9 +10,16 @@ from .conftest import PASSWORD
 from .helpers import codes, questions
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 TABLET = {"width": 768, "height": 1024}
 PHONE = {"width": 360, "height": 740}
 
@@ -36,8 +43,9 @@ def live_url(org):
 
 
 def open_desk(browser, live_url, viewport=TABLET, javascript=True, email="vol@a.example"):
-    context = browser.new_context(viewport=viewport, java_script_enabled=javascript,
-                                  locale="nl-NL", has_touch=True)
+    context = browser.new_context(
+        viewport=viewport, java_script_enabled=javascript, locale="nl-NL", has_touch=True
+    )
     page = context.new_page()
     problems = []
     page.on("console", lambda msg: msg.type == "error" and problems.append(msg.text))

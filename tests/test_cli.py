@@ -2,9 +2,9 @@
 
 from sqlalchemy.orm import selectinload
 
-from ido.extensions import db
-from ido.models import Agency, Branch, Library, Question, Topic, User
-from ido.questions import joined_codes
+from ido.core.db import db
+from ido.core.models import Agency, Branch, Library, Question, Topic, User
+from ido.core.questions import joined_codes
 
 from .conftest import PASSWORD, dispose
 
@@ -25,8 +25,17 @@ def test_init_db_seeds_categories_once(database, runner, app, tmp_path):
     with fresh.app_context():
         assert db.session.scalar(db.select(db.func.count(Topic.id))) == 19
         manifest = db.session.scalars(db.select(Agency.code).where(Agency.kind == "manifestgroep"))
-        assert sorted(manifest) == ["belastingdienst", "cak", "cbr", "ciz", "cjib", "duo", "svb",
-                                    "toeslagen", "uwv"]
+        assert sorted(manifest) == [
+            "belastingdienst",
+            "cak",
+            "cbr",
+            "ciz",
+            "cjib",
+            "duo",
+            "svb",
+            "toeslagen",
+            "uwv",
+        ]
         digid_app = db.session.scalar(db.select(Topic).where(Topic.code == "digid_app"))
         assert digid_app.parent.code == "digid" and digid_app.group == "overheid"
     dispose(fresh)
@@ -34,15 +43,40 @@ def test_init_db_seeds_categories_once(database, runner, app, tmp_path):
 
 def test_create_library_branch_and_user(runner, app):
     assert runner.invoke(args=["create-library", "bieb", "Bibliotheek Bieb"]).exit_code == 0
-    result = runner.invoke(args=["create-branch", "bieb-c", "Centrum", "--library", "bieb",
-                                 "--municipality", "Biebstad", "--elsewhere"])
+    result = runner.invoke(
+        args=[
+            "create-branch",
+            "bieb-c",
+            "Centrum",
+            "--library",
+            "bieb",
+            "--municipality",
+            "Biebstad",
+            "--elsewhere",
+        ]
+    )
     assert result.exit_code == 0, result.output
-    result = runner.invoke(args=["create-user", "New@Bieb.example", "--role", "volunteer",
-                                 "--library", "bieb", "--branch", "bieb-c",
-                                 "--password", PASSWORD, "--name", "Nieuwe vrijwilliger"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "New@Bieb.example",
+            "--role",
+            "volunteer",
+            "--library",
+            "bieb",
+            "--branch",
+            "bieb-c",
+            "--password",
+            PASSWORD,
+            "--name",
+            "Nieuwe vrijwilliger",
+        ]
+    )
     assert result.exit_code == 0, result.output
-    result = runner.invoke(args=["create-user", "coord@bieb.example", "--role", "coordinator",
-                                 "--library", "bieb"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    result = runner.invoke(
+        args=["create-user", "coord@bieb.example", "--role", "coordinator", "--library", "bieb"],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
     assert result.exit_code == 0, result.output  # the password was prompted for
     with app.app_context():
         branch = db.session.scalar(db.select(Branch).where(Branch.code == "bieb-c"))
@@ -54,8 +88,10 @@ def test_create_library_branch_and_user(runner, app):
 
 def _counts(app):
     with app.app_context():
-        return tuple(db.session.scalar(db.select(db.func.count()).select_from(m))
-                     for m in (Library, Branch, User))
+        return tuple(
+            db.session.scalar(db.select(db.func.count()).select_from(m))
+            for m in (Library, Branch, User)
+        )
 
 
 def test_bad_arguments_fail_clearly_and_change_nothing(runner, app, org):
@@ -63,34 +99,147 @@ def test_bad_arguments_fail_clearly_and_change_nothing(runner, app, org):
     cases = [
         (["create-library", "lib-a", "Dubbel"], "Er bestaat al een bibliotheek met code lib-a."),
         (["create-library", "Met Spatie", "X"], "Een code bestaat uit 1 tot 40 kleine letters"),
-        (["create-branch", "x1", "X", "--library", "geen", "--municipality", "M"],
-         "Er is geen bibliotheek met code geen."),
-        (["create-branch", "a1", "X", "--library", "lib-a", "--municipality", "M"],
-         "Er bestaat al een vestiging met code a1."),
-        (["create-branch", "x1", "X", "--library", "lib-a", "--municipality", " "],
-         "Vul de gemeente in"),
-        (["create-user", "geen-adres", "--role", "volunteer", "--library", "lib-a",
-          "--password", PASSWORD], "geen-adres is geen geldig e-mailadres."),
-        (["create-user", "x@a.example", "--role", "volunteer", "--library", "lib-a",
-          "--password", "kort"], "Een wachtwoord heeft minstens 12 tekens."),
-        (["create-user", "vol@a.example", "--role", "volunteer", "--library", "lib-a",
-          "--password", PASSWORD], "Er bestaat al een gebruiker met e-mailadres vol@a.example."),
-        (["create-user", "x@a.example", "--role", "volunteer", "--password", PASSWORD],
-         "Een vrijwilliger of coördinator hoort bij een bibliotheek."),
-        (["create-user", "x@a.example", "--role", "volunteer", "--library", "lib-a",
-          "--branch", "b1", "--password", PASSWORD], "alleen werken in vestigingen van de eigen"),
-        (["create-user", "x@a.example", "--role", "volunteer", "--library", "lib-a",
-          "--branch", "zz", "--password", PASSWORD], "Er is geen vestiging met code zz."),
-        (["create-user", "x@a.example", "--role", "baas", "--password", PASSWORD],
-         "Invalid value for '--role'"),
-        (["create-user", "x@a.example", "--role", "coordinator", "--library", "lib-a",
-          "--password", "x@a.example"], "Een wachtwoord heeft minstens 12 tekens."),
-        (["create-user", "longname@a.example", "--role", "coordinator", "--library", "lib-a",
-          "--password", "longname@a.example"], "Het wachtwoord mag niet uw e-mailadres zijn."),
-        (["create-user", "x@a.example", "--role", "coordinator", "--library", "lib-a",
-          "--password", "password1234"], "te makkelijk te raden"),
-        (["create-user", "x@a.example", "--role", "coordinator", "--library", "lib-a",
-          "--password", "welkom123456"], "te makkelijk te raden"),
+        (
+            ["create-branch", "x1", "X", "--library", "geen", "--municipality", "M"],
+            "Er is geen bibliotheek met code geen.",
+        ),
+        (
+            ["create-branch", "a1", "X", "--library", "lib-a", "--municipality", "M"],
+            "Er bestaat al een vestiging met code a1.",
+        ),
+        (
+            ["create-branch", "x1", "X", "--library", "lib-a", "--municipality", " "],
+            "Vul de gemeente in",
+        ),
+        (
+            [
+                "create-user",
+                "geen-adres",
+                "--role",
+                "volunteer",
+                "--library",
+                "lib-a",
+                "--password",
+                PASSWORD,
+            ],
+            "geen-adres is geen geldig e-mailadres.",
+        ),
+        (
+            [
+                "create-user",
+                "x@a.example",
+                "--role",
+                "volunteer",
+                "--library",
+                "lib-a",
+                "--password",
+                "kort",
+            ],
+            "Een wachtwoord heeft minstens 12 tekens.",
+        ),
+        (
+            [
+                "create-user",
+                "vol@a.example",
+                "--role",
+                "volunteer",
+                "--library",
+                "lib-a",
+                "--password",
+                PASSWORD,
+            ],
+            "Er bestaat al een gebruiker met e-mailadres vol@a.example.",
+        ),
+        (
+            ["create-user", "x@a.example", "--role", "volunteer", "--password", PASSWORD],
+            "Een vrijwilliger of coördinator hoort bij een bibliotheek.",
+        ),
+        (
+            [
+                "create-user",
+                "x@a.example",
+                "--role",
+                "volunteer",
+                "--library",
+                "lib-a",
+                "--branch",
+                "b1",
+                "--password",
+                PASSWORD,
+            ],
+            "alleen werken in vestigingen van de eigen",
+        ),
+        (
+            [
+                "create-user",
+                "x@a.example",
+                "--role",
+                "volunteer",
+                "--library",
+                "lib-a",
+                "--branch",
+                "zz",
+                "--password",
+                PASSWORD,
+            ],
+            "Er is geen vestiging met code zz.",
+        ),
+        (
+            ["create-user", "x@a.example", "--role", "baas", "--password", PASSWORD],
+            "Invalid value for '--role'",
+        ),
+        (
+            [
+                "create-user",
+                "x@a.example",
+                "--role",
+                "coordinator",
+                "--library",
+                "lib-a",
+                "--password",
+                "x@a.example",
+            ],
+            "Een wachtwoord heeft minstens 12 tekens.",
+        ),
+        (
+            [
+                "create-user",
+                "longname@a.example",
+                "--role",
+                "coordinator",
+                "--library",
+                "lib-a",
+                "--password",
+                "longname@a.example",
+            ],
+            "Het wachtwoord mag niet uw e-mailadres zijn.",
+        ),
+        (
+            [
+                "create-user",
+                "x@a.example",
+                "--role",
+                "coordinator",
+                "--library",
+                "lib-a",
+                "--password",
+                "password1234",
+            ],
+            "te makkelijk te raden",
+        ),
+        (
+            [
+                "create-user",
+                "x@a.example",
+                "--role",
+                "coordinator",
+                "--library",
+                "lib-a",
+                "--password",
+                "welkom123456",
+            ],
+            "te makkelijk te raden",
+        ),
     ]
     for args, message in cases:
         result = runner.invoke(args=args)
@@ -106,24 +255,39 @@ def test_seed_demo_once(runner, app):
     with app.app_context():
         total = db.session.scalar(db.select(db.func.count(Question.id)))
         assert total > 1500  # a year of weekdays at three branches
-        topic_counts = dict(db.session.execute(
-            db.select(Topic.code, db.func.count()).join(Question.topics).group_by(Topic.code)
-        ).all())
+        topic_counts = dict(
+            db.session.execute(
+                db.select(Topic.code, db.func.count()).join(Question.topics).group_by(Topic.code)
+            ).all()
+        )
         top_three = sorted(topic_counts, key=topic_counts.get, reverse=True)[:3]
         assert top_three[0] == "digid" and "apparaat" in top_three
         municipalities = db.session.scalars(db.select(Branch.municipality).distinct())
         assert sorted(municipalities) == ["Meerwijk", "Rivierstad"]
-        weekend = [q for q in db.session.scalars(db.select(Question))
-                   if q.local_date.weekday() >= 5]
+        weekend = [
+            q for q in db.session.scalars(db.select(Question)) if q.local_date.weekday() >= 5
+        ]
         assert weekend == []
         # Inserted in bulk, then brought in step: each question's code copies match its links.
-        linked = db.select(Question).options(*(selectinload(getattr(Question, name)) for name in
-                                               ("topics", "agencies", "referrals", "help")))
-        copies = [(q.topic_codes, q.agency_codes, q.referral_codes, q.help_codes)
-                  for q in db.session.scalars(linked)]
-        assert copies == [(joined_codes(q.topics), joined_codes(q.agencies),
-                           joined_codes(q.referrals), joined_codes(q.help))
-                          for q in db.session.scalars(linked)]
+        linked = db.select(Question).options(
+            *(
+                selectinload(getattr(Question, name))
+                for name in ("topics", "agencies", "referrals", "help")
+            )
+        )
+        copies = [
+            (q.topic_codes, q.agency_codes, q.referral_codes, q.help_codes)
+            for q in db.session.scalars(linked)
+        ]
+        assert copies == [
+            (
+                joined_codes(q.topics),
+                joined_codes(q.agencies),
+                joined_codes(q.referrals),
+                joined_codes(q.help),
+            )
+            for q in db.session.scalars(linked)
+        ]
         assert any(referrals for _, _, referrals, _ in copies)
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0 and "already exists" in again.output

@@ -7,19 +7,20 @@ from datetime import UTC, datetime
 import pytest
 from openpyxl import load_workbook
 
-from ido.categories import active_categories
-from ido.questions import QuestionData, update_question
+from ido.core.categories import active_categories
+from ido.core.db import db
+from ido.core.questions import QuestionData, update_question
 
 from .api_client import Api
 from .conftest import PASSWORD
-from .helpers import questions, store_question, user
+from .helpers import committed, questions, store_question, user
 
 
 def _api(client, app, email="coord@a.example"):
-    from ido.tokens import create_token
+    from ido.core.tokens import create_token
 
     with app.app_context():
-        return Api(client, create_token(user(email), "t")[1])
+        return Api(client, committed(create_token(user(email), "t")[1]))
 
 
 def _rows(api, query):
@@ -31,32 +32,39 @@ def _rows(api, query):
 def test_total_per_month_in_amsterdam_time_without_deleted(client, counted):
     api = _api(client, counted)
     assert _rows(api, "from=2026-01&to=2026-12&by=total") == [
-        ("2026-01", "a1", None, 1), ("2026-02", "a1", None, 1), ("2026-03", "a1", None, 1),
-        ("2026-11", "a2", None, 1)]
+        ("2026-01", "a1", None, 1),
+        ("2026-02", "a1", None, 1),
+        ("2026-03", "a1", None, 1),
+        ("2026-11", "a2", None, 1),
+    ]
 
 
 def test_a_question_with_two_topics_counts_once_under_each(client, counted):
     api = _api(client, counted)
     assert _rows(api, "from=2026-01&to=2026-02&by=topic") == [
-        ("2026-01", "a1", "toeslagen", 1), ("2026-01", "a1", "gemeente", 1),
-        ("2026-02", "a1", "digid", 1), ("2026-02", "a1", "digid_app", 1)]
+        ("2026-01", "a1", "toeslagen", 1),
+        ("2026-01", "a1", "gemeente", 1),
+        ("2026-02", "a1", "digid", 1),
+        ("2026-02", "a1", "digid_app", 1),
+    ]
     assert _rows(api, "from=2026-03&to=2026-03&by=channel") == [("2026-03", "a1", "telefoon", 1)]
     assert _rows(api, "from=2026-03&to=2026-03&by=referral") == [("2026-03", "a1", "uwv", 1)]
     assert _rows(api, "from=2026-03&to=2026-03&by=agency") == []
     assert _rows(api, "from=2026-01&to=2026-12&by=outcome&branch=a2") == [
-        ("2026-11", "a2", "geholpen", 1)]
+        ("2026-11", "a2", "geholpen", 1)
+    ]
 
 
 def test_counts_per_municipality(client, counted):
     api = _api(client, counted)
-    assert _rows(api, "from=2026-01&to=2026-12&municipality=Adorp") == [
-        ("2026-11", "a2", None, 1)]
+    assert _rows(api, "from=2026-01&to=2026-12&municipality=Adorp") == [("2026-11", "a2", None, 1)]
     assert _rows(api, "from=2026-01&to=2026-12&municipality=Bstad") == []  # not in scope
 
 
 def test_counts_are_scoped(client, counted):
     assert _rows(_api(client, counted, "coord@b.example"), "from=2026-01&to=2026-12") == [
-        ("2026-02", "b1", None, 1)]
+        ("2026-02", "b1", None, 1)
+    ]
     volunteer = _api(client, counted, "vol@a.example")  # branch a1 only
     assert {r[1] for r in _rows(volunteer, "from=2026-01&to=2026-12")} == {"a1"}
     assert volunteer.get("/api/v1/counts?branch=a2").status_code == 403
@@ -65,8 +73,10 @@ def test_counts_are_scoped(client, counted):
     assert {r[1] for r in _rows(admin, "from=2026-01&to=2026-12")} == {"a1", "a2", "b1"}
 
 
-@pytest.mark.parametrize("query", ["by=weekday", "from=2026-13", "from=2026-05&to=2026-01",
-                                   "branch=onbekend", "to=januari"])
+@pytest.mark.parametrize(
+    "query",
+    ["by=weekday", "from=2026-13", "from=2026-05&to=2026-01", "branch=onbekend", "to=januari"],
+)
 def test_bad_count_parameters_are_422(client, counted, query):
     response = _api(client, counted).get(f"/api/v1/counts?{query}")
     assert response.status_code == 422
@@ -82,17 +92,32 @@ def test_csv_excel_nl_dialect(client, counted):
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] == (
-        'attachment; filename="ido-lib-a-2026-01-2026-02-topic.csv"')
+        'attachment; filename="ido-lib-a-2026-01-2026-02-topic.csv"'
+    )
     raw = response.data
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
-    assert rows[0] == ["maand", "vestiging_code", "vestiging", "onderwerp_code", "onderwerp",
-                       "aantal"]
-    assert rows[1:] == [["2026-01", "a1", "A Centrum", "toeslagen", "Toeslagen", "1"],
-                        ["2026-01", "a1", "A Centrum", "gemeente",
-                         "Gemeentelijke regelingen en dienstverlening", "1"],
-                        ["2026-02", "a1", "A Centrum", "digid", "DigiD", "1"],
-                        ["2026-02", "a1", "A Centrum", "digid_app", "DigiD-app", "1"]]
+    assert rows[0] == [
+        "maand",
+        "vestiging_code",
+        "vestiging",
+        "onderwerp_code",
+        "onderwerp",
+        "aantal",
+    ]
+    assert rows[1:] == [
+        ["2026-01", "a1", "A Centrum", "toeslagen", "Toeslagen", "1"],
+        [
+            "2026-01",
+            "a1",
+            "A Centrum",
+            "gemeente",
+            "Gemeentelijke regelingen en dienstverlening",
+            "1",
+        ],
+        ["2026-02", "a1", "A Centrum", "digid", "DigiD", "1"],
+        ["2026-02", "a1", "A Centrum", "digid_app", "DigiD-app", "1"],
+    ]
 
 
 def test_csv_rfc4180_dialect_and_total(client, counted):
@@ -105,13 +130,14 @@ def test_csv_rfc4180_dialect_and_total(client, counted):
     assert rows[-1] == ["2026-11", "a2", "A Dorp", "1"]
     response = client.get("/reports/monthly.csv?from=2026-03&to=2026-03&dialect=rfc4180&by=help")
     assert response.data.decode().splitlines()[0] == (
-        "month,branch_code,branch_name,help_code,help_name,count")
+        "month,branch_code,branch_name,help_code,help_name,count"
+    )
     assert client.get("/reports/monthly.csv?dialect=tsv").status_code == 422
 
 
 def test_csv_cells_cannot_start_a_formula(client, counted, app):
-    from ido.extensions import db
-    from ido.models import Branch
+    from ido.core.db import db
+    from ido.core.models import Branch
 
     with app.app_context():
         db.session.scalar(db.select(Branch).where(Branch.code == "a1")).name = "=cmd|' /C calc'!A0"
@@ -119,8 +145,9 @@ def test_csv_cells_cannot_start_a_formula(client, counted, app):
     _login(client)
     for dialect, delimiter in (("excel-nl", ";"), ("rfc4180", ",")):
         body = client.get(f"/reports/monthly.csv?from=2026-01&to=2026-12&dialect={dialect}")
-        rows = list(csv.reader(io.StringIO(body.data.decode("utf-8-sig"), newline=""),
-                               delimiter=delimiter))
+        rows = list(
+            csv.reader(io.StringIO(body.data.decode("utf-8-sig"), newline=""), delimiter=delimiter)
+        )
         names = {row[2] for row in rows[1:]}
         assert "'=cmd|' /C calc'!A0" in names
         assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
@@ -132,8 +159,15 @@ def test_xlsx_has_a_sheet_per_dimension_with_months_as_columns(client, counted):
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].endswith('-2026-01-2026-03-tellingen.xlsx"')
     book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["Totaal", "Onderwerp", "Instantie", "Doorverwijzing", "Hulp",
-                               "Kanaal", "Uitkomst"]
+    assert book.sheetnames == [
+        "Totaal",
+        "Onderwerp",
+        "Instantie",
+        "Doorverwijzing",
+        "Hulp",
+        "Kanaal",
+        "Uitkomst",
+    ]
     total = [[c.value for c in row] for row in book["Totaal"].iter_rows()]
     assert total[0] == ["Vestiging", "Code", "2026-01", "2026-02", "2026-03", "Totaal"]
     assert total[1] == ["A Centrum", "a1", 1, 1, 1, 3]
@@ -150,17 +184,18 @@ def test_raw_export_streams_questions_without_notes_unless_asked(client, counted
     assert len(rows) == 5 and "note" not in rows[0]
     feb = next(r for r in rows if r["topics"] == "digid|digid_app")
     assert feb["local_date"] == "2026-02-01" and feb["asked_at"] == "2026-02-01T00:30:00+01:00"
-    with_notes = client.get("/reports/questions.csv?from=2026-02&to=2026-02&notes=1"
-                            "&dialect=rfc4180&branch=b1").get_data(as_text=True)
+    with_notes = client.get(
+        "/reports/questions.csv?from=2026-02&to=2026-02&notes=1&dialect=rfc4180&branch=b1"
+    ).get_data(as_text=True)
     [row] = list(csv.DictReader(io.StringIO(with_notes, newline="")))
     assert row["note"] == "'=HYPERLINK(1)"  # neutralised, never a live formula
 
 
 def _reference_lines(notes: bool) -> list[list[str]]:
     """The raw export as a plain per-question rendering through the ORM would give it."""
-    from ido.models import Question
-    from ido.reports.exports import safe_cell
-    from ido.timeutil import LOCAL_TZ
+    from ido.core.exports import safe_cell
+    from ido.core.models import Question
+    from ido.core.timeutil import LOCAL_TZ
 
     def joined(items):
         return "|".join(sorted(item.code for item in items))
@@ -169,45 +204,86 @@ def _reference_lines(notes: bool) -> list[list[str]]:
     lines = []
     for q in sorted(kept, key=lambda q: (q.asked_at, q.id.hex)):
         moment = q.asked_at.astimezone(LOCAL_TZ).replace(microsecond=0).isoformat()
-        line = [str(q.id), q.branch.code, moment, q.local_date.isoformat(), joined(q.topics),
-                joined(q.agencies), joined(q.referrals), joined(q.help), q.channel.code,
-                str(q.duration_minutes), q.outcome.code]
+        line = [
+            str(q.id),
+            q.branch.code,
+            moment,
+            q.local_date.isoformat(),
+            joined(q.topics),
+            joined(q.agencies),
+            joined(q.referrals),
+            joined(q.help),
+            q.channel.code,
+            str(q.duration_minutes),
+            q.outcome.code,
+        ]
         lines.append([*line, safe_cell(q.note or "")] if notes else line)
     assert all(isinstance(q, Question) for q in kept)
     return lines
 
 
 @pytest.mark.parametrize(("dialect", "separator"), [("excel-nl", ";"), ("rfc4180", ",")])
-def test_raw_export_renders_every_question_as_the_orm_would(client, counted, app, dialect,
-                                                            separator):
+def test_raw_export_renders_every_question_as_the_orm_would(
+    client, counted, app, dialect, separator
+):
     with app.app_context():
         at = lambda *parts: datetime(*parts, tzinfo=UTC)  # noqa: E731
         # The two 02:30s of the night summer time ends; seconds and microseconds; links of
         # every kind; notes that need quotes in either dialect.
-        store_question("a1", at(2026, 10, 25, 0, 30, 15, 123456), ["zorg", "digid"],
-                       referrals=["uwv", "svb"], agencies=["svb", "duo"], help=["uitleg"],
-                       note='Zei "ja"; dan,\nnog een vraag')
-        store_question("a1", at(2026, 10, 25, 1, 30, 59), ["digid"], help=["samen", "uitleg"],
-                       note="-tekst")
-        store_question("a2", at(2026, 12, 31, 23, 59, 59), ["digid"])  # 2027, local
-        edited = store_question("a1", at(2026, 6, 30, 22, 0), ["zorg"], channel="telefoon",
-                                duration=480, help=["uitleg"])
+        store_question(
+            "a1",
+            at(2026, 10, 25, 0, 30, 15, 123456),
+            ["zorg", "digid"],
+            referrals=["uwv", "svb"],
+            agencies=["svb", "duo"],
+            help=["uitleg"],
+            note='Zei "ja"; dan,\nnog een vraag',
+        )
+        store_question(
+            "a1", at(2026, 10, 25, 1, 30, 59), ["digid"], help=["samen", "uitleg"], note="-tekst"
+        )
+        # New Year's Eve in UTC is already the next year locally (the service refuses the
+        # future, so the past year's)
+        store_question("a2", at(2025, 12, 31, 23, 59, 59), ["digid"])
+        edited = store_question(
+            "a1",
+            at(2026, 6, 30, 22, 0),
+            ["zorg"],
+            channel="telefoon",
+            duration=480,
+            help=["uitleg"],
+        )
         by_code = active_categories().by_code
-        update_question(edited, QuestionData(
-            branch=edited.branch, topics=[by_code("topics")["digid_app"]], channel=edited.channel,
-            outcome=edited.outcome, duration_minutes=480, asked_at=edited.asked_at,
-            agencies=[by_code("agencies")["cak"]]), user("coord@a.example"))
+        update_question(
+            edited,
+            QuestionData(
+                branch=edited.branch,
+                topics=[by_code("topics")["digid_app"]],
+                channel=edited.channel,
+                outcome=edited.outcome,
+                duration_minutes=480,
+                asked_at=edited.asked_at,
+                agencies=[by_code("agencies")["cak"]],
+            ),
+            user("coord@a.example"),
+        )
+        db.session.commit()
     _login(client, "admin@ido.example")
     for notes in (False, True):
-        response = client.get(f"/reports/questions.csv?from=2026-01&to=2027-01&dialect={dialect}"
-                              + ("&notes=1" if notes else ""))
+        response = client.get(
+            f"/reports/questions.csv?from=2026-01&to=2026-12&dialect={dialect}"
+            + ("&notes=1" if notes else "")
+        )
         body = response.get_data(as_text=True)
-        assert body.startswith("\ufeffid;vestiging_code;moment;datum;onderwerpen;"
-                               if dialect == "excel-nl" else "id,branch_code,asked_at,local_date,")
+        assert body.startswith(
+            "\ufeffid;vestiging_code;moment;datum;onderwerpen;"
+            if dialect == "excel-nl"
+            else "id,branch_code,asked_at,local_date,"
+        )
         assert body.endswith("\r\n") and "\n" not in body.replace("\r\n", "").replace(
-            "dan,\nnog", "")
-        rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"), newline=""),
-                               delimiter=separator))
+            "dan,\nnog", ""
+        )
+        rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"), newline=""), delimiter=separator))
         assert len(rows[0]) == (12 if notes else 11)
         with app.app_context():
             assert rows[1:] == _reference_lines(notes)
@@ -215,7 +291,7 @@ def test_raw_export_renders_every_question_as_the_orm_would(client, counted, app
     assert [r[2] for r in summer_end] == ["2026-10-25T02:30:15+02:00", "2026-10-25T02:30:59+01:00"]
     assert summer_end[0][4:8] == ["digid|zorg", "duo|svb", "svb|uwv", "uitleg"]
     assert summer_end[0][-1] == 'Zei "ja"; dan,\nnog een vraag' and summer_end[1][-1] == "'-tekst"
-    assert rows[-1][2:4] == ["2027-01-01T00:59:59+01:00", "2027-01-01"]
+    assert rows[1][2:4] == ["2026-01-01T00:59:59+01:00", "2026-01-01"]  # first in order
     [june] = [r for r in rows if r[3] == "2026-07-01"]  # the edit reached the copies
     assert june[2] == "2026-07-01T00:00:00+02:00"
     assert june[4:8] == ["digid|digid_app", "cak", "", ""]
@@ -232,8 +308,9 @@ def test_reports_are_for_coordinators_and_admins_only(client, counted):
     assert client.get("/reports/monthly.xlsx?branch=a1").status_code == 403
     body = client.get("/reports/monthly.csv?from=2026-01&to=2026-12&dialect=rfc4180")
     assert "a1" not in body.get_data(as_text=True).split()
-    book = load_workbook(io.BytesIO(client.get("/reports/monthly.xlsx?from=2026-01&to=2026-12")
-                                    .data))
+    book = load_workbook(
+        io.BytesIO(client.get("/reports/monthly.xlsx?from=2026-01&to=2026-12").data)
+    )
     cells = {c.value for sheet in book for row in sheet.iter_rows() for c in row}
     assert "b1" in cells and not cells & {"a1", "a2", "A Centrum", "A Dorp"}
     raw = client.get("/reports/questions.csv?from=2026-01&to=2026-12").get_data(as_text=True)
@@ -241,12 +318,14 @@ def test_reports_are_for_coordinators_and_admins_only(client, counted):
 
 
 def test_reports_with_a_bearer_token(client, counted, app):
-    from ido.tokens import create_token
+    from ido.core.tokens import create_token
 
     with app.app_context():
-        token = create_token(user("coord@a.example"), "script")[1]
-    response = client.get("/reports/monthly.csv?from=2026-01&to=2026-01&dialect=rfc4180",
-                          headers={"Authorization": f"Bearer {token}"})
+        token = committed(create_token(user("coord@a.example"), "script")[1])
+    response = client.get(
+        "/reports/monthly.csv?from=2026-01&to=2026-01&dialect=rfc4180",
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert response.status_code == 200 and "toeslagen" not in response.get_data(as_text=True)
     bad = client.get("/reports/monthly.csv", headers={"Authorization": "Bearer ido_nope"})
     assert bad.status_code == 401
@@ -254,23 +333,37 @@ def test_reports_with_a_bearer_token(client, counted, app):
 
 def test_export_counts_command(runner, counted, tmp_path):
     out = tmp_path / "tellingen.csv"
-    result = runner.invoke(args=["export-counts", "--from", "2026-01", "--to", "2026-12",
-                                 "--by", "topic", "--dialect", "rfc4180", "--out", str(out)])
+    result = runner.invoke(
+        args=[
+            "export-counts",
+            "--from",
+            "2026-01",
+            "--to",
+            "2026-12",
+            "--by",
+            "topic",
+            "--dialect",
+            "rfc4180",
+            "--out",
+            str(out),
+        ]
+    )
     assert result.exit_code == 0, result.output
     with out.open(newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0][-1] == "count" and ["2026-02", "b1", "B Centrum", "digid", "DigiD", "1"] in rows
-    bad = runner.invoke(args=["export-counts", "--from", "2026-13", "--to", "2026-12",
-                              "--out", str(out)])
+    bad = runner.invoke(
+        args=["export-counts", "--from", "2026-13", "--to", "2026-12", "--out", str(out)]
+    )
     assert bad.exit_code != 0 and "JJJJ-MM" in bad.output
 
 
 def test_counts_follow_an_edit_and_a_delete(client, counted, app):
     from datetime import UTC, datetime
 
-    from ido.extensions import db
-    from ido.models import Question
-    from ido.questions import delete_question, update_question
+    from ido.core.db import db
+    from ido.core.models import Question
+    from ido.core.questions import delete_question, update_question
 
     from .helpers import store_question
 
@@ -283,9 +376,11 @@ def test_counts_follow_an_edit_and_a_delete(client, counted, app):
         question = db.session.get(Question, question_id)
         data = _same_question_in_june(question)
         update_question(question, data, user("coord@a.example"))
+        db.session.commit()
     assert _rows(api, "from=2026-05&to=2026-06&by=topic") == [("2026-06", "a1", "studie", 1)]
     with app.app_context():
         delete_question(db.session.get(Question, question_id), user("coord@a.example"))
+        db.session.commit()
     assert _rows(api, "from=2026-05&to=2026-06&by=topic") == []
     assert _rows(api, "from=2026-05&to=2026-06&by=total") == []
 
@@ -293,9 +388,13 @@ def test_counts_follow_an_edit_and_a_delete(client, counted, app):
 def _same_question_in_june(question):
     from datetime import UTC, datetime
 
-    from ido.questions import QuestionData
+    from ido.core.questions import QuestionData
 
-    return QuestionData(branch=question.branch, topics=list(question.topics),
-                        channel=question.channel, outcome=question.outcome,
-                        duration_minutes=question.duration_minutes,
-                        asked_at=datetime(2026, 6, 2, 9, 0, tzinfo=UTC))
+    return QuestionData(
+        branch=question.branch,
+        topics=list(question.topics),
+        channel=question.channel,
+        outcome=question.outcome,
+        duration_minutes=question.duration_minutes,
+        asked_at=datetime(2026, 6, 2, 9, 0, tzinfo=UTC),
+    )

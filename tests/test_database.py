@@ -4,16 +4,18 @@ from datetime import date
 
 from sqlalchemy import text
 
-from ido.extensions import db
-from ido.models import Branch
-from ido.reports.queries import monthly_counts
+from ido.core.counts import monthly_counts
+from ido.core.db import db
+from ido.core.models import Branch
 
 
 def test_connection_settings(counted):
     with counted.app_context():
         if db.engine.dialect.name == "sqlite":
-            pragmas = {name: db.session.execute(text(f"PRAGMA {name}")).scalar()
-                       for name in ("journal_mode", "busy_timeout", "foreign_keys")}
+            pragmas = {
+                name: db.session.execute(text(f"PRAGMA {name}")).scalar()
+                for name in ("journal_mode", "busy_timeout", "foreign_keys")
+            }
             assert pragmas == {"journal_mode": "wal", "busy_timeout": 5000, "foreign_keys": 1}
             return
         # A count run again and again is never prepared, so PostgreSQL plans it for its own

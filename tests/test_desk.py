@@ -3,7 +3,7 @@
 import uuid
 from datetime import timedelta
 
-from ido.timeutil import now_local
+from ido.core.timeutil import now_local
 
 from .conftest import form_fields, messages
 from .helpers import audit, codes, desk_form, questions
@@ -40,10 +40,17 @@ def test_every_field_is_stored(auth, client, app):
     auth.login("vol@a.example")
     data = desk_form(client)
     earlier = (now_local() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
-    data.update(topics=["digid_app", "toeslagen"], agencies=["toeslagen"],
-                referrals=["uwv", "juridisch_loket"], help=["uitleg", "samen"],
-                channel=["telefoon"], outcome=["vervolg"], duration_minutes=["45"],
-                asked_at=[earlier], note=["Vervolg over de app volgende week"])
+    data.update(
+        topics=["digid_app", "toeslagen"],
+        agencies=["toeslagen"],
+        referrals=["uwv", "juridisch_loket"],
+        help=["uitleg", "samen"],
+        channel=["telefoon"],
+        outcome=["vervolg"],
+        duration_minutes=["45"],
+        asked_at=[earlier],
+        note=["Vervolg over de app volgende week"],
+    )
     assert client.post("/desk/", data=data).status_code == 302
     with app.app_context():
         [q] = questions()
@@ -91,7 +98,8 @@ def test_unknown_referral_and_zero_duration_are_refused(auth, client, app):
     auth.login("vol@a.example")
     assert _post_invalid(client, app, referrals=["nergens"])
     assert "De duur moet tussen 1 en 480 minuten liggen." in _post_invalid(
-        client, app, duration_minutes=["0"])
+        client, app, duration_minutes=["0"]
+    )
     assert _post_invalid(client, app, duration_minutes=["tien"])
 
 
@@ -116,8 +124,10 @@ def test_same_id_with_other_content_is_refused(auth, client, app):
     data["topics"] = ["toeslagen"]
     client.post("/desk/", data=data)
     page = client.get("/desk/").get_data(as_text=True)
-    assert ("Dit formulier is al gebruikt voor een andere vraag. Er is niets toegevoegd."
-            in messages(page))
+    assert (
+        "Dit formulier is al gebruikt voor een andere vraag. Er is niets toegevoegd."
+        in messages(page)
+    )
     with app.app_context():
         [q] = questions()
         assert codes(q.topics) == ["gemeente"]
@@ -169,8 +179,9 @@ def test_todays_list_shows_only_this_branch_and_today(auth, client, app):
     data.update(topics=["zorg"])
     client.post("/desk/", data=data)
     data = desk_form(client)
-    data.update(topics=["studie"], asked_at=[(now_local() - timedelta(days=1))
-                                             .strftime("%Y-%m-%dT%H:%M")])
+    data.update(
+        topics=["studie"], asked_at=[(now_local() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")]
+    )
     client.post("/desk/", data=data)
     page = client.get("/desk/").get_data(as_text=True)
     assert "Vandaag in A Dorp" in page and "Zorg en Wmo" in page

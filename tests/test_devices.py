@@ -2,8 +2,8 @@
 
 import re
 
-from ido.extensions import db
-from ido.models import AuditEvent, DeskDevice
+from ido.core.db import db
+from ido.core.models import AuditEvent, DeskDevice
 
 from .conftest import form_fields, messages
 from .helpers import questions
@@ -16,8 +16,9 @@ def _enrol(app, name="Tablet balie"):
     _login(coordinator)
     page = coordinator.post("/admin/devices", data={"branch": "2", "name": name})
     assert page.status_code == 200
-    [code] = re.findall(r'<code class="token enrol-code">([^<]+)</code>', page.get_data(
-        as_text=True))
+    [code] = re.findall(
+        r'<code class="token enrol-code">([^<]+)</code>', page.get_data(as_text=True)
+    )
     tablet = app.test_client()
     response = tablet.post("/desk/enrol", data={"code": code.lower()})  # case is forgiven
     assert response.status_code == 302 and response.headers["Location"] == "/desk/"

@@ -2,9 +2,9 @@
 
 from datetime import timedelta
 
-from ido.extensions import db
-from ido.models import Question
-from ido.timeutil import now_local
+from ido.core.db import db
+from ido.core.models import Question
+from ido.core.timeutil import now_local
 
 from .conftest import messages
 from .helpers import audit, branch, codes, desk_form, questions
@@ -94,7 +94,8 @@ def test_volunteer_cannot_log_for_another_branch(auth, client, app):
     response = client.post("/desk/branch", data={"branch": "3"})
     assert response.status_code == 422
     assert "Deze keuze bestaat niet (meer). Laad de pagina opnieuw." in messages(
-        response.get_data(as_text=True))
+        response.get_data(as_text=True)
+    )
 
 
 def test_branch_is_picked_once_by_users_with_several(auth, client):
@@ -120,10 +121,12 @@ def test_coordinator_sees_only_own_library_branches(auth, client):
 
 def test_user_without_branches_is_told_what_to_do(client, org, app):
     with app.app_context():
-        from ido.organisation import create_user
+        from ido.core.organisation import create_user
 
         from .conftest import PASSWORD
+
         create_user("new@a.example", "Nieuw", "volunteer", PASSWORD, "lib-a")
+        db.session.commit()
     client.post("/auth/login", data={"email": "new@a.example", "password": "correct horse battery"})
     assert client.get("/desk/").headers["Location"] == "/desk/branch"
     page = client.get("/desk/branch").get_data(as_text=True)

@@ -5,7 +5,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from ido import create_app
-from ido.extensions import db
+from ido.core.db import db
 
 from .conftest import dispose, make_config
 
@@ -16,7 +16,8 @@ def test_migrations_from_empty_match_the_models(database):
         upgrade()
         with db.engine.connect() as connection:
             context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "render_as_batch": True})
+                connection, opts={"compare_type": True, "render_as_batch": True}
+            )
             differences = compare_metadata(context, db.metadata)
         assert differences == []
         downgrade(revision="base")
@@ -29,9 +30,9 @@ def test_migrations_from_empty_match_the_models(database):
 def test_the_code_copies_are_filled_for_questions_stored_before_them(database):
     from datetime import UTC, datetime
 
-    from ido.categories import seed_categories
-    from ido.models import Question
-    from ido.organisation import create_branch, create_library, create_user
+    from ido.core.categories import seed_categories
+    from ido.core.models import Question
+    from ido.core.organisation import create_branch, create_library, create_user
 
     from .conftest import PASSWORD
     from .helpers import store_question
@@ -44,17 +45,28 @@ def test_the_code_copies_are_filled_for_questions_stored_before_them(database):
         create_branch("a1", "A Centrum", "lib-a", "Astad")
         create_user("vol2@a.example", "Vrijwilliger", "volunteer", PASSWORD, "lib-a", ("a1",))
         at = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
-        store_question("a1", at, ["zorg", "digid_app"], referrals=["uwv"],
-                       agencies=["svb", "duo"], help=["uitleg"])
+        store_question(
+            "a1",
+            at,
+            ["zorg", "digid_app"],
+            referrals=["uwv"],
+            agencies=["svb", "duo"],
+            help=["uitleg"],
+        )
         store_question("a1", at, ["zorg"])
 
         def copies():
             db.session.expire_all()
-            return sorted((q.topic_codes, q.agency_codes, q.referral_codes, q.help_codes)
-                          for q in db.session.scalars(db.select(Question)))
+            return sorted(
+                (q.topic_codes, q.agency_codes, q.referral_codes, q.help_codes)
+                for q in db.session.scalars(db.select(Question))
+            )
+
         stored = copies()
-        assert stored == [("digid|digid_app|zorg", "duo|svb", "uwv", "uitleg"),
-                          ("zorg", "", "", "")]
+        assert stored == [
+            ("digid|digid_app|zorg", "duo|svb", "uwv", "uitleg"),
+            ("zorg", "", "", ""),
+        ]
         db.session.commit()
         downgrade(revision="07c4eaa5e320")  # the schema before the copies, links kept
         upgrade()

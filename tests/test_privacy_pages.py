@@ -2,9 +2,9 @@
 
 from datetime import timedelta
 
-from ido.extensions import db
-from ido.models import AuditEvent, Question
-from ido.retention import purge_if_due
+from ido.core.db import db
+from ido.core.models import AuditEvent, Question
+from ido.core.retention import purge_if_due
 
 from .helpers import questions, store_question
 
@@ -13,8 +13,9 @@ def _note_question(app, days_old: int, note="Terugbellen na de brief"):
     from datetime import UTC, datetime
 
     with app.app_context():
-        question = store_question("a1", datetime(2026, 3, 2, 10, 0, tzinfo=UTC), ["digid"],
-                                  note=note)
+        question = store_question(
+            "a1", datetime(2026, 3, 2, 10, 0, tzinfo=UTC), ["digid"], note=note
+        )
         question.created_at -= timedelta(days=days_old)
         db.session.commit()
         return question.id
@@ -37,6 +38,7 @@ def test_daily_purge_runs_once_a_day(org, app):
     _note_question(app, 100)
     with app.app_context():
         assert purge_if_due() is True
+        db.session.commit()
         assert purge_if_due() is False  # done today already
 
 
@@ -78,4 +80,3 @@ def test_privacy_page_is_public(client, org):
     page = client.get("/privacy").get_data(as_text=True)
     assert "Wat nooit wordt opgeslagen" in page and "90 dagen" in page
     assert 'href="/privacy"' in client.get("/auth/login").get_data(as_text=True)
-

@@ -2,8 +2,8 @@
 
 import re
 
-from ido.extensions import db
-from ido.models import ApiToken
+from ido.core.db import db
+from ido.core.models import ApiToken
 
 from .api_client import Api
 

@@ -8,7 +8,7 @@ from .test_counts import _login
 def _table(html: str, title: str) -> dict[str, int]:
     """The numbers table under a chart, as {label: count}."""
     start = html.index(f"<h3>{title}</h3>")
-    table = html[start:html.index("</table>", start)]
+    table = html[start : html.index("</table>", start)]
     rows = re.findall(r'<th scope="row">([^<]+)</th><td class="num">(\d+)</td>', table)
     return {label: int(count) for label, count in rows}
 
@@ -18,9 +18,13 @@ def test_dashboard_shows_every_dimension_with_tables(client, counted):
     response = client.get("/reports/?from=2026-01&to=2026-11")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert _table(html, "Per onderwerp") == {"DigiD": 2, "Toeslagen": 1, "DigiD-app": 1,
-                                             "Gemeentelijke regelingen en dienstverlening": 1,
-                                             "Zorg en Wmo (CAK, CIZ, zorgverzekering)": 1}
+    assert _table(html, "Per onderwerp") == {
+        "DigiD": 2,
+        "Toeslagen": 1,
+        "DigiD-app": 1,
+        "Gemeentelijke regelingen en dienstverlening": 1,
+        "Zorg en Wmo (CAK, CIZ, zorgverzekering)": 1,
+    }
     assert _table(html, "Doorverwezen naar") == {"UWV": 1}
     assert _table(html, "Kanaal") == {"Aan de balie": 3, "Telefonisch": 1}
     assert _table(html, "Per vestiging") == {"A Centrum": 3, "A Dorp": 1}
@@ -35,8 +39,7 @@ def test_dashboard_filters_by_branch_and_municipality(client, counted):
     _login(client)
     html = client.get("/reports/?from=2026-01&to=2026-11&branch=a2").get_data(as_text=True)
     assert _table(html, "Per vestiging") == {"A Dorp": 1}
-    html = client.get("/reports/?from=2026-01&to=2026-11&municipality=Astad").get_data(
-        as_text=True)
+    html = client.get("/reports/?from=2026-01&to=2026-11&municipality=Astad").get_data(as_text=True)
     assert _table(html, "Per vestiging") == {"A Centrum": 3}
     assert client.get("/reports/?branch=b1").status_code == 403
     assert client.get("/reports/?from=vorige-maand").status_code == 422
@@ -53,11 +56,23 @@ def test_national_summary_in_form_order(client, counted):
     _login(client)
     html = client.get("/reports/national?month=2026-03&branch=a1").get_data(as_text=True)
     sections = re.findall(r"<legend>\d+\. ([^<]+)</legend>", html)
-    assert sections == ["Aantal vragen", "Soort vraag", "Onderwerp",
-                        "Organisatie waarover de vraag gaat", "Doorverwezen naar",
-                        "Geboden hulp", "Kanaal", "Duur"]
-    lines = dict(re.findall(r'<label for="t-a1-[^"]+">([^<]+)</label></th>\s*'
-                            r'<td class="num">(\d+)</td>', html))
+    assert sections == [
+        "Aantal vragen",
+        "Soort vraag",
+        "Onderwerp",
+        "Organisatie waarover de vraag gaat",
+        "Doorverwezen naar",
+        "Geboden hulp",
+        "Kanaal",
+        "Duur",
+    ]
+    lines = dict(
+        re.findall(
+            r'<label for="t-a1-[^"]+">([^<]+)</label></th>\s*'
+            r'<td class="num">(\d+)</td>',
+            html,
+        )
+    )
     assert lines["Totaal"] == "1" and lines["Digitale overheid"] == "1"
     assert lines["UWV"] == "1" and lines["Telefonisch"] == "1" and lines["31-60 minuten"] == "1"
     assert 'type="checkbox"' in html

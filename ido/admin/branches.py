@@ -1,17 +1,20 @@
 """Branches: a coordinator adds, renames, moves and deactivates the branches of their library."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..categories import active_categories, branch_selection, set_branch_selection
-from ..extensions import db
-from ..forms import EmptyForm
-from ..models import Branch, Library
-from ..organisation import OrganisationError, create_branch, update_branch
-from ..scope import branches_in_scope, in_scope
-from .forms import BranchForm
-from .views import bp
+from ido.admin.forms import BranchForm
+from ido.admin.views import bp
+from ido.core.categories import active_categories, branch_selection, save_branch_desk
+from ido.core.db import db
+from ido.core.exceptions import ServiceError
+from ido.core.models import Branch, Library
+from ido.core.organisation import create_branch, update_branch
+from ido.core.scope import branches_in_scope
+from ido.web.access import get_scoped_or_404
+from ido.web.forms import EmptyForm
+from ido.web.pages import render_form
 
 
 def _libraries() -> list[Library]:
@@ -34,47 +37,55 @@ def branches():
     if form.validate_on_submit():
         library = form.library.data if current_user.is_admin else current_user.library.code
         try:
-            branch = create_branch((form.code.data or "").strip(), form.name.data, library or "",
-                                   form.municipality.data, form.in_library.data)
-        except OrganisationError as error:
+            branch = create_branch(
+                (form.code.data or "").strip(),
+                form.name.data,
+                library or "",
+                form.municipality.data,
+                form.in_library.data,
+                current_user,
+            )
+        except ServiceError as error:
             form.code.errors.append(str(error))
         else:
             flash(_("Branch %(name)s added.", name=branch.name), "success")
             return redirect(url_for("admin.branches"))
-    status = 422 if form.errors else 200
-    return render_template("admin/branches.html", form=form, status=status,
-                           branches=branches_in_scope(current_user, include_inactive=True)), status
+    return render_form(
+        "admin/branches.html", form, branches=branches_in_scope(current_user, include_inactive=True)
+    )
 
 
 @bp.route("/branches/<int:branch_id>", methods=["GET", "POST"])
 def branch(branch_id: int):
     """Change a branch; deactivating keeps its history countable."""
-    item = db.get_or_404(Branch, branch_id)
-    if not in_scope(current_user, item) or not (current_user.is_admin or
-                                                current_user.is_coordinator):
-        abort(404)
+    item = get_scoped_or_404(Branch, branch_id)
     form = _form(obj=item)
     if form.validate_on_submit():
         try:
-            update_branch(item, form.name.data, form.municipality.data, form.in_library.data,
-                          form.active.data)
-        except OrganisationError as error:
+            update_branch(
+                item,
+                form.name.data,
+                form.municipality.data,
+                form.in_library.data,
+                form.active.data,
+                current_user,
+            )
+        except ServiceError as error:
             form.name.errors.append(str(error))
         else:
             flash(_("Branch %(name)s saved.", name=item.name), "success")
             return redirect(url_for("admin.branches"))
-    status = 422 if form.errors else 200
-    return render_template("admin/branch.html", form=form, branch=item), status
+    return render_form("admin/branch.html", form, branch=item)
 
 
 @bp.route("/branches/<int:branch_id>/desk", methods=["GET", "POST"])
 def branch_desk(branch_id: int):
     """Pick which topics and local partners this branch's desk shows, and in what order."""
-    item = db.get_or_404(Branch, branch_id)
-    if not in_scope(current_user, item):
-        abort(404)
-    lists = {"topic": [t for t in active_categories().topics if t.parent_id is None],
-             "partner": [a for a in active_categories().agencies if a.kind == "partner"]}
+    item = get_scoped_or_404(Branch, branch_id)
+    lists = {
+        "topic": [t for t in active_categories().topics if t.parent_id is None],
+        "partner": [a for a in active_categories().agencies if a.kind == "partner"],
+    }
     form = EmptyForm()
     errors = []
     if form.validate_on_submit():
@@ -82,13 +93,19 @@ def branch_desk(branch_id: int):
         if not picked["topic"] and lists["topic"] and request.form.get("all-topic") is None:
             errors.append(_("Pick at least one topic, or show them all."))
         if not errors:
-            for kind, chosen in picked.items():
-                set_branch_selection(item, kind, chosen)
-            flash(_("The desk of %(name)s has been saved.", name=item.name), "success")
-            return redirect(url_for("admin.branches"))
+            try:  # one transaction: both lists are saved, or neither
+                save_branch_desk(item, picked, current_user)
+            except ServiceError as error:
+                db.session.rollback()  # show the saved state, not the half-written one
+                errors.append(str(error))
+            else:
+                flash(_("The desk of %(name)s has been saved.", name=item.name), "success")
+                return redirect(url_for("admin.branches"))
+    form.form_errors = errors  # 422 with the messages at the top of the form
     selection = {kind: branch_selection(item, kind) for kind in lists}
-    return render_template("admin/branch_desk.html", branch=item, lists=lists, form=form,
-                           selection=selection, errors=errors), 422 if errors else 200
+    return render_form(
+        "admin/branch_desk.html", form, branch=item, lists=lists, selection=selection, errors=errors
+    )
 
 
 def _picked(kind: str, items: list, errors: list) -> dict[int, int]:

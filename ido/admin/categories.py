@@ -4,54 +4,26 @@ Administrators manage every list; a coordinator adds and changes local referral 
 (agencies of kind 'partner'), which differ per municipality. Codes never change once made.
 """
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    StringField,
-    ValidationError,
-)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ..categories import CATEGORY_MODELS, all_of_kind, save_category
-from ..desk.forms import INVALID_CHOICE
-from ..extensions import db
-from ..models import AGENCY_KINDS, TOPIC_GROUPS, Topic
-from ..organisation import OrganisationError
-from ..privacy import personal_data_kinds, personal_data_message
-from .views import bp
+from ido.admin.forms import CategoryForm
+from ido.admin.views import bp
+from ido.core.categories import CATEGORY_MODELS, all_of_kind, save_category
+from ido.core.db import db
+from ido.core.exceptions import ServiceError
+from ido.core.models import AGENCY_KINDS, Topic
+from ido.web.pages import render_form
 
-KIND_TITLES = {"topic": _l("Topics"), "agency": _l("Agencies and partners"),
-               "help": _l("Help given"), "channel": _l("Channels"), "outcome": _l("Outcomes")}
-
-
-def _no_personal_data(form, field) -> None:
-    kinds = personal_data_kinds(field.data)
-    if kinds:
-        raise ValidationError(personal_data_message(kinds))
-
-
-class CategoryForm(FlaskForm):
-    code = StringField(_l("Code (never changes)"), validators=[Length(max=40)])
-    name_nl = StringField(_l("Dutch label"), validators=[
-        DataRequired(_l("Give a label.")), Length(max=200), _no_personal_data])
-    name_en = StringField(_l("English label"), validators=[
-        DataRequired(_l("Give a label.")), Length(max=200), _no_personal_data])
-    position = IntegerField(_l("Order (lower comes first)"), default=0,
-                            validators=[Optional(), NumberRange(0, 100000)])
-    active = BooleanField(_l("Active (shown on the desk)"), default=True)
-    hint_nl = StringField(_l("Dutch hint"), validators=[Length(max=300), _no_personal_data])
-    hint_en = StringField(_l("English hint"), validators=[Length(max=300), _no_personal_data])
-    group = RadioField(_l("Group (as on the national form)"), invalid_choice_message=INVALID_CHOICE,
-                       choices={g: g for g in TOPIC_GROUPS}, default="overheid")
-    parent = SelectField(_l("Follow-up of"), invalid_choice_message=INVALID_CHOICE, default="")
-    kind = RadioField(_l("Kind"), invalid_choice_message=INVALID_CHOICE, default="partner")
+KIND_TITLES = {
+    "topic": _l("Topics"),
+    "agency": _l("Agencies and partners"),
+    "help": _l("Help given"),
+    "channel": _l("Channels"),
+    "outcome": _l("Outcomes"),
+}
 
 
 def _allowed_kinds() -> set[str]:
@@ -66,8 +38,9 @@ def _form(kind: str, **kwargs) -> CategoryForm:
     else:
         del form.kind
     if kind == "topic":
-        parents = db.session.scalars(db.select(Topic).where(Topic.parent_id.is_(None))
-                                     .order_by(Topic.position))
+        parents = db.session.scalars(
+            db.select(Topic).where(Topic.parent_id.is_(None)).order_by(Topic.position)
+        )
         form.parent.choices = {"": "–", **{t.code: t.name for t in parents}}
     else:
         del form.parent, form.group, form.hint_nl, form.hint_en
@@ -75,14 +48,21 @@ def _form(kind: str, **kwargs) -> CategoryForm:
 
 
 def _values(kind: str, form: CategoryForm) -> dict:
-    values = {"code": form.code.data or "", "name_nl": form.name_nl.data.strip(),
-              "name_en": form.name_en.data.strip(), "position": form.position.data or 0,
-              "active": form.active.data}
+    values = {
+        "code": form.code.data or "",
+        "name_nl": form.name_nl.data.strip(),
+        "name_en": form.name_en.data.strip(),
+        "position": form.position.data or 0,
+        "active": form.active.data,
+    }
     if kind == "topic":
         parent = db.session.scalar(db.select(Topic).where(Topic.code == form.parent.data))
-        values.update(hint_nl=(form.hint_nl.data or "").strip(),
-                      hint_en=(form.hint_en.data or "").strip(),
-                      group=form.group.data, parent=parent)
+        values.update(
+            hint_nl=(form.hint_nl.data or "").strip(),
+            hint_en=(form.hint_en.data or "").strip(),
+            group=form.group.data,
+            parent=parent,
+        )
     if kind == "agency":
         values["kind"] = form.kind.data
     return values
@@ -102,15 +82,17 @@ def categories(kind: str):
     form = _form(kind)
     if form.validate_on_submit():
         try:
-            item = save_category(kind, None, _values(kind, form), current_user.library_id)
-        except OrganisationError as error:
+            item = save_category(
+                kind, None, _values(kind, form), current_user.library_id, current_user
+            )
+        except ServiceError as error:
             form.code.errors.append(str(error))
         else:
             flash(_("%(name)s added.", name=item.name), "success")
             return redirect(url_for("admin.categories", kind=kind))
-    status = 422 if form.errors else 200
-    return render_template("admin/categories.html", form=form, kind=kind, titles=KIND_TITLES,
-                           items=all_of_kind(kind)), status
+    return render_form(
+        "admin/categories.html", form, kind=kind, titles=KIND_TITLES, items=all_of_kind(kind)
+    )
 
 
 @bp.route("/categories/<kind>/<code>", methods=["GET", "POST"])
@@ -125,9 +107,7 @@ def category(kind: str, code: str):
     if not form.is_submitted() and kind == "topic":
         form.parent.data = item.parent.code if item.parent else ""
     if form.validate_on_submit():
-        save_category(kind, item, _values(kind, form), current_user.library_id)
+        save_category(kind, item, _values(kind, form), current_user.library_id, current_user)
         flash(_("%(name)s saved.", name=item.name), "success")
         return redirect(url_for("admin.categories", kind=kind))
-    status = 422 if form.errors else 200
-    return render_template("admin/category.html", form=form, kind=kind, item=item,
-                           titles=KIND_TITLES), status
+    return render_form("admin/category.html", form, kind=kind, item=item, titles=KIND_TITLES)

@@ -5,49 +5,96 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
-    PasswordField,
+    IntegerField,
     RadioField,
+    SelectField,
     SelectMultipleField,
     StringField,
+    ValidationError,
 )
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ..desk.forms import INVALID_CHOICE
+from ido.core.models import TOPIC_GROUPS
+from ido.core.privacy import personal_data_kinds, personal_data_message
+from ido.web.forms import INVALID_CHOICE
 
 
 class BranchForm(FlaskForm):
-    code = StringField(_l("Code (never changes)"), validators=[Length(max=40)],
-                       description=_l("Lowercase letters, digits, - or _; for example "
-                                      "centrum"))
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Give a name.")),
-                                               Length(max=200)])
-    municipality = StringField(_l("Municipality"),
-                               validators=[DataRequired(_l("Give the municipality.")),
-                                           Length(max=200)])
+    code = StringField(
+        _l("Code (never changes)"),
+        validators=[Length(max=40)],
+        description=_l("Lowercase letters, digits, - or _; for example centrum"),
+    )
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Give a name.")), Length(max=200)])
+    municipality = StringField(
+        _l("Municipality"), validators=[DataRequired(_l("Give the municipality.")), Length(max=200)]
+    )
     in_library = BooleanField(_l("The IDO is inside the library building"), default=True)
     active = BooleanField(_l("Active (shown on the desk)"), default=True)
-    library = RadioField(_l("Library"), invalid_choice_message=INVALID_CHOICE,
-                         validate_choice=False)
+    library = RadioField(
+        _l("Library"), invalid_choice_message=INVALID_CHOICE, validate_choice=False
+    )
 
 
 class PersonForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[Length(max=254)])
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Give a name.")),
-                                               Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Give a name.")), Length(max=200)])
     role = RadioField(_l("Role"), invalid_choice_message=INVALID_CHOICE)
-    branches = SelectMultipleField(_l("Branches where they log questions"),
-                                   invalid_choice_message=INVALID_CHOICE)
+    branches = SelectMultipleField(
+        _l("Branches where they log questions"), invalid_choice_message=INVALID_CHOICE
+    )
     active = BooleanField(_l("May log in"), default=True)
-    library = RadioField(_l("Library"), invalid_choice_message=INVALID_CHOICE,
-                         validate_choice=False)
+    library = RadioField(
+        _l("Library"), invalid_choice_message=INVALID_CHOICE, validate_choice=False
+    )
 
 
-class PasswordForm(FlaskForm):
-    password = PasswordField(_l("New password"), validators=[DataRequired(
-        _l("Enter a password."))], render_kw={"autocomplete": "new-password"},
-        description=_l("At least 12 characters; a short sentence is easy to remember."))
+class LibraryForm(FlaskForm):
+    code = StringField(_l("Code (never changes)"), validators=[Length(max=40)])
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Give a name.")), Length(max=200)])
+    active = BooleanField(_l("Active"), default=True)
 
 
-class ChangePasswordForm(PasswordForm):
-    current = PasswordField(_l("Current password"), validators=[DataRequired(
-        _l("Enter your current password."))], render_kw={"autocomplete": "current-password"})
+class DeviceForm(FlaskForm):
+    branch = RadioField(
+        _l("Branch"),
+        invalid_choice_message=INVALID_CHOICE,
+        validators=[DataRequired(_l("Choose a branch."))],
+    )
+    name = StringField(
+        _l("Name of the tablet"),
+        validators=[Length(max=100)],
+        description=_l("For example: tablet at the IDO desk"),
+    )
+
+
+def _no_personal_data(form, field) -> None:
+    kinds = personal_data_kinds(field.data)
+    if kinds:
+        raise ValidationError(personal_data_message(kinds))
+
+
+class CategoryForm(FlaskForm):
+    code = StringField(_l("Code (never changes)"), validators=[Length(max=40)])
+    name_nl = StringField(
+        _l("Dutch label"),
+        validators=[DataRequired(_l("Give a label.")), Length(max=200), _no_personal_data],
+    )
+    name_en = StringField(
+        _l("English label"),
+        validators=[DataRequired(_l("Give a label.")), Length(max=200), _no_personal_data],
+    )
+    position = IntegerField(
+        _l("Order (lower comes first)"), default=0, validators=[Optional(), NumberRange(0, 100000)]
+    )
+    active = BooleanField(_l("Active (shown on the desk)"), default=True)
+    hint_nl = StringField(_l("Dutch hint"), validators=[Length(max=300), _no_personal_data])
+    hint_en = StringField(_l("English hint"), validators=[Length(max=300), _no_personal_data])
+    group = RadioField(
+        _l("Group (as on the national form)"),
+        invalid_choice_message=INVALID_CHOICE,
+        choices={g: g for g in TOPIC_GROUPS},
+        default="overheid",
+    )
+    parent = SelectField(_l("Follow-up of"), invalid_choice_message=INVALID_CHOICE, default="")
+    kind = RadioField(_l("Kind"), invalid_choice_message=INVALID_CHOICE, default="partner")

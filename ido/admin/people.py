@@ -4,14 +4,17 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..extensions import db
-from ..forms import EmptyForm
-from ..models import Library, User
-from ..organisation import OrganisationError, create_user, update_user
-from ..passwords import make_password_link
-from ..scope import branches_in_scope
-from .forms import PersonForm
-from .views import bp
+from ido.admin.forms import PersonForm
+from ido.admin.views import bp
+from ido.core.db import db
+from ido.core.exceptions import ServiceError
+from ido.core.models import Library, User
+from ido.core.organisation import create_user, update_user
+from ido.core.passwords import make_password_link
+from ido.core.scope import branches_in_scope
+from ido.web.access import get_scoped_or_404
+from ido.web.forms import EmptyForm
+from ido.web.pages import render_form
 
 
 def _people() -> list[User]:
@@ -30,10 +33,11 @@ def _form(person: User | None = None, **kwargs) -> PersonForm:
     branches = branches_in_scope(current_user, include_inactive=False)
     if person is not None and person.library_id:
         branches = [b for b in branches if b.library_id == person.library_id]
-    form.branches.choices = {b.code: f"{b.name} ({b.library.name})" if current_user.is_admin
-                             else b.name for b in branches}
-    libraries = db.session.scalars(db.select(Library).where(Library.active)
-                                   .order_by(Library.name))
+    form.branches.choices = {
+        b.code: f"{b.name} ({b.library.name})" if current_user.is_admin else b.name
+        for b in branches
+    }
+    libraries = db.session.scalars(db.select(Library).where(Library.active).order_by(Library.name))
     form.library.choices = {lib.code: lib.name for lib in libraries}
     return form
 
@@ -52,29 +56,26 @@ def people():
     if form.validate_on_submit():
         library = form.library.data if current_user.is_admin else current_user.library.code
         try:
-            person = create_user(form.email.data or "", form.name.data, form.role.data, None,
-                                 None if form.role.data == "admin" else library,
-                                 tuple(form.branches.data))
-        except OrganisationError as error:
+            person = create_user(
+                form.email.data or "",
+                form.name.data,
+                form.role.data,
+                None,
+                None if form.role.data == "admin" else library,
+                tuple(form.branches.data),
+                actor=current_user,
+            )
+        except ServiceError as error:
             form.email.errors.append(str(error))
         else:
             return _link_page(person, make_password_link(person, current_user))
-    status = 422 if form.errors else 200
-    return render_template("admin/people.html", form=form, people=_people()), status
-
-
-def _person(person_id: int) -> User:
-    person = db.get_or_404(User, person_id)
-    if not current_user.is_admin and (person.library_id != current_user.library_id
-                                      or person.is_admin):
-        abort(404)
-    return person
+    return render_form("admin/people.html", form, people=_people())
 
 
 @bp.route("/people/<int:person_id>", methods=["GET", "POST"])
 def person(person_id: int):
     """Change someone's name, role, branches, or whether they may log in."""
-    item = _person(person_id)
+    item = get_scoped_or_404(User, person_id)
     form = _form(item, obj=item)
     if not form.is_submitted():
         form.branches.data = [b.code for b in item.branches]
@@ -84,21 +85,21 @@ def person(person_id: int):
         else:
             chosen = [b for b in branches_in_scope(current_user) if b.code in form.branches.data]
             try:
-                update_user(item, form.name.data, form.role.data, chosen, form.active.data)
-            except OrganisationError as error:
+                update_user(
+                    item, form.name.data, form.role.data, chosen, form.active.data, current_user
+                )
+            except ServiceError as error:
                 form.branches.errors.append(str(error))
             else:
                 flash(_("%(name)s saved.", name=item.name), "success")
                 return redirect(url_for("admin.people"))
-    status = 422 if form.errors else 200
-    return render_template("admin/person.html", form=form, person=item,
-                           button=EmptyForm()), status
+    return render_form("admin/person.html", form, person=item, button=EmptyForm())
 
 
 @bp.post("/people/<int:person_id>/password-link")
 def password_link(person_id: int):
     """A one-time link (24 hours) with which the person sets a new password."""
-    item = _person(person_id)
+    item = get_scoped_or_404(User, person_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     return _link_page(item, make_password_link(item, current_user))

@@ -1,25 +1,34 @@
 """Management pages for coordinators and admins: settings overview and the audit trail."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
-from ..extensions import db
-from ..models import AuditEvent, User
-from ..reports.params import parse_date
-from ..retention import last_purge
-from ..scope import roles_required
-from ..timeutil import LOCAL_TZ
+from ido.core.db import db
+from ido.core.models import AuditEvent, User
+from ido.core.report_params import parse_date
+from ido.core.retention import last_purge
+from ido.core.timeutil import LOCAL_TZ
+from ido.web.access import allow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-ENTITIES = ("question", "user", "branch", "library", "category", "device", "api_token",
-            "password_link", "notes")
+ENTITIES = (
+    "question",
+    "user",
+    "branch",
+    "library",
+    "category",
+    "device",
+    "api_token",
+    "password_link",
+    "notes",
+)
 ACTIONS = ("create", "update", "delete", "purge")
 
 
 @bp.before_request
-@roles_required("coordinator", "admin")
+@allow("coordinator", "admin")
 def coordinators_only():
     """Management is for coordinators (their library) and admins."""
 
@@ -27,13 +36,14 @@ def coordinators_only():
 @bp.get("/")
 def index():
     """Settings that matter for privacy: how long notes are kept, and the last purge."""
-    return render_template("admin/index.html", purge=last_purge(),
-                           retention_days=current_app.config["IDO_NOTE_RETENTION_DAYS"])
+    return render_template(
+        "admin/index.html",
+        purge=last_purge(),
+        retention_days=current_app.config["IDO_NOTE_RETENTION_DAYS"],
+    )
 
 
 def _local_midnight_utc(day):
-    from datetime import datetime
-
     return datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ)
 
 
@@ -55,7 +65,17 @@ def audit():
     if last:
         query = query.where(AuditEvent.at < _local_midnight_utc(last + timedelta(days=1)))
     page = db.paginate(query, per_page=50, error_out=False)
-    users = {u.id: u for u in db.session.scalars(
-        db.select(User).where(User.id.in_({e.user_id for e in page.items if e.user_id})))}
-    return render_template("admin/audit.html", page=page, users=users, entities=ENTITIES,
-                           actions=ACTIONS, args=request.args)
+    users = {
+        u.id: u
+        for u in db.session.scalars(
+            db.select(User).where(User.id.in_({e.user_id for e in page.items if e.user_id}))
+        )
+    }
+    return render_template(
+        "admin/audit.html",
+        page=page,
+        users=users,
+        entities=ENTITIES,
+        actions=ACTIONS,
+        args=request.args,
+    )

@@ -1,24 +1,15 @@
-"""The API's JSON shapes: questions out, request bodies in, errors."""
+"""The API's JSON shapes: questions out, request bodies in."""
 
-from flask import jsonify
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from .. import defaults
-from ..models import Question
-from ..timeutil import to_local
+from ido.core import defaults
+from ido.core.models import Question
+from ido.core.timeutil import to_local
 
 LIST_FIELDS = ("topics", "agencies", "referrals", "help")
 TEXT_FIELDS = ("id", "branch", "asked_at", "channel", "outcome")
 KNOWN_FIELDS = {*LIST_FIELDS, *TEXT_FIELDS, "duration_minutes", "note"}
-
-
-def error_response(status: int, field: str, code: str, message: str):
-    return errors_response(status, {field: [{"code": code, "message": message}]})
-
-
-def errors_response(status: int, errors: dict):
-    return jsonify(errors=errors), status
 
 
 def question_json(question: Question) -> dict:

@@ -6,16 +6,20 @@ from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..categories import active_categories
-from ..desk.forms import QuestionForm, error_code
-from ..extensions import csrf, db
-from ..models import Branch, Question
-from ..questions import IdConflict, delete_question, record_question
-from ..reports.params import ParamError, count_params, parse_date, scoped_branches
-from ..reports.queries import monthly_counts
-from ..scope import branches_in_scope, in_scope, may_change
-from . import openapi
-from .shapes import body_to_formdata, error_response, errors_response, question_json
+from ido.api import openapi
+from ido.api.shapes import body_to_formdata, question_json
+from ido.core.categories import active_categories
+from ido.core.counts import monthly_counts
+from ido.core.db import db
+from ido.core.exceptions import IdConflict, InvalidQuestion, ParamError
+from ido.core.models import Branch, Question
+from ido.core.questions import delete_question, record_question
+from ido.core.report_params import count_params, parse_date, scoped_branches
+from ido.core.scope import branches_in_scope, can_see, may_change
+from ido.web.errors import error_response, errors_response
+from ido.web.extensions import csrf
+from ido.web.forms import error_code
+from ido.web.question_form import QuestionForm
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens need no CSRF token; session users are checked below
@@ -29,15 +33,13 @@ def authenticate():
         return None
     if not current_user.is_authenticated:
         return error_response(401, "_", "unauthorized", _("A valid API token is needed."))
-    if (request.method not in ("GET", "HEAD", "OPTIONS") and not g.get("token_auth")
-            and current_app.config["WTF_CSRF_ENABLED"]):
+    if (
+        request.method not in ("GET", "HEAD", "OPTIONS")
+        and not g.get("token_auth")
+        and current_app.config["WTF_CSRF_ENABLED"]
+    ):
         csrf.protect()
     return None
-
-
-@bp.errorhandler(ParamError)
-def param_error(error: ParamError):
-    return error_response(error.status, error.field, error.code, error.message)
 
 
 @bp.get("/openapi.json")
@@ -52,16 +54,24 @@ def taxonomy():
     cats = active_categories()
 
     def plain(items, **extra):
-        return [{"code": i.code, "name": i.name, **{k: f(i) for k, f in extra.items()}}
-                for i in items]
+        return [
+            {"code": i.code, "name": i.name, **{k: f(i) for k, f in extra.items()}} for i in items
+        ]
 
     return jsonify(
-        branches=[{"code": b.code, "name": b.name, "municipality": b.municipality}
-                  for b in branches_in_scope(current_user)],
-        topics=plain(cats.topics, group=lambda t: t.group,
-                     parent=lambda t: t.parent.code if t.parent else None),
+        branches=[
+            {"code": b.code, "name": b.name, "municipality": b.municipality}
+            for b in branches_in_scope(current_user)
+        ],
+        topics=plain(
+            cats.topics,
+            group=lambda t: t.group,
+            parent=lambda t: t.parent.code if t.parent else None,
+        ),
         agencies=plain(cats.agencies, kind=lambda a: a.kind),
-        help=plain(cats.help), channels=plain(cats.channels), outcomes=plain(cats.outcomes),
+        help=plain(cats.help),
+        channels=plain(cats.channels),
+        outcomes=plain(cats.outcomes),
     )
 
 
@@ -90,22 +100,37 @@ def create_question():
                 errors[name] = [{"code": error_code(m), "message": str(m)} for m in messages]
         return errors_response(422, errors)
     try:
-        question, created = record_question(form.to_data(branch), current_user,
-                                            form.question_id(), given)
+        question, created = record_question(
+            form.to_data(branch), current_user, form.question_id(), given
+        )
     except IdConflict:
-        return error_response(422, "id", "id_conflict",
-                              _("A different question with this id already exists."))
+        return error_response(
+            422, "id", "id_conflict", _("A different question with this id already exists.")
+        )
+    except InvalidQuestion as refused:
+        return errors_response(
+            422,
+            {
+                name: [{"code": code, "message": message} for code, message in problems]
+                for name, problems in refused.errors.items()
+            },
+        )
     return jsonify(question_json(question)), 201 if created else 200
 
 
 @bp.get("/questions")
 def list_questions():
     """Questions in scope, newest first, 50 a page; filter by branch and local dates."""
-    branches = [_branch(request.args["branch"])] if request.args.get("branch") else \
-        branches_in_scope(current_user)
-    query = (db.select(Question).where(Question.deleted_at.is_(None),
-                                        Question.branch_id.in_([b.id for b in branches]))
-             .order_by(Question.asked_at.desc(), Question.created_at.desc()))
+    branches = (
+        [_branch(request.args["branch"])]
+        if request.args.get("branch")
+        else branches_in_scope(current_user)
+    )
+    query = (
+        db.select(Question)
+        .where(Question.deleted_at.is_(None), Question.branch_id.in_([b.id for b in branches]))
+        .order_by(Question.asked_at.desc(), Question.created_at.desc())
+    )
     first = parse_date(request.args.get("from"), "from")
     last = parse_date(request.args.get("to"), "to")
     if first:
@@ -116,8 +141,12 @@ def list_questions():
     if not page_text.isdigit() or int(page_text) < 1:
         raise ParamError("page", "invalid", _("The page must be a whole number from 1."))
     page = db.paginate(query, page=int(page_text), per_page=PAGE_SIZE, error_out=False)
-    return jsonify(questions=[question_json(q) for q in page.items], page=page.page,
-                   pages=page.pages, total=page.total)
+    return jsonify(
+        questions=[question_json(q) for q in page.items],
+        page=page.page,
+        pages=page.pages,
+        total=page.total,
+    )
 
 
 @bp.delete("/questions/<question_id>")
@@ -128,11 +157,12 @@ def remove_question(question_id: str):
     except ValueError:
         key = None
     question = db.session.get(Question, key) if key else None
-    if question is None or question.deleted_at or not in_scope(current_user, question.branch):
+    if question is None or not can_see(current_user, question):
         return error_response(404, "id", "not_found", _("No such question."))
     if not may_change(current_user, question):
-        return error_response(403, "id", "forbidden",
-                              _("This question can no longer be changed by you."))
+        return error_response(
+            403, "id", "forbidden", _("This question can no longer be changed by you.")
+        )
     delete_question(question, current_user)
     return "", 204
 
@@ -142,7 +172,14 @@ def counts():
     """Question counts per month, branch and category, as rows."""
     params = count_params(request.args, current_user)
     rows = monthly_counts(params.first, params.last, params.by, params.branches)
-    return jsonify(rows=[{
-        "month": row.month.strftime("%Y-%m"), "branch": row.branch.code,
-        "key": row.key.code if row.key else None, "count": row.count,
-    } for row in rows])
+    return jsonify(
+        rows=[
+            {
+                "month": row.month.strftime("%Y-%m"),
+                "branch": row.branch.code,
+                "key": row.key.code if row.key else None,
+                "count": row.count,
+            }
+            for row in rows
+        ]
+    )

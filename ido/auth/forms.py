@@ -1,8 +1,8 @@
-"""Log-in form."""
+"""The log-in form and the API token form."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 
@@ -16,4 +16,12 @@ class LoginForm(FlaskForm):
         _l("Password"),
         validators=[DataRequired(_l("Enter your password.")), Length(max=1024)],
         render_kw={"autocomplete": "current-password"},
+    )
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        _l("What is the token for?"),
+        render_kw={"maxlength": 100},
+        description=_l("For example: monthly export script"),
     )

@@ -4,11 +4,12 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from ..admin.forms import ChangePasswordForm, PasswordForm
-from ..organisation import OrganisationError
-from ..passwords import change_password, use_password_link, valid_link
-from ..scope import people_only
-from .views import bp
+from ido.auth.views import bp
+from ido.core.exceptions import ServiceError
+from ido.core.passwords import change_password, use_password_link, valid_link
+from ido.web.access import allow
+from ido.web.forms import ChangePasswordForm, PasswordForm
+from ido.web.pages import render_form
 
 
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
@@ -21,30 +22,27 @@ def set_password(token: str):
     if form.validate_on_submit():
         try:
             user = use_password_link(link, form.password.data)
-        except OrganisationError as error:
+        except ServiceError as error:
             form.password.errors.append(str(error))
         else:
             if current_user.is_authenticated:
                 logout_user()
-            flash(_("Your password is set. Log in with %(email)s.", email=user.email),
-                  "success")
+            flash(_("Your password is set. Log in with %(email)s.", email=user.email), "success")
             return redirect(url_for("auth.login"))
-    status = 422 if form.errors else 200
-    return render_template("auth/set_password.html", form=form, person=link.user), status
+    return render_form("auth/set_password.html", form, person=link.user)
 
 
 @bp.route("/profile/password", methods=["GET", "POST"])
-@people_only
+@allow(devices=False)
 def own_password():
     """Change one's own password."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
             change_password(current_user, form.current.data, form.password.data)
-        except OrganisationError as error:
+        except ServiceError as error:
             form.password.errors.append(str(error))
         else:
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.profile"))
-    status = 422 if form.errors else 200
-    return render_template("auth/own_password.html", form=form), status
+    return render_form("auth/own_password.html", form)

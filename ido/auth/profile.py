@@ -1,39 +1,36 @@
 """The user's own page: who they are, and their API tokens (made, shown once, revoked)."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import StringField
 
-from ..extensions import db
-from ..forms import EmptyForm
-from ..models import ApiToken
-from ..scope import people_only
-from ..tokens import create_token, revoke_token, user_tokens
-from .views import bp
-
-
-class TokenForm(FlaskForm):
-    name = StringField(_l("What is the token for?"), render_kw={"maxlength": 100},
-                       description=_l("For example: monthly export script"))
+from ido.auth.forms import TokenForm
+from ido.auth.views import bp
+from ido.core.models import ApiToken
+from ido.core.tokens import create_token, revoke_token, user_tokens
+from ido.web.access import allow, get_scoped_or_404
+from ido.web.forms import EmptyForm
 
 
 def _page(form: TokenForm, new_token: str | None = None, status: int = 200):
-    return render_template("auth/profile.html", form=form, tokens=user_tokens(current_user),
-                           new_token=new_token, button=EmptyForm()), status
+    return render_template(
+        "auth/profile.html",
+        form=form,
+        tokens=user_tokens(current_user),
+        new_token=new_token,
+        button=EmptyForm(),
+    ), status
 
 
 @bp.get("/profile")
-@people_only
+@allow(devices=False)
 def profile():
     """The user's details and API tokens."""
     return _page(TokenForm())
 
 
 @bp.post("/profile/tokens")
-@people_only
+@allow(devices=False)
 def make_token():
     """Make an API token and show it this once (it is stored only as a hash)."""
     form = TokenForm()
@@ -44,12 +41,10 @@ def make_token():
 
 
 @bp.post("/profile/tokens/<int:token_id>/revoke")
-@people_only
+@allow(devices=False)
 def revoke(token_id: int):
     """Stop one of the user's own tokens from working."""
-    token = db.get_or_404(ApiToken, token_id)
-    if token.user_id != current_user.id:
-        abort(404)
+    token = get_scoped_or_404(ApiToken, token_id)
     if EmptyForm().validate_on_submit() and token.revoked_at is None:
         revoke_token(token, current_user)
         flash(_("The token no longer works."), "success")

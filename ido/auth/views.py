@@ -5,7 +5,6 @@ from flask import (
     current_app,
     flash,
     redirect,
-    render_template,
     request,
     session,
     url_for,
@@ -13,12 +12,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import limiter
-from ..forms import EmptyForm
-from ..navigation import safe_next
-from ..organisation import user_by_email
-from ..security import check_password
-from .forms import LoginForm
+from ido.auth.forms import LoginForm
+from ido.core.organisation import user_by_email
+from ido.core.passwords import check_password
+from ido.web.extensions import limiter
+from ido.web.forms import EmptyForm
+from ido.web.navigation import safe_next
+from ido.web.pages import render_form
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -35,10 +35,15 @@ def _failed(response) -> bool:
 @bp.route("/login", methods=["GET", "POST"])
 # Per account: 5 failures in a minute lock it for the rest of that minute. Per address a much
 # looser ceiling, because all desks of a branch often share one public address.
-@limiter.limit(lambda: current_app.config["IDO_LOGIN_LIMIT_ACCOUNT"], key_func=_account_key,
-               methods=["POST"], deduct_when=_failed)
-@limiter.limit(lambda: current_app.config["IDO_LOGIN_LIMIT_ADDRESS"], methods=["POST"],
-               deduct_when=_failed)
+@limiter.limit(
+    lambda: current_app.config["IDO_LOGIN_LIMIT_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
+@limiter.limit(
+    lambda: current_app.config["IDO_LOGIN_LIMIT_ADDRESS"], methods=["POST"], deduct_when=_failed
+)
 def login():
     """Show the log-in form; log the user in and go on to where they were heading."""
     if current_user.is_authenticated and not current_user.is_device:
@@ -54,7 +59,7 @@ def login():
             login_user(user)
             return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
         flash(_("E-mail address or password is not correct."), "error")
-    return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+    return render_form("auth/login.html", form)
 
 
 @bp.post("/logout")

@@ -2,31 +2,25 @@
 
 import uuid
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import defaults
-from ..categories import active_categories
-from ..devices import COOKIE, activate
-from ..extensions import db
-from ..forms import EmptyForm
-from ..models import Branch, Question
-from ..navigation import safe_next
-from ..questions import IdConflict, QuestionData, delete_question, record_question, update_question
-from ..scope import branches_in_scope, in_scope, logged_by_this, may_change
-from ..timeutil import now_local
-from .forms import BranchForm, EnrolForm, QuestionForm, QuickForm
+from ido.core import defaults
+from ido.core.categories import active_categories
+from ido.core.db import db
+from ido.core.devices import COOKIE, activate
+from ido.core.exceptions import IdConflict, InvalidQuestion
+from ido.core.models import Branch, Question
+from ido.core.questions import QuestionData, delete_question, record_question, update_question
+from ido.core.scope import branches_in_scope, in_scope, logged_by_this, may_change
+from ido.core.timeutil import now_local
+from ido.desk.forms import BranchForm, EnrolForm, QuickForm
+from ido.web.access import get_scoped_or_404
+from ido.web.forms import EmptyForm
+from ido.web.navigation import safe_next
+from ido.web.pages import render_form
+from ido.web.question_form import QuestionForm
 
 COOKIE_SECONDS = 400 * 24 * 3600  # browsers keep cookies at most about this long
 
@@ -48,18 +42,26 @@ def enrol():
     if form.validate_on_submit():
         enrolled = activate(form.code.data or "")
         if enrolled is None:
-            form.code.errors.append(_("This code is not valid (any more). Ask your IDO "
-                                      "coordinator for a new one."))
+            form.code.errors.append(
+                _("This code is not valid (any more). Ask your IDO coordinator for a new one.")
+            )
         else:
             device, secret = enrolled
             response = redirect(url_for("desk.index"))
-            response.set_cookie(COOKIE, secret, max_age=COOKIE_SECONDS, httponly=True,
-                                samesite="Lax", secure=request.is_secure)
-            flash(_("This tablet now logs questions for %(branch)s.",
-                    branch=device.branch.name), "success")
+            response.set_cookie(
+                COOKIE,
+                secret,
+                max_age=COOKIE_SECONDS,
+                httponly=True,
+                samesite="Lax",
+                secure=request.is_secure,
+            )
+            flash(
+                _("This tablet now logs questions for %(branch)s.", branch=device.branch.name),
+                "success",
+            )
             return response
-    status = 422 if form.errors else 200
-    return render_template("desk/enrol.html", form=form), status
+    return render_form("desk/enrol.html", form)
 
 
 def current_branch() -> Branch | None:
@@ -76,28 +78,42 @@ def current_branch() -> Branch | None:
 
 def todays_questions(branch: Branch) -> list[Question]:
     """Today's (Amsterdam) questions at this branch, newest first."""
-    query = (db.select(Question)
-             .where(Question.branch_id == branch.id, Question.deleted_at.is_(None),
-                    Question.local_date == now_local().date())
-             .order_by(Question.asked_at.desc(), Question.created_at.desc()))
+    query = (
+        db.select(Question)
+        .where(
+            Question.branch_id == branch.id,
+            Question.deleted_at.is_(None),
+            Question.local_date == now_local().date(),
+        )
+        .order_by(Question.asked_at.desc(), Question.created_at.desc())
+    )
     return list(db.session.scalars(query))
 
 
-def render_desk(branch: Branch, form: QuestionForm, status: int = 200):
+def render_desk(branch: Branch, form: QuestionForm):
+    """The desk page: the form (422 when refused), the last save, today's list."""
     saved_id = session.pop("saved", None)
     saved = db.session.get(Question, uuid.UUID(saved_id)) if saved_id else None
-    categories = form.categories
     quick = QuickForm(formdata=None, id=str(uuid.uuid4()))
-    return render_template(
-        "desk/index.html", branch=branch, form=form, quick=quick, categories=categories,
-        quick_mode=session.get("quick", False), saved=saved, today=todays_questions(branch),
-        button=EmptyForm(), may_change=may_change, durations=defaults.DURATIONS,
+    return render_form(
+        "desk/index.html",
+        form,
+        branch=branch,
+        quick=quick,
+        categories=form.categories,
+        quick_mode=session.get("quick", False),
+        saved=saved,
+        today=todays_questions(branch),
+        button=EmptyForm(),
+        may_change=may_change,
+        durations=defaults.DURATIONS,
         logged_by_this=logged_by_this,
         several_branches=len(branches_in_scope(current_user)) > 1,
-    ), status
+    )
 
 
 def _store(form_id: uuid.UUID | None, data: QuestionData):
+    """Record the question and go back to the desk (post/redirect/get)."""
     try:
         question, created = record_question(data, current_user, form_id)
     except IdConflict:
@@ -117,10 +133,12 @@ def index():
         return redirect(url_for("desk.choose_branch"))
     form = QuestionForm(active_categories(branch))
     if form.validate_on_submit():
-        return _store(form.question_id(), form.to_data(branch))
+        try:
+            return _store(form.question_id(), form.to_data(branch))
+        except InvalidQuestion as refused:  # a rule the form could not see; normally caught there
+            form.add_problems(refused.errors)
     if form.is_submitted():
         flash(_("The question was not saved. Check the fields marked below."), "error")
-        return render_desk(branch, form, 422)
     return render_desk(branch, form)
 
 
@@ -141,8 +159,10 @@ def quick():
     except (TypeError, ValueError):
         form_id = None
     data = QuestionData(
-        branch=branch, topics=[topic], channel=cats.by_code("channels")[defaults.DESK_DEFAULTS[
-            "channel"]], outcome=cats.by_code("outcomes")[defaults.DESK_DEFAULTS["outcome"]],
+        branch=branch,
+        topics=[topic],
+        channel=cats.by_code("channels")[defaults.DESK_DEFAULTS["channel"]],
+        outcome=cats.by_code("outcomes")[defaults.DESK_DEFAULTS["outcome"]],
         duration_minutes=defaults.DESK_DEFAULTS["duration_minutes"],
     )
     return _store(form_id, data)
@@ -166,14 +186,11 @@ def choose_branch():
         session["branch_id"] = int(form.branch.data)
         return redirect(url_for("desk.index"))
     form.branch.data = form.branch.data or str(session.get("branch_id", ""))
-    status = 422 if form.errors else 200
-    return render_template("desk/branch.html", form=form, branches=branches), status
+    return render_form("desk/branch.html", form, branches=branches)
 
 
 def _changeable(question_id: uuid.UUID) -> Question:
-    question = db.get_or_404(Question, question_id)
-    if not in_scope(current_user, question.branch) or question.deleted_at is not None:
-        abort(404)
+    question = get_scoped_or_404(Question, question_id)
     if not may_change(current_user, question):
         abort(403)
     return question
@@ -181,12 +198,16 @@ def _changeable(question_id: uuid.UUID) -> Question:
 
 def _form_data(question: Question) -> dict:
     return {
-        "id": str(question.id), "topics": [t.code for t in question.topics],
+        "id": str(question.id),
+        "topics": [t.code for t in question.topics],
         "agencies": [a.code for a in question.agencies],
         "referrals": [a.code for a in question.referrals],
-        "help": [h.code for h in question.help], "channel": question.channel.code,
-        "outcome": question.outcome.code, "duration_minutes": question.duration_minutes,
-        "asked_at": question.asked_at, "note": question.note or "",
+        "help": [h.code for h in question.help],
+        "channel": question.channel.code,
+        "outcome": question.outcome.code,
+        "duration_minutes": question.duration_minutes,
+        "asked_at": question.asked_at,
+        "note": question.note or "",
     }
 
 
@@ -196,12 +217,20 @@ def edit(question_id: uuid.UUID):
     question = _changeable(question_id)
     form = QuestionForm(active_categories(), data=_form_data(question))
     if form.validate_on_submit():
-        update_question(question, form.to_data(question.branch), current_user)
-        flash(_("The question has been changed."), "success")
-        return redirect(url_for("desk.index"))
-    status = 422 if form.errors else 200
-    return render_template("desk/edit.html", form=form, question=question,
-                           durations=defaults.DURATIONS, categories=form.categories), status
+        try:
+            update_question(question, form.to_data(question.branch), current_user)
+        except InvalidQuestion as refused:
+            form.add_problems(refused.errors)
+        else:
+            flash(_("The question has been changed."), "success")
+            return redirect(url_for("desk.index"))
+    return render_form(
+        "desk/edit.html",
+        form,
+        question=question,
+        durations=defaults.DURATIONS,
+        categories=form.categories,
+    )
 
 
 @bp.post("/questions/<uuid:question_id>/delete")

@@ -1,3 +1,3 @@
-from .views import bp
+from ido.main.views import bp
 
 __all__ = ["bp"]

@@ -3,9 +3,9 @@
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from ..forms import LanguageForm
-from ..i18n import LANGUAGES
-from ..navigation import safe_next
+from ido.web.forms import LanguageForm
+from ido.web.i18n import LANGUAGES
+from ido.web.navigation import safe_next
 
 bp = Blueprint("main", __name__)
 
@@ -27,9 +27,9 @@ def language():
     return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
 
 
-
 @bp.get("/privacy")
 def privacy():
     """What the app stores, what it never stores, for how long, and who sees what."""
-    return render_template("main/privacy.html",
-                           retention_days=current_app.config["IDO_NOTE_RETENTION_DAYS"])
+    return render_template(
+        "main/privacy.html", retention_days=current_app.config["IDO_NOTE_RETENTION_DAYS"]
+    )

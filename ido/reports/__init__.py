@@ -1,3 +1,3 @@
-from .views import bp
+from ido.reports.views import bp
 
 __all__ = ["bp"]

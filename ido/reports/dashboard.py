@@ -6,11 +6,8 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from ..categories import active_categories
-from ..models import Branch
-from ..timeutil import add_months, months_between
-from .params import CountParams
-from .queries import (
+from ido.core.categories import active_categories
+from ido.core.counts import (
     DURATION_BANDS,
     TOPIC_GROUPS_ORDER,
     duration_band_counts,
@@ -19,6 +16,9 @@ from .queries import (
     topic_group_counts,
     weekday_hour_counts,
 )
+from ido.core.models import Branch
+from ido.core.report_params import CountParams
+from ido.core.timeutil import add_months, months_between
 
 
 @dataclass
@@ -39,14 +39,22 @@ class Series:
 
 def _by_key(params: CountParams, by: str, keep=lambda key: True) -> list[tuple[str, int]]:
     totals = key_totals(params.first, params.last, by, params.branches)
-    ordered = sorted(((k, n) for k, n in totals.items() if keep(k)),
-                     key=lambda kv: (-kv[1], kv[0].position))
+    ordered = sorted(
+        ((k, n) for k, n in totals.items() if keep(k)), key=lambda kv: (-kv[1], kv[0].position)
+    )
     return [(key.name, count) for key, count in ordered]
 
 
 def weekday_names() -> list[str]:
-    return [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"),
-            _("Saturday"), _("Sunday")]
+    return [
+        _("Monday"),
+        _("Tuesday"),
+        _("Wednesday"),
+        _("Thursday"),
+        _("Friday"),
+        _("Saturday"),
+        _("Sunday"),
+    ]
 
 
 def dashboard(params: CountParams) -> dict:
@@ -67,28 +75,45 @@ def dashboard(params: CountParams) -> dict:
     hours = weekday_hour_counts(params.first, params.last, branches)
     days = weekday_names()
     return {
-        "this_month": per_month.get(params.last, 0), "last_month": per_month.get(previous, 0),
-        "month": params.last, "previous": previous,
+        "this_month": per_month.get(params.last, 0),
+        "last_month": per_month.get(previous, 0),
+        "month": params.last,
+        "previous": previous,
         "total": sum(per_branch.values()),
-        "trend": Series(_("Questions per month"), [(f"{m:%Y-%m}", per_month.get(m, 0))
-                                                    for m in months]),
+        "trend": Series(
+            _("Questions per month"), [(f"{m:%Y-%m}", per_month.get(m, 0)) for m in months]
+        ),
         "topics": Series(_("By topic"), _by_key(params, "topic")),
-        "manifest": Series(_("Concerns a Manifestgroep agency"), _by_key(
-            params, "agency", lambda a: a.kind == "manifestgroep")),
+        "manifest": Series(
+            _("Concerns a Manifestgroep agency"),
+            _by_key(params, "agency", lambda a: a.kind == "manifestgroep"),
+        ),
         "referrals": Series(_("Referred to"), _by_key(params, "referral")),
         "help": Series(_("Help given"), _by_key(params, "help")),
         "channels": Series(_("Channel"), _by_key(params, "channel")),
         "outcomes": Series(_("Outcome"), _by_key(params, "outcome")),
-        "weekdays": Series(_("By weekday"), [
-            (days[d], sum(n for (wd, _h), n in hours.items() if wd == d)) for d in range(7)
-            if d < 5 or any(wd == d for wd, _h in hours)]),
-        "hours": Series(_("By hour"), [
-            (f"{h:02d}:00", sum(n for (_d, hh), n in hours.items() if hh == h))
-            for h in sorted({h for _d, h in hours})]),
-        "branches": Series(_("By branch"), sorted(
-            ((b.name, n) for b, n in per_branch.items()), key=lambda kv: -kv[1])),
-        "municipalities": Series(_("By municipality"), sorted(
-            per_municipality.items(), key=lambda kv: -kv[1])),
+        "weekdays": Series(
+            _("By weekday"),
+            [
+                (days[d], sum(n for (wd, _h), n in hours.items() if wd == d))
+                for d in range(7)
+                if d < 5 or any(wd == d for wd, _h in hours)
+            ],
+        ),
+        "hours": Series(
+            _("By hour"),
+            [
+                (f"{h:02d}:00", sum(n for (_d, hh), n in hours.items() if hh == h))
+                for h in sorted({h for _d, h in hours})
+            ],
+        ),
+        "branches": Series(
+            _("By branch"),
+            sorted(((b.name, n) for b, n in per_branch.items()), key=lambda kv: -kv[1]),
+        ),
+        "municipalities": Series(
+            _("By municipality"), sorted(per_municipality.items(), key=lambda kv: -kv[1])
+        ),
     }
 
 
@@ -107,26 +132,39 @@ def national_summary(month: date, branch: Branch) -> list[FormSection]:
     def counts(by):
         return {row.key.code: row.count for row in monthly_counts(month, month, by, branches)}
 
-    group_names = {"overheid": _("Digital government"), "bibliotheek": _("Library services"),
-                   "overig": _("Other (devices, other questions)")}
+    group_names = {
+        "overheid": _("Digital government"),
+        "bibliotheek": _("Library services"),
+        "overig": _("Other (devices, other questions)"),
+    }
     agencies, referrals = counts("agency"), counts("referral")
-    ordered_agencies = sorted(cats.agencies, key=lambda a: (
-        ("manifestgroep", "government", "partner").index(a.kind), a.position))
+    ordered_agencies = sorted(
+        cats.agencies,
+        key=lambda a: (("manifestgroep", "government", "partner").index(a.kind), a.position),
+    )
     total = sum(row.count for row in monthly_counts(month, month, "total", branches))
     topic_counts, help_counts, channel_counts = counts("topic"), counts("help"), counts("channel")
     return [
         FormSection(_("Number of questions"), [(_("Total"), total)]),
-        FormSection(_("Type of question"), [(group_names[g], groups.get((month, branch.id, g), 0))
-                                            for g in TOPIC_GROUPS_ORDER]),
+        FormSection(
+            _("Type of question"),
+            [(group_names[g], groups.get((month, branch.id, g), 0)) for g in TOPIC_GROUPS_ORDER],
+        ),
         FormSection(_("Topic"), [(t.name, topic_counts.get(t.code, 0)) for t in cats.topics]),
-        FormSection(_("Organisation the question concerns"), [
-            (a.name, agencies.get(a.code, 0)) for a in ordered_agencies if a.kind != "partner"]),
-        FormSection(_("Referred to"), [(a.name, referrals.get(a.code, 0))
-                                       for a in ordered_agencies]),
+        FormSection(
+            _("Organisation the question concerns"),
+            [(a.name, agencies.get(a.code, 0)) for a in ordered_agencies if a.kind != "partner"],
+        ),
+        FormSection(
+            _("Referred to"), [(a.name, referrals.get(a.code, 0)) for a in ordered_agencies]
+        ),
         FormSection(_("Help given"), [(h.name, help_counts.get(h.code, 0)) for h in cats.help]),
-        FormSection(_("Channel"), [(c.name, channel_counts.get(c.code, 0))
-                                   for c in cats.channels]),
-        FormSection(_("Duration"), [(_("%(band)s minutes", band=label),
-                                     bands.get((month, branch.id, label), 0))
-                                    for _low, _high, label in DURATION_BANDS]),
+        FormSection(_("Channel"), [(c.name, channel_counts.get(c.code, 0)) for c in cats.channels]),
+        FormSection(
+            _("Duration"),
+            [
+                (_("%(band)s minutes", band=label), bands.get((month, branch.id, label), 0))
+                for _low, _high, label in DURATION_BANDS
+            ],
+        ),
     ]

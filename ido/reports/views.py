@@ -4,18 +4,20 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..scope import branches_in_scope, roles_required
-from ..timeutil import now_local
-from . import exports
-from .dashboard import dashboard, national_summary
-from .params import ParamError, count_params, parse_month, scoped_branches
-from .queries import monthly_counts
+from ido.core import exports
+from ido.core.counts import monthly_counts
+from ido.core.exceptions import ParamError
+from ido.core.report_params import count_params, parse_month, scoped_branches
+from ido.core.scope import branches_in_scope
+from ido.core.timeutil import now_local
+from ido.reports.dashboard import dashboard, national_summary
+from ido.web.access import allow
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
 @bp.before_request
-@roles_required("coordinator", "admin")
+@allow("coordinator", "admin")
 def coordinators_only():
     """Reports are for coordinators (their library) and admins (everything)."""
 
@@ -46,8 +48,11 @@ def monthly_csv():
     """Monthly counts as CSV, for Dutch Excel (default) or as RFC 4180."""
     params, dialect = count_params(request.args, current_user), _dialect()
     rows = monthly_counts(params.first, params.last, params.by, params.branches)
-    return download(exports.counts_csv(rows, params.by, dialect),
-                    file_name(params, params.by, "csv"), "text/csv; charset=utf-8")
+    return download(
+        exports.counts_csv(rows, params.by, dialect),
+        file_name(params, params.by, "csv"),
+        "text/csv; charset=utf-8",
+    )
 
 
 @bp.get("/monthly.xlsx")
@@ -55,8 +60,11 @@ def monthly_xlsx():
     """Monthly counts as an Excel workbook, a sheet per dimension."""
     params = count_params(request.args, current_user)
     body = exports.counts_workbook(params.first, params.last, params.branches)
-    return download(body, file_name(params, "tellingen", "xlsx"),
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return download(
+        body,
+        file_name(params, "tellingen", "xlsx"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @bp.get("/questions.csv")
@@ -65,25 +73,33 @@ def questions_csv():
     params, dialect = count_params(request.args, current_user), _dialect()
     notes = request.args.get("notes") in ("1", "true", "yes")
     lines = exports.raw_csv(params.first, params.last, params.branches, dialect, notes)
-    return download(stream_with_context(lines),
-                    file_name(params, "vragen", "csv"),
-                    "text/csv; charset=utf-8")
+    return download(
+        stream_with_context(lines), file_name(params, "vragen", "csv"), "text/csv; charset=utf-8"
+    )
 
 
 def _filters(params) -> dict:
     branches = branches_in_scope(current_user, include_inactive=True)
-    return {"all_branches": branches,
-            "municipalities": sorted({b.municipality for b in branches}),
-            "chosen_branch": request.args.get("branch", ""),
-            "from_month": f"{params.first:%Y-%m}", "to_month": f"{params.last:%Y-%m}"}
+    return {
+        "all_branches": branches,
+        "municipalities": sorted({b.municipality for b in branches}),
+        "chosen_branch": request.args.get("branch", ""),
+        "from_month": f"{params.first:%Y-%m}",
+        "to_month": f"{params.last:%Y-%m}",
+    }
 
 
 @bp.get("/")
 def index():
     """The dashboard: this month against last, a 12-month trend, every dimension, busy hours."""
     params = count_params(request.args, current_user)
-    return render_template("reports/index.html", params=params, figures=dashboard(params),
-                           query=request.args.to_dict(), **_filters(params))
+    return render_template(
+        "reports/index.html",
+        params=params,
+        figures=dashboard(params),
+        query=request.args.to_dict(),
+        **_filters(params),
+    )
 
 
 @bp.get("/national")
@@ -92,6 +108,10 @@ def national():
     month = parse_month(request.args.get("month"), "month") or now_local().date().replace(day=1)
     branches = scoped_branches(request.args.get("branch"), current_user)
     summaries = [(branch, national_summary(month, branch)) for branch in branches]
-    return render_template("reports/national.html", month=month, summaries=summaries,
-                           all_branches=branches_in_scope(current_user, include_inactive=True),
-                           chosen_branch=request.args.get("branch", ""))
+    return render_template(
+        "reports/national.html",
+        month=month,
+        summaries=summaries,
+        all_branches=branches_in_scope(current_user, include_inactive=True),
+        chosen_branch=request.args.get("branch", ""),
+    )

@@ -8,9 +8,9 @@ Create Date: 2026-11-22 03:52:09.201431
 from alembic import op
 import sqlalchemy as sa
 
-import ido.models.types
+import ido.core.models.types
 
-import ido.models.types
+import ido.core.models.types
 
 
 # revision identifiers, used by Alembic.
@@ -111,7 +111,7 @@ def upgrade():
     sa.Column('role', sa.String(length=20), nullable=False),
     sa.Column('library_id', sa.Integer(), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', ido.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', ido.core.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("role IN ('volunteer', 'coordinator', 'admin')", name=op.f('ck_user_role')),
     sa.ForeignKeyConstraint(['library_id'], ['library.id'], name=op.f('fk_user_library_id_library')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user')),
@@ -126,9 +126,9 @@ def upgrade():
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('prefix', sa.String(length=12), nullable=False),
-    sa.Column('created_at', ido.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_used_at', ido.models.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('revoked_at', ido.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', ido.core.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', ido.core.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', ido.core.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_api_token_user_id_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_token')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_api_token_token_hash'))
@@ -149,13 +149,13 @@ def upgrade():
     sa.Column('branch_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('code_hash', sa.String(length=64), nullable=True),
-    sa.Column('code_expires_at', ido.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('code_expires_at', ido.core.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('secret_hash', sa.String(length=64), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', ido.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('enrolled_at', ido.models.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('last_seen_at', ido.models.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('revoked_at', ido.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', ido.core.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('enrolled_at', ido.core.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_seen_at', ido.core.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', ido.core.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['branch_id'], ['branch.id'], name=op.f('fk_desk_device_branch_id_branch')),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_desk_device_created_by_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_desk_device')),
@@ -169,9 +169,9 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
-    sa.Column('created_at', ido.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', ido.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('used_at', ido.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', ido.core.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', ido.core.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', ido.core.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_password_link_user_id_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_password_link')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_password_link_token_hash'))
@@ -188,7 +188,7 @@ def upgrade():
     )
     op.create_table('audit_event',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', ido.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', ido.core.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('device_id', sa.Integer(), nullable=True),
     sa.Column('library_id', sa.Integer(), nullable=True),
@@ -209,7 +209,7 @@ def upgrade():
     op.create_table('question',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('branch_id', sa.Integer(), nullable=False),
-    sa.Column('asked_at', ido.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('asked_at', ido.core.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('local_date', sa.Date(), nullable=False),
     sa.Column('local_month', sa.Date(), nullable=False),
     sa.Column('local_weekday', sa.Integer(), nullable=False),
@@ -220,9 +220,9 @@ def upgrade():
     sa.Column('outcome_id', sa.Integer(), nullable=False),
     sa.Column('duration_minutes', sa.Integer(), nullable=False),
     sa.Column('note', sa.String(length=500), nullable=True),
-    sa.Column('created_at', ido.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', ido.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('deleted_at', ido.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', ido.core.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', ido.core.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deleted_at', ido.core.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint('duration_minutes BETWEEN 1 AND 480', name=op.f('ck_question_duration')),
     sa.ForeignKeyConstraint(['branch_id'], ['branch.id'], name=op.f('fk_question_branch_id_branch')),
     sa.ForeignKeyConstraint(['channel_id'], ['channel.id'], name=op.f('fk_question_channel_id_channel')),

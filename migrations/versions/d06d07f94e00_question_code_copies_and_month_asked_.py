@@ -11,7 +11,7 @@ Create Date: 2026-11-22 04:39:37.843602
 from alembic import op
 import sqlalchemy as sa
 
-import ido.models.types
+import ido.core.models.types
 
 # (copy column, link table, category table, key column)
 COPIES = [("topic_codes", "question_topic", "topic", "topic_id"),

@@ -12,17 +12,14 @@ from typing import NamedTuple
 from sqlalchemy import Integer, any_, bindparam, case, func, literal
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from ..extensions import db
-from ..models import Agency, Branch, Channel, Help, Outcome, Question, Topic
-from ..models.question import question_agencies, question_help, question_referrals, question_topics
-from ..timeutil import months_between
+from ido.core.db import db
+from ido.core.models import LINKS, Branch, Channel, Outcome, Question, Topic
+from ido.core.models.question import question_topics
+from ido.core.timeutil import months_between
 
 # dimension: (link table and its column, or the question's own column; the category model)
 DIMENSIONS = {
-    "topic": (question_topics, "topic_id", Topic),
-    "agency": (question_agencies, "agency_id", Agency),
-    "referral": (question_referrals, "agency_id", Agency),
-    "help": (question_help, "help_id", Help),
+    **{link.dimension: (link.table, link.key, link.model) for link in LINKS},
     "channel": (None, "channel_id", Channel),
     "outcome": (None, "outcome_id", Outcome),
     "total": (None, None, None),
@@ -50,8 +47,12 @@ def among(column, ids: list[int]):
 
 
 def _scope(query, first: date, last: date, branch_ids: list[int]):
-    return query.where(Question.deleted_at.is_(None), Question.local_month >= first,
-                       Question.local_month <= last, among(Question.branch_id, branch_ids))
+    return query.where(
+        Question.deleted_at.is_(None),
+        Question.local_month >= first,
+        Question.local_month <= last,
+        among(Question.branch_id, branch_ids),
+    )
 
 
 def _lookup(model) -> dict:
@@ -72,23 +73,30 @@ def monthly_counts(first: date, last: date, by: str, branches: list[Branch]) -> 
     if table is not None:  # the link rows carry month, branch and counted: no join needed
         groups = [table.c.branch_id, table.c[column]]
         query = db.select(*groups, func.count()).where(
-            table.c.counted, table.c.local_month == month, among(table.c.branch_id, ids))
+            table.c.counted, table.c.local_month == month, among(table.c.branch_id, ids)
+        )
     else:
         groups = [Question.branch_id, *([getattr(Question, column)] if column else [])]
         query = db.select(*groups, func.count()).where(
-            Question.deleted_at.is_(None), Question.local_month == month,
-            among(Question.branch_id, ids))
+            Question.deleted_at.is_(None),
+            Question.local_month == month,
+            among(Question.branch_id, ids),
+        )
     query = query.group_by(*groups).order_by(*groups)
     by_id, keys, rows = {b.id: b for b in branches}, _lookup(model) if model else None, []
     with collector_paused():
         for first_day in months_between(first, last):
             for found in driver_chunks(query, {"month": first_day}):
                 if keys is None:
-                    rows += [CountRow(first_day, by_id[branch_id], None, count)
-                             for branch_id, count in found]
+                    rows += [
+                        CountRow(first_day, by_id[branch_id], None, count)
+                        for branch_id, count in found
+                    ]
                 else:
-                    rows += [CountRow(first_day, by_id[branch_id], keys[key_id], count)
-                             for branch_id, key_id, count in found]
+                    rows += [
+                        CountRow(first_day, by_id[branch_id], keys[key_id], count)
+                        for branch_id, key_id, count in found
+                    ]
     return rows
 
 
@@ -134,8 +142,11 @@ def key_totals(first: date, last: date, by: str, branches: list[Branch]) -> dict
     if table is not None:
         key = table.c[column]
         query = db.select(key, func.count()).where(
-            table.c.counted, table.c.local_month >= first, table.c.local_month <= last,
-            among(table.c.branch_id, ids))
+            table.c.counted,
+            table.c.local_month >= first,
+            table.c.local_month <= last,
+            among(table.c.branch_id, ids),
+        )
     else:
         key = getattr(Question, column)
         query = _scope(db.select(key, func.count()), first, last, ids)
@@ -145,28 +156,43 @@ def key_totals(first: date, last: date, by: str, branches: list[Branch]) -> dict
 
 def topic_group_counts(first: date, last: date, branches: list[Branch]) -> dict:
     """Questions per month, branch and topic group (a question counts once per group)."""
-    query = _scope(db.select(Question.local_month, Question.branch_id, Topic.group,
-                             func.count(func.distinct(Question.id)))
-                   .join(question_topics, question_topics.c.question_id == Question.id)
-                   .join(Topic, Topic.id == question_topics.c.topic_id),
-                   first, last, [b.id for b in branches])
+    query = _scope(
+        db.select(
+            Question.local_month,
+            Question.branch_id,
+            Topic.group,
+            func.count(func.distinct(Question.id)),
+        )
+        .join(question_topics, question_topics.c.question_id == Question.id)
+        .join(Topic, Topic.id == question_topics.c.topic_id),
+        first,
+        last,
+        [b.id for b in branches],
+    )
     query = query.group_by(Question.local_month, Question.branch_id, Topic.group)
     return {(m, b, g): n for m, b, g, n in db.session.execute(query)}
 
 
 def duration_band_counts(first: date, last: date, branches: list[Branch]) -> dict:
     """Questions per month, branch and duration band."""
-    band = case(*[(Question.duration_minutes <= high, label)
-                  for _low, high, label in DURATION_BANDS])
-    query = _scope(db.select(Question.local_month, Question.branch_id, band, func.count()),
-                   first, last, [b.id for b in branches]).group_by(
-        Question.local_month, Question.branch_id, band)
+    band = case(
+        *[(Question.duration_minutes <= high, label) for _low, high, label in DURATION_BANDS]
+    )
+    query = _scope(
+        db.select(Question.local_month, Question.branch_id, band, func.count()),
+        first,
+        last,
+        [b.id for b in branches],
+    ).group_by(Question.local_month, Question.branch_id, band)
     return {(m, b, label): n for m, b, label, n in db.session.execute(query)}
 
 
 def weekday_hour_counts(first: date, last: date, branches: list[Branch]) -> dict:
     """Questions per local weekday (0 = Monday) and hour, for staffing the desk."""
-    query = _scope(db.select(Question.local_weekday, Question.local_hour, func.count()),
-                   first, last, [b.id for b in branches]).group_by(
-        Question.local_weekday, Question.local_hour)
+    query = _scope(
+        db.select(Question.local_weekday, Question.local_hour, func.count()),
+        first,
+        last,
+        [b.id for b in branches],
+    ).group_by(Question.local_weekday, Question.local_hour)
     return {(d, h): n for d, h, n in db.session.execute(query)}

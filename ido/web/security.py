@@ -1,44 +1,22 @@
-"""Passwords, log-in sessions and HTTP security headers."""
+"""Log-in: who is asking (session, bearer token or desk tablet), cookies and HTTP headers."""
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, current_app, flash, g, has_request_context, jsonify, redirect, request
+from flask import Flask, flash, g, has_request_context, redirect, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login.utils import login_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import devices
-from .extensions import db, login_manager
-from .models import User
-from .tokens import user_for_token
+from ido.core import devices
+from ido.core.db import db
+from ido.core.models import User
+from ido.core.tokens import user_for_token
+from ido.web.errors import error_response, wants_json
+from ido.web.extensions import login_manager
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
-
-
-def _hasher() -> PasswordHasher:
-    return PasswordHasher(**current_app.config["ARGON2_PARAMS"])
-
-
-def hash_password(password: str) -> str:
-    """An argon2id hash of the password (cheaper parameters only where tests set them)."""
-    return _hasher().hash(password)
-
-
-def check_password(user: User, password: str) -> bool:
-    """Whether the password matches the user's hash; rehashes when the parameters changed."""
-    hasher = _hasher()
-    try:
-        hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-    if hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hasher.hash(password)
-        db.session.commit()
-    return True
 
 
 @login_manager.user_loader
@@ -65,9 +43,8 @@ def load_user_from_request(req):
 @login_manager.unauthorized_handler
 def unauthorized():
     """401 in JSON for the API and for scripts with a bad token; the log-in page for people."""
-    if request.path.startswith("/api/") or "Authorization" in request.headers:
-        message = _("A valid API token is needed.")
-        return jsonify(errors={"_": [{"code": "unauthorized", "message": message}]}), 401
+    if wants_json():
+        return error_response(401, "_", "unauthorized", _("A valid API token is needed."))
     flash(_("Please log in to continue."), "info")
     return redirect(login_url(login_manager.login_view, next_url=request.url))
 
@@ -76,8 +53,9 @@ class HttpsAwareSessionInterface(SecureCookieSessionInterface):
     """Session cookies are Secure whenever the request came over HTTPS (or when configured)."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
-        return bool(app.config["SESSION_COOKIE_SECURE"] or
-                    (has_request_context() and request.is_secure))
+        return bool(
+            app.config["SESSION_COOKIE_SECURE"] or (has_request_context() and request.is_secure)
+        )
 
 
 def register(app: Flask) -> None:

@@ -3,9 +3,10 @@
 import secrets
 from datetime import timedelta
 
-from .extensions import db
-from .models import AuditEvent, Branch, DeskDevice, User, utcnow
-from .tokens import digest, record_use
+from ido.core.audit import Actor, audit
+from ido.core.db import db
+from ido.core.models import Branch, DeskDevice, utcnow
+from ido.core.tokens import digest, record_use
 
 COOKIE = "ido_desk"
 CODE_HOURS = 24
@@ -16,55 +17,64 @@ def normalise_code(code: str) -> str:
     return "".join(c for c in code.upper() if c in CODE_ALPHABET)
 
 
-def _audit(action: str, device: DeskDevice, by: User | None, changes: dict) -> None:
-    db.session.add(AuditEvent(user_id=by.id if by else None, device_id=device.id,
-                              library_id=device.branch.library_id, action=action,
-                              entity="device", entity_id=str(device.id), changes=changes))
-
-
-def enrol_device(branch: Branch, name: str, by: User) -> tuple[DeskDevice, str]:
+def enrol_device(branch: Branch, name: str, actor: Actor | None) -> tuple[DeskDevice, str]:
     """A new device for the branch and its one-time enrolment code (shown once)."""
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
-    device = DeskDevice(branch=branch, name=name.strip()[:100] or branch.name,
-                        code_hash=digest(code), created_by_id=by.id,
-                        code_expires_at=utcnow() + timedelta(hours=CODE_HOURS))
+    device = DeskDevice(
+        branch=branch,
+        name=name.strip()[:100] or branch.name,
+        code_hash=digest(code),
+        created_by_id=actor.id if actor else None,
+        code_expires_at=utcnow() + timedelta(hours=CODE_HOURS),
+    )
     db.session.add(device)
     db.session.flush()
-    _audit("create", device, by, {"branch": branch.code, "name": device.name})
-    db.session.commit()
+    _audit(actor, "create", device, {"branch": branch.code, "name": device.name})
     return device, f"{code[:4]}-{code[4:]}"
 
 
 def activate(code: str) -> tuple[DeskDevice, str] | None:
     """Use an enrolment code: the tablet gets its secret; the code no longer works."""
-    device = db.session.scalar(db.select(DeskDevice).where(
-        DeskDevice.code_hash == digest(normalise_code(code))))
-    if (device is None or device.revoked_at is not None or device.code_expires_at is None
-            or device.code_expires_at < utcnow()):
+    device = db.session.scalar(
+        db.select(DeskDevice).where(DeskDevice.code_hash == digest(normalise_code(code)))
+    )
+    if (
+        device is None
+        or device.revoked_at is not None
+        or device.code_expires_at is None
+        or device.code_expires_at < utcnow()
+    ):
         return None
     secret = secrets.token_urlsafe(32)
     device.secret_hash, device.code_hash, device.code_expires_at = digest(secret), None, None
     device.enrolled_at = utcnow()
-    _audit("update", device, None, {"enrolled": True})
-    db.session.commit()
+    _audit(None, "update", device, {"enrolled": True})
+    db.session.flush()
     return device, secret
 
 
 def device_for_secret(secret: str) -> DeskDevice | None:
     """The enrolled, unrevoked device holding this secret; records when it was last seen."""
-    device = db.session.scalar(db.select(DeskDevice).where(
-        DeskDevice.secret_hash == digest(secret)))
+    device = db.session.scalar(
+        db.select(DeskDevice).where(DeskDevice.secret_hash == digest(secret))
+    )
     if device is None or device.revoked_at is not None or not device.branch.active:
         return None
     record_use(device, "last_seen_at")
     return device
 
 
-def revoke_device(device: DeskDevice, by: User) -> None:
+def revoke_device(device: DeskDevice, actor: Actor | None) -> None:
     """Stop the tablet at once (its next request is refused); its entries stay."""
     device.revoked_at, device.secret_hash, device.code_hash = utcnow(), None, None
-    _audit("delete", device, by, {})
-    db.session.commit()
+    _audit(actor, "delete", device, {})
+    db.session.flush()
+
+
+def _audit(actor: Actor | None, action: str, device: DeskDevice, changes: dict) -> None:
+    """An event about the device: it is named as the device, whoever acted on it."""
+    event = audit(actor, action, "device", device.id, device.branch.library_id, changes)
+    event.device_id = device.id
 
 
 class DevicePrincipal:

@@ -3,7 +3,7 @@
 from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale
 
-from .extensions import babel
+from ido.web.extensions import babel
 
 LANGUAGES = {"nl": "Nederlands", "en": "English"}
 

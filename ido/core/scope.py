@@ -1,13 +1,11 @@
 """Who may see and change what: the one place where roles meet branches."""
 
 from datetime import timedelta
-from functools import wraps
 
-from flask import abort, current_app
-from flask_login import current_user, login_required
+from flask import current_app
 
-from .extensions import db
-from .models import Branch, Question, User, utcnow
+from ido.core.db import db
+from ido.core.models import ApiToken, Branch, DeskDevice, Library, Question, User, utcnow
 
 
 def branches_in_scope(user: User, include_inactive: bool = False) -> list[Branch]:
@@ -48,30 +46,24 @@ def logged_by_this(user, question: Question) -> bool:
     return question.logged_by_id is not None and question.logged_by_id == user.id
 
 
-def people_only(view):
-    """Pages about a person's own account: refused on an enrolled desk tablet."""
+def can_see(user: User, item: object) -> bool:
+    """Whether the item lies within the user's scope: the one rule behind every lookup by id.
 
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if current_user.is_device:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
-def roles_required(*roles: str):
-    """Views that only some roles may open; others get 403."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if current_user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
+    Questions (not deleted), branches and desk tablets by their branch; people by their
+    library (admins only by admins); API tokens only by their owner; libraries only by admins.
+    """
+    if isinstance(item, Question):
+        return item.deleted_at is None and in_scope(user, item.branch)
+    if isinstance(item, Branch):
+        return in_scope(user, item) and (user.is_admin or user.is_coordinator)
+    if isinstance(item, DeskDevice):
+        return in_scope(user, item.branch) and (user.is_admin or user.is_coordinator)
+    if isinstance(item, User):
+        return user.is_admin or (
+            user.is_coordinator and item.library_id == user.library_id and not item.is_admin
+        )
+    if isinstance(item, ApiToken):
+        return item.user_id == user.id
+    if isinstance(item, Library):
+        return user.is_admin
+    raise TypeError(f"no scope rule for {type(item).__name__}")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from ido.core.db import db
+from ido.core.models.types import UTCDateTime, utcnow
 
 ROLES = ("volunteer", "coordinator", "admin")
 
@@ -27,9 +26,7 @@ class Library(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
 
-    branches: Mapped[list[Branch]] = relationship(
-        back_populates="library", order_by="Branch.name"
-    )
+    branches: Mapped[list[Branch]] = relationship(back_populates="library", order_by="Branch.name")
 
 
 class Branch(db.Model):
@@ -44,7 +41,7 @@ class Branch(db.Model):
     library: Mapped[Library] = relationship(back_populates="branches")
 
 
-class User(UserMixin, db.Model):
+class User(db.Model):
     __table_args__ = (
         CheckConstraint("role IN ('volunteer', 'coordinator', 'admin')", name="role"),
     )
@@ -61,9 +58,17 @@ class User(UserMixin, db.Model):
     library: Mapped[Library | None] = relationship()
     branches: Mapped[list[Branch]] = relationship(secondary=user_branches, order_by="Branch.name")
 
+    # What a log-in manager asks of a user (Flask-Login's protocol, kept here without the
+    # import so the core knows nothing of HTTP).
+    is_authenticated = True
+    is_anonymous = False
+
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        return str(self.id)
 
     @property
     def is_admin(self) -> bool:
@@ -133,8 +138,9 @@ class BranchCategory(db.Model):
     A branch without rows of a kind shows every active one of that kind.
     """
 
-    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"),
-                                           primary_key=True)
+    branch_id: Mapped[int] = mapped_column(
+        ForeignKey("branch.id", ondelete="CASCADE"), primary_key=True
+    )
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)  # topic | partner
     category_id: Mapped[int] = mapped_column(primary_key=True)
     position: Mapped[int] = mapped_column(default=0)

@@ -4,8 +4,9 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from .extensions import db
-from .models import ApiToken, AuditEvent, User, utcnow
+from ido.core.audit import Actor, audit
+from ido.core.db import db
+from ido.core.models import ApiToken, User, utcnow
 
 PREFIX = "ido_"
 USE_PRECISION = timedelta(minutes=1)  # no write on every request of a sync burst
@@ -24,29 +25,29 @@ def record_use(item, column: str) -> None:
     now = utcnow()
     if getattr(item, column) is None or now - getattr(item, column) > USE_PRECISION:
         setattr(item, column, now)
-        db.session.commit()
+        db.session.flush()
 
 
 def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for the user; returns the row and the token text (never stored)."""
     plaintext = PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name.strip()[:100] or "API", token_hash=digest(plaintext),
-                     prefix=plaintext[:10])
+    token = ApiToken(
+        user=user,
+        name=name.strip()[:100] or "API",
+        token_hash=digest(plaintext),
+        prefix=plaintext[:10],
+    )
     db.session.add(token)
     db.session.flush()
-    db.session.add(AuditEvent(user_id=user.id, library_id=user.library_id, action="create",
-                              entity="api_token", entity_id=str(token.id),
-                              changes={"name": token.name}))
-    db.session.commit()
+    audit(user, "create", "api_token", token.id, user.library_id, {"name": token.name})
     return token, plaintext
 
 
-def revoke_token(token: ApiToken, by: User) -> None:
+def revoke_token(token: ApiToken, actor: Actor | None) -> None:
     """Stop a token from working, at once."""
     token.revoked_at = utcnow()
-    db.session.add(AuditEvent(user_id=by.id, library_id=token.user.library_id, action="delete",
-                              entity="api_token", entity_id=str(token.id), changes={}))
-    db.session.commit()
+    audit(actor, "delete", "api_token", token.id, token.user.library_id)
+    db.session.flush()
 
 
 def user_for_token(plaintext: str) -> User | None:
@@ -62,6 +63,9 @@ def user_for_token(plaintext: str) -> User | None:
 
 def user_tokens(user: User) -> list[ApiToken]:
     """The user's tokens that still work, newest first."""
-    query = (db.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-             .order_by(ApiToken.created_at.desc()))
+    query = (
+        db.select(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .order_by(ApiToken.created_at.desc())
+    )
     return list(db.session.scalars(query))

@@ -1,18 +1,12 @@
-"""Flask extensions, created unbound and attached in the application factory."""
+"""The database: one SQLAlchemy object, created unbound and attached in the application factory."""
 
 import sqlite3
 
 import psycopg
-from flask_babel import Babel
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 
 # One naming convention so that migrations name constraints alike on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -29,11 +23,6 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate(render_as_batch=True)
-csrf = CSRFProtect()
-login_manager = LoginManager()
-babel = Babel()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 @event.listens_for(Engine, "connect")
@@ -59,3 +48,20 @@ def _postgresql_custom_plans(dbapi_connection, _record) -> None:
     """
     if isinstance(dbapi_connection, psycopg.Connection):
         dbapi_connection.prepare_threshold = None
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session: Session, _context) -> None:
+    session.info["flushed"] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_flush(session: Session, *_args) -> None:
+    session.info.pop("flushed", None)
+
+
+def has_writes() -> bool:
+    """Whether the current transaction wrote (or is about to write) anything."""
+    session = db.session
+    return bool(session.info.get("flushed") or session.new or session.dirty or session.deleted)

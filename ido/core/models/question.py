@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import (
     JSON,
@@ -20,10 +21,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .org import Branch, DeskDevice, User
-from .taxonomy import Agency, Channel, Help, Outcome, Topic
-from .types import UTCDateTime, utcnow
+from ido.core.db import db
+from ido.core.models.org import Branch, DeskDevice, User
+from ido.core.models.taxonomy import Agency, Channel, Help, Outcome, Topic
+from ido.core.models.types import UTCDateTime, utcnow
 
 
 def _link_table(name: str, target: str) -> Table:
@@ -46,7 +47,6 @@ question_topics = _link_table("question_topic", "topic")
 question_agencies = _link_table("question_agency", "agency")
 question_referrals = _link_table("question_referral", "agency")
 question_help = _link_table("question_help", "help")
-LINK_TABLES = (question_topics, question_agencies, question_referrals, question_help)
 
 
 class Question(db.Model):
@@ -56,8 +56,15 @@ class Question(db.Model):
         Index("ix_question_branch_date", "branch_id", "local_date"),
         # Counts group by month, branch and channel or outcome straight from this index (it
         # covers them), and the raw export walks questions in its order.
-        Index("ix_question_month_branch", "local_month", "branch_id", "channel_id",
-              "outcome_id", "deleted_at", "id"),
+        Index(
+            "ix_question_month_branch",
+            "local_month",
+            "branch_id",
+            "channel_id",
+            "outcome_id",
+            "deleted_at",
+            "id",
+        ),
         # The raw export reads a month's questions in order of asking.
         Index("ix_question_month_asked", "local_month", "asked_at"),
     )
@@ -92,14 +99,69 @@ class Question(db.Model):
     device: Mapped[DeskDevice | None] = relationship()
     channel: Mapped[Channel] = relationship()
     outcome: Mapped[Outcome] = relationship()
-    topics: Mapped[list[Topic]] = relationship(secondary=question_topics, order_by=Topic.position)
+    # Read-only: the question service writes link rows itself, each with its month, branch and
+    # counted state in one INSERT (see LINKS below).
+    topics: Mapped[list[Topic]] = relationship(
+        secondary=question_topics, order_by=Topic.position, viewonly=True
+    )
     agencies: Mapped[list[Agency]] = relationship(
-        secondary=question_agencies, order_by=Agency.position
+        secondary=question_agencies, order_by=Agency.position, viewonly=True
     )
     referrals: Mapped[list[Agency]] = relationship(
-        secondary=question_referrals, order_by=Agency.position
+        secondary=question_referrals, order_by=Agency.position, viewonly=True
     )
-    help: Mapped[list[Help]] = relationship(secondary=question_help, order_by=Help.position)
+    help: Mapped[list[Help]] = relationship(
+        secondary=question_help, order_by=Help.position, viewonly=True
+    )
+
+
+class Link(NamedTuple):
+    """One kind of link between a question and a list of categories, described once.
+
+    The question service writes link rows and code copies from it, the counts read it per
+    report dimension, and the demo and benchmark generators fill it.
+    """
+
+    dimension: str  # the report dimension: ?by=topic
+    table: Table  # the link table
+    key: str  # the link table's category column
+    model: type  # the category model
+    relation: str  # the question's relationship to the categories
+    column: str  # the question's sorted, "|"-joined copy of the codes
+
+
+LINKS = (
+    Link("topic", question_topics, "topic_id", Topic, "topics", "topic_codes"),
+    Link("agency", question_agencies, "agency_id", Agency, "agencies", "agency_codes"),
+    Link("referral", question_referrals, "agency_id", Agency, "referrals", "referral_codes"),
+    Link("help", question_help, "help_id", Help, "help", "help_codes"),
+)
+
+
+def link_rows(
+    link: Link,
+    question_id: uuid.UUID,
+    category_ids,
+    local_month: date,
+    branch_id: int,
+    counted: bool = True,
+) -> list[dict]:
+    """The rows of one link table for one question, complete (no later patch needed)."""
+    return [
+        {
+            "question_id": question_id,
+            link.key: category_id,
+            "local_month": local_month,
+            "branch_id": branch_id,
+            "counted": counted,
+        }
+        for category_id in category_ids
+    ]
+
+
+def joined_codes(items) -> str:
+    """Codes sorted and joined with "|", as the question row keeps a copy of its links."""
+    return "|".join(sorted(item.code for item in items))
 
 
 class AuditEvent(db.Model):

@@ -11,13 +11,20 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from sqlalchemy import String, bindparam, cast, func, null
 
-from ..extensions import db
-from ..models import Branch, Channel, Outcome, Question
-from ..timeutil import LOCAL_TZ, months_between
-from .queries import DIMENSIONS, CountRow, among, driver_chunks, monthly_counts
+from ido.core.counts import DIMENSIONS, CountRow, among, driver_chunks, monthly_counts
+from ido.core.db import db
+from ido.core.models import Branch, Channel, Outcome, Question
+from ido.core.timeutil import LOCAL_TZ, months_between
 
-DUTCH_DIMENSIONS = {"topic": "onderwerp", "agency": "instantie", "referral": "doorverwijzing",
-                    "help": "hulp", "channel": "kanaal", "outcome": "uitkomst", "total": "totaal"}
+DUTCH_DIMENSIONS = {
+    "topic": "onderwerp",
+    "agency": "instantie",
+    "referral": "doorverwijzing",
+    "help": "hulp",
+    "channel": "kanaal",
+    "outcome": "uitkomst",
+    "total": "totaal",
+}
 DIALECTS = ("excel-nl", "rfc4180")
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 
@@ -42,15 +49,24 @@ def count_record(row: CountRow, by: str, dialect: str) -> list:
     """One CSV record; the names are free text, so they are neutralised."""
     label = (row.key.name_nl if dialect == "excel-nl" else row.key.name_en) if row.key else None
     keys = [] if by == "total" else [row.key.code, safe_cell(label)]
-    return [row.month.strftime("%Y-%m"), row.branch.code, safe_cell(row.branch.name), *keys,
-            row.count]
+    return [
+        row.month.strftime("%Y-%m"),
+        row.branch.code,
+        safe_cell(row.branch.name),
+        *keys,
+        row.count,
+    ]
 
 
 def write_csv(records: Iterable[list], dialect: str) -> Iterator[str]:
     """CSV text in pieces: excel-nl is BOM, semicolons and CRLF; rfc4180 commas and CRLF."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";" if dialect == "excel-nl" else ",",
-                        lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer = csv.writer(
+        buffer,
+        delimiter=";" if dialect == "excel-nl" else ",",
+        lineterminator="\r\n",
+        quoting=csv.QUOTE_MINIMAL,
+    )
     if dialect == "excel-nl":
         yield "\ufeff"
     for count, record in enumerate(records, 1):
@@ -84,33 +100,57 @@ def counts_workbook(first: date, last: date, branches: list[Branch]) -> bytes:
         sheet = book.create_sheet(DUTCH_DIMENSIONS[by].capitalize())
         table: dict = defaultdict(dict)
         for row in monthly_counts(first, last, by, branches):
-            table[(row.branch.name, row.branch.code,
-                   (row.key.position, row.key.code, row.key.name_nl) if row.key else None)][
-                row.month] = row.count
+            table[
+                (
+                    row.branch.name,
+                    row.branch.code,
+                    (row.key.position, row.key.code, row.key.name_nl) if row.key else None,
+                )
+            ][row.month] = row.count
         head = ["Vestiging", "Code"] + ([] if by == "total" else ["Code", "Categorie"])
-        sheet.append([_text(sheet, h, True) for h in
-                      head + [m.strftime("%Y-%m") for m in months] + ["Totaal"]])
+        sheet.append(
+            [
+                _text(sheet, h, True)
+                for h in head + [m.strftime("%Y-%m") for m in months] + ["Totaal"]
+            ]
+        )
         column_totals = defaultdict(int)
-        for (name, code, key), per_month in sorted(table.items(), key=lambda i: (
-                i[0][0], i[0][2] or ())):
+        for (name, code, key), per_month in sorted(
+            table.items(), key=lambda i: (i[0][0], i[0][2] or ())
+        ):
             values = [per_month.get(m, 0) for m in months]
             for m, v in zip(months, values, strict=True):
                 column_totals[m] += v
             keys = [] if key is None else [_text(sheet, key[1]), _text(sheet, key[2])]
             sheet.append([_text(sheet, name), _text(sheet, code), *keys, *values, sum(values)])
         pad = [""] * (len(head) - 1)
-        sheet.append([_text(sheet, "Totaal", True), *pad,
-                      *[column_totals[m] for m in months], sum(column_totals.values())])
+        sheet.append(
+            [
+                _text(sheet, "Totaal", True),
+                *pad,
+                *[column_totals[m] for m in months],
+                sum(column_totals.values()),
+            ]
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
 # (rfc4180 header, excel-nl header) per column, in order; several codes are joined with "|".
-RAW_COLUMNS = [("id", "id"), ("branch_code", "vestiging_code"), ("asked_at", "moment"),
-               ("local_date", "datum"), ("topics", "onderwerpen"), ("agencies", "instanties"),
-               ("referrals", "doorverwijzingen"), ("help", "hulp"), ("channel", "kanaal"),
-               ("duration_minutes", "duur_minuten"), ("outcome", "uitkomst")]
+RAW_COLUMNS = [
+    ("id", "id"),
+    ("branch_code", "vestiging_code"),
+    ("asked_at", "moment"),
+    ("local_date", "datum"),
+    ("topics", "onderwerpen"),
+    ("agencies", "instanties"),
+    ("referrals", "doorverwijzingen"),
+    ("help", "hulp"),
+    ("channel", "kanaal"),
+    ("duration_minutes", "duur_minuten"),
+    ("outcome", "uitkomst"),
+]
 NOTE_COLUMN = ("note", "notitie")
 RAW_PIECE = 2000  # rows fetched and lines streamed at a time
 
@@ -126,13 +166,27 @@ def _raw_query(dialect: str, branch_ids: list[int], notes: bool):
         utc = func.to_char(func.timezone("UTC", Question.asked_at), "YYYY-MM-DD HH24:MI:SS")
     else:
         qid, utc = Question.id, Question.asked_at
-    return (db.select(qid, Question.branch_id, utc, Question.topic_codes, Question.agency_codes,
-                      Question.referral_codes, Question.help_codes, Question.channel_id,
-                      Question.duration_minutes, Question.outcome_id,
-                      Question.note if notes else null())
-            .where(Question.deleted_at.is_(None), Question.local_month == bindparam("month"),
-                   among(Question.branch_id, branch_ids))
-            .order_by(Question.asked_at, Question.id))
+    return (
+        db.select(
+            qid,
+            Question.branch_id,
+            utc,
+            Question.topic_codes,
+            Question.agency_codes,
+            Question.referral_codes,
+            Question.help_codes,
+            Question.channel_id,
+            Question.duration_minutes,
+            Question.outcome_id,
+            Question.note if notes else null(),
+        )
+        .where(
+            Question.deleted_at.is_(None),
+            Question.local_month == bindparam("month"),
+            among(Question.branch_id, branch_ids),
+        )
+        .order_by(Question.asked_at, Question.id)
+    )
 
 
 class _LocalHours(dict):
@@ -159,8 +213,9 @@ def _quoted(text: str, separator: str) -> str:
     return text
 
 
-def raw_csv(first: date, last: date, branches: list[Branch], dialect: str,
-            notes: bool = False) -> Iterator[str]:
+def raw_csv(
+    first: date, last: date, branches: list[Branch], dialect: str, notes: bool = False
+) -> Iterator[str]:
     """Every question of the period in the branches, a CSV line each, streamed month by month.
 
     A million questions must stream in seconds, so each month is one plain query (the question
@@ -169,8 +224,10 @@ def raw_csv(first: date, last: date, branches: list[Branch], dialect: str,
     codes in one field are joined with "|"; notes (free text) only when asked for.
     """
     s = ";" if dialect == "excel-nl" else ","
-    header = [english if dialect == "rfc4180" else dutch
-              for english, dutch in [*RAW_COLUMNS, *([NOTE_COLUMN] if notes else [])]]
+    header = [
+        english if dialect == "rfc4180" else dutch
+        for english, dutch in [*RAW_COLUMNS, *([NOTE_COLUMN] if notes else [])]
+    ]
     yield ("\ufeff" if dialect == "excel-nl" else "") + s.join(header) + "\r\n"
     if not branches:
         return
@@ -180,13 +237,26 @@ def raw_csv(first: date, last: date, branches: list[Branch], dialect: str,
     for month in months_between(first, last):
         for chunk in driver_chunks(query, {"month": month}, RAW_PIECE):
             lines = []
-            for (qid, branch, utc, topics, agencies, referrals, help_, channel, minutes, outcome,
-                 note) in chunk:
+            for (
+                qid,
+                branch,
+                utc,
+                topics,
+                agencies,
+                referrals,
+                help_,
+                channel,
+                minutes,
+                outcome,
+                note,
+            ) in chunk:
                 if len(qid) == 32:  # SQLite keeps a UUID as 32 hex digits
                     qid = f"{qid[:8]}-{qid[8:12]}-{qid[12:16]}-{qid[16:20]}-{qid[20:]}"
                 local_hour, offset, day = hours[utc[:13]]
-                line = (f"{qid}{s}{branch_codes[branch]}{s}{local_hour}{utc[13:19]}{offset}{s}"
-                        f"{day}{s}{topics}{s}{agencies}{s}{referrals}{s}{help_}{s}"
-                        f"{channels[channel]}{s}{minutes}{s}{outcomes[outcome]}")
+                line = (
+                    f"{qid}{s}{branch_codes[branch]}{s}{local_hour}{utc[13:19]}{offset}{s}"
+                    f"{day}{s}{topics}{s}{agencies}{s}{referrals}{s}{help_}{s}"
+                    f"{channels[channel]}{s}{minutes}{s}{outcomes[outcome]}"
+                )
                 lines.append(f"{line}{s}{_quoted(note or '', s)}" if notes else line)
             yield "\r\n".join(lines) + "\r\n"

@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ido.core.db import db
 
 TOPIC_GROUPS = ("overheid", "bibliotheek", "overig")
 AGENCY_KINDS = ("manifestgroep", "government", "partner")
@@ -30,8 +30,9 @@ class CategoryMixin:
 
 
 class Topic(CategoryMixin, db.Model):
-    __table_args__ = (CheckConstraint("\"group\" IN ('overheid', 'bibliotheek', 'overig')",
-                                      name="group"),)
+    __table_args__ = (
+        CheckConstraint("\"group\" IN ('overheid', 'bibliotheek', 'overig')", name="group"),
+    )
 
     group: Mapped[str] = mapped_column(String(20), default="overheid")
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("topic.id"))
@@ -47,8 +48,9 @@ class Topic(CategoryMixin, db.Model):
 
 
 class Agency(CategoryMixin, db.Model):
-    __table_args__ = (CheckConstraint("kind IN ('manifestgroep', 'government', 'partner')",
-                                      name="kind"),)
+    __table_args__ = (
+        CheckConstraint("kind IN ('manifestgroep', 'government', 'partner')", name="kind"),
+    )
 
     kind: Mapped[str] = mapped_column(String(20))
 

@@ -13,27 +13,38 @@ from stdnum import iban
 from stdnum.nl import bsn
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-IBAN_CANDIDATE = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b",
-                            re.IGNORECASE)
+IBAN_CANDIDATE = re.compile(
+    r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b", re.IGNORECASE
+)
 # 1234 AB 12, 1234AB 12, 1234ab 12 or "12, 1234 AB"; lowercase letters only when attached
 # to the digits, so that "2024 en 2025" is not a postcode.
 POSTCODE = r"[1-9]\d{3}(?: ?[A-Z]{2}|[a-z]{2})\b"
 POSTCODE_WITH_NUMBER = re.compile(rf"\b{POSTCODE}[ ,]*\d{{1,5}}\b|\b\d{{1,5}}[a-z]?, *{POSTCODE}")
-DUTCH_PHONE = re.compile(r"(?<![\w+:.,])(?:(?:\+|00)31[\s-]?(?:\(0\)[\s-]?)?|\(?0)"
-                         r"[\s()-]?[1-9](?:[\s()-]?\d){8}(?!\d)")
+DUTCH_PHONE = re.compile(
+    r"(?<![\w+:.,])(?:(?:\+|00)31[\s-]?(?:\(0\)[\s-]?)?|\(?0)"
+    r"[\s()-]?[1-9](?:[\s()-]?\d){8}(?!\d)"
+)
 SINGLE_DIGIT_DOT_GROUP = re.compile(r"(?:^|\D)\d\.|\.\d(?:\D|$)")  # 0.1.11 is a version
-MONTHS = ("jan|januari|feb|februari|mrt|maart|apr|april|mei|jun|juni|jul|juli|aug|augustus|"
-          "sep|sept|september|okt|oktober|nov|november|dec|december|"
-          "january|february|march|june|july|october")
-DATE = (rf"(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:19|20)?\d{{2}}"
-        rf"|\d{{1,2}} (?:{MONTHS})\.? (?:19|20)\d{{2}})")
+MONTHS = (
+    "jan|januari|feb|februari|mrt|maart|apr|april|mei|jun|juni|jul|juli|aug|augustus|"
+    "sep|sept|september|okt|oktober|nov|november|dec|december|"
+    "january|february|march|june|july|october"
+)
+DATE = (
+    rf"(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:19|20)?\d{{2}}"
+    rf"|\d{{1,2}} (?:{MONTHS})\.? (?:19|20)\d{{2}})"
+)
 BIRTH_DATE = re.compile(
     rf"\b(?:geboren|geboortedatum|geb\.datum|geb(?:\.|\b)|born|date of birth|dob\b)"
-    rf"[:\s]*(?:op\s+|on\s+)?{DATE}", re.IGNORECASE)
+    rf"[:\s]*(?:op\s+|on\s+)?{DATE}",
+    re.IGNORECASE,
+)
 # A BSN as people write it: 9 (or 8) digits, or grouped 123.456.789, 1234.56.789, 123 45 67 89
 # (a lookahead, so that candidates may overlap: "1900 10 111 222 333" holds one)
-BSN_CANDIDATE = re.compile(r"(?<![\d.,:])(?=(\d{3}([. ])\d{3}\2\d{3}|\d{4}([. ])\d{2}\3\d{3}|"
-                           r"\d{3}([. ])\d{2}\4\d{2}\4\d{2}|\d{8,9})(?![\d]|[.,]\d))")
+BSN_CANDIDATE = re.compile(
+    r"(?<![\d.,:])(?=(\d{3}([. ])\d{3}\2\d{3}|\d{4}([. ])\d{2}\3\d{3}|"
+    r"\d{3}([. ])\d{2}\4\d{2}\4\d{2}|\d{8,9})(?![\d]|[.,]\d))"
+)
 
 KINDS = {
     "email": _l("an e-mail address"),
@@ -55,11 +66,17 @@ def _phone_spans(text: str) -> list[tuple[int, int]]:
     """Phone numbers: libphonenumber's matcher, plus Dutch-shaped numbers it skips when more
     digits follow ("06 1234 5678 1900"). A run of digits without 0 or + in front is no phone
     number, and one starting 00 must be Dutch, so a time or a date is never taken for one."""
-    spans = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, "NL")
-             if (m.start == 0 or text[m.start - 1] not in ":.,")
-             and (m.raw_string.startswith("+") or m.number.country_code == 31
-                  and m.raw_string.lstrip("(").startswith("0"))
-             and not SINGLE_DIGIT_DOT_GROUP.search(m.raw_string)]
+    spans = [
+        (m.start, m.end)
+        for m in phonenumbers.PhoneNumberMatcher(text, "NL")
+        if (m.start == 0 or text[m.start - 1] not in ":.,")
+        and (
+            m.raw_string.startswith("+")
+            or m.number.country_code == 31
+            and m.raw_string.lstrip("(").startswith("0")
+        )
+        and not SINGLE_DIGIT_DOT_GROUP.search(m.raw_string)
+    ]
     for match in DUTCH_PHONE.finditer(text):
         try:
             number = phonenumbers.parse(match.group(), "NL")
@@ -107,5 +124,8 @@ def personal_data_message(kinds: list[str]) -> str:
     from flask_babel import gettext as _
 
     names = ", ".join(str(KINDS[k]) for k in kinds)
-    return _("This note seems to contain personal data (%(kinds)s). Leave it out or rephrase "
-             "it: we never store personal data of visitors.", kinds=names)
+    return _(
+        "This note seems to contain personal data (%(kinds)s). Leave it out or rephrase "
+        "it: we never store personal data of visitors.",
+        kinds=names,
+    )

@@ -1,24 +1,18 @@
 """Report parameters from a query string: period, dimension, branches; checked once for all."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from werkzeug.datastructures import MultiDict
 
-from ..extensions import db
-from ..models import Branch, User
-from ..scope import branches_in_scope
-from ..timeutil import add_months, now_local
-from .queries import DIMENSIONS
-
-
-class ParamError(ValueError):
-    """A query parameter that cannot be used; 422 (or 403 for a branch out of scope)."""
-
-    def __init__(self, field: str, code: str, message: str, status: int = 422):
-        super().__init__(message)
-        self.field, self.code, self.message, self.status = field, code, message, status
+from ido.core.checks import CODE_PATTERN
+from ido.core.counts import DIMENSIONS
+from ido.core.db import db
+from ido.core.exceptions import ParamError
+from ido.core.models import Branch, User
+from ido.core.scope import branches_in_scope
+from ido.core.timeutil import add_months, now_local
 
 
 @dataclass
@@ -63,16 +57,21 @@ def scoped_branches(codes_text: str | None, user: User, municipality: str | None
     for code in dict.fromkeys(c.strip() for c in codes_text.split(",") if c.strip()):
         if code in by_code:
             chosen.append(by_code[code])
-        elif db.session.scalar(db.select(Branch.id).where(Branch.code == code)) is None:
-            raise ParamError("branch", "unknown_code", _("No branch with code %(code)s.",
-                                                         code=code))
+        elif (
+            not CODE_PATTERN.match(code)  # no code at all: nothing to look up (NUL, ...)
+            or db.session.scalar(db.select(Branch.id).where(Branch.code == code)) is None
+        ):
+            raise ParamError(
+                "branch", "unknown_code", _("No branch with code %(code)s.", code=code)
+            )
         else:
-            raise ParamError("branch", "forbidden",
-                             _("You do not have access to this branch."), 403)
+            raise ParamError(
+                "branch", "forbidden", _("You do not have access to this branch."), 403
+            )
     return chosen
 
 
-def count_params(args: MultiDict, user: User) -> CountParams:
+def count_params(args: Mapping[str, str], user: User) -> CountParams:
     """Period (default: the last 12 months), dimension (default total) and branches."""
     this_month = now_local().date().replace(day=1)
     last = parse_month(args.get("to"), "to") or this_month
@@ -81,8 +80,10 @@ def count_params(args: MultiDict, user: User) -> CountParams:
         raise ParamError("from", "invalid", _("The start month is after the end month."))
     by = args.get("by", "total")
     if by not in DIMENSIONS:
-        raise ParamError("by", "invalid", _("Count by one of: %(options)s.",
-                                            options=", ".join(DIMENSIONS)))
+        raise ParamError(
+            "by", "invalid", _("Count by one of: %(options)s.", options=", ".join(DIMENSIONS))
+        )
     municipality = args.get("municipality") or None
-    return CountParams(first, last, by, scoped_branches(args.get("branch"), user, municipality),
-                       municipality)
+    return CountParams(
+        first, last, by, scoped_branches(args.get("branch"), user, municipality), municipality
+    )

@@ -16,8 +16,12 @@ def local_columns(moment: datetime) -> dict:
     """The Amsterdam day, month, weekday and hour stored beside a question's UTC moment."""
     local = moment.astimezone(LOCAL_TZ)
     day = local.date()
-    return {"local_date": day, "local_month": day.replace(day=1),
-            "local_weekday": day.weekday(), "local_hour": local.hour}
+    return {
+        "local_date": day,
+        "local_month": day.replace(day=1),
+        "local_weekday": day.weekday(),
+        "local_hour": local.hour,
+    }
 
 
 def now_local() -> datetime:

@@ -1,0 +1,213 @@
+"""Reading and seeding the reference lists (topics, agencies, help, channels, outcomes)."""
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from ido.core import defaults
+from ido.core.audit import Actor, apply_changes, audit
+from ido.core.checks import check_code
+from ido.core.db import db
+from ido.core.exceptions import ServiceError
+from ido.core.models import Agency, Branch, BranchCategory, Channel, Help, Outcome, Topic
+
+
+@dataclass
+class Categories:
+    """The active reference lists, each in display order."""
+
+    topics: list[Topic]
+    agencies: list[Agency]
+    help: list[Help]
+    channels: list[Channel]
+    outcomes: list[Outcome]
+
+    def by_code(self, name: str) -> dict:
+        return {item.code: item for item in getattr(self, name)}
+
+
+def _active(model) -> list:
+    query = db.select(model).where(model.active).order_by(model.position, model.id)
+    return list(db.session.scalars(query))
+
+
+def active_categories(branch: Branch | None = None) -> Categories:
+    """Every active category, ordered as the desk shows them; for a branch, only the topics
+    and local partners picked for its desk (when it picked any), in its own order."""
+    topics, agencies = _active(Topic), _active(Agency)
+    if branch is not None:
+        topics = _for_branch(branch, "topic", topics)
+        partners = _for_branch(branch, "partner", [a for a in agencies if a.kind == "partner"])
+        agencies = [a for a in agencies if a.kind != "partner"] + partners
+    return Categories(
+        topics=topics,
+        agencies=agencies,
+        help=_active(Help),
+        channels=_active(Channel),
+        outcomes=_active(Outcome),
+    )
+
+
+def branch_selection(branch: Branch, kind: str) -> dict[int, int]:
+    """{category id: position} picked for the branch's desk (empty: it shows them all)."""
+    rows = db.session.execute(
+        db.select(BranchCategory.category_id, BranchCategory.position).where(
+            BranchCategory.branch_id == branch.id, BranchCategory.kind == kind
+        )
+    )
+    return dict(rows.all())
+
+
+def _for_branch(branch: Branch, kind: str, items: list) -> list:
+    picked = branch_selection(branch, kind)
+    if not picked:
+        return items
+    # a DigiD follow-up comes along with its parent topic
+    chosen = [i for i in items if i.id in picked or getattr(i, "parent_id", None) in picked]
+    return sorted(
+        chosen,
+        key=lambda i: (
+            picked.get(i.id, picked.get(getattr(i, "parent_id", None), 0)),
+            i.position,
+            i.id,
+        ),
+    )
+
+
+def set_branch_selection(
+    branch: Branch, kind: str, picked: dict[int, int], actor: Actor | None = None
+) -> None:
+    """Store which topics (or partners) the branch's desk shows, {id: position}; audited."""
+    before = branch_selection(branch, kind)
+    if before == picked:
+        return
+    db.session.execute(
+        db.delete(BranchCategory).where(
+            BranchCategory.branch_id == branch.id, BranchCategory.kind == kind
+        )
+    )
+    db.session.add_all(
+        BranchCategory(branch_id=branch.id, kind=kind, category_id=key, position=position)
+        for key, position in picked.items()
+    )
+    audit(
+        actor,
+        "update",
+        "branch",
+        branch.id,
+        branch.library_id,
+        {f"desk_{kind}s": [sorted(before), sorted(picked)]},
+    )
+    db.session.flush()
+
+
+def seed_categories() -> int:
+    """Add the default categories that are missing; never overwrites edits. Returns how many.
+
+    One SELECT per list finds the codes there are (a fresh database, or one that has them all,
+    costs five queries, not one per category).
+    """
+    existing = {
+        model: {item.code: item for item in db.session.scalars(db.select(model))}
+        for model in (Topic, Agency, Help, Channel, Outcome)
+    }
+    added: list = []
+
+    def add(model, code: str, position: int, **fields):
+        if code in existing[model]:
+            return existing[model][code]
+        item = existing[model][code] = model(code=code, position=position, **fields)
+        added.append(item)
+        return item
+
+    for pos, (code, group, parent, nl, en, hint_nl, hint_en) in enumerate(defaults.TOPICS):
+        topic = add(
+            Topic,
+            code,
+            pos * 10,
+            group=group,
+            name_nl=nl,
+            name_en=en,
+            hint_nl=hint_nl,
+            hint_en=hint_en,
+        )
+        if parent and topic in added:
+            topic.parent = existing[Topic][parent]
+    for pos, (code, kind, nl, en) in enumerate(defaults.AGENCIES):
+        add(Agency, code, pos * 10, kind=kind, name_nl=nl, name_en=en)
+    for model, rows in (
+        (Help, defaults.HELP),
+        (Channel, defaults.CHANNELS),
+        (Outcome, defaults.OUTCOMES),
+    ):
+        for pos, (code, nl, en) in enumerate(rows):
+            add(model, code, pos * 10, name_nl=nl, name_en=en)
+    db.session.add_all(added)
+    db.session.flush()
+    return len(added)
+
+
+CATEGORY_MODELS = {
+    "topic": Topic,
+    "agency": Agency,
+    "help": Help,
+    "channel": Channel,
+    "outcome": Outcome,
+}
+
+
+def all_of_kind(kind: str) -> list:
+    """Every category of one kind, active or not, in display order."""
+    model = CATEGORY_MODELS[kind]
+    return list(db.session.scalars(db.select(model).order_by(model.position, model.id)))
+
+
+def save_category(
+    kind: str, item, values: dict, library_id: int | None, actor: Actor | None = None
+):
+    """Add (item None) or change a category; the code is set once and never changes after.
+
+    Returns the item; an audit event records what changed.
+    """
+    model = CATEGORY_MODELS[kind]
+    code = values.pop("code", "").strip()
+    if item is None:
+        check_code(code)
+        if db.session.scalar(db.select(model).where(model.code == code)):
+            raise ServiceError(_("The code %(code)s is already in use.", code=code))
+        item = model(code=code, **values)
+        db.session.add(item)
+        action, changes = (
+            "create",
+            {"code": code, **{k: getattr(v, "code", v) for k, v in values.items()}},
+        )
+    else:
+        action, changes = (
+            "update",
+            {
+                k: [getattr(old, "code", old), getattr(new, "code", new)]
+                for k, (old, new) in apply_changes(item, **values).items()
+            },
+        )
+    if changes:
+        audit(actor, action, "category", f"{kind}:{item.code}", library_id, changes)
+    db.session.flush()
+    return item
+
+
+MAX_POSITION = 100_000
+
+
+def save_branch_desk(
+    branch: Branch, picked: dict[str, dict[int, int]], actor: Actor | None = None
+) -> None:
+    """Store which topics and local partners the branch's desk shows, both or neither.
+
+    ``picked`` is {"topic": {id: position}, "partner": {...}}; an empty choice shows them all.
+    Each list is checked as it is written, so a refusal can come after the first list was
+    flushed: the caller's transaction (one request) then rolls both back.
+    """
+    for kind, chosen in picked.items():
+        if any(not 0 <= position <= MAX_POSITION for position in chosen.values()):
+            raise ServiceError(_("An order is a whole number from 0 to %(n)s.", n=MAX_POSITION))
+        set_branch_selection(branch, kind, chosen, actor)

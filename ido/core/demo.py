@@ -1,0 +1,162 @@
+"""A demo library with three branches and a year of realistic questions, for trying the app."""
+
+import math
+import random
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import insert
+
+from ido.core.categories import active_categories
+from ido.core.db import db
+from ido.core.models import LINKS, Library, Question, joined_codes, link_rows
+from ido.core.organisation import create_branch, create_library, create_user
+from ido.core.timeutil import LOCAL_TZ, local_columns, now_local
+
+DEMO_PASSWORD = "demo-wachtwoord"
+DEMO_USERS = [
+    ("coordinator@demo.example", "Coördinator Demo", "coordinator", ()),
+    ("vrijwilliger@demo.example", "Vrijwilliger Centrum", "volunteer", ("demo-centrum",)),
+    (
+        "invaller@demo.example",
+        "Vrijwilliger Noord en Meerwijk",
+        "volunteer",
+        ("demo-noord", "demo-meerwijk"),
+    ),
+]
+# How often topics come up at a typical IDO desk: DigiD first, then devices and the municipality.
+TOPIC_WEIGHTS = {
+    "digid": 30,
+    "apparaat": 16,
+    "gemeente": 12,
+    "toeslagen": 9,
+    "belastingaangifte": 8,
+    "mijnoverheid": 7,
+    "zorg": 5,
+    "aow_pensioen": 4,
+    "werk_uitkering": 3,
+    "rijbewijs": 3,
+    "boetes": 2,
+    "studie": 1,
+    "bibliotheek": 3,
+    "overig": 2,
+}
+TOPIC_AGENCY = {
+    "toeslagen": "toeslagen",
+    "belastingaangifte": "belastingdienst",
+    "zorg": "cak",
+    "aow_pensioen": "svb",
+    "werk_uitkering": "uwv",
+    "rijbewijs": "cbr",
+    "boetes": "cjib",
+    "studie": "duo",
+    "gemeente": "gemeente",
+    "digid": "logius",
+}
+HOURS = [10, 10, 11, 11, 11, 12, 13, 14, 14, 15, 15, 16]
+
+
+def seed_demo(days: int = 365, per_day: float = 3.5, seed: int = 2026) -> bool:
+    """Create the demo library once; returns False when it already exists."""
+    if db.session.scalar(db.select(Library).where(Library.code == "demo")):
+        return False
+    create_library("demo", "Demobibliotheek Rivierland")
+    create_branch("demo-centrum", "Centrale Bibliotheek", "demo", "Rivierstad")
+    create_branch("demo-noord", "Bibliotheek Noord", "demo", "Rivierstad")
+    create_branch("demo-meerwijk", "Dorpshuis Meerwijk", "demo", "Meerwijk", in_library=False)
+    users = [
+        create_user(email, name, role, DEMO_PASSWORD, "demo", branches)
+        for email, name, role, branches in DEMO_USERS
+    ]
+    _seed_questions(users, days, per_day, random.Random(seed))
+    return True
+
+
+def _seed_questions(users, days: int, per_day: float, rng: random.Random) -> None:
+    cats = active_categories()
+    topics, agencies = cats.by_code("topics"), cats.by_code("agencies")
+    branches = {b.code: b for u in users for b in u.branches}
+    followups = [t for t in cats.topics if t.parent is not None]
+    rows: list[dict] = []
+    links: dict = {link: [] for link in LINKS}
+    today = now_local().date()
+    for offset in range(days, 0, -1):
+        day = today - timedelta(days=offset)
+        if day.weekday() >= 5:
+            continue
+        for code, branch in branches.items():
+            volume = per_day * (0.5 if code == "demo-meerwijk" else 1.0)
+            for _ in range(_poisson(rng, volume)):
+                at = datetime(
+                    day.year,
+                    day.month,
+                    day.day,
+                    rng.choice(HOURS),
+                    rng.randrange(60),
+                    tzinfo=LOCAL_TZ,
+                )
+                row = _question_row(rng, branch, at, users, cats)
+                rows.append(row)
+                topic = topics[rng.choices(list(TOPIC_WEIGHTS), list(TOPIC_WEIGHTS.values()))[0]]
+                chosen = {"topics": {topic}, "agencies": set(), "referrals": set()}
+                if topic.code == "digid" and rng.random() < 0.7:
+                    chosen["topics"].add(rng.choice(followups))
+                if rng.random() < 0.12:
+                    chosen["topics"].add(topics["mijnoverheid"])
+                if TOPIC_AGENCY.get(topic.code):
+                    chosen["agencies"].add(agencies[TOPIC_AGENCY[topic.code]])
+                if rng.random() < 0.15:
+                    chosen["referrals"].add(
+                        agencies[
+                            rng.choice(
+                                [
+                                    "uwv",
+                                    "svb",
+                                    "belastingdienst",
+                                    "toeslagen",
+                                    "juridisch_loket",
+                                    "schuldhulp",
+                                    "digicursus",
+                                ]
+                            )
+                        ]
+                    )
+                chosen["help"] = {rng.choice(cats.help[:2])}
+                for link in LINKS:  # whole link rows and the question's code copies
+                    items = chosen[link.relation]
+                    row[link.column] = joined_codes(items)
+                    links[link] += link_rows(
+                        link, row["id"], [i.id for i in items], row["local_month"], branch.id
+                    )
+    db.session.execute(insert(Question), rows)
+    for link, values in links.items():
+        if values:
+            db.session.execute(insert(link.table), values)
+    db.session.flush()
+
+
+def _question_row(rng: random.Random, branch, at: datetime, users, cats) -> dict:
+    logger = rng.choice([u for u in users if branch in u.branches])
+    outcome = rng.choices(cats.outcomes, [85, 10, 5])[0]
+    return {
+        "id": uuid.uuid4(),
+        "branch_id": branch.id,
+        "asked_at": at,
+        **local_columns(at),
+        "logged_by_id": logger.id,
+        "channel_id": rng.choices(cats.channels, [80, 10, 3, 7])[0].id,
+        "outcome_id": outcome.id,
+        "duration_minutes": rng.choice([5, 10, 10, 10, 15, 15, 30, 45]),
+        "note": None,
+        "created_at": at,
+        "updated_at": at,
+    }
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    """A Poisson-distributed count (Knuth's method is exact and fast for small means)."""
+    limit, count, product = math.exp(-mean), 0, rng.random()
+    while product > limit:
+        count += 1
+        product *= rng.random()
+    return count

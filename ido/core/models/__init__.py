@@ -1,0 +1,51 @@
+"""The data model; import models from here."""
+
+from ido.core.models.org import (
+    ROLES,
+    ApiToken,
+    Branch,
+    BranchCategory,
+    DeskDevice,
+    Library,
+    PasswordLink,
+    User,
+    user_branches,
+)
+from ido.core.models.question import LINKS, AuditEvent, Link, Question, joined_codes, link_rows
+from ido.core.models.taxonomy import (
+    AGENCY_KINDS,
+    TOPIC_GROUPS,
+    Agency,
+    Channel,
+    Help,
+    Outcome,
+    Topic,
+)
+from ido.core.models.types import UTCDateTime, utcnow
+
+__all__ = [
+    "LINKS",
+    "Link",
+    "joined_codes",
+    "link_rows",
+    "AGENCY_KINDS",
+    "ROLES",
+    "TOPIC_GROUPS",
+    "Agency",
+    "ApiToken",
+    "AuditEvent",
+    "Branch",
+    "BranchCategory",
+    "DeskDevice",
+    "Channel",
+    "Help",
+    "Library",
+    "Outcome",
+    "PasswordLink",
+    "Question",
+    "Topic",
+    "UTCDateTime",
+    "User",
+    "user_branches",
+    "utcnow",
+]

@@ -1,0 +1,311 @@
+"""The one place that writes questions: check, record, change and delete, each audited.
+
+Every rule a question must meet is checked here (the privacy guard included), so a caller
+that skips the forms (an import, a sync worker) cannot skip a rule; the forms call the same
+checks to put each message at its field. Services flush; the caller commits.
+"""
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import Table, func, insert, literal_column, update
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ido.core.audit import Actor, audit
+from ido.core.db import db
+from ido.core.exceptions import IdConflict, InvalidQuestion
+from ido.core.models import (
+    LINKS,
+    Agency,
+    Branch,
+    Channel,
+    Help,
+    Link,
+    Outcome,
+    Question,
+    Topic,
+    joined_codes,
+    link_rows,
+    utcnow,
+)
+from ido.core.privacy import personal_data_kinds, personal_data_message
+from ido.core.timeutil import local_columns
+
+log = logging.getLogger(__name__)
+MAX_NOTE = 500
+MIN_MINUTES, MAX_MINUTES = 1, 480
+FUTURE_TOLERANCE = timedelta(minutes=5)
+Problem = tuple[str, str]  # (code, message)
+
+
+@dataclass
+class QuestionData:
+    """A question to store. ``asked_at`` None means now (or unchanged, when editing)."""
+
+    branch: Branch
+    topics: list[Topic]
+    channel: Channel
+    outcome: Outcome
+    duration_minutes: int
+    asked_at: datetime | None = None
+    agencies: list[Agency] = field(default_factory=list)
+    referrals: list[Agency] = field(default_factory=list)
+    help: list[Help] = field(default_factory=list)
+    note: str | None = None
+
+
+def topics_problem(topics: list) -> Problem | None:
+    """Why the topics cannot be stored, if they cannot."""
+    return None if topics else ("required", _("Choose at least one topic."))
+
+
+def duration_problem(minutes: int | None) -> Problem | None:
+    """Why the duration cannot be stored, if it cannot."""
+    if minutes is None or not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        return ("out_of_range", _("The duration must be between 1 and 480 minutes."))
+    return None
+
+
+def moment_problem(moment: datetime | None) -> Problem | None:
+    """Why the moment cannot be stored, if it cannot (later than a few minutes from now)."""
+    if moment is not None and moment > utcnow() + FUTURE_TOLERANCE:
+        return ("future", _("The time cannot be in the future."))
+    return None
+
+
+def note_problem(note: str | None) -> Problem | None:
+    """Why the note cannot be stored: too long, or it holds a visitor's personal data."""
+    if note and len(note) > MAX_NOTE:
+        return ("too_long", _("The note can be at most 500 characters."))
+    kinds = personal_data_kinds(note)
+    if kinds:  # the message names the kind of data, never the text itself
+        log.info("note refused: personal data of kind %s", ",".join(kinds))
+        return ("personal_data", personal_data_message(kinds))
+    return None
+
+
+def check_question(data: QuestionData) -> None:
+    """Raise InvalidQuestion with every broken rule, per field."""
+    problems = {
+        "topics": topics_problem(data.topics),
+        "duration_minutes": duration_problem(data.duration_minutes),
+        "asked_at": moment_problem(data.asked_at),
+        "note": note_problem(data.note),
+    }
+    errors = {name: [problem] for name, problem in problems.items() if problem}
+    if errors:
+        raise InvalidQuestion(errors)
+
+
+def with_parents(topics: list[Topic]) -> list[Topic]:
+    """The topics plus the parent of each follow-up (a DigiD follow-up implies DigiD)."""
+    result = list(dict.fromkeys(topics))
+    for topic in topics:
+        if topic.parent is not None and topic.parent not in result:
+            result.append(topic.parent)
+    return result
+
+
+def _chosen(data: QuestionData) -> dict[Link, list]:
+    """The categories of each link, without repeats (a follow-up brings its parent along)."""
+    lists = {
+        "topics": with_parents(data.topics),
+        "agencies": data.agencies,
+        "referrals": data.referrals,
+        "help": data.help,
+    }
+    return {link: list(dict.fromkeys(lists[link.relation])) for link in LINKS}
+
+
+def _codes(items) -> list[str]:
+    return sorted(item.code for item in items)
+
+
+def snapshot(source: Question | QuestionData) -> dict:
+    """The content of a question as plain values, for comparing and for the audit trail."""
+    asked_at = source.asked_at.isoformat() if source.asked_at else None
+    return {
+        "branch": source.branch.code,
+        "asked_at": asked_at,
+        "topics": _codes(with_parents(source.topics)),
+        "agencies": _codes(source.agencies),
+        "referrals": _codes(source.referrals),
+        "help": _codes(source.help),
+        "channel": source.channel.code,
+        "outcome": source.outcome.code,
+        "duration_minutes": source.duration_minutes,
+        "note": source.note or None,
+    }
+
+
+def _same_content(question: Question, data: QuestionData, fields: set[str] | None) -> bool:
+    given = {
+        k: v
+        for k, v in snapshot(data).items()
+        if (fields is None or k in fields or k == "branch") and not (k == "asked_at" and v is None)
+    }
+    stored = snapshot(question)
+    if "asked_at" in given:
+        given["asked_at"] = datetime.fromisoformat(given["asked_at"])
+        stored["asked_at"] = question.asked_at
+    return all(stored[key] == value for key, value in given.items())
+
+
+def _apply(question: Question, data: QuestionData, chosen: dict[Link, list]) -> None:
+    """Set the question's own columns (its code copies included) from the data."""
+    question.branch = data.branch
+    if data.asked_at is not None or question.asked_at is None:
+        question.asked_at = data.asked_at or utcnow().replace(second=0, microsecond=0)
+    for column, value in local_columns(question.asked_at).items():
+        setattr(question, column, value)
+    for link, items in chosen.items():
+        setattr(question, link.column, joined_codes(items))
+    question.channel = data.channel
+    question.outcome = data.outcome
+    question.duration_minutes = data.duration_minutes
+    question.note = (data.note or "").strip() or None
+
+
+def _write_links(question: Question, chosen: dict[Link, list], before: dict | None) -> None:
+    """Write the link rows whole: month, branch and counted state in the same INSERT.
+
+    ``before`` ({link: ids} plus the month and branch the rows had) is None for a new
+    question; links that did not change are left alone.
+    """
+    place = (question.local_month, question.branch_id)
+    for link, items in chosen.items():
+        ids = sorted(item.id for item in items)
+        if before is not None:
+            if before["place"] == place and before[link] == ids:
+                continue
+            db.session.execute(link.table.delete().where(link.table.c.question_id == question.id))
+        if ids:
+            db.session.execute(insert(link.table), link_rows(link, question.id, ids, *place))
+        ordered = sorted(items, key=lambda item: (item.position, item.id))
+        set_committed_value(question, link.relation, ordered)  # no reload needed to show it
+
+
+def _existing(question_id: uuid.UUID, data: QuestionData, fields: set[str] | None) -> Question:
+    existing = db.session.get(Question, question_id)
+    if existing is None or not _same_content(existing, data, fields):
+        raise IdConflict(str(question_id))
+    return existing
+
+
+def record_question(
+    data: QuestionData,
+    actor: Actor | None,
+    question_id: uuid.UUID | None = None,
+    fields: set[str] | None = None,
+) -> tuple[Question, bool]:
+    """Store a new question; the same id again with the same content returns the stored one.
+
+    ``fields`` names the fields a client gave (None: all); only those are compared. Raises
+    InvalidQuestion for a broken rule and IdConflict for an id used for other content.
+    """
+    if question_id is not None and db.session.get(Question, question_id) is not None:
+        return _existing(question_id, data, fields), False
+    check_question(data)
+    question = Question(id=question_id or uuid.uuid4())
+    if actor is not None:  # a person, or an enrolled desk tablet (then no person is known)
+        question.logged_by_id, question.device_id = actor.id, actor.device_id
+    chosen = _chosen(data)
+    _apply(question, data, chosen)
+    db.session.add(question)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Two copies of the same form raced and the other one was stored first. Its INSERT
+        # is the first write of this transaction, so rolling back loses nothing else.
+        db.session.rollback()
+        if question_id is None:
+            raise
+        log.info("question %s was stored by a concurrent request", question_id)
+        return _existing(question_id, data, fields), False
+    _write_links(question, chosen, None)
+    audit(actor, "create", "question", question.id, data.branch.library_id, snapshot(question))
+    db.session.flush()
+    return question, True
+
+
+def update_question(question: Question, data: QuestionData, actor: Actor | None) -> dict:
+    """Change a question; returns what changed (also written to the audit trail)."""
+    check_question(data)
+    before = snapshot(question)
+    links_before = {
+        link: sorted(item.id for item in getattr(question, link.relation)) for link in LINKS
+    }
+    links_before["place"] = (question.local_month, question.branch_id)
+    chosen = _chosen(data)
+    _apply(question, data, chosen)
+    db.session.flush()
+    _write_links(question, chosen, links_before)
+    after = snapshot(question)
+    changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if changes:
+        audit(actor, "update", "question", question.id, question.branch.library_id, changes)
+    db.session.flush()
+    return changes
+
+
+def delete_question(question: Question, actor: Actor | None) -> None:
+    """Soft-delete a question: it stays for the audit trail but no longer counts."""
+    question.deleted_at = utcnow()
+    for link in LINKS:
+        db.session.execute(
+            update(link.table).where(link.table.c.question_id == question.id).values(counted=False)
+        )
+    audit(actor, "delete", "question", question.id, question.branch.library_id)
+    db.session.flush()
+
+
+def _joined_codes_per_question(link: Link):
+    """(question_id, codes) of every question with rows in a link table: as `joined_codes`."""
+    table, model = link.table, link.model
+    pairs = db.select(table.c.question_id, model.code).join(model, model.id == table.c[link.key])
+    if db.engine.dialect.name == "postgresql":
+        codes = func.string_agg(model.code, aggregate_order_by(literal_column("'|'"), model.code))
+        return (
+            pairs.with_only_columns(table.c.question_id, codes.label("codes"))
+            .group_by(table.c.question_id)
+            .subquery()
+        )
+    # SQLite (3.40 on Debian 12) has no ORDER BY inside group_concat, which joins in the order
+    # it reads; a sorted subquery under an aggregate is read in its order.
+    ordered = pairs.order_by(table.c.question_id, model.code).subquery()
+    return (
+        db.select(ordered.c.question_id, func.group_concat(ordered.c.code, "|").label("codes"))
+        .group_by(ordered.c.question_id)
+        .subquery()
+    )
+
+
+def resync_links() -> None:
+    """Bring every link row and code copy in step with its question (a repair after a bulk
+    insert that wrote incomplete rows; the service and the generators write them whole)."""
+    questions: Table = Question.__table__  # type: ignore[assignment]
+    for link in LINKS:
+        joined, column = _joined_codes_per_question(link), questions.c[link.column]
+        db.session.execute(update(questions).where(column != "").values({column: ""}))
+        db.session.execute(
+            update(questions)
+            .values({column: joined.c.codes})
+            .where(questions.c.id == joined.c.question_id)
+        )
+        table = link.table
+        of_question = db.select(Question).where(Question.id == table.c.question_id)
+        db.session.execute(
+            update(table).values(
+                local_month=of_question.with_only_columns(Question.local_month).scalar_subquery(),
+                branch_id=of_question.with_only_columns(Question.branch_id).scalar_subquery(),
+                counted=of_question.with_only_columns(
+                    Question.deleted_at.is_(None)
+                ).scalar_subquery(),
+            )
+        )
+    db.session.flush()

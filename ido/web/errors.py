@@ -1,0 +1,73 @@
+"""Application-wide error answers: JSON under /api/, HTML pages elsewhere; one JSON builder."""
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ido.core.db import db
+from ido.core.exceptions import ParamError
+
+log = logging.getLogger(__name__)
+
+
+def errors_response(status: int, errors: dict):
+    """The API's error body: {"errors": {field: [{"code": ..., "message": ...}]}}."""
+    return jsonify(errors=errors), status
+
+
+def error_response(status: int, field: str, code: str, message: str):
+    """One error on one field ("_" for the request as a whole)."""
+    return errors_response(status, {field: [{"code": code, "message": message}]})
+
+
+def wants_json() -> bool:
+    """Scripts (the API, or any request with a bearer token) get JSON, people a page."""
+    return request.path.startswith("/api/") or "Authorization" in request.headers
+
+
+def _messages() -> dict[int, str]:
+    return {
+        400: _("The request could not be understood."),
+        403: _("You do not have access to this page."),
+        404: _("This page does not exist (any more)."),
+        405: _("This action is not allowed here."),
+        429: _("Too many attempts. Please wait a moment and try again."),
+        500: _("Something went wrong on our side. Your last action may not have been saved."),
+    }
+
+
+def respond(code: int, message: str, field: str = "_", error: str | None = None):
+    """An error answer in the form the client reads: JSON for the API, a page for people."""
+    if request.path.startswith("/api/"):
+        return error_response(code, field, error or str(code), message)
+    return render_template("errors/error.html", code=code, message=message), code
+
+
+def register(app: Flask) -> None:
+    """Install the handlers."""
+
+    @app.errorhandler(ParamError)
+    def param_error(error: ParamError):
+        return respond(error.status, error.message, error.field, error.code)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return respond(400, _("This form has expired. Reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        return respond(error.code, _messages().get(error.code, error.description))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        log.error(
+            "unhandled error on %s %s",
+            request.method,
+            request.path,
+            exc_info=getattr(error, "original_exception", None),
+        )
+        return respond(500, _messages()[500])

@@ -1,0 +1,67 @@
+"""Around every request: one transaction, one log line, and the daily purge of old notes.
+
+Services flush their writes; the request commits them once, when it answers with success
+(below 400), and rolls them back otherwise, so a refused request changes nothing.
+"""
+
+import logging
+import sys
+import time
+
+from flask import Flask, g, request
+
+from ido.core.db import db, has_writes
+from ido.core.retention import purge_if_due
+
+log = logging.getLogger("ido.request")
+PURGE_CHECK_SECONDS = 3600  # how often a running app looks whether the daily purge is due
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(app: Flask) -> None:
+    """The ido loggers write to stderr at IDO_LOG_LEVEL (default INFO); set up once."""
+    logger = logging.getLogger("ido")
+    logger.setLevel(app.config["IDO_LOG_LEVEL"])
+    if not any(getattr(h, "ido", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        handler.ido = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+
+
+def _who() -> str:
+    """Who asked, if the request looked (static files load no user, and should not start)."""
+    user = g.get("_login_user")  # where Flask-Login keeps the user it loaded
+    if user is None or not user.is_authenticated:
+        return "-"
+    return f"device:{user.device_id}" if user.is_device else str(user.id)
+
+
+def register(app: Flask) -> None:
+    """Install the hooks."""
+    next_purge = {"at": 0.0}
+
+    @app.before_request
+    def start():
+        g.started = time.perf_counter()
+        if app.config["IDO_PURGE_IN_APP"] and time.monotonic() >= next_purge["at"]:
+            next_purge["at"] = time.monotonic() + PURGE_CHECK_SECONDS
+            if purge_if_due():  # its own transaction, before the request's
+                db.session.commit()
+
+    @app.after_request
+    def finish(response):
+        if response.status_code < 400 and has_writes():
+            db.session.commit()
+        elif response.status_code >= 400:
+            db.session.rollback()
+        # path only: a query string is the client's text; a note never appears in either
+        log.info(
+            "%s %s %s %.1fms user=%s",
+            request.method,
+            request.path,
+            response.status_code,
+            (time.perf_counter() - g.get("started", time.perf_counter())) * 1000,
+            _who(),
+        )
+        return response
