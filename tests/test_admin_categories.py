@@ -1,5 +1,7 @@
 """Categories: admins manage every list; coordinators add and change local partners."""
 
+import pytest
+
 from ido.core.db import db
 from ido.core.models import Agency, AuditEvent, Topic
 
@@ -73,9 +75,9 @@ def test_admin_renames_reorders_and_deactivates_a_topic(client, org, app):
     assert "Studie en DUO" not in client.get("/desk/").get_data(as_text=True)
 
 
-def test_category_input_is_checked(client, org, app):
-    _login(client, "admin@ido.example")
-    cases = [
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
         ({"code": "digid", "name_nl": "X", "name_en": "X"}, "De code digid is al in gebruik."),
         ({"code": "Fout Code", "name_nl": "X", "name_en": "X"}, "Een code bestaat uit"),
         ({"code": "x1", "name_nl": "", "name_en": "X"}, "Geef een label."),
@@ -84,9 +86,19 @@ def test_category_input_is_checked(client, org, app):
             {"code": "x1", "name_nl": "X", "name_en": "X", "parent": "bestaat_niet"},
             "Deze keuze bestaat niet",
         ),
-    ]
-    for data, message in cases:
-        response = client.post("/admin/categories/topic", data={"group": "overheid", **data})
-        assert response.status_code == 422, data
-        assert any(message in m for m in messages(response.get_data(as_text=True))), message
+    ],
+)
+def test_category_input_is_checked(client, org, app, data, message):
+    _login(client, "admin@ido.example")
+    with app.app_context():
+        before = db.session.scalar(db.select(db.func.count(Topic.id)))
+    response = client.post("/admin/categories/topic", data={"group": "overheid", **data})
+    assert response.status_code == 422, data
+    assert any(message in m for m in messages(response.get_data(as_text=True))), message
+    with app.app_context():  # nothing was added
+        assert db.session.scalar(db.select(db.func.count(Topic.id))) == before
+
+
+def test_unknown_kind_of_category_is_404(client, org):
+    _login(client, "admin@ido.example")
     assert client.get("/admin/categories/planeet").status_code == 404

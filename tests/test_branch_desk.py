@@ -64,3 +64,48 @@ def test_show_all_and_bad_order(client, org, app):
     client.post("/auth/logout")
     _login(client, "coord@b.example")
     assert client.get(f"/admin/branches/{a1}/desk").status_code == 404
+
+
+def test_a_failure_half_way_leaves_both_lists_unchanged(client, org, app):
+    """The topics are written (flushed) before the partners are refused: one transaction, so
+    the request's rollback takes the topics back too."""
+    from sqlalchemy import event
+
+    from ido.core.categories import branch_selection
+    from ido.core.models import BranchCategory
+
+    _login(client)
+    with app.app_context():
+        a1 = branch("a1").id
+        engine = db.engine
+    statements: list[str] = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731  (the SQL text)
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        response = client.post(
+            f"/admin/branches/{a1}/desk",
+            data={
+                "topic-digid": "1",
+                "topic-digid-order": "5",
+                "partner-taalhuis": "1",
+                "partner-taalhuis-order": "99999999999999999999",  # digits, but no order
+            },
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Een volgorde is een geheel getal van 0 tot en met 100000." in page
+    assert any(s.startswith("INSERT INTO branch_category") for s in statements)  # half-way
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(BranchCategory)) == 0
+        assert branch_selection(branch("a1"), "topic") == {}
+        assert (
+            db.session.scalars(
+                db.select(AuditEvent).where(
+                    AuditEvent.entity == "branch", AuditEvent.action == "update"
+                )
+            ).all()
+            == []
+        )
+    assert "checked" not in page.split('id="topic-digid"')[1].split(">")[0]  # as saved: none

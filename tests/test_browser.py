@@ -9,6 +9,8 @@ from werkzeug.serving import make_server
 from .conftest import PASSWORD
 from .helpers import codes, questions
 
+# The pages and scripts do not depend on the database: the SQLite pass is enough.
+pytestmark = pytest.mark.once
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

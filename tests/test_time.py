@@ -13,6 +13,7 @@ from ido.core.timeutil import local_day_and_month
 from .helpers import branch
 
 
+@pytest.mark.once
 @pytest.mark.parametrize(
     ("moment", "day", "month"),
     [
