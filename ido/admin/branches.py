@@ -87,7 +87,7 @@ def branch_desk(branch_id: int):
         "partner": [a for a in active_categories().agencies if a.kind == "partner"],
     }
     form = EmptyForm()
-    errors = []
+    errors: list[str] = []
     if form.validate_on_submit():
         picked = {kind: _picked(kind, items, errors) for kind, items in lists.items()}
         if not picked["topic"] and lists["topic"] and request.form.get("all-topic") is None:

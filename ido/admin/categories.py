@@ -110,4 +110,4 @@ def category(kind: str, code: str):
         save_category(kind, item, _values(kind, form), current_user.library_id, current_user)
         flash(_("%(name)s saved.", name=item.name), "success")
         return redirect(url_for("admin.categories", kind=kind))
-    return render_form("admin/category.html", form, kind=kind, item=item, titles=KIND_TITLES)
+    return render_form("admin/category.html", form, kind=kind, item=item)

@@ -1,5 +1,7 @@
 """The OpenAPI 3.1 description of API v1; tests validate real responses against it."""
 
+from typing import Any
+
 from ido.core.counts import DIMENSIONS
 
 
@@ -16,7 +18,7 @@ def _errors(description: str) -> dict:
 
 
 CODE_LIST = {"type": "array", "items": {"type": "string"}}
-CATEGORY = {
+CATEGORY: dict[str, Any] = {
     "type": "object",
     "required": ["code", "name"],
     "properties": {"code": {"type": "string"}, "name": {"type": "string"}},

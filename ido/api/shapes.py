@@ -35,6 +35,7 @@ def body_to_formdata(body: dict) -> tuple[MultiDict, dict, set[str]]:
 
     Returns the form data, type errors per field, and the fields the body gave.
     """
+    data: MultiDict[str, str]
     data, errors = MultiDict(), {}
     given = {key for key in body if key in KNOWN_FIELDS and body[key] is not None}
 

@@ -22,7 +22,7 @@ def audit(
     entity: str,
     entity_id: object,
     library_id: int | None,
-    changes: dict | None = None,
+    changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Add an audit event by the actor (None: the command line or the app itself)."""
     event = AuditEvent(
@@ -39,7 +39,7 @@ def audit(
     return event
 
 
-def apply_changes(item: object, **values: object) -> dict[str, list]:
+def apply_changes(item: object, **values: object) -> dict[str, list[Any]]:
     """Set the values on the item; returns {field: [old, new]} for those that changed."""
     changes = {}
     for field, value in values.items():

@@ -1,6 +1,7 @@
 """Reading and seeding the reference lists (topics, agencies, help, channels, outcomes)."""
 
 from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 from flask_babel import gettext as _
 
@@ -9,7 +10,18 @@ from ido.core.audit import Actor, apply_changes, audit
 from ido.core.checks import check_code
 from ido.core.db import db
 from ido.core.exceptions import ServiceError
-from ido.core.models import Agency, Branch, BranchCategory, Channel, Help, Outcome, Topic
+from ido.core.models import (
+    Agency,
+    Branch,
+    BranchCategory,
+    Category,
+    Channel,
+    Help,
+    Outcome,
+    Topic,
+)
+
+_C = TypeVar("_C", bound=Category)  # one kind of category
 
 
 @dataclass
@@ -22,11 +34,11 @@ class Categories:
     channels: list[Channel]
     outcomes: list[Outcome]
 
-    def by_code(self, name: str) -> dict:
+    def by_code(self, name: str) -> dict[str, Any]:
         return {item.code: item for item in getattr(self, name)}
 
 
-def _active(model) -> list:
+def _active(model: type[_C]) -> list[_C]:
     query = db.select(model).where(model.active).order_by(model.position, model.id)
     return list(db.session.scalars(query))
 
@@ -58,7 +70,7 @@ def branch_selection(branch: Branch, kind: str) -> dict[int, int]:
     return dict(rows.all())
 
 
-def _for_branch(branch: Branch, kind: str, items: list) -> list:
+def _for_branch(branch: Branch, kind: str, items: list[_C]) -> list[_C]:
     picked = branch_selection(branch, kind)
     if not picked:
         return items
@@ -67,7 +79,7 @@ def _for_branch(branch: Branch, kind: str, items: list) -> list:
     return sorted(
         chosen,
         key=lambda i: (
-            picked.get(i.id, picked.get(getattr(i, "parent_id", None), 0)),
+            picked.get(i.id, picked.get(cast(int, getattr(i, "parent_id", None)), 0)),
             i.position,
             i.id,
         ),
@@ -107,15 +119,15 @@ def seed_categories() -> int:
     One SELECT per list finds the codes there are (a fresh database, or one that has them all,
     costs five queries, not one per category).
     """
-    existing = {
+    existing: dict[type[Category], dict[str, Category]] = {
         model: {item.code: item for item in db.session.scalars(db.select(model))}
         for model in (Topic, Agency, Help, Channel, Outcome)
     }
-    added: list = []
+    added: list[Category] = []
 
-    def add(model, code: str, position: int, **fields):
+    def add(model: type[_C], code: str, position: int, **fields: Any) -> _C:
         if code in existing[model]:
-            return existing[model][code]
+            return cast(_C, existing[model][code])
         item = existing[model][code] = model(code=code, position=position, **fields)
         added.append(item)
         return item
@@ -147,7 +159,7 @@ def seed_categories() -> int:
     return len(added)
 
 
-CATEGORY_MODELS = {
+CATEGORY_MODELS: dict[str, type[Category]] = {
     "topic": Topic,
     "agency": Agency,
     "help": Help,
@@ -156,15 +168,19 @@ CATEGORY_MODELS = {
 }
 
 
-def all_of_kind(kind: str) -> list:
+def all_of_kind(kind: str) -> list[Category]:
     """Every category of one kind, active or not, in display order."""
     model = CATEGORY_MODELS[kind]
     return list(db.session.scalars(db.select(model).order_by(model.position, model.id)))
 
 
 def save_category(
-    kind: str, item, values: dict, library_id: int | None, actor: Actor | None = None
-):
+    kind: str,
+    item: Category | None,
+    values: dict[str, Any],
+    library_id: int | None,
+    actor: Actor | None = None,
+) -> Category:
     """Add (item None) or change a category; the code is set once and never changes after.
 
     Returns the item; an audit event records what changed.

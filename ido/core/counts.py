@@ -4,16 +4,28 @@ The dashboard, the counts API, the CSV and the XLSX exports all read these rows.
 """
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Integer, any_, bindparam, case, func, literal
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Executable,
+    Integer,
+    Select,
+    SQLColumnExpression,
+    any_,
+    bindparam,
+    case,
+    func,
+    literal,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from ido.core.db import db
-from ido.core.models import LINKS, Branch, Channel, Outcome, Question, Topic
+from ido.core.models import LINKS, Branch, Category, Channel, Outcome, Question, Topic
 from ido.core.models.question import question_topics
 from ido.core.timeutil import months_between
 
@@ -31,11 +43,11 @@ DURATION_BANDS = [(1, 10, "1-10"), (11, 30, "11-30"), (31, 60, "31-60"), (61, 48
 class CountRow(NamedTuple):
     month: date
     branch: Branch
-    key: object | None  # the category (Topic, Agency, ...) or None for the total
-    count: int
+    key: Category | None  # the category (Topic, Agency, ...) or None for the total
+    count: int  # type: ignore[assignment]  # the field shadows tuple.count
 
 
-def among(column, ids: list[int]):
+def among(column: SQLColumnExpression[Any], ids: list[int]) -> ColumnElement[bool]:
     """`column IN ids`; on PostgreSQL as one array parameter (`= ANY(...)`).
 
     Sent as 700 separate parameters, a branch list cost PostgreSQL some 5 ms to take in and
@@ -46,7 +58,9 @@ def among(column, ids: list[int]):
     return column.in_(ids)
 
 
-def _scope(query, first: date, last: date, branch_ids: list[int]):
+def _scope(
+    query: Select[*tuple[Any, ...]], first: date, last: date, branch_ids: list[int]
+) -> Select[*tuple[Any, ...]]:
     return query.where(
         Question.deleted_at.is_(None),
         Question.local_month >= first,
@@ -55,7 +69,7 @@ def _scope(query, first: date, last: date, branch_ids: list[int]):
     )
 
 
-def _lookup(model) -> dict:
+def _lookup(model: type[Category]) -> dict[int, Category]:
     return {item.id: item for item in db.session.scalars(db.select(model))}
 
 
@@ -69,9 +83,10 @@ def monthly_counts(first: date, last: date, by: str, branches: list[Branch]) -> 
     table, column, model = DIMENSIONS[by]
     if not branches:
         return []
+    month: BindParameter[date]
     ids, month = [b.id for b in branches], bindparam("month")
     if table is not None:  # the link rows carry month, branch and counted: no join needed
-        groups = [table.c.branch_id, table.c[column]]
+        groups: list[SQLColumnExpression[Any]] = [table.c.branch_id, table.c[cast(str, column)]]
         query = db.select(*groups, func.count()).where(
             table.c.counted, table.c.local_month == month, among(table.c.branch_id, ids)
         )
@@ -100,7 +115,9 @@ def monthly_counts(first: date, last: date, by: str, branches: list[Branch]) -> 
     return rows
 
 
-def driver_chunks(query, params: dict | None = None, size: int = 5000) -> Iterator[list]:
+def driver_chunks(
+    query: Executable, params: dict[str, Any] | None = None, size: int = 5000
+) -> Iterator[Sequence[Any]]:
     """The rows of a query as the database driver gives them, a list of up to `size` at a time.
 
     For large results: SQLAlchemy compiles the query and binds the parameters, but its per-row
@@ -117,7 +134,7 @@ def driver_chunks(query, params: dict | None = None, size: int = 5000) -> Iterat
 
 
 @contextmanager
-def collector_paused():
+def collector_paused() -> Iterator[None]:
     """Pause Python's cycle collector while a large list of rows is built.
 
     The rows hold no reference cycles, but each new tuple counts towards the next collection,
@@ -133,14 +150,14 @@ def collector_paused():
             gc.enable()
 
 
-def key_totals(first: date, last: date, by: str, branches: list[Branch]) -> dict:
+def key_totals(first: date, last: date, by: str, branches: list[Branch]) -> dict[Category, int]:
     """Questions per category of one dimension over the whole period and all branches given."""
     table, column, model = DIMENSIONS[by]
     ids = [b.id for b in branches]
     if not branches or model is None:
         return {}
     if table is not None:
-        key = table.c[column]
+        key = table.c[cast(str, column)]
         query = db.select(key, func.count()).where(
             table.c.counted,
             table.c.local_month >= first,
@@ -148,13 +165,15 @@ def key_totals(first: date, last: date, by: str, branches: list[Branch]) -> dict
             among(table.c.branch_id, ids),
         )
     else:
-        key = getattr(Question, column)
+        key = getattr(Question, cast(str, column))
         query = _scope(db.select(key, func.count()), first, last, ids)
     keys = _lookup(model)
     return {keys[key_id]: count for key_id, count in db.session.execute(query.group_by(key))}
 
 
-def topic_group_counts(first: date, last: date, branches: list[Branch]) -> dict:
+def topic_group_counts(
+    first: date, last: date, branches: list[Branch]
+) -> dict[tuple[date, int, str], int]:
     """Questions per month, branch and topic group (a question counts once per group)."""
     query = _scope(
         db.select(
@@ -173,7 +192,9 @@ def topic_group_counts(first: date, last: date, branches: list[Branch]) -> dict:
     return {(m, b, g): n for m, b, g, n in db.session.execute(query)}
 
 
-def duration_band_counts(first: date, last: date, branches: list[Branch]) -> dict:
+def duration_band_counts(
+    first: date, last: date, branches: list[Branch]
+) -> dict[tuple[date, int, str], int]:
     """Questions per month, branch and duration band."""
     band = case(
         *[(Question.duration_minutes <= high, label) for _low, high, label in DURATION_BANDS]
@@ -187,7 +208,9 @@ def duration_band_counts(first: date, last: date, branches: list[Branch]) -> dic
     return {(m, b, label): n for m, b, label, n in db.session.execute(query)}
 
 
-def weekday_hour_counts(first: date, last: date, branches: list[Branch]) -> dict:
+def weekday_hour_counts(
+    first: date, last: date, branches: list[Branch]
+) -> dict[tuple[int, int], int]:
     """Questions per local weekday (0 = Monday) and hour, for staffing the desk."""
     query = _scope(
         db.select(Question.local_weekday, Question.local_hour, func.count()),

@@ -6,7 +6,9 @@ import psycopg
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.orm import DeclarativeBase, Session, UOWTransaction
+from sqlalchemy.pool import ConnectionPoolEntry
 
 # One naming convention so that migrations name constraints alike on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -26,7 +28,7 @@ db = SQLAlchemy(model_class=Base)
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     """WAL, a busy timeout and foreign keys for SQLite, so several desks can write at once."""
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
@@ -38,7 +40,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 @event.listens_for(Engine, "connect")
-def _postgresql_custom_plans(dbapi_connection, _record) -> None:
+def _postgresql_custom_plans(
+    # object: psycopg's Connection does not match SQLAlchemy's DBAPIConnection protocol
+    dbapi_connection: object,
+    _record: ConnectionPoolEntry,
+) -> None:
     """No prepared statements on PostgreSQL, so each query gets a plan for its own values.
 
     psycopg prepares a query after its fifth run, and after five more PostgreSQL may switch
@@ -51,13 +57,13 @@ def _postgresql_custom_plans(dbapi_connection, _record) -> None:
 
 
 @event.listens_for(Session, "after_flush")
-def _note_flush(session: Session, _context) -> None:
+def _note_flush(session: Session, _context: UOWTransaction) -> None:
     session.info["flushed"] = True
 
 
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_soft_rollback")
-def _forget_flush(session: Session, *_args) -> None:
+def _forget_flush(session: Session, *_args: object) -> None:
     session.info.pop("flushed", None)
 
 

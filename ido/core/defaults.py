@@ -3,6 +3,8 @@
 Rows: (code, Dutch label, English label[, extra fields]). Codes never change once used.
 """
 
+from typing import Any
+
 # (code, group, parent, nl, en, hint nl, hint en)
 TOPICS = [
     (
@@ -244,5 +246,5 @@ OUTCOMES = [
 ]
 
 # What the desk pre-selects, so the common question is a topic and a save.
-DESK_DEFAULTS = {"channel": "balie", "outcome": "geholpen", "duration_minutes": 10}
+DESK_DEFAULTS: dict[str, Any] = {"channel": "balie", "outcome": "geholpen", "duration_minutes": 10}
 DURATIONS = (5, 10, 15, 30, 45, 60)

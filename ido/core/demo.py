@@ -4,12 +4,13 @@ import math
 import random
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import insert
 
-from ido.core.categories import active_categories
+from ido.core.categories import Categories, active_categories
 from ido.core.db import db
-from ido.core.models import LINKS, Library, Question, joined_codes, link_rows
+from ido.core.models import LINKS, Branch, Library, Link, Question, User, joined_codes, link_rows
 from ido.core.organisation import create_branch, create_library, create_user
 from ido.core.timeutil import LOCAL_TZ, local_columns, now_local
 
@@ -72,13 +73,13 @@ def seed_demo(days: int = 365, per_day: float = 3.5, seed: int = 2026) -> bool:
     return True
 
 
-def _seed_questions(users, days: int, per_day: float, rng: random.Random) -> None:
+def _seed_questions(users: list[User], days: int, per_day: float, rng: random.Random) -> None:
     cats = active_categories()
     topics, agencies = cats.by_code("topics"), cats.by_code("agencies")
     branches = {b.code: b for u in users for b in u.branches}
     followups = [t for t in cats.topics if t.parent is not None]
-    rows: list[dict] = []
-    links: dict = {link: [] for link in LINKS}
+    rows: list[dict[str, Any]] = []
+    links: dict[Link, list[dict[str, Any]]] = {link: [] for link in LINKS}
     today = now_local().date()
     for offset in range(days, 0, -1):
         day = today - timedelta(days=offset)
@@ -135,7 +136,9 @@ def _seed_questions(users, days: int, per_day: float, rng: random.Random) -> Non
     db.session.flush()
 
 
-def _question_row(rng: random.Random, branch, at: datetime, users, cats) -> dict:
+def _question_row(
+    rng: random.Random, branch: Branch, at: datetime, users: list[User], cats: Categories
+) -> dict[str, Any]:
     logger = rng.choice([u for u in users if branch in u.branches])
     outcome = rng.choices(cats.outcomes, [85, 10, 5])[0]
     return {

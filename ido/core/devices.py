@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from ido.core.audit import Actor, audit
 from ido.core.db import db
@@ -35,7 +36,7 @@ def enrol_device(branch: Branch, name: str, actor: Actor | None) -> tuple[DeskDe
 
 def activate(code: str) -> tuple[DeskDevice, str] | None:
     """Use an enrolment code: the tablet gets its secret; the code no longer works."""
-    device = db.session.scalar(
+    device: DeskDevice | None = db.session.scalar(
         db.select(DeskDevice).where(DeskDevice.code_hash == digest(normalise_code(code)))
     )
     if (
@@ -55,7 +56,7 @@ def activate(code: str) -> tuple[DeskDevice, str] | None:
 
 def device_for_secret(secret: str) -> DeskDevice | None:
     """The enrolled, unrevoked device holding this secret; records when it was last seen."""
-    device = db.session.scalar(
+    device: DeskDevice | None = db.session.scalar(
         db.select(DeskDevice).where(DeskDevice.secret_hash == digest(secret))
     )
     if device is None or device.revoked_at is not None or not device.branch.active:
@@ -71,7 +72,7 @@ def revoke_device(device: DeskDevice, actor: Actor | None) -> None:
     db.session.flush()
 
 
-def _audit(actor: Actor | None, action: str, device: DeskDevice, changes: dict) -> None:
+def _audit(actor: Actor | None, action: str, device: DeskDevice, changes: dict[str, Any]) -> None:
     """An event about the device: it is named as the device, whoever acted on it."""
     event = audit(actor, action, "device", device.id, device.branch.library_id, changes)
     event.device_id = device.id

@@ -2,19 +2,27 @@
 
 import csv
 import io
+import typing
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from sqlalchemy import String, bindparam, cast, func, null
+from sqlalchemy import Select, SQLColumnExpression, String, bindparam, cast, func, null
 
 from ido.core.counts import DIMENSIONS, CountRow, among, driver_chunks, monthly_counts
 from ido.core.db import db
-from ido.core.models import Branch, Channel, Outcome, Question
+from ido.core.models import Branch, Category, Channel, Outcome, Question
 from ido.core.timeutil import LOCAL_TZ, months_between
+
+if TYPE_CHECKING:
+    from openpyxl.cell import Cell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+_T = TypeVar("_T")
 
 DUTCH_DIMENSIONS = {
     "topic": "onderwerp",
@@ -29,7 +37,7 @@ DIALECTS = ("excel-nl", "rfc4180")
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 
 
-def safe_cell(value):
+def safe_cell(value: _T) -> _T | str:
     """A cell that no spreadsheet runs as a formula (CSV injection)."""
     if isinstance(value, str) and value.startswith(DANGEROUS_START):
         return "'" + value
@@ -45,10 +53,10 @@ def count_header(by: str, dialect: str) -> list[str]:
     return ["month", "branch_code", "branch_name", *keys, "count"]
 
 
-def count_record(row: CountRow, by: str, dialect: str) -> list:
+def count_record(row: CountRow, by: str, dialect: str) -> list[Any]:
     """One CSV record; the names are free text, so they are neutralised."""
     label = (row.key.name_nl if dialect == "excel-nl" else row.key.name_en) if row.key else None
-    keys = [] if by == "total" else [row.key.code, safe_cell(label)]
+    keys = [] if by == "total" else [typing.cast(Category, row.key).code, safe_cell(label)]
     return [
         row.month.strftime("%Y-%m"),
         row.branch.code,
@@ -58,7 +66,7 @@ def count_record(row: CountRow, by: str, dialect: str) -> list:
     ]
 
 
-def write_csv(records: Iterable[list], dialect: str) -> Iterator[str]:
+def write_csv(records: Iterable[list[Any]], dialect: str) -> Iterator[str]:
     """CSV text in pieces: excel-nl is BOM, semicolons and CRLF; rfc4180 commas and CRLF."""
     buffer = io.StringIO()
     writer = csv.writer(
@@ -83,7 +91,7 @@ def counts_csv(rows: list[CountRow], by: str, dialect: str) -> Iterator[str]:
     return write_csv([header, *(count_record(r, by, dialect) for r in rows)], dialect)
 
 
-def _text(sheet, value, bold=False):
+def _text(sheet: "WriteOnlyWorksheet", value: object, bold: bool = False) -> "Cell":
     cell = WriteOnlyCell(sheet, value=safe_cell(value))
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, whatever the text starts with
@@ -98,7 +106,9 @@ def counts_workbook(first: date, last: date, branches: list[Branch]) -> bytes:
     months = months_between(first, last)
     for by in ("total", *[d for d in DIMENSIONS if d != "total"]):
         sheet = book.create_sheet(DUTCH_DIMENSIONS[by].capitalize())
-        table: dict = defaultdict(dict)
+        table: defaultdict[tuple[str, str, tuple[int, str, str] | None], dict[date, int]] = (
+            defaultdict(dict)
+        )
         for row in monthly_counts(first, last, by, branches):
             table[
                 (
@@ -114,7 +124,7 @@ def counts_workbook(first: date, last: date, branches: list[Branch]) -> bytes:
                 for h in head + [m.strftime("%Y-%m") for m in months] + ["Totaal"]
             ]
         )
-        column_totals = defaultdict(int)
+        column_totals: defaultdict[date, int] = defaultdict(int)
         for (name, code, key), per_month in sorted(
             table.items(), key=lambda i: (i[0][0], i[0][2] or ())
         ):
@@ -155,18 +165,21 @@ NOTE_COLUMN = ("note", "notitie")
 RAW_PIECE = 2000  # rows fetched and lines streamed at a time
 
 
-def _codes(model) -> dict:
+def _codes(model: type[Branch] | type[Category]) -> dict[int, str]:
     return dict(db.session.execute(db.select(model.id, model.code)).all())
 
 
-def _raw_query(dialect: str, branch_ids: list[int], notes: bool):
+def _raw_query(dialect: str, branch_ids: list[int], notes: bool) -> Select[*tuple[Any, ...]]:
     """A month's questions (the month is a parameter) in order of asking, as driver values."""
     if dialect == "postgresql":  # as SQLite gives them: dashed id text, "YYYY-MM-DD HH:MM:SS"
-        qid = cast(Question.id, String)
-        utc = func.to_char(func.timezone("UTC", Question.asked_at), "YYYY-MM-DD HH24:MI:SS")
+        qid: SQLColumnExpression[Any] = cast(Question.id, String)
+        utc: SQLColumnExpression[Any] = func.to_char(
+            func.timezone("UTC", Question.asked_at), "YYYY-MM-DD HH24:MI:SS"
+        )
     else:
         qid, utc = Question.id, Question.asked_at
-    return (
+    return typing.cast(
+        Select[*tuple[Any, ...]],
         db.select(
             qid,
             Question.branch_id,
@@ -185,11 +198,11 @@ def _raw_query(dialect: str, branch_ids: list[int], notes: bool):
             Question.local_month == bindparam("month"),
             among(Question.branch_id, branch_ids),
         )
-        .order_by(Question.asked_at, Question.id)
+        .order_by(Question.asked_at, Question.id),
     )
 
 
-class _LocalHours(dict):
+class _LocalHours(dict[str, tuple[str, str, str]]):
     """UTC hour ("YYYY-MM-DD HH") -> (local "YYYY-MM-DDTHH", "+01:00", local date), on demand.
 
     Europe/Amsterdam differs from UTC by whole hours, so a moment's local text is its local
@@ -198,7 +211,7 @@ class _LocalHours(dict):
 
     def __missing__(self, hour: str) -> tuple[str, str, str]:
         local = datetime.fromisoformat(f"{hour}:00:00+00:00").astimezone(LOCAL_TZ)
-        if local.utcoffset() % timedelta(hours=1):
+        if typing.cast(timedelta, local.utcoffset()) % timedelta(hours=1):
             raise ValueError(f"{LOCAL_TZ.key} is not a whole number of hours from UTC at {hour}")
         text = local.isoformat()
         self[hour] = found = (text[:13], text[19:], text[:10])

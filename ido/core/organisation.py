@@ -2,6 +2,7 @@
 
 import logging
 import secrets
+from typing import Any, cast
 
 from flask_babel import gettext as _
 
@@ -17,12 +18,15 @@ log = logging.getLogger(__name__)
 
 def user_by_email(email: str) -> User | None:
     """The user with this e-mail address, compared without case and surrounding spaces."""
-    return db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
+    return cast(
+        User | None,
+        db.session.scalar(db.select(User).where(User.email == email.strip().lower())),
+    )
 
 
 def library_by_code(code: str) -> Library:
     """The library with this code, or an error that names it."""
-    library = db.session.scalar(db.select(Library).where(Library.code == code))
+    library: Library | None = db.session.scalar(db.select(Library).where(Library.code == code))
     if library is None:
         raise ServiceError(_("No library with code %(code)s.", code=code))
     return library
@@ -30,7 +34,7 @@ def library_by_code(code: str) -> Library:
 
 def branch_by_code(code: str) -> Branch:
     """The branch with this code, or an error that names it."""
-    branch = db.session.scalar(db.select(Branch).where(Branch.code == code))
+    branch: Branch | None = db.session.scalar(db.select(Branch).where(Branch.code == code))
     if branch is None:
         raise ServiceError(_("No branch with code %(code)s.", code=code))
     return branch
@@ -154,7 +158,7 @@ def update_branch(
     in_library: bool,
     active: bool,
     actor: Actor | None = None,
-) -> dict:
+) -> dict[str, list[Any]]:
     """Rename a branch, set its municipality, place and whether it is active; the changes."""
     if not name.strip() or not municipality.strip():
         raise ServiceError(_("Give the name and the municipality."))
@@ -178,7 +182,7 @@ def update_user(
     branches: list[Branch],
     active: bool,
     actor: Actor | None = None,
-) -> dict:
+) -> dict[str, list[Any]]:
     """Change a user's name, role, branches and whether they may log in; the changes."""
     if role not in ROLES:
         raise ServiceError(_("The role must be one of: %(roles)s.", roles=", ".join(ROLES)))
@@ -196,7 +200,9 @@ def update_user(
     return changes
 
 
-def update_library(library: Library, name: str, active: bool, actor: Actor | None = None) -> dict:
+def update_library(
+    library: Library, name: str, active: bool, actor: Actor | None = None
+) -> dict[str, list[Any]]:
     """Rename a library or (de)activate it; its branches and history stay."""
     if not name.strip():
         raise ServiceError(_("Give a name."))

@@ -81,7 +81,7 @@ def make_password_link(user: User, actor: Actor | None) -> str:
 
 def valid_link(token: str) -> PasswordLink | None:
     """The unused, unexpired link for this token, if any."""
-    link = db.session.scalar(
+    link: PasswordLink | None = db.session.scalar(
         db.select(PasswordLink).where(PasswordLink.token_hash == digest(token))
     )
     if link is None or link.used_at is not None or link.expires_at < utcnow():

@@ -6,6 +6,7 @@ phone number or IBAN can pass the BSN 11-test by chance.
 """
 
 import re
+from collections.abc import Callable
 
 import phonenumbers
 from flask_babel import lazy_gettext as _l
@@ -87,7 +88,9 @@ def _phone_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _matches(pattern: re.Pattern, text: str, valid=lambda s: True) -> list[tuple[int, int]]:
+def _matches(
+    pattern: re.Pattern[str], text: str, valid: Callable[[str], bool] = lambda s: True
+) -> list[tuple[int, int]]:
     """Spans of the pattern's matches (or of its first group, for lookahead patterns)."""
     group = 1 if pattern.groups else 0
     return [m.span(group) for m in pattern.finditer(text) if valid(m.group(group))]
@@ -98,7 +101,7 @@ def personal_data_kinds(text: str | None) -> list[str]:
     if not text:
         return []
     found = []
-    checks = [
+    checks: list[tuple[str, Callable[[str], list[tuple[int, int]]]]] = [
         ("email", lambda t: _matches(EMAIL, t)),
         ("iban", lambda t: _matches(IBAN_CANDIDATE, t, iban.is_valid)),
         ("phone", _phone_spans),

@@ -7,11 +7,13 @@ checks to put each message at its field. Services flush; the caller commits.
 
 import logging
 import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import Table, func, insert, literal_column, update
+from sqlalchemy import Select, Subquery, Table, func, insert, literal_column, update
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
@@ -23,6 +25,7 @@ from ido.core.models import (
     LINKS,
     Agency,
     Branch,
+    Category,
     Channel,
     Help,
     Link,
@@ -59,7 +62,7 @@ class QuestionData:
     note: str | None = None
 
 
-def topics_problem(topics: list) -> Problem | None:
+def topics_problem(topics: Sequence[object]) -> Problem | None:
     """Why the topics cannot be stored, if they cannot."""
     return None if topics else ("required", _("Choose at least one topic."))
 
@@ -111,9 +114,9 @@ def with_parents(topics: list[Topic]) -> list[Topic]:
     return result
 
 
-def _chosen(data: QuestionData) -> dict[Link, list]:
+def _chosen(data: QuestionData) -> dict[Link, list[Category]]:
     """The categories of each link, without repeats (a follow-up brings its parent along)."""
-    lists = {
+    lists: dict[str, Sequence[Category]] = {
         "topics": with_parents(data.topics),
         "agencies": data.agencies,
         "referrals": data.referrals,
@@ -122,11 +125,11 @@ def _chosen(data: QuestionData) -> dict[Link, list]:
     return {link: list(dict.fromkeys(lists[link.relation])) for link in LINKS}
 
 
-def _codes(items) -> list[str]:
+def _codes(items: Iterable[Category]) -> list[str]:
     return sorted(item.code for item in items)
 
 
-def snapshot(source: Question | QuestionData) -> dict:
+def snapshot(source: Question | QuestionData) -> dict[str, Any]:
     """The content of a question as plain values, for comparing and for the audit trail."""
     asked_at = source.asked_at.isoformat() if source.asked_at else None
     return {
@@ -156,7 +159,7 @@ def _same_content(question: Question, data: QuestionData, fields: set[str] | Non
     return all(stored[key] == value for key, value in given.items())
 
 
-def _apply(question: Question, data: QuestionData, chosen: dict[Link, list]) -> None:
+def _apply(question: Question, data: QuestionData, chosen: dict[Link, list[Category]]) -> None:
     """Set the question's own columns (its code copies included) from the data."""
     question.branch = data.branch
     if data.asked_at is not None or question.asked_at is None:
@@ -171,7 +174,11 @@ def _apply(question: Question, data: QuestionData, chosen: dict[Link, list]) -> 
     question.note = (data.note or "").strip() or None
 
 
-def _write_links(question: Question, chosen: dict[Link, list], before: dict | None) -> None:
+def _write_links(
+    question: Question,
+    chosen: dict[Link, list[Category]],
+    before: dict[Link | str, list[int] | tuple[date, int]] | None,
+) -> None:
     """Write the link rows whole: month, branch and counted state in the same INSERT.
 
     ``before`` ({link: ids} plus the month and branch the rows had) is None for a new
@@ -233,11 +240,13 @@ def record_question(
     return question, True
 
 
-def update_question(question: Question, data: QuestionData, actor: Actor | None) -> dict:
+def update_question(
+    question: Question, data: QuestionData, actor: Actor | None
+) -> dict[str, list[Any]]:
     """Change a question; returns what changed (also written to the audit trail)."""
     check_question(data)
     before = snapshot(question)
-    links_before = {
+    links_before: dict[Link | str, list[int] | tuple[date, int]] = {
         link: sorted(item.id for item in getattr(question, link.relation)) for link in LINKS
     }
     links_before["place"] = (question.local_month, question.branch_id)
@@ -264,10 +273,12 @@ def delete_question(question: Question, actor: Actor | None) -> None:
     db.session.flush()
 
 
-def _joined_codes_per_question(link: Link):
+def _joined_codes_per_question(link: Link) -> Subquery:
     """(question_id, codes) of every question with rows in a link table: as `joined_codes`."""
     table, model = link.table, link.model
-    pairs = db.select(table.c.question_id, model.code).join(model, model.id == table.c[link.key])
+    pairs: Select[*tuple[Any, ...]] = db.select(table.c.question_id, model.code).join(
+        model, model.id == table.c[link.key]
+    )
     if db.engine.dialect.name == "postgresql":
         codes = func.string_agg(model.code, aggregate_order_by(literal_column("'|'"), model.code))
         return (
@@ -278,17 +289,18 @@ def _joined_codes_per_question(link: Link):
     # SQLite (3.40 on Debian 12) has no ORDER BY inside group_concat, which joins in the order
     # it reads; a sorted subquery under an aggregate is read in its order.
     ordered = pairs.order_by(table.c.question_id, model.code).subquery()
-    return (
+    return cast(
+        Subquery,
         db.select(ordered.c.question_id, func.group_concat(ordered.c.code, "|").label("codes"))
         .group_by(ordered.c.question_id)
-        .subquery()
+        .subquery(),
     )
 
 
 def resync_links() -> None:
     """Bring every link row and code copy in step with its question (a repair after a bulk
     insert that wrote incomplete rows; the service and the generators write them whole)."""
-    questions: Table = Question.__table__  # type: ignore[assignment]
+    questions: Table = Question.__table__
     for link in LINKS:
         joined, column = _joined_codes_per_question(link), questions.c[link.column]
         db.session.execute(update(questions).where(column != "").values({column: ""}))

@@ -45,7 +45,9 @@ def parse_date(text: str | None, field: str) -> date | None:
         raise ParamError(field, "invalid", _("Give a date as YYYY-MM-DD.")) from None
 
 
-def scoped_branches(codes_text: str | None, user: User, municipality: str | None = None):
+def scoped_branches(
+    codes_text: str | None, user: User, municipality: str | None = None
+) -> list[Branch]:
     """The branches named (comma-separated codes), all in scope; default all in scope."""
     in_scope = branches_in_scope(user, include_inactive=True)
     if municipality:

@@ -2,8 +2,10 @@
 
 import logging
 from datetime import timedelta
+from typing import Any, cast
 
 from flask import current_app
+from sqlalchemy import CursorResult
 
 from ido.core.audit import audit
 from ido.core.db import db
@@ -16,11 +18,14 @@ def purge_old_notes() -> int:
     """Empty the notes of questions saved longer ago than IDO_NOTE_RETENTION_DAYS; how many."""
     days = current_app.config["IDO_NOTE_RETENTION_DAYS"]
     cutoff = utcnow() - timedelta(days=days)
-    emptied = db.session.execute(
-        db.update(Question)
-        .where(Question.note.is_not(None), Question.created_at < cutoff)
-        .values(note=None)
-        .execution_options(synchronize_session=False)
+    emptied = cast(
+        CursorResult[*tuple[Any, ...]],
+        db.session.execute(
+            db.update(Question)
+            .where(Question.note.is_not(None), Question.created_at < cutoff)
+            .values(note=None)
+            .execution_options(synchronize_session=False)
+        ),
     ).rowcount
     audit(None, "purge", "notes", "*", None, {"emptied": emptied, "days": days})
     db.session.flush()
@@ -30,11 +35,14 @@ def purge_old_notes() -> int:
 
 def last_purge() -> AuditEvent | None:
     """The most recent purge, if any."""
-    return db.session.scalar(
-        db.select(AuditEvent)
-        .where(AuditEvent.entity == "notes")
-        .order_by(AuditEvent.at.desc())
-        .limit(1)
+    return cast(
+        AuditEvent | None,
+        db.session.scalar(
+            db.select(AuditEvent)
+            .where(AuditEvent.entity == "notes")
+            .order_by(AuditEvent.at.desc())
+            .limit(1)
+        ),
     )
 
 

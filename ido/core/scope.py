@@ -1,11 +1,15 @@
 """Who may see and change what: the one place where roles meet branches."""
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app
 
 from ido.core.db import db
 from ido.core.models import ApiToken, Branch, DeskDevice, Library, Question, User, utcnow
+
+if TYPE_CHECKING:
+    from ido.core.devices import DevicePrincipal
 
 
 def branches_in_scope(user: User, include_inactive: bool = False) -> list[Branch]:
@@ -39,7 +43,7 @@ def may_change(user: User, question: Question) -> bool:
     return logged_by_this(user, question) and utcnow() - question.created_at <= window
 
 
-def logged_by_this(user, question: Question) -> bool:
+def logged_by_this(user: "User | DevicePrincipal", question: Question) -> bool:
     """Whether this person (or this desk tablet) logged the question."""
     if user.is_device:
         return question.device_id == user.device_id

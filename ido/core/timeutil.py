@@ -1,6 +1,7 @@
 """Desk time: moments are stored in UTC, days and months are counted in Europe/Amsterdam."""
 
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
@@ -12,7 +13,7 @@ def local_day_and_month(moment: datetime) -> tuple[date, date]:
     return columns["local_date"], columns["local_month"]
 
 
-def local_columns(moment: datetime) -> dict:
+def local_columns(moment: datetime) -> dict[str, Any]:
     """The Amsterdam day, month, weekday and hour stored beside a question's UTC moment."""
     local = moment.astimezone(LOCAL_TZ)
     day = local.date()

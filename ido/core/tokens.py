@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from ido.core.audit import Actor, audit
 from ido.core.db import db
-from ido.core.models import ApiToken, User, utcnow
+from ido.core.models import ApiToken, DeskDevice, User, utcnow
 
 PREFIX = "ido_"
 USE_PRECISION = timedelta(minutes=1)  # no write on every request of a sync burst
@@ -20,7 +20,7 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def record_use(item, column: str) -> None:
+def record_use(item: ApiToken | DeskDevice, column: str) -> None:
     """Note when a token or tablet was last used, writing at most once a minute."""
     now = utcnow()
     if getattr(item, column) is None or now - getattr(item, column) > USE_PRECISION:
@@ -54,7 +54,9 @@ def user_for_token(plaintext: str) -> User | None:
     """The active user a valid, unrevoked token belongs to; records its use."""
     if not plaintext.startswith(PREFIX):
         return None
-    token = db.session.scalar(db.select(ApiToken).where(ApiToken.token_hash == digest(plaintext)))
+    token: ApiToken | None = db.session.scalar(
+        db.select(ApiToken).where(ApiToken.token_hash == digest(plaintext))
+    )
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     record_use(token, "last_used_at")

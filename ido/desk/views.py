@@ -2,7 +2,8 @@
 
 import uuid
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,7 +17,7 @@ from ido.core.questions import QuestionData, delete_question, record_question, u
 from ido.core.scope import branches_in_scope, in_scope, logged_by_this, may_change
 from ido.core.timeutil import now_local
 from ido.desk.forms import BranchForm, EnrolForm, QuickForm
-from ido.web.access import get_scoped_or_404
+from ido.web.access import allow, get_scoped_or_404
 from ido.web.forms import EmptyForm
 from ido.web.navigation import safe_next
 from ido.web.pages import render_form
@@ -27,12 +28,15 @@ COOKIE_SECONDS = 400 * 24 * 3600  # browsers keep cookies at most about this lon
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 
 
+@allow()
+def _anyone_logged_in() -> None:
+    """Any role, a desk tablet included."""
+
+
 @bp.before_request
-def require_login():
+def require_login() -> ResponseReturnValue | None:
     """Every desk page needs a logged-in user or an enrolled tablet (enrolling aside)."""
-    if request.endpoint != "desk.enrol" and not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    return None
+    return None if request.endpoint == "desk.enrol" else _anyone_logged_in()
 
 
 @bp.route("/enrol", methods=["GET", "POST"])
@@ -229,7 +233,6 @@ def edit(question_id: uuid.UUID):
         form,
         question=question,
         durations=defaults.DURATIONS,
-        categories=form.categories,
     )
 
 

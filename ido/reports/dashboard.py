@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
 from flask_babel import gettext as _
 
@@ -16,7 +17,7 @@ from ido.core.counts import (
     topic_group_counts,
     weekday_hour_counts,
 )
-from ido.core.models import Branch
+from ido.core.models import Branch, Category
 from ido.core.report_params import CountParams
 from ido.core.timeutil import add_months, months_between
 
@@ -129,8 +130,11 @@ def national_summary(month: date, branch: Branch) -> list[FormSection]:
     groups = topic_group_counts(month, month, branches)
     bands = duration_band_counts(month, month, branches)
 
-    def counts(by):
-        return {row.key.code: row.count for row in monthly_counts(month, month, by, branches)}
+    def counts(by: str) -> dict[str, int]:
+        return {
+            cast(Category, row.key).code: row.count
+            for row in monthly_counts(month, month, by, branches)
+        }
 
     group_names = {
         "overheid": _("Digital government"),

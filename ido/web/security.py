@@ -63,7 +63,9 @@ def register(app: Flask) -> None:
     app.session_interface = HttpsAwareSessionInterface()
     proxies = app.config["IDO_PROXY_COUNT"]
     if proxies:  # behind nginx or a load balancer: trust its X-Forwarded-Proto and -For
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
 

@@ -20,7 +20,7 @@ user_branches = Table(
 )
 
 
-class Library(db.Model):
+class Library(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -29,7 +29,7 @@ class Library(db.Model):
     branches: Mapped[list[Branch]] = relationship(back_populates="library", order_by="Branch.name")
 
 
-class Branch(db.Model):
+class Branch(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -41,7 +41,7 @@ class Branch(db.Model):
     library: Mapped[Library] = relationship(back_populates="branches")
 
 
-class User(db.Model):
+class User(db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         CheckConstraint("role IN ('volunteer', 'coordinator', 'admin')", name="role"),
     )
@@ -82,7 +82,7 @@ class User(db.Model):
     device_id = None
 
 
-class ApiToken(db.Model):
+class ApiToken(db.Model):  # type: ignore[name-defined]
     """A bearer token for the JSON API; only its SHA-256 is stored."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -97,7 +97,7 @@ class ApiToken(db.Model):
     user: Mapped[User] = relationship()
 
 
-class PasswordLink(db.Model):
+class PasswordLink(db.Model):  # type: ignore[name-defined]
     """A one-time link to set a password (a new account, or a reset); only its hash is kept."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,7 +110,7 @@ class PasswordLink(db.Model):
     user: Mapped[User] = relationship()
 
 
-class DeskDevice(db.Model):
+class DeskDevice(db.Model):  # type: ignore[name-defined]
     """A desk tablet enrolled for one branch: volunteers log there without a personal account.
 
     Enrolment is by a one-time code (hash kept, valid 24 hours); the tablet then holds a
@@ -132,7 +132,7 @@ class DeskDevice(db.Model):
     branch: Mapped[Branch] = relationship()
 
 
-class BranchCategory(db.Model):
+class BranchCategory(db.Model):  # type: ignore[name-defined]
     """A topic or local partner picked for one branch's desk, in the branch's own order.
 
     A branch without rows of a kind shows every active one of that kind.

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     JSON,
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ido.core.db import db
 from ido.core.models.org import Branch, DeskDevice, User
-from ido.core.models.taxonomy import Agency, Channel, Help, Outcome, Topic
+from ido.core.models.taxonomy import Agency, Category, Channel, Help, Outcome, Topic
 from ido.core.models.types import UTCDateTime, utcnow
 
 
@@ -49,7 +50,7 @@ question_referrals = _link_table("question_referral", "agency")
 question_help = _link_table("question_help", "help")
 
 
-class Question(db.Model):
+class Question(db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         CheckConstraint("duration_minutes BETWEEN 1 AND 480", name="duration"),
         Index("ix_question_branch_month", "branch_id", "local_month"),
@@ -125,7 +126,7 @@ class Link(NamedTuple):
     dimension: str  # the report dimension: ?by=topic
     table: Table  # the link table
     key: str  # the link table's category column
-    model: type  # the category model
+    model: type[Category]  # the category model
     relation: str  # the question's relationship to the categories
     column: str  # the question's sorted, "|"-joined copy of the codes
 
@@ -141,11 +142,11 @@ LINKS = (
 def link_rows(
     link: Link,
     question_id: uuid.UUID,
-    category_ids,
+    category_ids: Iterable[int],
     local_month: date,
     branch_id: int,
     counted: bool = True,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """The rows of one link table for one question, complete (no later patch needed)."""
     return [
         {
@@ -159,12 +160,12 @@ def link_rows(
     ]
 
 
-def joined_codes(items) -> str:
+def joined_codes(items: Iterable[Category]) -> str:
     """Codes sorted and joined with "|", as the question row keeps a copy of its links."""
     return "|".join(sorted(item.code for item in items))
 
 
-class AuditEvent(db.Model):
+class AuditEvent(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
@@ -173,7 +174,7 @@ class AuditEvent(db.Model):
     action: Mapped[str] = mapped_column(String(20))
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(64))
-    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     user: Mapped[User | None] = relationship()
     device: Mapped[DeskDevice | None] = relationship()

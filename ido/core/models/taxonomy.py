@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 from flask_babel import get_locale
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -29,7 +31,7 @@ class CategoryMixin:
         return self.name_en if locale and locale.language == "en" else self.name_nl
 
 
-class Topic(CategoryMixin, db.Model):
+class Topic(CategoryMixin, db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         CheckConstraint("\"group\" IN ('overheid', 'bibliotheek', 'overig')", name="group"),
     )
@@ -47,7 +49,7 @@ class Topic(CategoryMixin, db.Model):
         return self.hint_en if locale and locale.language == "en" else self.hint_nl
 
 
-class Agency(CategoryMixin, db.Model):
+class Agency(CategoryMixin, db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         CheckConstraint("kind IN ('manifestgroep', 'government', 'partner')", name="kind"),
     )
@@ -55,13 +57,17 @@ class Agency(CategoryMixin, db.Model):
     kind: Mapped[str] = mapped_column(String(20))
 
 
-class Help(CategoryMixin, db.Model):
+class Help(CategoryMixin, db.Model):  # type: ignore[name-defined]
     pass
 
 
-class Channel(CategoryMixin, db.Model):
+class Channel(CategoryMixin, db.Model):  # type: ignore[name-defined]
     pass
 
 
-class Outcome(CategoryMixin, db.Model):
+class Outcome(CategoryMixin, db.Model):  # type: ignore[name-defined]
     pass
+
+
+# Any item of the reference lists (for annotations).
+Category: TypeAlias = Topic | Agency | Help | Channel | Outcome
