@@ -129,6 +129,7 @@ def test_post_every_field_and_same_id_other_content_conflicts(api, app):
         ({"asked_at": "2999-01-01T10:00:00+01:00"}, "asked_at", "future"),
         ({"asked_at": "2026-01-01T10:00:00"}, "asked_at", "invalid"),
         ({"asked_at": "gisteren"}, "asked_at", "invalid"),
+        ({"asked_at": "2026-13-01T10:00:00+01:00"}, "asked_at", "invalid"),
         ({"topics": "digid"}, "topics", "invalid"),
         ({"id": "niet-een-uuid"}, "id", "invalid"),
         ({"branch": "zz"}, "branch", "unknown_code"),

@@ -113,3 +113,20 @@ def test_translation_catalogues_are_complete(lang):
     missing = {m for m in wanted if isinstance(m, str)} - translated
     assert not missing, f"untranslated in {lang}: {sorted(missing)}"
     assert not catalog.fuzzy
+
+
+@pytest.mark.parametrize(("path", "json"), [("/api/v1/questions", True), ("/desk/", False)])
+def test_a_refusal_no_form_caught_is_a_clear_422(app, path, json):
+    """The safety net for a service rule that no form checks first: 422, never 500."""
+    from ido.core.exceptions import InvalidQuestion
+
+    refusal = InvalidQuestion({"note": [("personal_data", "Geen persoonsgegevens.")]})
+    with app.test_request_context(path, method="POST"):
+        response = app.make_response(app.handle_user_exception(refusal))
+    assert response.status_code == 422
+    if json:
+        assert response.get_json() == {
+            "errors": {"note": [{"code": "personal_data", "message": "Geen persoonsgegevens."}]}
+        }
+    else:
+        assert "Geen persoonsgegevens." in response.get_data(as_text=True)

@@ -80,3 +80,20 @@ def test_privacy_page_is_public(client, org):
     page = client.get("/privacy").get_data(as_text=True)
     assert "Wat nooit wordt opgeslagen" in page and "90 dagen" in page
     assert 'href="/privacy"' in client.get("/auth/login").get_data(as_text=True)
+
+
+def test_a_running_app_purges_on_its_first_request(database_url, org):
+    """IDO_PURGE_IN_APP (the default): the first request of the day purges, in its own commit."""
+    from ido import create_app
+
+    from .conftest import dispose, make_config
+
+    _note_question(org, 100)
+    app = create_app(make_config(database_url, IDO_PURGE_IN_APP=True))
+    assert app.test_client().get("/auth/login").status_code == 200
+    assert app.test_client().get("/auth/login").status_code == 200  # checked once an hour
+    with app.app_context():
+        purges = db.session.scalars(db.select(AuditEvent).where(AuditEvent.entity == "notes"))
+        assert [p.changes for p in purges] == [{"emptied": 1, "days": 90}]
+        assert [q.note for q in questions()] == [None]
+    dispose(app)

@@ -11,7 +11,7 @@ from ido.api.shapes import body_to_formdata, question_json
 from ido.core.categories import active_categories
 from ido.core.counts import monthly_counts
 from ido.core.db import db
-from ido.core.exceptions import IdConflict, InvalidQuestion, ParamError
+from ido.core.exceptions import IdConflict, ParamError
 from ido.core.models import Branch, Question
 from ido.core.questions import delete_question, record_question
 from ido.core.report_params import count_params, parse_date, scoped_branches
@@ -106,14 +106,6 @@ def create_question():
     except IdConflict:
         return error_response(
             422, "id", "id_conflict", _("A different question with this id already exists.")
-        )
-    except InvalidQuestion as refused:
-        return errors_response(
-            422,
-            {
-                name: [{"code": code, "message": message} for code, message in problems]
-                for name, problems in refused.errors.items()
-            },
         )
     return jsonify(question_json(question)), 201 if created else 200
 

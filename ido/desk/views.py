@@ -11,7 +11,7 @@ from ido.core import defaults
 from ido.core.categories import active_categories
 from ido.core.db import db
 from ido.core.devices import COOKIE, activate
-from ido.core.exceptions import IdConflict, InvalidQuestion
+from ido.core.exceptions import IdConflict
 from ido.core.models import Branch, Question
 from ido.core.questions import QuestionData, delete_question, record_question, update_question
 from ido.core.scope import branches_in_scope, in_scope, logged_by_this, may_change
@@ -137,10 +137,7 @@ def index():
         return redirect(url_for("desk.choose_branch"))
     form = QuestionForm(active_categories(branch))
     if form.validate_on_submit():
-        try:
-            return _store(form.question_id(), form.to_data(branch))
-        except InvalidQuestion as refused:  # a rule the form could not see; normally caught there
-            form.add_problems(refused.errors)
+        return _store(form.question_id(), form.to_data(branch))
     if form.is_submitted():
         flash(_("The question was not saved. Check the fields marked below."), "error")
     return render_desk(branch, form)
@@ -221,13 +218,9 @@ def edit(question_id: uuid.UUID):
     question = _changeable(question_id)
     form = QuestionForm(active_categories(), data=_form_data(question))
     if form.validate_on_submit():
-        try:
-            update_question(question, form.to_data(question.branch), current_user)
-        except InvalidQuestion as refused:
-            form.add_problems(refused.errors)
-        else:
-            flash(_("The question has been changed."), "success")
-            return redirect(url_for("desk.index"))
+        update_question(question, form.to_data(question.branch), current_user)
+        flash(_("The question has been changed."), "success")
+        return redirect(url_for("desk.index"))
     return render_form(
         "desk/edit.html",
         form,

@@ -3,12 +3,13 @@
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ido.core.db import db
-from ido.core.exceptions import ParamError
+from ido.core.exceptions import InvalidQuestion, ParamError, ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,24 @@ def register(app: Flask) -> None:
     @app.errorhandler(ParamError)
     def param_error(error: ParamError):
         return respond(error.status, error.message, error.field, error.code)
+
+    @app.errorhandler(ServiceError)
+    def refused(error: ServiceError) -> ResponseReturnValue:
+        """Input a service refused that no form caught first (the forms check the same rules,
+        so this is a safety net): 422, and the request's writes are rolled back."""
+        db.session.rollback()
+        problems = (
+            error.errors if isinstance(error, InvalidQuestion) else {"_": [("invalid", str(error))]}
+        )
+        if request.path.startswith("/api/"):
+            return errors_response(
+                422,
+                {
+                    field: [{"code": code, "message": message} for code, message in found]
+                    for field, found in problems.items()
+                },
+            )
+        return render_template("errors/error.html", code=422, message=str(error)), 422
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

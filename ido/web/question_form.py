@@ -157,11 +157,3 @@ class QuestionForm(FlaskForm):
             asked_at=self.asked_at.data,
             note=self.note.data,
         )
-
-    def add_problems(self, errors: dict[str, list[tuple[str, str]]]) -> None:
-        """Put the core's refusal (InvalidQuestion.errors) on the fields it names."""
-        for name, problems in errors.items():
-            getattr(self, name).errors = [
-                *getattr(self, name).errors,
-                *(coded(code, message) for code, message in problems),
-            ]

@@ -1,0 +1,141 @@
+"""The question service as a caller that skips the forms sees it (an import, a sync worker):
+every rule holds, two saves of one id at once count once, and the links stay in step."""
+
+import threading
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import insert
+
+from ido.core.categories import active_categories
+from ido.core.db import db
+from ido.core.exceptions import InvalidQuestion, ServiceError
+from ido.core.models import LINKS, Question
+from ido.core.organisation import update_branch, update_library, update_user
+from ido.core.questions import QuestionData, record_question, resync_links, update_question
+
+from .helpers import branch, questions, store_question, user
+
+
+def _data(**change) -> QuestionData:
+    cats = active_categories()
+    values = {
+        "branch": branch("a1"),
+        "topics": [cats.by_code("topics")["digid"]],
+        "channel": cats.channels[0],
+        "outcome": cats.outcomes[0],
+        "duration_minutes": 10,
+        **change,
+    }
+    return QuestionData(**values)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "code"),
+    [
+        ({"note": "Bel haar op 06-12345678"}, "note", "personal_data"),
+        ({"note": "BSN 111222333"}, "note", "personal_data"),
+        ({"note": "x" * 501}, "note", "too_long"),
+        ({"topics": []}, "topics", "required"),
+        ({"duration_minutes": 0}, "duration_minutes", "out_of_range"),
+        ({"asked_at": datetime.now(UTC) + timedelta(hours=1)}, "asked_at", "future"),
+    ],
+)
+def test_the_service_refuses_what_the_forms_refuse(org, app, change, field, code):
+    with app.app_context():
+        with pytest.raises(InvalidQuestion) as refused:
+            record_question(_data(**change), user("vol@a.example"))
+        assert [c for c, _message in refused.value.errors[field]] == [code]
+        assert list(refused.value.errors) == [field]
+        db.session.rollback()
+        assert questions() == []
+
+
+def test_an_edit_is_checked_too_and_changes_nothing(org, app):
+    with app.app_context():
+        stored = store_question("a1", datetime(2026, 3, 2, 10, tzinfo=UTC), ["zorg"])
+        with pytest.raises(InvalidQuestion) as refused:
+            update_question(stored, _data(note="mail jan@example.nl"), user("coord@a.example"))
+        assert refused.value.errors["note"][0][0] == "personal_data"
+        assert "jan@example.nl" not in str(refused.value)  # the kind, never the text
+        db.session.rollback()
+        assert [q.note for q in questions()] == [None]
+
+
+def test_two_saves_of_one_id_at_once_store_it_once(org, app):
+    """The second save waits for the first one's transaction and then finds its row."""
+    question_id, first_flushed, results = uuid.uuid4(), threading.Event(), {}
+
+    def save(name: str, hold: bool) -> None:
+        with app.app_context():
+            if not hold:
+                first_flushed.wait(5)
+            stored, created = record_question(_data(), user("vol@a.example"), question_id)
+            if hold:
+                first_flushed.set()
+                threading.Event().wait(0.5)  # the other save runs into this open transaction
+            db.session.commit()
+            results[name] = (stored.id, created)
+
+    threads = [
+        threading.Thread(target=save, args=("first", True)),
+        threading.Thread(target=save, args=("second", False)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert results == {"first": (question_id, True), "second": (question_id, False)}
+    with app.app_context():
+        assert [q.id for q in questions()] == [question_id]
+
+
+def test_resync_repairs_link_rows_written_by_a_bulk_insert(org, app):
+    """A bulk import that wrote bare link rows (no month, branch or codes) is set right."""
+    with app.app_context():
+        cats = active_categories()
+        moment = datetime(2026, 1, 31, 23, 30, tzinfo=UTC)  # February, locally
+        stored = store_question("a2", moment, ["digid_app"], agencies=["svb"], help=["uitleg"])
+        for link in LINKS:
+            db.session.execute(link.table.delete())
+        db.session.execute(
+            db.update(Question).values(topic_codes="", agency_codes="", help_codes="")
+        )
+        topics = LINKS[0]
+        db.session.execute(
+            insert(topics.table),
+            [
+                {"question_id": stored.id, "topic_id": cats.by_code("topics")[code].id}
+                for code in ("digid", "digid_app")
+            ],
+        )
+        resync_links()
+        db.session.commit()
+        db.session.expire_all()
+        question = db.session.get(Question, stored.id)
+        assert question.topic_codes == "digid|digid_app" and question.agency_codes == ""
+        rows = db.session.execute(db.select(topics.table)).all()
+        assert {(r.local_month.isoformat(), r.branch_id, r.counted) for r in rows} == {
+            ("2026-02-01", branch("a2").id, True)
+        }
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: update_library(branch("a1").library, "  ", True), "Geef een naam."),
+        (lambda: update_branch(branch("a1"), "", "Astad", True, True), "Geef de naam"),
+        (lambda: update_user(user("vol@a.example"), "X", "baas", [], True), "De rol moet"),
+        (
+            lambda: update_user(user("vol@a.example"), "X", "volunteer", [branch("b1")], True),
+            "eigen bibliotheek",
+        ),
+    ],
+)
+def test_organisation_changes_are_checked(org, app, call, message):
+    with app.app_context():
+        with pytest.raises(ServiceError, match=message):
+            call()
+        db.session.rollback()
+        assert branch("a1").name == "A Centrum" and user("vol@a.example").role == "volunteer"
