@@ -32,7 +32,10 @@ class PostgresCluster:
 
     def __init__(self) -> None:
         self.bindir = _bindir()
-        self.dir = tempfile.mkdtemp(prefix="ido-pg-")
+        # in memory where the machine has a tmpfs: a copy of the template database then takes
+        # some 30 ms instead of 350 ms on this machine's disk (the data is thrown away anyway)
+        memory = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+        self.dir = tempfile.mkdtemp(prefix="ido-pg-", dir=memory)
         self.port = _free_port()
         self.as_root = os.geteuid() == 0
         if self.as_root:
@@ -74,9 +77,11 @@ class PostgresCluster:
     def create_database(self, name: str, template: str | None = None) -> str:
         """Create a database (a copy of the template, if given); returns its SQLAlchemy URL.
 
-        A copy of a small template by FILE_COPY takes some 30 ms with fsync off.
+        PostgreSQL 15 copies through the WAL by default, which needs no checkpoint: a copy of
+        the test template takes some 40 ms, where FILE_COPY took 300 ms once the cluster held
+        dirty pages of earlier tests.
         """
-        copy = f" TEMPLATE {template} STRATEGY FILE_COPY" if template else ""
+        copy = f" TEMPLATE {template}" if template else ""
         self._sql(f"CREATE DATABASE {name}{copy}")
         return f"postgresql+psycopg://ido@127.0.0.1:{self.port}/{name}"
 
