@@ -51,6 +51,7 @@ def register(app: Flask) -> None:
 
     @app.after_request
     def finish(response):
+        who = _who()  # before the commit expires the user (reading it after costs a SELECT)
         if response.status_code < 400 and has_writes():
             db.session.commit()
         elif response.status_code >= 400:
@@ -62,6 +63,6 @@ def register(app: Flask) -> None:
             request.path,
             response.status_code,
             (time.perf_counter() - g.get("started", time.perf_counter())) * 1000,
-            _who(),
+            who,
         )
         return response
