@@ -29,8 +29,7 @@ from ido.core.categories import active_categories, seed_categories  # noqa: E402
 from ido.core.counts import DIMENSIONS, monthly_counts  # noqa: E402
 from ido.core.db import db  # noqa: E402
 from ido.core.exports import counts_workbook, raw_csv  # noqa: E402
-from ido.core.models import Branch, Library, Question, User  # noqa: E402
-from ido.core.questions import CODE_COPIES, joined_codes  # noqa: E402
+from ido.core.models import LINKS, Branch, Library, Question, User, joined_codes, link_rows  # noqa: E402
 from ido.core.report_params import CountParams  # noqa: E402
 from ido.core.timeutil import local_columns  # noqa: E402
 from ido.reports.dashboard import dashboard  # noqa: E402
@@ -85,7 +84,7 @@ def generate(url: str, rows: int) -> None:
         }
         chunk = 20000
         for offset in range(0, rows, chunk):
-            questions, links = [], {copy.table: [] for copy in CODE_COPIES}
+            questions, links = [], {link.table: [] for link in LINKS}
             for moment in moments[offset : offset + chunk]:
                 at = start + timedelta(seconds=moment)
                 qid, branch_id, local = uuid.uuid4(), rng.choice(branch_ids), local_columns(at)
@@ -103,18 +102,11 @@ def generate(url: str, rows: int) -> None:
                     "updated_at": at,
                 }
                 # The copies the question service keeps, written here directly: a bulk insert.
-                for copy in CODE_COPIES:
-                    chosen = rng.sample(choices[copy.relation], rng.choice(how_many[copy.relation]))
-                    question[copy.column] = joined_codes(chosen)
-                    links[copy.table].extend(
-                        {
-                            "question_id": qid,
-                            copy.key: item.id,
-                            "branch_id": branch_id,
-                            "local_month": local["local_month"],
-                            "counted": True,
-                        }
-                        for item in chosen
+                for link in LINKS:
+                    chosen = rng.sample(choices[link.relation], rng.choice(how_many[link.relation]))
+                    question[link.column] = joined_codes(chosen)
+                    links[link.table] += link_rows(
+                        link, qid, [item.id for item in chosen], local["local_month"], branch_id
                     )
                 questions.append(question)
             db.session.execute(insert(Question), questions)
@@ -128,6 +120,8 @@ def generate(url: str, rows: int) -> None:
         else:
             db.session.execute(db.text("ANALYZE"))
             db.session.commit()
+        db.session.remove()
+        db.engine.dispose()  # measured later by an app of its own
 
 
 def timed(function, runs: int = 1, spread: list | None = None):

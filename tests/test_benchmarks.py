@@ -1,0 +1,61 @@
+"""The benchmarks still run against today's code: their generators write what the service
+writes, and the desk benchmark prints its figures."""
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ido import create_app
+from ido.core.db import db
+from ido.core.models import LINKS, Question, joined_codes
+
+from .conftest import dispose, make_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _module(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_report_generator_writes_whole_link_rows(database):
+    url = database("bench_small")
+    _module("bench_reports").generate(url, 300)
+    app = create_app(make_config(url))
+    with app.app_context():
+        stored = list(db.session.scalars(db.select(Question)))
+        assert len(stored) == 300
+        for link in LINKS:  # copies match the link rows, which carry month, branch, counted
+            assert all(
+                getattr(q, link.column) == joined_codes(getattr(q, link.relation)) for q in stored
+            )
+            incomplete = db.session.scalar(
+                db.select(db.func.count())
+                .select_from(link.table)
+                .where(
+                    (link.table.c.local_month.is_(None))
+                    | (link.table.c.branch_id.is_(None))
+                    | link.table.c.counted.is_(None)
+                )
+            )
+            assert incomplete == 0
+    dispose(app)
+
+
+@pytest.mark.once
+def test_the_desk_benchmark_prints_its_figures():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_desk.py"), "--posts", "3"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert "SQLite: desk POST, 3 saves: CPU median" in result.stdout
+    assert "SQL statements per save: 17" in result.stdout
