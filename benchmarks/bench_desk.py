@@ -140,12 +140,8 @@ def main() -> None:
         sys.path.insert(0, str(ROOT / "tests"))
         from pgcluster import PostgresCluster  # noqa: PLC0415
 
-        cluster = PostgresCluster()
-        cluster.start()
-        try:
+        with PostgresCluster(in_memory=False) as cluster:
             measure(cluster.create_database("bench_desk"), args.posts, "PostgreSQL")
-        finally:
-            cluster.stop()
 
 
 if __name__ == "__main__":

@@ -249,12 +249,8 @@ def main() -> None:
     if args.postgres:
         from tests.pgcluster import PostgresCluster
 
-        cluster = PostgresCluster()
-        cluster.start()
-        try:
+        with PostgresCluster(in_memory=False) as cluster:
             run(cluster.create_database("bench"), args.rows, "postgres")
-        finally:
-            cluster.stop()
 
 
 if __name__ == "__main__":
