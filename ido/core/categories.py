@@ -1,5 +1,6 @@
 """Reading and seeding the reference lists (topics, agencies, help, channels, outcomes)."""
 
+import logging
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -20,6 +21,8 @@ from ido.core.models import (
     Outcome,
     Topic,
 )
+
+log = logging.getLogger(__name__)
 
 _C = TypeVar("_C", bound=Category)  # one kind of category
 
@@ -207,6 +210,7 @@ def save_category(
         )
     if changes:
         audit(actor, action, "category", f"{kind}:{item.code}", library_id, changes)
+        log.info("category %s:%s %sd", kind, item.code, action)
     db.session.flush()
     return item
 

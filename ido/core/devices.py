@@ -1,5 +1,6 @@
 """Desk tablets: enrolled for one branch with a one-time code, revocable at any moment."""
 
+import logging
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -8,6 +9,8 @@ from ido.core.audit import Actor, audit
 from ido.core.db import db
 from ido.core.models import Branch, DeskDevice, utcnow
 from ido.core.tokens import digest, record_use
+
+log = logging.getLogger(__name__)
 
 COOKIE = "ido_desk"
 CODE_HOURS = 24
@@ -31,6 +34,7 @@ def enrol_device(branch: Branch, name: str, actor: Actor | None) -> tuple[DeskDe
     db.session.add(device)
     db.session.flush()
     _audit(actor, "create", device, {"branch": branch.code, "name": device.name})
+    log.info("tablet %s enrolled for branch %s", device.id, branch.code)
     return device, f"{code[:4]}-{code[4:]}"
 
 
@@ -50,6 +54,7 @@ def activate(code: str) -> tuple[DeskDevice, str] | None:
     device.secret_hash, device.code_hash, device.code_expires_at = digest(secret), None, None
     device.enrolled_at = utcnow()
     _audit(None, "update", device, {"enrolled": True})
+    log.info("tablet %s activated", device.id)
     db.session.flush()
     return device, secret
 
@@ -69,6 +74,7 @@ def revoke_device(device: DeskDevice, actor: Actor | None) -> None:
     """Stop the tablet at once (its next request is refused); its entries stay."""
     device.revoked_at, device.secret_hash, device.code_hash = utcnow(), None, None
     _audit(actor, "delete", device, {})
+    log.info("tablet %s revoked", device.id)
     db.session.flush()
 
 

@@ -1,12 +1,15 @@
 """API tokens: made once, shown once, stored as a SHA-256, revocable, last use recorded."""
 
 import hashlib
+import logging
 import secrets
 from datetime import timedelta
 
 from ido.core.audit import Actor, audit
 from ido.core.db import db
 from ido.core.models import ApiToken, DeskDevice, User, utcnow
+
+log = logging.getLogger(__name__)
 
 PREFIX = "ido_"
 USE_PRECISION = timedelta(minutes=1)  # no write on every request of a sync burst
@@ -40,6 +43,7 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     db.session.add(token)
     db.session.flush()
     audit(user, "create", "api_token", token.id, user.library_id, {"name": token.name})
+    log.info("API token %s made for user %s", token.id, user.id)
     return token, plaintext
 
 
@@ -47,6 +51,7 @@ def revoke_token(token: ApiToken, actor: Actor | None) -> None:
     """Stop a token from working, at once."""
     token.revoked_at = utcnow()
     audit(actor, "delete", "api_token", token.id, token.user.library_id)
+    log.info("API token %s revoked", token.id)
     db.session.flush()
 
 
