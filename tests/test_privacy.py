@@ -18,6 +18,7 @@ REFUSED = {
     "Mail naar jan.jansen@example.nl": "email",
     "IBAN NL91 ABNA 0417 1643 00 voor de betaling": "iban",
     "rekening DE89370400440532013000": "iban",
+    "code AA00 NL85ABNA0000000000": "iban",  # a false start just before it (found by Hypothesis)
     "bel 06-12345678": "phone",
     "tel. (020) 123 45 67": "phone",
     "+31 6 1234 5678 na 17 uur": "phone",

@@ -14,8 +14,10 @@ from stdnum import iban
 from stdnum.nl import bsn
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# a lookahead, so that candidates may overlap: in "AA00 NL85ABNA0000000000" the invalid
+# "AA00 NL85..." must not hide the IBAN that starts inside it
 IBAN_CANDIDATE = re.compile(
-    r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b", re.IGNORECASE
+    r"(?=(\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b))", re.IGNORECASE
 )
 # 1234 AB 12, 1234AB 12, 1234ab 12 or "12, 1234 AB"; lowercase letters only when attached
 # to the digits, so that "2024 en 2025" is not a postcode.
