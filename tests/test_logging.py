@@ -3,6 +3,7 @@
 import logging
 
 from ido import create_app
+from ido.core.db import db
 
 from .conftest import dispose, make_config
 from .helpers import desk_form, questions
@@ -24,6 +25,25 @@ def test_one_line_per_request_without_query_or_note(auth, client, app, caplog):
 
         assert who == f"user={user('vol@a.example').id}"
     assert "Terugbellen" not in caplog.text and "geheim" not in caplog.text
+
+
+def test_the_log_names_the_route_not_a_secret_in_the_path(client, org, app, caplog):
+    from ido.core.passwords import make_password_link
+
+    from .helpers import user
+
+    with app.app_context():
+        token = make_password_link(user("vol@a.example"), None)
+        db.session.commit()
+    caplog.set_level(logging.INFO, logger="ido")
+    assert client.get(f"/auth/set-password/{token}").status_code == 200
+    assert client.get("/bestaat/niet").status_code == 404
+    lines = [r.getMessage() for r in caplog.records if r.name == "ido.request"]
+    assert [line.split(" ")[:3] for line in lines] == [
+        ["GET", "/auth/set-password/<token>", "200"],
+        ["GET", "(none)", "404"],
+    ]
+    assert token not in caplog.text
 
 
 def test_refused_personal_data_is_logged_by_kind_only(auth, client, app, caplog):

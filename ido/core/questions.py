@@ -228,7 +228,8 @@ def record_question(
         db.session.flush()
     except IntegrityError:
         # Two copies of the same form raced and the other one was stored first. Its INSERT
-        # is the first write of this transaction, so rolling back loses nothing else.
+        # is the first change of this request, so the rollback loses at most the time a
+        # token or tablet was last used.
         db.session.rollback()
         if question_id is None:
             raise

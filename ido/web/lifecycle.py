@@ -56,11 +56,13 @@ def register(app: Flask) -> None:
             db.session.commit()
         elif response.status_code >= 400:
             db.session.rollback()
-        # path only: a query string is the client's text; a note never appears in either
+        # The route, not the path: a path can hold a secret (the one-time password link) and a
+        # query string is the client's own text. A note appears in neither.
+        route = request.url_rule.rule if request.url_rule is not None else "(none)"
         log.info(
             "%s %s %s %.1fms user=%s",
             request.method,
-            request.path,
+            route,
             response.status_code,
             (time.perf_counter() - g.get("started", time.perf_counter())) * 1000,
             who,
