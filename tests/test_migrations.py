@@ -72,3 +72,36 @@ def test_the_code_copies_are_filled_for_questions_stored_before_them(database):
         upgrade()
         assert copies() == stored
     dispose(app)
+
+
+def test_older_audit_events_lose_their_note_text(database):
+    """Events written before notes stopped being copied are scrubbed by the migration."""
+    from sqlalchemy import text
+
+    app = create_app(make_config(database("ido_scrub")))
+    with app.app_context():
+        upgrade(revision="d06d07f94e00")
+        insert = text(
+            "INSERT INTO audit_event (at, action, entity, entity_id, changes) "
+            "VALUES ('2026-01-05 10:00:00', :action, :entity, '1', :changes)"
+        )
+        for action, entity, changes in [
+            ("create", "question", '{"topics": ["digid"], "note": "Bel meneer terug"}'),
+            ("create", "question", '{"topics": ["zorg"], "note": null}'),
+            ("update", "question", '{"note": ["Bel meneer terug", "Brief gestuurd"]}'),
+            ("update", "user", '{"name": ["Oud", "Nieuw"]}'),
+        ]:
+            db.session.execute(insert, {"action": action, "entity": entity, "changes": changes})
+        db.session.commit()
+        upgrade()
+        rows = db.session.execute(text("SELECT changes FROM audit_event ORDER BY id")).all()
+        import json
+
+        changes = [json.loads(r[0]) if isinstance(r[0], str) else r[0] for r in rows]
+        assert changes == [
+            {"topics": ["digid"], "note": "given"},
+            {"topics": ["zorg"], "note": None},
+            {"note": "changed"},
+            {"name": ["Oud", "Nieuw"]},
+        ]
+    dispose(app)

@@ -97,3 +97,49 @@ def test_a_running_app_purges_on_its_first_request(database_url, org):
         assert [p.changes for p in purges] == [{"emptied": 1, "days": 90}]
         assert [q.note for q in questions()] == [None]
     dispose(app)
+
+
+def _every_text_in_the_database() -> str:
+    """Every value of every column of every table, as text (for looking for a note)."""
+    found = []
+    for table in db.metadata.sorted_tables:
+        for row in db.session.execute(db.select(table)):
+            found += [str(value) for value in row if value is not None]
+    return "\n".join(found)
+
+
+def test_a_purged_note_leaves_no_trace_anywhere(auth, client, runner, app):
+    """Saved, edited, then purged: no table holds either text, the audit trail included."""
+    from .helpers import desk_form
+
+    first, second = "Terugbellen over de aanslag", "Tweede notitie over de brief"
+    auth.login("coord@a.example")
+    client.post("/desk/branch", data={"branch": "1"})
+    assert (
+        client.post(
+            "/desk/", data={**desk_form(client), "topics": ["digid"], "note": first}
+        ).status_code
+        == 302
+    )
+    with app.app_context():
+        [question] = questions()
+        question_id = question.id
+    edit = client.get(f"/desk/questions/{question_id}/edit").get_data(as_text=True)
+    assert first in edit  # the note is shown for correcting
+    from .conftest import form_fields
+
+    data = {**form_fields(edit, ""), "topics": ["digid"], "note": second}
+    assert client.post(f"/desk/questions/{question_id}/edit", data=data).status_code == 302
+    with app.app_context():
+        everything = _every_text_in_the_database()
+        assert second in everything and first not in everything  # the audit kept no copy
+        events = db.session.scalars(
+            db.select(AuditEvent).where(AuditEvent.entity == "question").order_by(AuditEvent.id)
+        ).all()
+        assert [e.changes["note"] for e in events] == ["given", "changed"]
+        db.session.get(Question, question_id).created_at -= timedelta(days=91)
+        db.session.commit()
+    assert runner.invoke(args=["purge-notes"]).exit_code == 0
+    with app.app_context():
+        everything = _every_text_in_the_database()
+        assert first not in everything and second not in everything

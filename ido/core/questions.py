@@ -146,6 +146,15 @@ def snapshot(source: Question | QuestionData) -> dict[str, Any]:
     }
 
 
+NOTE_GIVEN, NOTE_CHANGED = "given", "changed"  # all the audit trail says of a note
+
+
+def audited(content: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot as the audit trail keeps it: whether there was a note, never its text
+    (notes are emptied after a while, and must leave no copy behind)."""
+    return {**content, "note": NOTE_GIVEN if content.get("note") else None}
+
+
 def _same_content(question: Question, data: QuestionData, fields: set[str] | None) -> bool:
     given = {
         k: v
@@ -236,7 +245,14 @@ def record_question(
         log.info("question %s was stored by a concurrent request", question_id)
         return _existing(question_id, data, fields), False
     _write_links(question, chosen, None)
-    audit(actor, "create", "question", question.id, data.branch.library_id, snapshot(question))
+    audit(
+        actor,
+        "create",
+        "question",
+        question.id,
+        data.branch.library_id,
+        audited(snapshot(question)),
+    )
     db.session.flush()
     return question, True
 
@@ -244,7 +260,8 @@ def record_question(
 def update_question(
     question: Question, data: QuestionData, actor: Actor | None
 ) -> dict[str, list[Any]]:
-    """Change a question; returns what changed (also written to the audit trail)."""
+    """Change a question; returns what changed, as the audit trail keeps it (a changed note
+    is only said to have changed)."""
     check_question(data)
     before = snapshot(question)
     links_before: dict[Link | str, list[int] | tuple[date, int]] = {
@@ -256,7 +273,11 @@ def update_question(
     db.session.flush()
     _write_links(question, chosen, links_before)
     after = snapshot(question)
-    changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    changes: dict[str, Any] = {
+        key: [before[key], after[key]] for key in after if before[key] != after[key]
+    }
+    if "note" in changes:
+        changes["note"] = NOTE_CHANGED
     if changes:
         audit(actor, "update", "question", question.id, question.branch.library_id, changes)
     db.session.flush()
