@@ -60,7 +60,13 @@ def configure(app: Flask, test_config: dict | None) -> None:
         IDO_LOGIN_LIMIT_ACCOUNT="5 per minute",
         IDO_LOGIN_LIMIT_ADDRESS="100 per hour",
         ARGON2_PARAMS={},
-        IDO_LOG_LEVEL="INFO",  # the ido loggers, to stderr: one line per request
+        IDO_LOG_LEVEL="INFO",
+        # No page or API call needs more (a question is under 2 KB): larger bodies get 413.
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        # After a database restart, pooled connections are dead: test each before use.
+        SQLALCHEMY_ENGINE_OPTIONS={
+            "pool_pre_ping": True
+        },  # the ido loggers, to stderr: one line per request
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

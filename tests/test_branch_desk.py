@@ -88,7 +88,7 @@ def test_a_failure_half_way_leaves_both_lists_unchanged(client, org, app):
                 "topic-digid": "1",
                 "topic-digid-order": "5",
                 "partner-taalhuis": "1",
-                "partner-taalhuis-order": "99999999999999999999",  # digits, but no order
+                "partner-taalhuis-order": "999999999",  # a whole number, but past 100000
             },
         )
     finally:

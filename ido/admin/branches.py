@@ -1,5 +1,7 @@
 """Branches: a coordinator adds, renames, moves and deactivates the branches of their library."""
 
+import re
+
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -108,6 +110,9 @@ def branch_desk(branch_id: int):
     )
 
 
+ORDER_PATTERN = re.compile(r"[0-9]{1,9}")  # digits 0-9 only: "²" is a digit to isdigit()
+
+
 def _picked(kind: str, items: list, errors: list) -> dict[int, int]:
     """{id: position} from the form: a ticked box per item and an order number beside it."""
     if request.form.get(f"all-{kind}"):
@@ -117,7 +122,7 @@ def _picked(kind: str, items: list, errors: list) -> dict[int, int]:
         if request.form.get(f"{kind}-{category.code}") is None:
             continue
         text = request.form.get(f"{kind}-{category.code}-order", "").strip()
-        if text and not text.isdigit():
+        if text and not ORDER_PATTERN.fullmatch(text):
             errors.append(_("The order of %(name)s must be a whole number.", name=category.name))
             continue
         chosen[category.id] = int(text) if text else (index + 1) * 10

@@ -107,7 +107,12 @@ def category(kind: str, code: str):
     if not form.is_submitted() and kind == "topic":
         form.parent.data = item.parent.code if item.parent else ""
     if form.validate_on_submit():
-        save_category(kind, item, _values(kind, form), current_user.library_id, current_user)
-        flash(_("%(name)s saved.", name=item.name), "success")
-        return redirect(url_for("admin.categories", kind=kind))
+        try:
+            save_category(kind, item, _values(kind, form), current_user.library_id, current_user)
+        except ServiceError as error:
+            db.session.rollback()  # the form shows the stored item again, not the refused one
+            (form.parent if kind == "topic" else form.name_nl).errors.append(str(error))
+        else:
+            flash(_("%(name)s saved.", name=item.name), "success")
+            return redirect(url_for("admin.categories", kind=kind))
     return render_form("admin/category.html", form, kind=kind, item=item)

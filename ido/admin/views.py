@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ido.core.db import db
 from ido.core.models import AuditEvent, User
-from ido.core.report_params import parse_date
+from ido.core.report_params import parse_date, parse_page
 from ido.core.retention import last_purge
 from ido.core.timeutil import LOCAL_TZ
 from ido.web.access import allow
@@ -64,7 +64,9 @@ def audit():
         query = query.where(AuditEvent.at >= _local_midnight_utc(first))
     if last:
         query = query.where(AuditEvent.at < _local_midnight_utc(last + timedelta(days=1)))
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = db.paginate(
+        query, page=parse_page(request.args.get("page")), per_page=50, error_out=False
+    )
     users = {
         u.id: u
         for u in db.session.scalars(

@@ -14,7 +14,7 @@ from ido.core.db import db
 from ido.core.exceptions import IdConflict, ParamError
 from ido.core.models import Branch, Question
 from ido.core.questions import delete_question, record_question
-from ido.core.report_params import count_params, parse_date, scoped_branches
+from ido.core.report_params import count_params, parse_date, parse_page, scoped_branches
 from ido.core.scope import branches_in_scope, can_see, may_change
 from ido.web.errors import error_response, errors_response
 from ido.web.extensions import csrf
@@ -88,7 +88,10 @@ def _branch(code: str | None) -> Branch:
 @bp.post("/questions")
 def create_question():
     """Store a question; the same id with the same content returns the stored one (200)."""
-    body = request.get_json(force=True, silent=True)
+    try:
+        body = request.get_json(force=True, silent=True)
+    except RecursionError:  # nested deeper than the parser goes: no question looks like that
+        body = None
     if not isinstance(body, dict):
         return error_response(400, "_", "bad_request", _("The body must be a JSON object."))
     formdata, errors, given = body_to_formdata(body)
@@ -129,10 +132,8 @@ def list_questions():
         query = query.where(Question.local_date >= first)
     if last:
         query = query.where(Question.local_date <= last)
-    page_text = request.args.get("page", "1")
-    if not page_text.isdigit() or int(page_text) < 1:
-        raise ParamError("page", "invalid", _("The page must be a whole number from 1."))
-    page = db.paginate(query, page=int(page_text), per_page=PAGE_SIZE, error_out=False)
+    page_number = parse_page(request.args.get("page"))
+    page = db.paginate(query, page=page_number, per_page=PAGE_SIZE, error_out=False)
     return jsonify(
         questions=[question_json(q) for q in page.items],
         page=page.page,

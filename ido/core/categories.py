@@ -201,6 +201,8 @@ def save_category(
             {"code": code, **{k: getattr(v, "code", v) for k, v in values.items()}},
         )
     else:
+        if values.get("parent") is item:
+            raise ServiceError(_("A topic cannot be a follow-up of itself."))
         action, changes = (
             "update",
             {

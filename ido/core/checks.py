@@ -10,6 +10,16 @@ CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+def has_bad_characters(text: str) -> bool:
+    """Whether the text holds a character no field should: NUL and the other control
+    characters (tab and line breaks aside), or half of a surrogate pair. PostgreSQL refuses
+    NUL, a spreadsheet refuses control characters, and a lone surrogate cannot be encoded."""
+    return any(
+        (ord(c) < 32 and c not in "\t\n\r") or ord(c) == 127 or 0xD800 <= ord(c) <= 0xDFFF
+        for c in text
+    )
+
+
 def check_code(code: str) -> str:
     """The code, if it is a valid slug; a ServiceError that says what a code is otherwise."""
     if not CODE_PATTERN.match(code):

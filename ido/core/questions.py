@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ido.core.audit import Actor, audit
+from ido.core.checks import has_bad_characters
 from ido.core.db import db
 from ido.core.exceptions import IdConflict, InvalidQuestion
 from ido.core.models import (
@@ -43,6 +44,7 @@ log = logging.getLogger(__name__)
 MAX_NOTE = 500
 MIN_MINUTES, MAX_MINUTES = 1, 480
 FUTURE_TOLERANCE = timedelta(minutes=5)
+EARLIEST_YEAR = 2000  # as far back as reports go (ido.core.report_params.FIRST_YEAR)
 Problem = tuple[str, str]  # (code, message)
 
 
@@ -78,6 +80,8 @@ def moment_problem(moment: datetime | None) -> Problem | None:
     """Why the moment cannot be stored, if it cannot (later than a few minutes from now)."""
     if moment is not None and moment > utcnow() + FUTURE_TOLERANCE:
         return ("future", _("The time cannot be in the future."))
+    if moment is not None and moment.year < EARLIEST_YEAR:
+        return ("too_early", _("The date is too far in the past."))
     return None
 
 
@@ -85,6 +89,8 @@ def note_problem(note: str | None) -> Problem | None:
     """Why the note cannot be stored: too long, or it holds a visitor's personal data."""
     if note and len(note) > MAX_NOTE:
         return ("too_long", _("The note can be at most 500 characters."))
+    if note and has_bad_characters(note):
+        return ("invalid_character", _("The note holds a character that cannot be stored."))
     kinds = personal_data_kinds(note)
     if kinds:  # the message names the kind of data, never the text itself
         log.info("note refused: personal data of kind %s", ",".join(kinds))

@@ -1,5 +1,6 @@
 """Report parameters from a query string: period, dimension, branches; checked once for all."""
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -12,7 +13,7 @@ from ido.core.db import db
 from ido.core.exceptions import ParamError
 from ido.core.models import Branch, User
 from ido.core.scope import branches_in_scope
-from ido.core.timeutil import add_months, now_local
+from ido.core.timeutil import add_months, months_between, now_local
 
 
 @dataclass
@@ -24,15 +25,38 @@ class CountParams:
     municipality: str | None = None
 
 
+# Reports and lists cover these years: enough for any IDO (they began in 2019), and every date
+# in range has a neighbouring month and a whole-hour offset from UTC (Amsterdam had neither
+# in 1900), so no period breaks a count or an export halfway.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+MAX_MONTHS = 120  # ten years
+MONTH_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}")
+DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+PAGE_PATTERN = re.compile(r"[0-9]{1,6}")
+
+
+def _in_range(day: date, field: str) -> date:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ParamError(
+            field,
+            "out_of_range",
+            _("Give a date from %(first)s to %(last)s.", first=FIRST_YEAR, last=LAST_YEAR),
+        )
+    return day
+
+
 def parse_month(text: str | None, field: str) -> date | None:
     """YYYY-MM as the first day of that month."""
     if not text:
         return None
     try:
+        if not MONTH_PATTERN.fullmatch(text):
+            raise ValueError(text)
         year, month = text.split("-")
-        return date(int(year), int(month), 1)
+        day = date(int(year), int(month), 1)
     except ValueError:
         raise ParamError(field, "invalid", _("Give a month as YYYY-MM.")) from None
+    return _in_range(day, field)
 
 
 def parse_date(text: str | None, field: str) -> date | None:
@@ -40,9 +64,21 @@ def parse_date(text: str | None, field: str) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        if not DATE_PATTERN.fullmatch(text):
+            raise ValueError(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ParamError(field, "invalid", _("Give a date as YYYY-MM-DD.")) from None
+    return _in_range(day, field)
+
+
+def parse_page(text: str | None) -> int:
+    """A page number of a list: 1 when not given."""
+    if text is None or text == "":
+        return 1
+    if not PAGE_PATTERN.fullmatch(text) or int(text) < 1:
+        raise ParamError("page", "invalid", _("The page must be a whole number from 1."))
+    return int(text)
 
 
 def scoped_branches(
@@ -80,6 +116,10 @@ def count_params(args: Mapping[str, str], user: User) -> CountParams:
     first = parse_month(args.get("from"), "from") or add_months(last, -11)
     if first > last:
         raise ParamError("from", "invalid", _("The start month is after the end month."))
+    if len(months_between(first, last)) > MAX_MONTHS:
+        raise ParamError(
+            "from", "out_of_range", _("A period is at most %(n)s years.", n=MAX_MONTHS // 12)
+        )
     by = args.get("by", "total")
     if by not in DIMENSIONS:
         raise ParamError(

@@ -9,6 +9,8 @@ from ido.core.db import db
 from ido.core.models import ROLES
 from ido.core.scope import can_see
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+
 
 def allow(*roles: str, devices: bool = True):
     """Views (or a blueprint's before_request) for logged-in users of these roles (default:
@@ -32,7 +34,8 @@ def allow(*roles: str, devices: bool = True):
 def get_scoped_or_404(model, key, user=None):
     """The item with this key if it lies within the user's scope (default: the current user);
     404 otherwise, so that ids of another library reveal nothing."""
-    item = db.session.get(model, key) if key is not None else None
+    in_range = not isinstance(key, int) or 0 < key <= MAX_ID  # a 20-digit id overflows
+    item = db.session.get(model, key) if key is not None and in_range else None
     if item is None or not can_see(user or current_user, item):
         abort(404)
     return item

@@ -35,6 +35,7 @@ def _messages() -> dict[int, str]:
         403: _("You do not have access to this page."),
         404: _("This page does not exist (any more)."),
         405: _("This action is not allowed here."),
+        413: _("The request is too large."),
         429: _("Too many attempts. Please wait a moment and try again."),
         500: _("Something went wrong on our side. Your last action may not have been saved."),
     }

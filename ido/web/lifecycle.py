@@ -9,8 +9,10 @@ import sys
 import time
 
 from flask import Flask, g, request
+from flask_babel import gettext as _
 
 from ido.core.db import db, has_writes
+from ido.core.exceptions import ParamError
 from ido.core.retention import purge_if_due
 
 log = logging.getLogger("ido.request")
@@ -37,6 +39,19 @@ def _who() -> str:
     return f"device:{user.device_id}" if user.is_device else str(user.id)
 
 
+def _field_with_nul() -> str | None:
+    """The query parameter or form field whose name or value holds a NUL character, if any."""
+    fields = [request.args] + ([request.form] if request.mimetype in FORM_TYPES else [])
+    for found in fields:
+        for key, values in found.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                return key.replace("\x00", "") or "_"
+    return None
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 def register(app: Flask) -> None:
     """Install the hooks."""
     next_purge = {"at": 0.0}
@@ -44,6 +59,10 @@ def register(app: Flask) -> None:
     @app.before_request
     def start():
         g.started = time.perf_counter()
+        field = _field_with_nul()
+        if field is not None:  # PostgreSQL cannot store or even compare it; no field needs it
+            message = _("A character that is not allowed was sent.")
+            raise ParamError(field, "invalid_character", message)
         if app.config["IDO_PURGE_IN_APP"] and time.monotonic() >= next_purge["at"]:
             next_purge["at"] = time.monotonic() + PURGE_CHECK_SECONDS
             if purge_if_due():  # its own transaction, before the request's

@@ -21,7 +21,8 @@ CSP = (
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    key = int(user_id) if user_id.isdecimal() and len(user_id) < 10 else None
+    user = db.session.get(User, key) if key else None
     return user if user and user.active else None
 
 
