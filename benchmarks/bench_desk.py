@@ -39,7 +39,7 @@ FORM = {
 
 def config(url: str) -> dict:
     return {
-        "SECRET_KEY": "bench",
+        "SECRET_KEY": "bench-secret-of-at-least-thirty-two-characters",
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
         "IDO_PURGE_IN_APP": False,

@@ -39,7 +39,11 @@ FIRST_DAY = date(2023, 11, 1)
 
 
 def config(url: str) -> dict:
-    return {"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False}
+    return {
+        "SECRET_KEY": "bench-secret-of-at-least-thirty-two-characters",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+    }
 
 
 def generate(url: str, rows: int) -> None:

@@ -10,6 +10,7 @@ from ido.core.db import db
 from ido.web import errors, i18n, lifecycle, security
 from ido.web.extensions import csrf, limiter, login_manager, migrate
 
+MIN_SECRET_KEY = 32
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
@@ -73,10 +74,14 @@ def configure(app: Flask, test_config: dict | None) -> None:
         app.config.from_prefixed_env()
     else:
         app.config.from_mapping(test_config)
-    if not app.config["SECRET_KEY"]:
+    key = str(app.config["SECRET_KEY"] or "")
+    if len(key) < MIN_SECRET_KEY or "replace me" in key:
+        # Flask signs sessions with it: a known or guessable key lets anyone forge an
+        # administrator's session.
         raise RuntimeError(
-            "No SECRET_KEY: set it in instance/config.py or FLASK_SECRET_KEY "
-            "(make run writes one for you)."
+            "SECRET_KEY is missing, shorter than 32 characters or the example's placeholder: "
+            "set a random one in instance/config.py or FLASK_SECRET_KEY (make run writes one "
+            "for you; or: python3 -c 'import secrets; print(secrets.token_hex(32))')."
         )
 
 

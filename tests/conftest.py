@@ -58,7 +58,7 @@ def pytest_collection_modifyitems(config, items):
 def make_config(url: str, **extra) -> dict:
     return {
         "TESTING": True,
-        "SECRET_KEY": "test-secret",
+        "SECRET_KEY": "test-secret-of-at-least-thirty-two-characters",
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
         "ARGON2_PARAMS": CHEAP_ARGON2,

@@ -37,7 +37,7 @@ def test_secret_key_is_required():
 
 @pytest.mark.once
 def test_environment_configures_the_app(tmp_path):
-    env = {**os.environ, "FLASK_SECRET_KEY": "from-env", "FLASK_IDO_EDIT_MINUTES": "20"}
+    env = {**os.environ, "FLASK_SECRET_KEY": "from-env-" + "x" * 32, "FLASK_IDO_EDIT_MINUTES": "20"}
     code = (
         "from ido import create_app; a = create_app(); "
         "print(a.config['SECRET_KEY'], a.config['IDO_EDIT_MINUTES'])"
@@ -50,7 +50,7 @@ def test_environment_configures_the_app(tmp_path):
         cwd=tmp_path,
         check=True,
     )
-    assert out.stdout.split() == ["from-env", "20"]
+    assert out.stdout.split() == ["from-env-" + "x" * 32, "20"]
 
 
 def test_security_headers_on_every_page(client, org):

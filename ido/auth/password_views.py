@@ -2,7 +2,7 @@
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from ido.auth.views import bp
 from ido.core.exceptions import ServiceError
@@ -43,6 +43,7 @@ def own_password():
         except ServiceError as error:
             form.password.errors.append(str(error))
         else:
+            login_user(current_user._get_current_object())  # this session goes on; others end
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.profile"))
     return render_form("auth/own_password.html", form)

@@ -14,7 +14,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ido.auth.forms import LoginForm
 from ido.core.organisation import user_by_email
-from ido.core.passwords import check_password
+from ido.core.passwords import check_password, end_sessions
 from ido.web.extensions import limiter
 from ido.web.forms import EmptyForm
 from ido.web.navigation import safe_next
@@ -51,7 +51,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = user_by_email(form.email.data)
-        if user and user.active and check_password(user, form.password.data):
+        if user and check_password(user, form.password.data) and user.may_log_in:
             lang = session.get("lang")
             session.clear()  # a fresh session on log-in: nothing carried over from before
             if lang:
@@ -67,6 +67,8 @@ def login():
 def logout():
     """Log out (a POST with a CSRF token, so no other site can log a desk out)."""
     if EmptyForm().validate_on_submit():
+        if not current_user.is_device:
+            end_sessions(current_user)  # on every device: a shared desk PC stays safe
         logout_user()
         session.clear()
         flash(_("You are logged out."), "info")

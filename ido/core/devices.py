@@ -64,7 +64,12 @@ def device_for_secret(secret: str) -> DeskDevice | None:
     device: DeskDevice | None = db.session.scalar(
         db.select(DeskDevice).where(DeskDevice.secret_hash == digest(secret))
     )
-    if device is None or device.revoked_at is not None or not device.branch.active:
+    if (
+        device is None
+        or device.revoked_at is not None
+        or not device.branch.active
+        or not device.branch.library.active
+    ):
         return None
     record_use(device, "last_seen_at")
     return device

@@ -11,7 +11,7 @@ from ido.core.checks import check_code, check_email
 from ido.core.db import db
 from ido.core.exceptions import ServiceError
 from ido.core.models import ROLES, Branch, Library, User
-from ido.core.passwords import check_password_policy, hash_password
+from ido.core.passwords import check_password_policy, end_sessions, hash_password
 
 log = logging.getLogger(__name__)
 
@@ -145,8 +145,10 @@ def deactivate_user(email: str, actor: Actor | None = None) -> User:
     user = user_by_email(email)
     if user is None:
         raise ServiceError(_("No user with e-mail %(email)s.", email=email))
-    user.active = False
-    audit(actor, "update", "user", user.id, user.library_id, {"active": [True, False]})
+    if user.active:
+        user.active = False
+        audit(actor, "update", "user", user.id, user.library_id, {"active": [True, False]})
+    end_sessions(user)
     db.session.flush()
     return user
 
@@ -196,6 +198,8 @@ def update_user(
         changes["branches"] = [before, after]
     if changes:
         audit(actor, "update", "user", user.id, user.library_id, changes)
+    if "role" in changes or "active" in changes:
+        end_sessions(user)  # they log in again with what they may do now
     db.session.flush()
     return changes
 

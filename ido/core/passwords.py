@@ -1,4 +1,5 @@
-"""Passwords: hashing (argon2id), the policy, one-time links (valid 24 hours), own changes."""
+"""Passwords and sessions: hashing (argon2id), the policy, one-time links (valid 24 hours),
+own changes, and ending every session of a user."""
 
 import logging
 import secrets
@@ -89,9 +90,17 @@ def valid_link(token: str) -> PasswordLink | None:
     return link
 
 
+def end_sessions(user: User) -> None:
+    """End every log-in session of the user, on every device, from their next request on."""
+    user.session_version += 1
+    db.session.flush()
+    log.info("sessions of user %s ended", user.id)
+
+
 def _store(user: User, password: str) -> None:
     check_password_policy(password, user.email, user.name)
     user.password_hash = hash_password(password)
+    end_sessions(user)  # a new password ends every session, also one an intruder holds
     audit(user, "update", "user", user.id, user.library_id, {"password": "changed"})
     log.info("password changed for user %s", user.id)
 

@@ -62,7 +62,7 @@ def user_for_token(plaintext: str) -> User | None:
     token: ApiToken | None = db.session.scalar(
         db.select(ApiToken).where(ApiToken.token_hash == digest(plaintext))
     )
-    if token is None or token.revoked_at is not None or not token.user.active:
+    if token is None or token.revoked_at is not None or not token.user.may_log_in:
         return None
     record_use(token, "last_used_at")
     return token.user

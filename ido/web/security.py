@@ -4,6 +4,7 @@ from flask import Flask, flash, g, has_request_context, redirect, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login.utils import login_url
+from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ido.core import devices
@@ -21,9 +22,16 @@ CSP = (
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    key = int(user_id) if user_id.isdecimal() and len(user_id) < 10 else None
-    user = db.session.get(User, key) if key else None
-    return user if user and user.active else None
+    """The user of a log-in session, while its session version is current and they may log in
+    (a log-out elsewhere, a new password, a role change or deactivation ends the session)."""
+    key, _colon, version = user_id.partition(":")
+    if not (key.isdecimal() and len(key) < 10 and version.isdecimal() and len(version) < 10):
+        return None
+    # with its library in the same query: every request asks whether that is active
+    user = db.session.get(User, int(key), options=[joinedload(User.library)])
+    if user is None or user.session_version != int(version) or not user.may_log_in:
+        return None
+    return user
 
 
 @login_manager.request_loader

@@ -53,6 +53,8 @@ class User(db.Model):  # type: ignore[name-defined]
     role: Mapped[str] = mapped_column(String(20))
     library_id: Mapped[int | None] = mapped_column(ForeignKey("library.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of every log-in session's user id: raising it ends all of the user's sessions.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     library: Mapped[Library | None] = relationship()
@@ -68,7 +70,13 @@ class User(db.Model):  # type: ignore[name-defined]
         return self.active
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What a log-in session keeps: the id and the session version."""
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def may_log_in(self) -> bool:
+        """Active, in an active library (administrators belong to none)."""
+        return self.active and (self.library is None or self.library.active)
 
     @property
     def is_admin(self) -> bool:
