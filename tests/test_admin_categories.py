@@ -102,3 +102,70 @@ def test_category_input_is_checked(client, org, app, data, message):
 def test_unknown_kind_of_category_is_404(client, org):
     _login(client, "admin@ido.example")
     assert client.get("/admin/categories/planeet").status_code == 404
+
+
+def _add_partner(client, code: str, name: str):
+    return client.post(
+        "/admin/categories/agency",
+        data={
+            "code": code,
+            "name_nl": name,
+            "name_en": name,
+            "position": "500",
+            "active": "y",
+            "kind": "partner",
+        },
+    )
+
+
+def test_local_partners_belong_to_one_library(client, org, app):
+    from .conftest import PASSWORD
+    from .helpers import desk_form
+
+    _login(client)  # coordinator of library A
+    assert _add_partner(client, "buurthuis_a", "Buurthuis Astad").status_code == 302
+    with app.app_context():
+        partner = db.session.scalar(db.select(Agency).where(Agency.code == "buurthuis_a"))
+        library_a = partner.library_id
+        event = db.session.scalar(
+            db.select(AuditEvent).where(AuditEvent.entity_id == "agency:buurthuis_a")
+        )
+        assert library_a is not None and event.library_id == library_a
+    # A may not change the partners every library shares; an administrator may
+    assert client.get("/admin/categories/agency/taalhuis").status_code == 403
+    client.post("/auth/logout")
+
+    _login(client, "coord@b.example")
+    assert "Buurthuis Astad" not in client.get("/admin/categories/agency").get_data(as_text=True)
+    assert client.get("/admin/categories/agency/buurthuis_a").status_code == 404
+    rename = {"name_nl": "Overgenomen", "name_en": "Taken", "position": "1", "kind": "partner"}
+    assert client.post("/admin/categories/agency/buurthuis_a", data=rename).status_code == 404
+    client.post("/auth/logout")
+
+    client.post("/auth/login", data={"email": "vol@b.example", "password": PASSWORD})
+    form = desk_form(client)
+    assert "buurthuis_a" not in str(form) and "Buurthuis Astad" not in client.get(
+        "/desk/"
+    ).get_data(as_text=True)
+    refused = client.post(
+        "/desk/", data={**form, "topics": ["digid"], "referrals": ["buurthuis_a"]}
+    )
+    assert refused.status_code == 422
+    with app.app_context():
+        partner = db.session.scalar(db.select(Agency).where(Agency.code == "buurthuis_a"))
+        assert partner.name_nl == "Buurthuis Astad" and partner.active
+    client.post("/auth/logout")
+
+    _login(client, "admin@ido.example")
+    assert client.get("/admin/categories/agency/taalhuis").status_code == 200
+
+
+def test_a_label_with_a_control_character_is_refused(client, org, app):
+    _login(client)
+    response = _add_partner(client, "bel_partner", "Partner\x07Astad")
+    assert response.status_code == 422
+    assert "Deze tekst bevat een teken dat niet kan worden opgeslagen." in response.get_data(
+        as_text=True
+    )
+    with app.app_context():
+        assert db.session.scalar(db.select(Agency).where(Agency.code == "bel_partner")) is None

@@ -6,10 +6,11 @@ A route without a rule here fails the suite, so no new page goes out unchecked.
 import pytest
 
 from ido.core.db import db
+from ido.core.models import Agency
 from ido.core.tokens import create_token
 
 from .conftest import PASSWORD
-from .helpers import user
+from .helpers import branch, user
 
 ROLES = {
     "anonymous": None,
@@ -56,7 +57,8 @@ RULES = {
     "admin.branches": ("GET", "/admin/branches", MANAGERS),
     "admin.libraries": ("GET", "/admin/libraries", {"admin"}),
     "admin.categories": ("GET", "/admin/categories/agency", MANAGERS),
-    "admin.category": ("GET", "/admin/categories/agency/taalhuis", MANAGERS),
+    # {partner} is a local partner of library A; shared ones are for administrators only
+    "admin.category": ("GET", "/admin/categories/agency/{partner}", OWN_MANAGERS),
     "admin.library": ("GET", "/admin/libraries/{library}", {"admin"}),
     "admin.branch": ("GET", "/admin/branches/{branch}", OWN_MANAGERS),
     "admin.branch_desk": ("GET", "/admin/branches/{branch}/desk", OWN_MANAGERS),
@@ -94,6 +96,20 @@ def test_every_route_has_a_rule(app):
     assert set(RULES) - endpoints == set(), "rules for routes that no longer exist"
 
 
+def _partner_of_library_a() -> str:
+    from ido.core.categories import save_category
+
+    code = f"partner-{db.session.scalar(db.select(db.func.count()).select_from(Agency))}"
+    values = {
+        "code": code,
+        "name_nl": "Partner A",
+        "name_en": "Partner A",
+        "kind": "partner",
+        "library_id": branch("a1").library_id,
+    }
+    return save_category("agency", None, values, branch("a1").library_id).code
+
+
 def _fresh_ids(app) -> dict:
     """A question at a1 saved just now by the volunteer, and a token of coordinator A."""
     from datetime import UTC, datetime
@@ -119,6 +135,7 @@ def _fresh_ids(app) -> dict:
             "library": branch("a1").library_id,
             "person": user("vol@a.example").id,
             "password_token": make_password_link(user("vol@a.example"), None),
+            "partner": _partner_of_library_a(),
         }
         db.session.commit()
         return ids

@@ -105,3 +105,34 @@ def test_older_audit_events_lose_their_note_text(database):
             {"name": ["Oud", "Nieuw"]},
         ]
     dispose(app)
+
+
+def test_partners_a_coordinator_added_go_to_that_library(database):
+    from sqlalchemy import text
+
+    app = create_app(make_config(database("ido_partners")))
+    with app.app_context():
+        upgrade(revision="5e2b7c1d9a40")
+        db.session.execute(
+            text("INSERT INTO library (id, code, name, active) VALUES (7, 'lib-x', 'X', true)")
+        )
+        for code in ("eigen_partner", "taalhuis"):
+            db.session.execute(
+                text(
+                    "INSERT INTO agency (code, name_nl, name_en, position, active, kind) "
+                    "VALUES (:code, :code, :code, 0, true, 'partner')"
+                ),
+                {"code": code},
+            )
+        db.session.execute(
+            text(
+                "INSERT INTO audit_event (at, action, entity, entity_id, library_id, changes) "
+                "VALUES ('2026-01-05 10:00:00', 'create', 'category', 'agency:eigen_partner', 7, "
+                "'{}')"
+            )
+        )
+        db.session.commit()
+        upgrade()
+        owners = dict(db.session.execute(text("SELECT code, library_id FROM agency")).all())
+        assert owners == {"eigen_partner": 7, "taalhuis": None}
+    dispose(app)

@@ -86,7 +86,9 @@ def branch_desk(branch_id: int):
     item = get_scoped_or_404(Branch, branch_id)
     lists = {
         "topic": [t for t in active_categories().topics if t.parent_id is None],
-        "partner": [a for a in active_categories().agencies if a.kind == "partner"],
+        "partner": [
+            a for a in active_categories(library_id=item.library_id).agencies if a.kind == "partner"
+        ],
     }
     form = EmptyForm()
     errors: list[str] = []

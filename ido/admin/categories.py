@@ -65,6 +65,8 @@ def _values(kind: str, form: CategoryForm) -> dict:
         )
     if kind == "agency":
         values["kind"] = form.kind.data
+        if not current_user.is_admin:  # a coordinator's partner belongs to their library
+            values["library_id"] = current_user.library_id
     return values
 
 
@@ -90,9 +92,8 @@ def categories(kind: str):
         else:
             flash(_("%(name)s added.", name=item.name), "success")
             return redirect(url_for("admin.categories", kind=kind))
-    return render_form(
-        "admin/categories.html", form, kind=kind, titles=KIND_TITLES, items=all_of_kind(kind)
-    )
+    items = all_of_kind(kind, None if current_user.is_admin else current_user.library_id)
+    return render_form("admin/categories.html", form, kind=kind, titles=KIND_TITLES, items=items)
 
 
 @bp.route("/categories/<kind>/<code>", methods=["GET", "POST"])
@@ -101,8 +102,11 @@ def category(kind: str, code: str):
     _check_kind(kind)
     model = CATEGORY_MODELS[kind]
     item = db.first_or_404(db.select(model).where(model.code == code))
-    if kind == "agency" and item.kind not in _allowed_kinds():
-        abort(403)
+    if kind == "agency" and not current_user.is_admin:
+        if not item.seen_by(current_user.library_id):
+            abort(404)  # another library's partner: as if it did not exist
+        if item.kind not in _allowed_kinds() or item.library_id is None:
+            abort(403)  # shared agencies and default partners are for administrators
     form = _form(kind, obj=item)
     if not form.is_submitted() and kind == "topic":
         form.parent.data = item.parent.code if item.parent else ""

@@ -14,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ido.core.checks import has_bad_characters
 from ido.core.models import TOPIC_GROUPS
 from ido.core.privacy import personal_data_kinds, personal_data_message
 from ido.web.forms import INVALID_CHOICE
@@ -69,6 +70,9 @@ class DeviceForm(FlaskForm):
 
 
 def _no_personal_data(form, field) -> None:
+    """Labels and hints are shown to every desk and written to exports: plain text only."""
+    if field.data and has_bad_characters(field.data):
+        raise ValidationError(_l("This text holds a character that cannot be stored."))
     kinds = personal_data_kinds(field.data)
     if kinds:
         raise ValidationError(personal_data_message(kinds))

@@ -51,7 +51,7 @@ def openapi_document():
 @bp.get("/taxonomy")
 def taxonomy():
     """The branches this user may use and every active category, as codes and names."""
-    cats = active_categories()
+    cats = active_categories(library_id=current_user.library_id)  # admins: every library
 
     def plain(items, **extra):
         return [
@@ -96,7 +96,9 @@ def create_question():
         return error_response(400, "_", "bad_request", _("The body must be a JSON object."))
     formdata, errors, given = body_to_formdata(body)
     branch = _branch(body.get("branch") if isinstance(body.get("branch"), str) else None)
-    form = QuestionForm(active_categories(), formdata=formdata, meta={"csrf": False})
+    form = QuestionForm(
+        active_categories(library_id=branch.library_id), formdata=formdata, meta={"csrf": False}
+    )
     if not form.validate() or errors:
         for name, messages in form.errors.items():
             if name not in errors:  # a wrong type says enough; no follow-on messages

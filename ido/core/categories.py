@@ -46,10 +46,14 @@ def _active(model: type[_C]) -> list[_C]:
     return list(db.session.scalars(query))
 
 
-def active_categories(branch: Branch | None = None) -> Categories:
-    """Every active category, ordered as the desk shows them; for a branch, only the topics
-    and local partners picked for its desk (when it picked any), in its own order."""
-    topics, agencies = _active(Topic), _active(Agency)
+def active_categories(branch: Branch | None = None, library_id: int | None = None) -> Categories:
+    """Every active category, ordered as the desk shows them; for a library (or a branch's),
+    only its own local partners and the shared ones; for a branch, only the topics and local
+    partners picked for its desk (when it picked any), in its own order."""
+    if branch is not None:
+        library_id = branch.library_id
+    topics = _active(Topic)
+    agencies = [a for a in _active(Agency) if a.seen_by(library_id)]
     if branch is not None:
         topics = _for_branch(branch, "topic", topics)
         partners = _for_branch(branch, "partner", [a for a in agencies if a.kind == "partner"])
@@ -171,10 +175,12 @@ CATEGORY_MODELS: dict[str, type[Category]] = {
 }
 
 
-def all_of_kind(kind: str) -> list[Category]:
-    """Every category of one kind, active or not, in display order."""
+def all_of_kind(kind: str, library_id: int | None = None) -> list[Category]:
+    """Every category of one kind, active or not, in display order; for a library, without
+    the local partners of other libraries."""
     model = CATEGORY_MODELS[kind]
-    return list(db.session.scalars(db.select(model).order_by(model.position, model.id)))
+    items = db.session.scalars(db.select(model).order_by(model.position, model.id))
+    return [i for i in items if not isinstance(i, Agency) or i.seen_by(library_id)]
 
 
 def save_category(

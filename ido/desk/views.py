@@ -216,7 +216,9 @@ def _form_data(question: Question) -> dict:
 def edit(question_id: uuid.UUID):
     """Correct a question (volunteers: their own, within 15 minutes of saving)."""
     question = _changeable(question_id)
-    form = QuestionForm(active_categories(), data=_form_data(question))
+    form = QuestionForm(
+        active_categories(library_id=question.branch.library_id), data=_form_data(question)
+    )
     if form.validate_on_submit():
         update_question(question, form.to_data(question.branch), current_user)
         flash(_("The question has been changed."), "success")

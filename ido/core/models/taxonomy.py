@@ -55,6 +55,13 @@ class Agency(CategoryMixin, db.Model):  # type: ignore[name-defined]
     )
 
     kind: Mapped[str] = mapped_column(String(20))
+    # A local partner belongs to one library (its coordinators manage it); empty for the
+    # agencies everyone shares and for the default partners (administrators manage those).
+    library_id: Mapped[int | None] = mapped_column(ForeignKey("library.id"), index=True)
+
+    def seen_by(self, library_id: int | None) -> bool:
+        """Whether a desk or coordinator of this library (None: every library) may use it."""
+        return self.library_id is None or library_id is None or self.library_id == library_id
 
 
 class Help(CategoryMixin, db.Model):  # type: ignore[name-defined]
