@@ -57,9 +57,16 @@ def configure(app: Flask, test_config: dict | None) -> None:
         # Log-in throttling; memory:// counts per process: several workers need a shared store
         # such as redis:// (see the Flask-Limiter documentation).
         RATELIMIT_STORAGE_URI="memory://",
+        # A moving window: a limit lifts as old failures age, never a fixed hour's lock.
+        RATELIMIT_STRATEGY="moving-window",
         RATELIMIT_HEADERS_ENABLED=False,
-        IDO_LOGIN_LIMIT_ACCOUNT="5 per minute",
-        IDO_LOGIN_LIMIT_ADDRESS="100 per hour",
+        # Failed log-ins per account, each limit longer than the last: a back-off that slows
+        # a guesser to a few tries an hour while a person who mistyped waits a minute.
+        IDO_LOGIN_LIMIT_ACCOUNT="5 per minute; 10 per 10 minutes; 20 per hour; 50 per day",
+        # Failed log-ins per address: high, since every desk of a library may share one.
+        IDO_LOGIN_LIMIT_ADDRESS="300 per hour",
+        # Wrong tablet enrolment codes per address (a code has 8 characters of 32 kinds).
+        IDO_ENROL_LIMIT_ADDRESS="10 per minute; 30 per hour",
         ARGON2_PARAMS={},
         IDO_LOG_LEVEL="INFO",
         # No page or API call needs more (a question is under 2 KB): larger bodies get 413.

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests need when they are missing: a PostgreSQL server (the
-# tests start a throwaway cluster) and Chromium (driven by Playwright; browsers cannot be
-# downloaded here). Prints what it does; fails clearly when it cannot install.
+# tests start a throwaway cluster), Chromium (driven by Playwright; browsers cannot be
+# downloaded here) and a Redis server (the tests start one for the shared log-in throttle).
+# Prints what it does; fails clearly when it cannot install.
 set -euo pipefail
 missing=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null \
   || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v redis-server >/dev/null || missing+=(redis-server)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "Installing Debian packages for the tests: ${missing[*]}"
 if [ "$(id -u)" -eq 0 ]; then sudo=(); elif command -v sudo >/dev/null; then sudo=(sudo); else

@@ -14,7 +14,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ido.auth.forms import LoginForm
 from ido.core.organisation import user_by_email
-from ido.core.passwords import check_password, end_sessions
+from ido.core.passwords import check_password, end_sessions, waste_a_check
 from ido.web.extensions import limiter
 from ido.web.forms import EmptyForm
 from ido.web.navigation import safe_next
@@ -51,7 +51,9 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = user_by_email(form.email.data)
-        if user and check_password(user, form.password.data) and user.may_log_in:
+        if user is None:
+            waste_a_check(form.password.data)  # as slow as for a known address
+        elif check_password(user, form.password.data) and user.may_log_in:
             lang = session.get("lang")
             session.clear()  # a fresh session on log-in: nothing carried over from before
             if lang:

@@ -1,6 +1,7 @@
 """Passwords and sessions: hashing (argon2id), the policy, one-time links (valid 24 hours),
 own changes, and ending every session of a user."""
 
+import contextlib
 import logging
 import secrets
 from datetime import timedelta
@@ -42,6 +43,21 @@ def check_password(user: User, password: str) -> bool:
         user.password_hash = hasher.hash(password)
         db.session.flush()
     return True
+
+
+def waste_a_check(password: str) -> bool:
+    """Take as long as checking a password does, for an account that does not exist, so that
+    the time of an answer does not tell which e-mail addresses have one. Always False."""
+    hasher = _hasher()
+    global _DUMMY
+    if _DUMMY is None or hasher.check_needs_rehash(_DUMMY):
+        _DUMMY = hasher.hash("no account has this password")
+    with contextlib.suppress(VerificationError, InvalidHashError):
+        hasher.verify(_DUMMY, password)
+    return False
+
+
+_DUMMY: str | None = None
 
 
 def check_password_policy(password: str, email: str, name: str = "") -> None:

@@ -2,7 +2,7 @@
 
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,6 +18,7 @@ from ido.core.scope import branches_in_scope, in_scope, logged_by_this, may_chan
 from ido.core.timeutil import now_local
 from ido.desk.forms import BranchForm, EnrolForm, QuickForm
 from ido.web.access import allow, get_scoped_or_404
+from ido.web.extensions import limiter
 from ido.web.forms import EmptyForm
 from ido.web.navigation import safe_next
 from ido.web.pages import render_form
@@ -40,6 +41,11 @@ def require_login() -> ResponseReturnValue | None:
 
 
 @bp.route("/enrol", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["IDO_ENROL_LIMIT_ADDRESS"],
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code != 302,  # wrong codes only
+)
 def enrol():
     """On a tablet: type the one-time code a coordinator gave, and the tablet is a desk."""
     form = EnrolForm()

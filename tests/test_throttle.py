@@ -1,0 +1,156 @@
+"""Throttling that protects without locking out: one count for every process (a shared
+Redis), unknown accounts answered as slowly as known ones, enrolment codes throttled."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from ido import create_app
+from ido.core.db import db
+from ido.core.organisation import create_user
+
+from .conftest import PASSWORD, dispose, make_config
+
+ROOT = Path(__file__).resolve().parent.parent
+FAILED_LOGINS = """
+import json, os, sys
+sys.path.insert(0, {root!r})
+from ido import create_app
+app = create_app(json.loads(os.environ["IDO_TEST_CONFIG"]))
+client = app.test_client()
+codes = [client.post("/auth/login", data={{"email": "vol@a.example", "password": "wrong!"}})
+         .status_code for _ in range(int(sys.argv[1]))]
+print(json.dumps(codes))
+"""
+
+
+@pytest.fixture
+def redis_url():
+    """A Redis server of our own (Debian's redis-server), on a free port, gone afterwards."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    folder = tempfile.mkdtemp(prefix="ido-redis-")
+    server = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            folder,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    import redis
+
+    client = redis.Redis(port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    else:
+        server.kill()
+        pytest.fail("redis-server did not start")
+    yield f"redis://127.0.0.1:{port}"
+    client.close()
+    server.terminate()
+    server.wait(10)
+
+
+@pytest.mark.once
+def test_two_processes_count_failures_together(database_url, org, redis_url):
+    """Two worker processes, one Redis: the sixth failure is refused, whichever process."""
+    config = make_config(
+        database_url, RATELIMIT_STORAGE_URI=redis_url, IDO_LOGIN_LIMIT_ACCOUNT="5 per minute"
+    )
+    script = FAILED_LOGINS.format(root=str(ROOT))
+    env = {**os.environ, "IDO_TEST_CONFIG": json.dumps(config)}
+
+    def worker(count: int) -> list[int]:
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(count)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    assert worker(3) == [200, 200, 200]
+    assert worker(3) == [200, 200, 429]  # alone, this process would have allowed all three
+
+
+@pytest.mark.once
+def test_an_unknown_address_is_answered_as_slowly_as_a_known_one(database_url):
+    """With the real argon2 cost, the time of a refusal does not tell which addresses exist."""
+    app = create_app(
+        make_config(
+            database_url,
+            ARGON2_PARAMS={},
+            IDO_LOGIN_LIMIT_ACCOUNT="99 per minute",
+            IDO_LOGIN_LIMIT_ADDRESS="99 per minute",
+        )
+    )
+    with app.app_context():
+        create_user("echt@a.example", "Echt", "admin", PASSWORD)
+        db.session.commit()
+    client = app.test_client()
+
+    def seconds(email: str) -> float:
+        started = time.perf_counter()
+        assert (
+            client.post("/auth/login", data={"email": email, "password": "wrong!"}).status_code
+            == 200
+        )
+        return time.perf_counter() - started
+
+    seconds("niemand@a.example")  # the first makes the stand-in hash once
+    known = min(seconds("echt@a.example") for _ in range(3))
+    unknown = min(seconds("niemand@a.example") for _ in range(3))
+    assert known > 0.02  # the real cost, not the tests' cheap one
+    assert 0.5 < unknown / known < 2, (known, unknown)
+    dispose(app)
+
+
+def test_wrong_enrolment_codes_are_throttled(client, org):
+    for _ in range(10):
+        assert client.post("/desk/enrol", data={"code": "AAAA-AAAA"}).status_code == 422
+    assert client.post("/desk/enrol", data={"code": "AAAA-AAAA"}).status_code == 429
+
+
+@pytest.mark.once
+def test_the_account_limit_backs_off_in_steps(database_url, org):
+    """Each step of the limit waits longer (here in seconds, as the real ones in minutes,
+    hours and a day): past the first step a pause helps, past the second it does not."""
+    app = create_app(
+        make_config(database_url, IDO_LOGIN_LIMIT_ACCOUNT="2 per second; 3 per 10 seconds")
+    )
+    client = app.test_client()
+
+    def attempt() -> int:
+        data = {"email": "vol@a.example", "password": "wrong!"}
+        return client.post("/auth/login", data=data).status_code
+
+    assert [attempt(), attempt(), attempt()] == [200, 200, 429]
+    time.sleep(1.1)
+    assert [attempt(), attempt()] == [200, 429]  # the first step lifted, the second holds
+    time.sleep(1.1)
+    assert attempt() == 429
+    dispose(app)
