@@ -149,7 +149,7 @@ def test_no_route_answers_with_a_server_error(org):
     failures: list[str] = []
 
     @settings(
-        max_examples=300, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck)
     )
     @given(route=st.sampled_from(routes), role=st.sampled_from(ROLES), data=st.data())
     def exercise(route, role, data):
