@@ -6,6 +6,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, sessi
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import func
+from sqlalchemy.orm import joinedload, selectinload
 
 from ido.core import defaults
 from ido.core.categories import active_categories
@@ -86,18 +88,31 @@ def current_branch() -> Branch | None:
     return None
 
 
-def todays_questions(branch: Branch) -> list[Question]:
-    """Today's (Amsterdam) questions at this branch, newest first."""
+TODAY_SHOWN = 50  # the desk lists the latest ones; a busy day has a link to all of them
+
+
+def todays_questions(branch: Branch, limit: int | None) -> tuple[list[Question], int]:
+    """Today's (Amsterdam) questions at this branch, newest first (the latest `limit`, or
+    all), with what the list shows of each loaded at once; and how many there are today."""
+    today = (
+        Question.branch_id == branch.id,
+        Question.deleted_at.is_(None),
+        Question.local_date == now_local().date(),
+    )
+    total = db.session.scalar(db.select(func.count()).select_from(Question).where(*today))
     query = (
         db.select(Question)
-        .where(
-            Question.branch_id == branch.id,
-            Question.deleted_at.is_(None),
-            Question.local_date == now_local().date(),
-        )
+        .where(*today)
         .order_by(Question.asked_at.desc(), Question.created_at.desc())
+        .options(
+            selectinload(Question.topics),
+            selectinload(Question.referrals),
+            joinedload(Question.logged_by),
+            joinedload(Question.device),
+        )
+        .limit(limit)
     )
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(query)), total or 0
 
 
 def render_desk(branch: Branch, form: QuestionForm):
@@ -105,6 +120,8 @@ def render_desk(branch: Branch, form: QuestionForm):
     saved_id = session.pop("saved", None)
     saved = db.session.get(Question, uuid.UUID(saved_id)) if saved_id else None
     quick = QuickForm(formdata=None, id=str(uuid.uuid4()))
+    show_all = request.args.get("all") == "1"
+    today, today_total = todays_questions(branch, None if show_all else TODAY_SHOWN)
     return render_form(
         "desk/index.html",
         form,
@@ -113,7 +130,8 @@ def render_desk(branch: Branch, form: QuestionForm):
         categories=form.categories,
         quick_mode=session.get("quick", False),
         saved=saved,
-        today=todays_questions(branch),
+        today=today,
+        today_total=today_total,
         button=EmptyForm(),
         may_change=may_change,
         durations=defaults.DURATIONS,
