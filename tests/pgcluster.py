@@ -56,18 +56,13 @@ class PostgresCluster:
         self._run(
             "initdb", "-D", data, "-U", "ido", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"
         )
+        self._serve()
+
+    def _serve(self) -> None:
+        """Start the server on the cluster, its output to a log file (not to our pipes)."""
         options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off"
-        self._run(
-            "pg_ctl",
-            "-D",
-            data,
-            "-o",
-            options,
-            "-l",
-            os.path.join(self.dir, "pg.log"),
-            "-w",
-            "start",
-        )
+        data, log = os.path.join(self.dir, "data"), os.path.join(self.dir, "pg.log")
+        self._run("pg_ctl", "-D", data, "-o", options, "-l", log, "-w", "start")
 
     def _sql(self, statement: str) -> None:
         with psycopg.connect(
@@ -88,6 +83,11 @@ class PostgresCluster:
 
     def drop_database(self, name: str) -> None:
         self._sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    def restart(self) -> None:
+        """Stop and start the server, as an upgrade or a crash would: connections are cut."""
+        self._run("pg_ctl", "-D", os.path.join(self.dir, "data"), "-m", "fast", "-w", "stop")
+        self._serve()
 
     def __enter__(self) -> "PostgresCluster":
         self.start()

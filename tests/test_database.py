@@ -2,11 +2,14 @@
 
 from datetime import date
 
+import pytest
 from sqlalchemy import text
 
 from ido.core.counts import monthly_counts
 from ido.core.db import db
 from ido.core.models import Branch
+
+from .conftest import DB_KIND
 
 
 def test_connection_settings(counted):
@@ -25,3 +28,12 @@ def test_connection_settings(counted):
             rows = monthly_counts(date(2026, 1, 1), date(2026, 12, 1), "topic", branches)
         assert sum(row.count for row in rows) == 7
         assert db.session.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar() == 0
+
+
+@pytest.mark.skipif(DB_KIND != "postgresql", reason="restarts the PostgreSQL server")
+def test_a_database_restart_costs_no_request(databases, auth, client, app):
+    """Pooled connections die with the server; each is tested before use (pool_pre_ping)."""
+    auth.login("vol@a.example")
+    assert client.get("/desk/").status_code == 200  # a pooled connection now exists
+    databases.cluster.restart()
+    assert client.get("/desk/").status_code == 200
