@@ -6,6 +6,7 @@ phone number or IBAN can pass the BSN 11-test by chance.
 """
 
 import re
+import unicodedata
 from collections.abc import Callable
 
 import phonenumbers
@@ -13,7 +14,13 @@ from flask_babel import lazy_gettext as _l
 from stdnum import iban
 from stdnum.nl import bsn
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# An e-mail address is found from each "@" outwards, in bounded steps: a pattern that scans
+# for addresses backtracked quadratically (a long label took minutes).
+EMAIL_LOCAL = re.compile(r"[\w.+-]{1,64}$")
+EMAIL_DOMAIN = re.compile(r"[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
+# jan[at]example.nl, jan (at) example [dot] nl
+AT_WORD = re.compile(r"\s{0,3}[\[\(\{]\s{0,3}(?:at|apenstaartje)\s{0,3}[\]\)\}]\s{0,3}", re.I)
+DOT_WORD = re.compile(r"\s{0,3}[\[\(\{]\s{0,3}(?:dot|punt)\s{0,3}[\]\)\}]\s{0,3}", re.I)
 # a lookahead, so that candidates may overlap: in "AA00 NL85ABNA0000000000" the invalid
 # "AA00 NL85..." must not hide the IBAN that starts inside it
 IBAN_CANDIDATE = re.compile(
@@ -60,9 +67,43 @@ KINDS = {
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
-    for start, end in spans:
-        text = text[:start] + " " * (end - start) + text[end:]
-    return text
+    """The text with the spans (which may overlap) replaced by spaces, in one pass."""
+    pieces, done = [], 0
+    for start, end in sorted(spans):
+        start = max(start, done)
+        if end > start:
+            pieces += [text[done:start], " " * (end - start)]
+            done = end
+    return "".join([*pieces, text[done:]])
+
+
+def _normalised(text: str) -> str:
+    """The text as the checks read it: compatibility forms folded (full-width digits and
+    letters, the full-width @, no-break spaces), digits of any script as 0-9, and e-mail
+    addresses written out ("[at]", "(dot)") put back together."""
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = "".join(
+            str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c for c in text
+        )
+    return DOT_WORD.sub(".", AT_WORD.sub("@", text))
+
+
+def _email_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    at = text.find("@")
+    while at != -1:
+        local = EMAIL_LOCAL.search(text, max(0, at - 64), at)
+        domain = EMAIL_DOMAIN.match(text, at + 1)
+        if local and domain:
+            spans.append((local.start(), domain.end()))
+        at = text.find("@", at + 1)
+    return spans
+
+
+def _is_iban(candidate: str) -> bool:
+    """By the ISO 13616 checksum alone: a bank code a registry does not know is still an IBAN."""
+    return bool(iban.is_valid(candidate, check_country=False))
 
 
 def _phone_spans(text: str) -> list[tuple[int, int]]:
@@ -102,10 +143,11 @@ def personal_data_kinds(text: str | None) -> list[str]:
     """The kinds of personal data found in the text, in KINDS order (empty: nothing found)."""
     if not text:
         return []
+    text = _normalised(text)
     found = []
     checks: list[tuple[str, Callable[[str], list[tuple[int, int]]]]] = [
-        ("email", lambda t: _matches(EMAIL, t)),
-        ("iban", lambda t: _matches(IBAN_CANDIDATE, t, iban.is_valid)),
+        ("email", _email_spans),
+        ("iban", lambda t: _matches(IBAN_CANDIDATE, t, _is_iban)),
         ("phone", _phone_spans),
         ("postcode", lambda t: _matches(POSTCODE_WITH_NUMBER, t)),
         ("birth_date", lambda t: _matches(BIRTH_DATE, t)),
