@@ -16,7 +16,7 @@ MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: config, extensions, blueprints, commands."""
-    app = Flask(
+    app = lifecycle.IdoFlask(
         __name__,
         instance_relative_config=True,
         template_folder="../templates",
@@ -68,13 +68,15 @@ def configure(app: Flask, test_config: dict | None) -> None:
         # Wrong tablet enrolment codes per address (a code has 8 characters of 32 kinds).
         IDO_ENROL_LIMIT_ADDRESS="10 per minute; 30 per hour",
         ARGON2_PARAMS={},
-        IDO_LOG_LEVEL="INFO",
+        IDO_LOG_LEVEL="INFO",  # the ido loggers, to stderr: one line per request
         # No page or API call needs more (a question is under 2 KB): larger bodies get 413.
         MAX_CONTENT_LENGTH=1024 * 1024,
-        # After a database restart, pooled connections are dead: test each before use.
         SQLALCHEMY_ENGINE_OPTIONS={
-            "pool_pre_ping": True
-        },  # the ido loggers, to stderr: one line per request
+            # After a database restart, pooled connections are dead: test each before use.
+            "pool_pre_ping": True,
+            # A database error's message leaves out the values sent: a note is never logged.
+            "hide_parameters": True,
+        },
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

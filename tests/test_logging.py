@@ -67,3 +67,20 @@ def test_log_level_is_configurable(database_url):
     handlers = [h for h in logging.getLogger("ido").handlers if getattr(h, "ido", False)]
     assert len(handlers) == 1  # one handler to stderr, however many apps are made
     dispose(chatty)
+
+
+def test_an_unhandled_error_is_logged_with_the_route_not_the_path(app, caplog):
+    """A 500 logs its traceback once, naming the route: a secret in the path stays out."""
+
+    def broken(token):
+        raise RuntimeError("something broke")
+
+    app.add_url_rule("/kapot/<token>", "broken", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production: a 500 page, not a raise
+    caplog.set_level(logging.INFO, logger="ido")
+    response = app.test_client().get("/kapot/geheim-token-123")
+    assert response.status_code == 500
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [r.getMessage() for r in errors] == ["Exception on GET /kapot/<token>"]
+    assert "something broke" in caplog.text  # the traceback is there
+    assert "geheim-token-123" not in caplog.text

@@ -5,6 +5,8 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.orm import joinedload
+
 from ido.core.audit import Actor, audit
 from ido.core.db import db
 from ido.core.models import Branch, DeskDevice, utcnow
@@ -61,8 +63,10 @@ def activate(code: str) -> tuple[DeskDevice, str] | None:
 
 def device_for_secret(secret: str) -> DeskDevice | None:
     """The enrolled, unrevoked device holding this secret; records when it was last seen."""
-    device: DeskDevice | None = db.session.scalar(
-        db.select(DeskDevice).where(DeskDevice.secret_hash == digest(secret))
+    device: DeskDevice | None = db.session.scalar(  # with branch and library: one query
+        db.select(DeskDevice)
+        .where(DeskDevice.secret_hash == digest(secret))
+        .options(joinedload(DeskDevice.branch).joinedload(Branch.library))
     )
     if (
         device is None

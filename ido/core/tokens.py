@@ -5,6 +5,8 @@ import logging
 import secrets
 from datetime import timedelta
 
+from sqlalchemy.orm import joinedload
+
 from ido.core.audit import Actor, audit
 from ido.core.db import db
 from ido.core.models import ApiToken, DeskDevice, User, utcnow
@@ -59,8 +61,10 @@ def user_for_token(plaintext: str) -> User | None:
     """The active user a valid, unrevoked token belongs to; records its use."""
     if not plaintext.startswith(PREFIX):
         return None
-    token: ApiToken | None = db.session.scalar(
-        db.select(ApiToken).where(ApiToken.token_hash == digest(plaintext))
+    token: ApiToken | None = db.session.scalar(  # with user and library: one query
+        db.select(ApiToken)
+        .where(ApiToken.token_hash == digest(plaintext))
+        .options(joinedload(ApiToken.user).joinedload(User.library))
     )
     if token is None or token.revoked_at is not None or not token.user.may_log_in:
         return None

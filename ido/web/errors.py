@@ -1,7 +1,5 @@
 """Application-wide error answers: JSON under /api/, HTML pages elsewhere; one JSON builder."""
 
-import logging
-
 from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -10,8 +8,6 @@ from werkzeug.exceptions import HTTPException
 
 from ido.core.db import db
 from ido.core.exceptions import InvalidQuestion, ParamError, ServiceError
-
-log = logging.getLogger(__name__)
 
 
 def errors_response(status: int, errors: dict):
@@ -83,11 +79,5 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(error):
-        db.session.rollback()
-        log.error(
-            "unhandled error on %s %s",
-            request.method,
-            request.path,
-            exc_info=getattr(error, "original_exception", None),
-        )
+        db.session.rollback()  # Flask logged it (IdoFlask.log_exception: the route, no path)
         return respond(500, _messages()[500])

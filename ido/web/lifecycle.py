@@ -52,6 +52,26 @@ def _field_with_nul() -> str | None:
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
+def _purge_quietly() -> None:
+    """The daily purge in its own transaction, before the request's; a failure (a busy
+    database, say) is logged and tried again an hour later, and the request goes on."""
+    try:
+        if purge_if_due():
+            db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.warning("the daily purge of old notes failed; it is tried again later", exc_info=True)
+
+
+class IdoFlask(Flask):
+    """Flask, but an unhandled error is logged with the route, not the path: a path can hold
+    a secret (the one-time password link)."""
+
+    def log_exception(self, exc_info) -> None:
+        route = request.url_rule.rule if request.url_rule is not None else "(none)"
+        self.logger.error("Exception on %s %s", request.method, route, exc_info=exc_info)
+
+
 def register(app: Flask) -> None:
     """Install the hooks."""
     next_purge = {"at": 0.0}
@@ -63,10 +83,13 @@ def register(app: Flask) -> None:
         if field is not None:  # PostgreSQL cannot store or even compare it; no field needs it
             message = _("A character that is not allowed was sent.")
             raise ParamError(field, "invalid_character", message)
-        if app.config["IDO_PURGE_IN_APP"] and time.monotonic() >= next_purge["at"]:
+        if (
+            app.config["IDO_PURGE_IN_APP"]
+            and request.endpoint != "static"
+            and time.monotonic() >= next_purge["at"]
+        ):
             next_purge["at"] = time.monotonic() + PURGE_CHECK_SECONDS
-            if purge_if_due():  # its own transaction, before the request's
-                db.session.commit()
+            _purge_quietly()
 
     @app.after_request
     def finish(response):
