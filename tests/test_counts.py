@@ -398,3 +398,17 @@ def _same_question_in_june(question):
         duration_minutes=question.duration_minutes,
         asked_at=datetime(2026, 6, 2, 9, 0, tzinfo=UTC),
     )
+
+
+def test_a_script_with_a_token_gets_json_errors_from_reports_too(client, counted, app):
+    """One rule for JSON or a page: a bearer token on a report page is a script, too."""
+    from ido.core.tokens import create_token
+
+    with app.app_context():
+        token = committed(create_token(user("coord@a.example"), "script")[1])
+    headers = {"Authorization": f"Bearer {token}"}
+    forbidden = client.get("/reports/monthly.csv?branch=b1", headers=headers)
+    assert forbidden.status_code == 403
+    assert forbidden.get_json()["errors"]["branch"][0]["code"] == "forbidden"
+    missing = client.get("/reports/bestaat-niet", headers=headers)
+    assert missing.status_code == 404 and missing.get_json()["errors"]["_"][0]["code"] == "404"

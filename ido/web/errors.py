@@ -38,8 +38,9 @@ def _messages() -> dict[int, str]:
 
 
 def respond(code: int, message: str, field: str = "_", error: str | None = None):
-    """An error answer in the form the client reads: JSON for the API, a page for people."""
-    if request.path.startswith("/api/"):
+    """An error answer in the form the client reads: JSON for scripts (the API, or a bearer
+    token on a report), a page for people."""
+    if wants_json():
         return error_response(code, field, error or str(code), message)
     return render_template("errors/error.html", code=code, message=message), code
 
@@ -59,7 +60,7 @@ def register(app: Flask) -> None:
         problems = (
             error.errors if isinstance(error, InvalidQuestion) else {"_": [("invalid", str(error))]}
         )
-        if request.path.startswith("/api/"):
+        if wants_json():
             return errors_response(
                 422,
                 {
