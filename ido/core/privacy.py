@@ -1,17 +1,22 @@
 """The privacy guard: free text that holds a visitor's personal data is refused, never stored.
 
-E-mail addresses, IBANs, phone numbers, postcodes with a house number and birth dates are
-found first and blanked out; what is left is then tested for BSNs, because digits inside a
-phone number or IBAN can pass the BSN 11-test by chance.
+The text is first normalised the way people's typing varies (compatibility forms, digits of
+any script, written-out e-mail addresses, odd spaces). Then e-mail addresses, IBANs, phone
+numbers, postcodes with a house number and birth dates are found and blanked out; what is left
+is tested for BSNs last, because digits inside a phone number or IBAN can pass the BSN 11-test
+by chance. Every pattern is bounded, so a megabyte of text takes linear time.
 """
 
+import itertools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import cache
 
 import phonenumbers
 from flask_babel import lazy_gettext as _l
-from stdnum import iban
+from phonenumbers import PhoneNumberType
+from stdnum import iban, numdb
 from stdnum.nl import bsn
 
 # An e-mail address is found from each "@" outwards, in bounded steps: a pattern that scans
@@ -19,42 +24,148 @@ from stdnum.nl import bsn
 EMAIL_LOCAL = re.compile(r"[\w.+-]{1,64}$")
 EMAIL_DOMAIN = re.compile(r"[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 # jan[at]example.nl, jan (at) example [dot] nl
-AT_WORD = re.compile(r"\s{0,3}[\[\(\{]\s{0,3}(?:at|apenstaartje)\s{0,3}[\]\)\}]\s{0,3}", re.I)
-DOT_WORD = re.compile(r"\s{0,3}[\[\(\{]\s{0,3}(?:dot|punt)\s{0,3}[\]\)\}]\s{0,3}", re.I)
+# jan apenstaartje example punt nl (as dictated); a bare "punt" only before a top-level domain
+AT_WORD = re.compile(
+    r"\s{0,3}[\[\(\{]\s{0,3}(?:at|apenstaartje)\s{0,3}[\]\)\}]\s{0,3}| {1,3}apenstaartje {1,3}",
+    re.I,
+)
+DOT_WORD = re.compile(
+    r"\s{0,3}[\[\(\{]\s{0,3}(?:dot|punt)\s{0,3}[\]\)\}]\s{0,3}"
+    r"| {1,3}(?:punt|dot) {1,3}(?=(?:nl|be|de|com|org|net|eu|info|frl)\b)",
+    re.I,
+)
+# Between two digits, or between two letters and digits, a separator may be any of these (an
+# underscore is folded to a space first): 111-222-333, NL91.ABNA.0417.1643.00, 06/1234 5678.
+SEPARATOR = r"(?: {1,3}| ?[.\-/,] ?)"
 # a lookahead, so that candidates may overlap: in "AA00 NL85ABNA0000000000" the invalid
 # "AA00 NL85..." must not hide the IBAN that starts inside it
 IBAN_CANDIDATE = re.compile(
-    r"(?=(\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b))", re.IGNORECASE
-)
-# 1234 AB 12, 1234AB 12, 1234ab 12 or "12, 1234 AB"; lowercase letters only when attached
-# to the digits, so that "2024 en 2025" is not a postcode.
-POSTCODE = r"[1-9]\d{3}(?: ?[A-Z]{2}|[a-z]{2})\b"
-POSTCODE_WITH_NUMBER = re.compile(rf"\b{POSTCODE}[ ,]*\d{{1,5}}\b|\b\d{{1,5}}[a-z]?, *{POSTCODE}")
-DUTCH_PHONE = re.compile(
-    r"(?<![\w+:.,])(?:(?:\+|00)31[\s-]?(?:\(0\)[\s-]?)?|\(?0)"
-    r"[\s()-]?[1-9](?:[\s()-]?\d){8}(?!\d)"
-)
-SINGLE_DIGIT_DOT_GROUP = re.compile(r"(?:^|\D)\d\.|\.\d(?:\D|$)")  # 0.1.11 is a version
-MONTHS = (
-    "jan|januari|feb|februari|mrt|maart|apr|april|mei|jun|juni|jul|juli|aug|augustus|"
-    "sep|sept|september|okt|oktober|nov|november|dec|december|"
-    "january|february|march|june|july|october"
-)
-DATE = (
-    rf"(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:19|20)?\d{{2}}"
-    rf"|\d{{1,2}} (?:{MONTHS})\.? (?:19|20)\d{{2}})"
-)
-BIRTH_DATE = re.compile(
-    rf"\b(?:geboren|geboortedatum|geb\.datum|geb(?:\.|\b)|born|date of birth|dob\b)"
-    rf"[:\s]*(?:op\s+|on\s+)?{DATE}",
+    rf"(?=(\b[A-Z]{{2}}{SEPARATOR}?\d{{2}}(?:{SEPARATOR}?[A-Z0-9]){{10,30}}))",
     re.IGNORECASE,
 )
-# A BSN as people write it: 9 (or 8) digits, or grouped 123.456.789, 1234.56.789, 123 45 67 89
-# (a lookahead, so that candidates may overlap: "1900 10 111 222 333" holds one)
-BSN_CANDIDATE = re.compile(
-    r"(?<![\d.,:])(?=(\d{3}([. ])\d{3}\2\d{3}|\d{4}([. ])\d{2}\3\d{3}|"
-    r"\d{3}([. ])\d{2}\4\d{2}\4\d{2}|\d{8,9})(?![\d]|[.,]\d))"
+# A Dutch postcode (1234 AB, 1234AB, 1234ab, 1234 ab) with a house number after it
+# (3511AB 4, 3511AB-4, 3511AB4, "3511AB, nr 4", "pc 3511AB hnr 4", "3511 AB / 4") or before it
+# ("Dorpsstraat 4 3511AB", "Dorpsstraat 4, 3511 AB"); or both named by their words, a few words
+# apart ("huisnummer 7 bis, postcode 6211 AA", "postcode 3511AB en huisnummer 4").
+POSTCODE = r"[1-9]\d{3}( ?)([A-Za-z]{2})"
+HOUSE_WORD = r"(?:(?:huis)?(?:nummer|nr)|hnr|no)\b\.?:?"
+POSTCODE_WORD = r"(?:postcode|pc)\b:?"
+POSTCODE_AFTER = re.compile(
+    rf"\b{POSTCODE}([ ,/\-]{{0,3}}(?:{HOUSE_WORD} {{0,2}})?)\d{{1,5}}(?!\d)", re.IGNORECASE
 )
+POSTCODE_BEFORE = re.compile(
+    rf"(?<![\d.,:])\d{{1,5}}(?: ?[a-z]\b)?[ ,]{{1,3}}(?:{POSTCODE_WORD} {{0,2}})?{POSTCODE}\b",
+    re.IGNORECASE,
+)
+POSTCODE_NAMED = re.compile(
+    rf"\b{HOUSE_WORD} {{0,2}}\d{{1,5}}\b[^\d\n]{{0,30}}?\b{POSTCODE_WORD} {{0,2}}{POSTCODE}\b"
+    rf"|\b{POSTCODE_WORD} {{0,2}}{POSTCODE}\b[^\d\n]{{0,30}}?\b{HOUSE_WORD} {{0,2}}\d{{1,5}}\b",
+    re.IGNORECASE,
+)
+# Two letters after a four-digit number that are a word or a unit, not a postcode's letters:
+# "in 2024 en 2025", "1000 mg 2 keer", "stap 2024 op 5".
+NOT_POSTCODE_LETTERS = frozenset(
+    [
+        "en",
+        "of",
+        "in",
+        "op",
+        "om",
+        "te",
+        "de",
+        "na",
+        "al",
+        "nu",
+        "zo",
+        "ja",
+        "is",
+        "er",
+        "ik",
+        "je",
+        "we",
+        "ze",
+        "uw",
+        "an",
+        "at",
+        "be",
+        "by",
+        "do",
+        "go",
+        "he",
+        "if",
+        "it",
+        "me",
+        "my",
+        "no",
+        "on",
+        "or",
+        "so",
+        "to",
+        "up",
+        "us",
+        "am",
+        "as",
+        "pm",
+        "km",
+        "kg",
+        "mg",
+        "cm",
+        "mm",
+        "ml",
+        "cl",
+        "dl",
+        "gb",
+        "mb",
+        "kb",
+        "st",
+        "nr",
+        "ca",
+        "tm",
+        "vs",
+        "ok",
+    ]
+)
+MONTHS = (
+    "jan|januari|january|feb|februari|february|mrt|maart|march|mar|apr|april|mei|may|"
+    "jun|juni|june|jul|juli|july|aug|augustus|august|sep|sept|september|okt|oktober|oct|"
+    "october|nov|november|dec|december"
+)
+DATE = (
+    r"(?:\d{1,2}(?:e|ste|de)?"  # day first: 12-03-1950, 12 03 1950, 12/3/'50, 12e maart 1950
+    rf"(?: ?[-/.] ?| {{1,2}})(?:\d{{1,2}}|(?:{MONTHS})\.?)(?: ?[-/.] ?| {{1,2}})'?(?:19|20)?\d{{2}}"
+    r"|(?:19|20)\d{2} ?[-/.] ?\d{1,2} ?[-/.] ?\d{1,2}"  # ISO: 1950-03-12
+    r"|\d{8}|\d{6}"  # 12031950, 120350
+    rf"|(?:{MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?,? '?(?:19|20)?\d{{2}})"  # March 12, 1950
+    r"(?!\d)"
+)
+BIRTH_WORD = (
+    r"\b(?:geboren|geboortedatum|geboortedag|geb\.? ?datum|geb(?:\.|\b)|verjaardag|jarig|"
+    r"born|birthday|date of birth|birth date|dob\b|d\.o\.b\.)"
+)
+# the date may follow the birth word after a few words: "geboren in Utrecht op 12-03-1950"
+BIRTH_DATE = re.compile(
+    rf"{BIRTH_WORD}[:\s]*(?:[^\s\d]{{1,20}}\s{{1,3}}){{0,3}}?{DATE}",
+    re.IGNORECASE,
+)
+# Runs of digit groups joined by separators (111 222 333, 1112.22.333, 111-22-33-33); inside
+# each, every window of groups holding nine digits (or one group of eight or nine) is a BSN
+# candidate.
+DIGIT_CHAIN = re.compile(rf"(?<!\d)(?<!\d[.,:])\d+(?:{SEPARATOR}\d+)*")
+DIGIT_GROUP = re.compile(r"\d+")
+# Numbers no visitor owns: free (0800), paid (0900) and nationwide company numbers (088)
+SERVICE_NUMBER = {
+    PhoneNumberType.TOLL_FREE,
+    PhoneNumberType.PREMIUM_RATE,
+    PhoneNumberType.SHARED_COST,
+    PhoneNumberType.UAN,
+}
+# How many digits (trunk 0 included) a private number dialled without country code has, per
+# region; so that a time range such as 0930 1200 is not taken for a German landline.
+PHONE_REGIONS = {"NL": range(10, 11), "BE": range(9, 11), "DE": range(10, 14)}
+# A phone number starts with +, 00 or 0 (or "(0") and has 7 to 14 more digits, grouped by
+# any separator: 06-12345678, 06.12.34.56.78, +31 (0)6 1234 5678, (020) 123 45 67, 0470/12 34 56
+PHONE_CANDIDATE = re.compile(r"(?<![\w+:.,/-])(?:\+|\(?0)(?:[ ()./\-]{0,3}\d){7,14}(?!\d)")
+SINGLE_DIGIT_DOT_GROUP = re.compile(r"(?:^|\D)\d\.|\.\d(?:\D|$)")  # 0.1.11 is a version
 
 KINDS = {
     "email": _l("an e-mail address"),
@@ -65,8 +176,10 @@ KINDS = {
     "bsn": _l("a citizen service number (BSN)"),
 }
 
+Spans = list[tuple[int, int]]
 
-def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+
+def _blank(text: str, spans: Spans) -> str:
     """The text with the spans (which may overlap) replaced by spaces, in one pass."""
     pieces, done = [], 0
     for start, end in sorted(spans):
@@ -79,64 +192,201 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
 
 def _normalised(text: str) -> str:
     """The text as the checks read it: compatibility forms folded (full-width digits and
-    letters, the full-width @, no-break spaces), digits of any script as 0-9, and e-mail
-    addresses written out ("[at]", "(dot)") put back together."""
+    letters, the full-width @, no-break and thin spaces), digits of any script as 0-9, other
+    white space as a space, an underscore between digits as a space, and e-mail addresses
+    written out ("[at]", "(dot)") put back together."""
     text = unicodedata.normalize("NFKC", text)
     if not text.isascii():
         text = "".join(
-            str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c for c in text
+            str(unicodedata.decimal(c))
+            if c.isdecimal() and not c.isascii()
+            else " "
+            if c.isspace()
+            else c
+            for c in text
         )
+    text = re.sub(r"[\t\r\n\v\f]", " ", text)
+    text = re.sub(r"(?<=[\dA-Za-z])_(?=\d)|(?<=\d)_(?=[\dA-Za-z])", " ", text)
     return DOT_WORD.sub(".", AT_WORD.sub("@", text))
 
 
-def _email_spans(text: str) -> list[tuple[int, int]]:
+def _email_spans(text: str) -> Spans:
     spans = []
     at = text.find("@")
     while at != -1:
-        local = EMAIL_LOCAL.search(text, max(0, at - 64), at)
-        domain = EMAIL_DOMAIN.match(text, at + 1)
+        before, after = at, at + 1  # "jan @ example.nl": a space or two either side of the @
+        while before > max(0, at - 2) and text[before - 1] == " ":
+            before -= 1
+        while after < min(len(text), at + 3) and text[after] == " ":
+            after += 1
+        local = EMAIL_LOCAL.search(text, max(0, before - 64), before)
+        domain = EMAIL_DOMAIN.match(text, after)
         if local and domain:
             spans.append((local.start(), domain.end()))
         at = text.find("@", at + 1)
     return spans
 
 
-def _is_iban(candidate: str) -> bool:
-    """By the ISO 13616 checksum alone: a bank code a registry does not know is still an IBAN."""
-    return bool(iban.is_valid(candidate, check_country=False))
+def _iban_spans(text: str) -> Spans:
+    """By the ISO 13616 checksum and the country's length and format alone, for every
+    country: a bank code a registry does not know is still an IBAN. A candidate may run on
+    past the IBAN ("NL91ABNA0417164300 2024"), so it is cut at the country's length."""
+    spans = []
+    for match in IBAN_CANDIDATE.finditer(text):
+        candidate, start = match.group(1), match.start(1)
+        compact = re.sub(r"[^A-Za-z0-9]", "", candidate)
+        length = _iban_length(compact[:2].upper())
+        if (
+            length
+            and len(compact) >= length
+            and _checksum_fits(compact[:length])  # cheap, before the full check
+            and iban.is_valid(compact[:length], check_country=False)
+        ):
+            spans.append((start, start + _position_of(candidate, length)))
+    return spans
 
 
-def _phone_spans(text: str) -> list[tuple[int, int]]:
-    """Phone numbers: libphonenumber's matcher, plus Dutch-shaped numbers it skips when more
-    digits follow ("06 1234 5678 1900"). A run of digits without 0 or + in front is no phone
-    number, and one starting 00 must be Dutch, so a time or a date is never taken for one."""
-    spans = [
-        (m.start, m.end)
-        for m in phonenumbers.PhoneNumberMatcher(text, "NL")
-        if (m.start == 0 or text[m.start - 1] not in ":.,")
-        and (
-            m.raw_string.startswith("+")
-            or m.number.country_code == 31
-            and m.raw_string.lstrip("(").startswith("0")
-        )
-        and not SINGLE_DIGIT_DOT_GROUP.search(m.raw_string)
-    ]
-    for match in DUTCH_PHONE.finditer(text):
-        try:
-            number = phonenumbers.parse(match.group(), "NL")
-        except phonenumbers.NumberParseException:
+def _checksum_fits(candidate: str) -> bool:
+    """The ISO 7064 mod 97-10 test alone: a cheap first sieve before the full check."""
+    rearranged = (candidate[4:] + candidate[:4]).upper()
+    return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
+
+
+@cache
+def _iban_length(country: str) -> int:
+    """How many characters an IBAN of the country has (0: no such country)."""
+    structure = numdb.get("iban").info(country)[0][1].get("bban", "")
+    return 4 + sum(int(n) for n in re.findall(r"(\d+)!?[anc]", structure)) if structure else 0
+
+
+def _position_of(text: str, count: int) -> int:
+    """Where the count-th letter or digit of the text ends."""
+    seen = 0
+    for index, char in enumerate(text):
+        if char.isalnum():
+            seen += 1
+            if seen == count:
+                return index + 1
+    return len(text)
+
+
+def _phone_spans(text: str) -> Spans:
+    """Phone numbers from the Netherlands, Belgium and Germany by libphonenumber, dialled from
+    inside the country (06, 0470, 030) or with a country code (+32, 0049; then from anywhere).
+    A run of digits without 0 or + in front is no phone number, so a time, an amount or a
+    year never is; nor is an agency's free, paid or company number (0800-0543, 088 ...).
+    A candidate that runs on ("06 1234 5678 1900") is tried shorter, group by group."""
+    spans = []
+    match = PHONE_CANDIDATE.search(text)
+    while match:
+        candidate, start = match.group(), match.start()
+        groups = list(re.finditer(r"\d+", candidate))
+        # where to look next: after a number found, else from the candidate's second group,
+        # so that "0800-1000 06-12345678" still finds the mobile number inside
+        resume = match.end() if len(groups) < 2 else start + groups[1].start()
+        for group in reversed(groups):
+            prefix = candidate[: group.end()]
+            if not SINGLE_DIGIT_DOT_GROUP.search(prefix) and _is_private_phone(prefix):
+                spans.append((start, start + group.end()))
+                resume = start + group.end()
+                break
+        match = PHONE_CANDIDATE.search(text, resume)
+    return spans
+
+
+def _is_private_phone(candidate: str) -> bool:
+    international = candidate.startswith(("+", "00"))
+    digits = sum(c.isdigit() for c in candidate)
+    if international and not 8 <= digits <= 17:
+        return False
+    for region, lengths in PHONE_REGIONS.items():
+        if not international and digits not in lengths:
             continue
-        if phonenumbers.is_possible_number(number):
+        try:
+            number = phonenumbers.parse(candidate, region)
+        except phonenumbers.NumberParseException:
+            return False
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.number_type(number) not in SERVICE_NUMBER
+        if international:
+            return False
+    return False
+
+
+def _postcode_spans(text: str) -> Spans:
+    spans = [match.span() for match in POSTCODE_NAMED.finditer(text)]
+    for pattern in (POSTCODE_AFTER, POSTCODE_BEFORE):
+        for match in pattern.finditer(text):
+            space, letters = match.group(1), match.group(2)
+            if space and letters.lower() in NOT_POSTCODE_LETTERS:
+                continue
+            if not space and letters.islower() and letters in NOT_POSTCODE_LETTERS:
+                continue
+            if pattern is POSTCODE_AFTER and space and not match.group(3):
+                continue  # "1900 AA0" is a year and a code; "3511AB4" is an address
             spans.append(match.span())
     return spans
 
 
-def _matches(
-    pattern: re.Pattern[str], text: str, valid: Callable[[str], bool] = lambda s: True
-) -> list[tuple[int, int]]:
-    """Spans of the pattern's matches (or of its first group, for lookahead patterns)."""
-    group = 1 if pattern.groups else 0
-    return [m.span(group) for m in pattern.finditer(text) if valid(m.group(group))]
+def _birth_date_spans(text: str) -> Spans:
+    return [match.span() for match in BIRTH_DATE.finditer(text)]
+
+
+def _bsn_windows(chain: re.Match[str]) -> Iterator[tuple[int, int, str]]:
+    """Each window of consecutive digit groups in the chain that holds nine digits, in groups
+    of at least two joined by one kind of separator (so "€ 123,45 2024" is no BSN), neither
+    glued to a letter ("A90232 1900" is a code and a year) nor the end of a dotted or dashed
+    number ("0.0.14 1956 112" is a version, a year and a count), or a single group of eight or
+    nine digits: (start, end, digits)."""
+    text, offset = chain.group(), chain.start()
+    glued = offset > 0 and chain.string[offset - 1].isalpha()
+    groups = list(DIGIT_GROUP.finditer(text))
+    joints = [text[a.end() : b.start()].strip() or " " for a, b in itertools.pairwise(groups)]
+    for first, group in enumerate(groups):
+        digits = group.group()
+        if len(digits) in (8, 9):
+            yield offset + group.start(), offset + group.end(), digits
+        for last in range(first + 1, min(first + 5, len(groups))):
+            if (
+                len(groups[last].group()) < 2
+                or len(digits) < 2
+                or joints[last - 1] != joints[first]
+                or (first == 0 and glued)
+                or (first > 0 and joints[first - 1] not in (" ", joints[first]))
+                or (last + 1 < len(groups) and joints[last] not in (" ", joints[first]))
+            ):
+                break
+            digits += groups[last].group()
+            if len(digits) >= 9:
+                if len(digits) == 9:
+                    yield offset + group.start(), offset + groups[last].end(), digits
+                break
+
+
+def _bsn_spans(text: str) -> Spans:
+    """A BSN as people write it: 9 (or 8) digits, plain or grouped by any separator
+    (111.222.333, 1112.22.333, 111-22-33-33, 111/222/333); the digits pass the 11-test."""
+    return [
+        (start, end)
+        for chain in DIGIT_CHAIN.finditer(text)
+        for start, end, digits in _bsn_windows(chain)
+        if _is_bsn(digits)
+    ]
+
+
+def _is_bsn(digits: str) -> bool:
+    digits = digits.zfill(9)
+    return bsn.is_valid(digits) and not digits.startswith("00")
+
+
+CHECKS: list[tuple[str, Callable[[str], Spans]]] = [
+    ("email", _email_spans),
+    ("iban", _iban_spans),
+    ("phone", _phone_spans),
+    ("postcode", _postcode_spans),
+    ("birth_date", _birth_date_spans),
+    ("bsn", _bsn_spans),
+]
 
 
 def personal_data_kinds(text: str | None) -> list[str]:
@@ -145,25 +395,12 @@ def personal_data_kinds(text: str | None) -> list[str]:
         return []
     text = _normalised(text)
     found = []
-    checks: list[tuple[str, Callable[[str], list[tuple[int, int]]]]] = [
-        ("email", _email_spans),
-        ("iban", lambda t: _matches(IBAN_CANDIDATE, t, _is_iban)),
-        ("phone", _phone_spans),
-        ("postcode", lambda t: _matches(POSTCODE_WITH_NUMBER, t)),
-        ("birth_date", lambda t: _matches(BIRTH_DATE, t)),
-        ("bsn", lambda t: _matches(BSN_CANDIDATE, t, _is_bsn)),
-    ]
-    for kind, find in checks:
+    for kind, find in CHECKS:
         spans = find(text)
         if spans:
             found.append(kind)
             text = _blank(text, spans)
     return found
-
-
-def _is_bsn(candidate: str) -> bool:
-    digits = re.sub(r"\D", "", candidate)
-    return bsn.is_valid(digits.zfill(9)) and not digits.zfill(9).startswith("00")
 
 
 def personal_data_message(kinds: list[str]) -> str:
