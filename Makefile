@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app ido
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test bench install install-test translations extract-messages lint test-sqlite test-postgres clean
+.PHONY: run serve test bench install install-test translations extract-messages lint test-sqlite test-postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ run: install instance/config.py
 	$(FLASK) seed-demo
 	@echo "IDO Logboek runs at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Production: gunicorn (settings in ido/gunicorn_config.py; IDO_BIND, IDO_WORKERS, ...), on the
+# database of instance/config.py or FLASK_SQLALCHEMY_DATABASE_URI, migrated first. No demo data.
+serve: install instance/config.py
+	$(FLASK) init-db
+	$(BIN)/gunicorn --config python:ido.gunicorn_config 'ido:create_app()'
 
 # Style, format, the layer contracts (import-linter) and types (mypy, strict on ido/core).
 lint: $(VENV)/.installed-test

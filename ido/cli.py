@@ -4,12 +4,14 @@ Each command is one transaction: the services flush, the command commits once at
 """
 
 import functools
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
+from ido.core.backup import backup, restore
 from ido.core.categories import seed_categories
 from ido.core.counts import DIMENSIONS, monthly_counts
 from ido.core.db import db
@@ -160,6 +162,24 @@ def purge_notes_command() -> None:
     click.echo(f"{emptied} notes older than {days} days emptied.")
 
 
+@command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(file: Path) -> None:
+    """Write a consistent copy of the whole database to FILE, also while the app runs
+    (SQLite's online backup, or pg_dump for PostgreSQL)."""
+    backup(current_app.config["SQLALCHEMY_DATABASE_URI"], file)
+    click.echo(f"Backup written to {file}.")
+
+
+@command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Overwrite a database that holds tables already.")
+def restore_command(file: Path, replace: bool) -> None:
+    """Fill the database from a backup FILE. Stop the app first."""
+    restore(current_app.config["SQLALCHEMY_DATABASE_URI"], file, replace)
+    click.echo(f"Database restored from {file}.")
+
+
 def register(app: Flask) -> None:
     """Add the commands to `flask --app ido`."""
     for item in (
@@ -172,5 +192,7 @@ def register(app: Flask) -> None:
         export_counts_command,
         purge_notes_command,
         deactivate_user_command,
+        backup_command,
+        restore_command,
     ):
         app.cli.add_command(item)

@@ -7,10 +7,16 @@ Tests marked `once` do not depend on the database and run only in the SQLite pas
 """
 
 import itertools
+import json
 import os
 import re
 import shutil
+import socket
+import subprocess
+import sys
 import tempfile
+import time
+import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -274,3 +280,44 @@ def dispose(app) -> None:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+@pytest.fixture
+def gunicorn_url(database_url, org):
+    """gunicorn as `make serve` starts it, with 4 worker processes of 4 threads each, on the
+    test database."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {
+        **os.environ,
+        "FLASK_SQLALCHEMY_DATABASE_URI": database_url,
+        "FLASK_SECRET_KEY": "test-secret-of-at-least-thirty-two-characters",
+        "FLASK_ARGON2_PARAMS": json.dumps(CHEAP_ARGON2),
+        "FLASK_IDO_PURGE_IN_APP": "false",
+        "FLASK_IDO_LOG_LEVEL": '"WARNING"',
+    }
+    env.update(IDO_BIND=f"127.0.0.1:{port}", IDO_WORKERS="4", IDO_THREADS="4")
+    server = subprocess.Popen(  # with the settings of `make serve`
+        [GUNICORN, "--config", "python:ido.gunicorn_config", "ido:create_app()"],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"{url}/healthz", timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    else:
+        server.kill()
+        pytest.fail(f"gunicorn did not start: {server.communicate()[1][-2000:]}")
+    yield url
+    server.terminate()
+    _, errors = server.communicate(timeout=30)
+    assert "Traceback" not in errors, errors[-3000:]

@@ -99,3 +99,22 @@ def store_counted_fixture(app):
         delete_question(gone, user("coord@a.example"))
         db.session.commit()
         store_question("b1", at(2026, 2, 10, 10, 0), ["digid"], note="=HYPERLINK(1)")
+
+
+def post_question(base_url: str, token: str, question_id: str, **fields) -> int:
+    """POST a question to a running server over HTTP, as a desk does; returns the status."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    body = {"id": question_id, "branch": "a1", "topics": ["digid"], **fields}
+    request = urllib.request.Request(
+        f"{base_url}/api/v1/questions",
+        json.dumps(body).encode(),
+        {"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code

@@ -34,8 +34,19 @@ def browser():
         browser.close()
 
 
+SEEN: list[str] = []  # the paths the live server was asked for, in order
+
+
 @pytest.fixture
 def live_url(org):
+    wsgi_app = org.wsgi_app
+
+    def counting(environ, start_response):
+        SEEN.append(environ["PATH_INFO"])
+        return wsgi_app(environ, start_response)
+
+    org.wsgi_app = counting
+    SEEN.clear()
     server = make_server("127.0.0.1", 0, org, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -155,3 +166,31 @@ def test_switching_someone_off_asks_first(browser, live_url, app):
         assert user("vol@a.example").active  # dismissed: nothing changed
     assert problems == []
     page.context.close()
+
+
+def test_the_desk_is_light_first_time_and_one_request_after(browser, live_url):
+    """A tablet that opens the desk with an empty cache transfers at most 15 KB in at most 4
+    requests (the page, its style, its script, its icon); opening it again asks only for the
+    page (the rest is cached for a year under its content hash)."""
+    page, _ = open_desk(browser, live_url)
+    state = page.context.storage_state()
+    page.context.close()
+    context = browser.new_context(viewport=TABLET, storage_state=state, locale="nl-NL")
+    page = context.new_page()
+    sizes: list[int] = []
+    page.on(
+        "requestfinished",
+        lambda request: sizes.append(
+            request.sizes()["responseBodySize"] + request.sizes()["responseHeadersSize"]
+        ),
+    )
+    SEEN.clear()
+    page.goto(f"{live_url}/desk/")
+    page.wait_for_load_state("networkidle")
+    assert len(SEEN) <= 4 and SEEN[0] == "/desk/", SEEN
+    assert sum(sizes) <= 15_000, sizes
+    SEEN.clear()
+    page.goto(f"{live_url}/desk/")  # as following a link or the redirect after a save does
+    page.wait_for_load_state("networkidle")
+    assert SEEN == ["/desk/"]
+    context.close()

@@ -1,13 +1,28 @@
 """Start page and language choice."""
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
-from flask_login import current_user
+import logging
 
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from ido.core.db import db
 from ido.web.forms import LanguageForm
 from ido.web.i18n import LANGUAGES
 from ido.web.navigation import safe_next
 
 bp = Blueprint("main", __name__)
+log = logging.getLogger(__name__)
 
 
 @bp.get("/")
@@ -33,3 +48,15 @@ def privacy():
     return render_template(
         "main/privacy.html", retention_days=current_app.config["IDO_NOTE_RETENTION_DAYS"]
     )
+
+
+@bp.get("/healthz")
+def healthz():
+    """For a load balancer or monitor: 200 when the app can reach its database, else 503."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        log.error("health check: the database cannot be reached (%s)", type(error).__name__)
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
