@@ -11,6 +11,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from functools import cache
 
 import phonenumbers
@@ -22,16 +23,19 @@ from stdnum.nl import bsn
 # An e-mail address is found from each "@" outwards, in bounded steps: a pattern that scans
 # for addresses backtracked quadratically (a long label took minutes).
 EMAIL_LOCAL = re.compile(r"[\w.+-]{1,64}$")
-EMAIL_DOMAIN = re.compile(r"[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
-# jan[at]example.nl, jan (at) example [dot] nl
-# jan apenstaartje example punt nl (as dictated); a bare "punt" only before a top-level domain
+EMAIL_DOMAIN = re.compile(r"[\w-]{1,63}(?:[.,][\w-]{1,63}){1,8}")
+EMAIL_PROVIDER = re.compile(r"[A-Za-z][\w-]{1,62}")  # jan.jansen@hotmail (no dot typed)
+# jan[at]example.nl, jan (at) example [dot] nl, jan(a)example.nl
+# jan apenstaartje example punt nl (as dictated); a bare "punt" or "at" only before a domain
+TLD = r"(?:nl|be|de|com|org|net|eu|info|frl)\b"
 AT_WORD = re.compile(
-    r"\s{0,3}[\[\(\{]\s{0,3}(?:at|apenstaartje)\s{0,3}[\]\)\}]\s{0,3}| {1,3}apenstaartje {1,3}",
+    r"\s{0,3}[\[\(\{]\s{0,3}(?:at|a|apenstaartje)\s{0,3}[\]\)\}]\s{0,3}"
+    rf"| {{1,3}}apenstaartje {{1,3}}|(?<=\w) {{1,3}}at {{1,3}}(?=[\w-]{{1,63}}\.{TLD})",
     re.I,
 )
 DOT_WORD = re.compile(
     r"\s{0,3}[\[\(\{]\s{0,3}(?:dot|punt)\s{0,3}[\]\)\}]\s{0,3}"
-    r"| {1,3}(?:punt|dot) {1,3}(?=(?:nl|be|de|com|org|net|eu|info|frl)\b)",
+    rf"| {{1,3}}(?:punt|dot) {{1,3}}(?={TLD})",
     re.I,
 )
 # Between two digits, or between two letters and digits, a separator may be any of these (an
@@ -48,13 +52,16 @@ IBAN_CANDIDATE = re.compile(
 # ("Dorpsstraat 4 3511AB", "Dorpsstraat 4, 3511 AB"); or both named by their words, a few words
 # apart ("huisnummer 7 bis, postcode 6211 AA", "postcode 3511AB en huisnummer 4").
 POSTCODE = r"[1-9]\d{3}( ?)([A-Za-z]{2})"
-HOUSE_WORD = r"(?:(?:huis)?(?:nummer|nr)|hnr|no)\b\.?:?"
+HOUSE_WORD = r"(?:(?:huis)?(?:nummer|nr)|hnr|no)(?![a-z])\.?:?"
+# what may follow a house number: 4a, 4 hs, 4-A, 4-II, 4 bis, 4 boven
+HOUSE_SUFFIX = r"(?:[ -]?(?:[a-z]|hs|bis|bg|boven|beneden|[ivx]{1,3}|zw|rd)\b)?"
 POSTCODE_WORD = r"(?:postcode|pc)\b:?"
 POSTCODE_AFTER = re.compile(
-    rf"\b{POSTCODE}([ ,/\-]{{0,3}}(?:{HOUSE_WORD} {{0,2}})?)\d{{1,5}}(?!\d)", re.IGNORECASE
+    rf"\b{POSTCODE}([ ,/\-(]{{0,3}}(?:{HOUSE_WORD} {{0,2}})?)\d{{1,5}}(?!\d)", re.IGNORECASE
 )
 POSTCODE_BEFORE = re.compile(
-    rf"(?<![\d.,:])\d{{1,5}}(?: ?[a-z]\b)?[ ,]{{1,3}}(?:{POSTCODE_WORD} {{0,2}})?{POSTCODE}\b",
+    rf"(?<![\d.,:])\d{{1,5}}{HOUSE_SUFFIX}[ ,(]{{1,3}}(?:(?-i:[A-Z])[a-z-]{{1,30}},? {{1,2}})?"
+    rf"(?:{POSTCODE_WORD} {{0,2}})?{POSTCODE}\b",
     re.IGNORECASE,
 )
 POSTCODE_NAMED = re.compile(
@@ -126,7 +133,7 @@ NOT_POSTCODE_LETTERS = frozenset(
     ]
 )
 MONTHS = (
-    "jan|januari|january|feb|februari|february|mrt|maart|march|mar|apr|april|mei|may|"
+    "jan|januari|january|feb|febr|februari|february|mrt|maart|march|mar|apr|april|mei|may|"
     "jun|juni|june|jul|juli|july|aug|augustus|august|sep|sept|september|okt|oktober|oct|"
     "october|nov|november|dec|december"
 )
@@ -139,14 +146,24 @@ DATE = (
     r"(?!\d)"
 )
 BIRTH_WORD = (
-    r"\b(?:geboren|geboortedatum|geboortedag|geb\.? ?datum|geb(?:\.|\b)|verjaardag|jarig|"
-    r"born|birthday|date of birth|birth date|dob\b|d\.o\.b\.)"
+    r"\b(?:geboren|geboortedatum|geboortedag|geb\.? ?dat(?:um|\.)?|gebdat|geb(?:\.|\b)|"
+    r"verjaardag|jarig|born|birthday|birthdate|date of birth|birth date|dob\b|d\.o\.b\.)"
 )
-# the date may follow the birth word after a few words: "geboren in Utrecht op 12-03-1950"
-BIRTH_DATE = re.compile(
-    rf"{BIRTH_WORD}[:\s]*(?:[^\s\d]{{1,20}}\s{{1,3}}){{0,3}}?{DATE}",
-    re.IGNORECASE,
+# The date follows the birth word ("geboren 12-03-1950", "geb.12-3-50"), perhaps a few words
+# on ("geboren in Den Haag op 12-03-1950"), or comes first ("is op 12 maart 1950 geboren",
+# "12-03-1950 (geb.datum)"). With words between, only a four-digit year at least two years
+# back counts: "was jarig, nieuwe afspraak 12-03-2026" is an appointment.
+BIRTH_DATES = (
+    re.compile(
+        rf"{BIRTH_WORD}[:\s]*(?P<gap>(?:[^\s\d]{{1,20}}\s{{1,3}}){{0,4}}?){DATE}", re.IGNORECASE
+    ),
+    re.compile(
+        rf"{DATE}(?P<gap>(?:\s{{1,3}}[^\s\d(]{{1,20}}){{0,2}}?)[\s(]{{1,3}}{BIRTH_WORD}",
+        re.IGNORECASE,
+    ),
 )
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+GAP_WORDS = frozenset(["op", "on", "is", "was", "de", "the", ":"])
 # Runs of digit groups joined by separators (111 222 333, 1112.22.333, 111-22-33-33); inside
 # each, every window of groups holding nine digits (or one group of eight or nine) is a BSN
 # candidate.
@@ -164,7 +181,17 @@ SERVICE_NUMBER = {
 PHONE_REGIONS = {"NL": range(10, 11), "BE": range(9, 11), "DE": range(10, 14)}
 # A phone number starts with +, 00 or 0 (or "(0") and has 7 to 14 more digits, grouped by
 # any separator: 06-12345678, 06.12.34.56.78, +31 (0)6 1234 5678, (020) 123 45 67, 0470/12 34 56
-PHONE_CANDIDATE = re.compile(r"(?<![\w+:.,/-])(?:\+|\(?0)(?:[ ()./\-]{0,3}\d){7,14}(?!\d)")
+# Not inside a number or a code ("2-06-12...", "10:06...", "A02 ..."), but right after a
+# label ("Tel:06...", "tel.06...", "tel/06...").
+PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?<!\d[:.,/-])(?:\+|\(?0)(?:[ ()./\-]{0,3}\d){7,14}(?!\d)")
+# A candidate that starts with a date or a time is a date or a time ("02-03-2026 10:30",
+# "09.30-12.00", "01.01.2025-31.12.2025"), not a number such as 06.12.34.56.78 or 06-12-34-56-78;
+# a lone 0 first is only "(0)" after a country code.
+NOT_A_PHONE_START = re.compile(
+    r"\(?\d{1,2}([-/.])\d{1,2}\1(?:(?:19|20)\d{2}|\d{2}(?!\1?\d))"
+    r"|\(?\d{2}([.:])\d{2}(?!\2?\d)"
+    r"|\(?0(?![\d)])"
+)
 SINGLE_DIGIT_DOT_GROUP = re.compile(r"(?:^|\D)\d\.|\.\d(?:\D|$)")  # 0.1.11 is a version
 
 KINDS = {
@@ -206,8 +233,9 @@ def _normalised(text: str) -> str:
             for c in text
         )
     text = re.sub(r"[\t\r\n\v\f]", " ", text)
+    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)  # dashes of every length, minus
     text = re.sub(r"(?<=[\dA-Za-z])_(?=\d)|(?<=\d)_(?=[\dA-Za-z])", " ", text)
-    return DOT_WORD.sub(".", AT_WORD.sub("@", text))
+    return AT_WORD.sub("@", DOT_WORD.sub(".", text))  # "AT gmail DOT com": dots first
 
 
 def _email_spans(text: str) -> Spans:
@@ -221,6 +249,8 @@ def _email_spans(text: str) -> Spans:
             after += 1
         local = EMAIL_LOCAL.search(text, max(0, before - 64), before)
         domain = EMAIL_DOMAIN.match(text, after)
+        if domain is None and before == at and after == at + 1:
+            domain = EMAIL_PROVIDER.match(text, after)
         if local and domain:
             spans.append((local.start(), domain.end()))
         at = text.find("@", at + 1)
@@ -270,13 +300,16 @@ def _position_of(text: str, count: int) -> int:
     return len(text)
 
 
-def _phone_spans(text: str) -> Spans:
+def _phone_spans(text: str) -> tuple[Spans, Spans]:
     """Phone numbers from the Netherlands, Belgium and Germany by libphonenumber, dialled from
     inside the country (06, 0470, 030) or with a country code (+32, 0049; then from anywhere).
     A run of digits without 0 or + in front is no phone number, so a time, an amount or a
     year never is; nor is an agency's free, paid or company number (0800-0543, 088 ...).
-    A candidate that runs on ("06 1234 5678 1900") is tried shorter, group by group."""
-    spans = []
+    A candidate that runs on ("06 1234 5678 1900") is tried shorter, group by group.
+    Returns the private numbers, and the service numbers (blanked too, so that their digits
+    are not taken for a BSN)."""
+    spans: Spans = []
+    service: Spans = []
     match = PHONE_CANDIDATE.search(text)
     while match:
         candidate, start = match.group(), match.start()
@@ -284,52 +317,75 @@ def _phone_spans(text: str) -> Spans:
         # where to look next: after a number found, else from the candidate's second group,
         # so that "0800-1000 06-12345678" still finds the mobile number inside
         resume = match.end() if len(groups) < 2 else start + groups[1].start()
-        for group in reversed(groups):
-            prefix = candidate[: group.end()]
-            if not SINGLE_DIGIT_DOT_GROUP.search(prefix) and _is_private_phone(prefix):
-                spans.append((start, start + group.end()))
-                resume = start + group.end()
-                break
+        if not NOT_A_PHONE_START.match(candidate):
+            # the shortest prefix that is a number decides: "088 123 6555 20 min" is a
+            # company number followed by a count, not a longer German landline
+            for group in groups:
+                prefix = candidate[: group.end()]
+                kind = None if SINGLE_DIGIT_DOT_GROUP.search(prefix) else _phone_kind(prefix)
+                if kind is not None:
+                    (spans if kind == "private" else service).append((start, start + group.end()))
+                    resume = start + group.end()
+                if kind is not None:
+                    break
         match = PHONE_CANDIDATE.search(text, resume)
-    return spans
+    return spans, service
 
 
-def _is_private_phone(candidate: str) -> bool:
+def _phone_kind(candidate: str) -> str | None:
+    """ "private" for a valid number a person may own, "service" for an agency's free, paid
+    or company-wide number, None when it is no valid number."""
     international = candidate.startswith(("+", "00"))
     digits = sum(c.isdigit() for c in candidate)
     if international and not 8 <= digits <= 17:
-        return False
+        return None
     for region, lengths in PHONE_REGIONS.items():
-        if not international and digits not in lengths:
+        if not international and digits not in lengths and region != "NL":
             continue
         try:
             number = phonenumbers.parse(candidate, region)
         except phonenumbers.NumberParseException:
-            return False
+            return None
         if phonenumbers.is_valid_number(number):
-            return phonenumbers.number_type(number) not in SERVICE_NUMBER
+            if phonenumbers.number_type(number) in SERVICE_NUMBER:
+                return "service"
+            if international or digits in lengths:
+                return "private"
         if international:
-            return False
-    return False
+            return None
+    return None
 
 
 def _postcode_spans(text: str) -> Spans:
+    """Postcodes with a house number. Two letters that are a word or a unit in lower case are
+    no postcode's ("in 2024 en 2025", "1000 mg 2"), in capitals they are ("3512 DE 12"); a
+    year, a space, two capitals and a number is a year and an abbreviation ("aangifte 2024 IB,
+    3 vragen"), unless the words postcode and house number say otherwise."""
     spans = [match.span() for match in POSTCODE_NAMED.finditer(text)]
     for pattern in (POSTCODE_AFTER, POSTCODE_BEFORE):
         for match in pattern.finditer(text):
             space, letters = match.group(1), match.group(2)
-            if space and letters.lower() in NOT_POSTCODE_LETTERS:
+            if not letters.isupper() and letters.lower() in NOT_POSTCODE_LETTERS:
                 continue
-            if not space and letters.islower() and letters in NOT_POSTCODE_LETTERS:
-                continue
-            if pattern is POSTCODE_AFTER and space and not match.group(3):
-                continue  # "1900 AA0" is a year and a code; "3511AB4" is an address
+            if pattern is POSTCODE_AFTER and space:
+                if not match.group(3):
+                    continue  # "1900 AA0" is a year and a code; "3511AB4" is an address
+                if YEAR.match(match.group()):
+                    continue
             spans.append(match.span())
     return spans
 
 
 def _birth_date_spans(text: str) -> Spans:
-    return [match.span() for match in BIRTH_DATE.finditer(text)]
+    spans = []
+    for match in (m for pattern in BIRTH_DATES for m in pattern.finditer(text)):
+        gap = match.group("gap").split()
+        if any(word.lower().strip(":,") not in GAP_WORDS for word in gap):
+            years = [int(year) for year in YEAR.findall(match.group())]
+            if not years or years[-1] > datetime.now().year - 2:
+                continue
+        spans.append(match.span())
+    return spans
 
 
 def _bsn_windows(chain: re.Match[str]) -> Iterator[tuple[int, int, str]]:
@@ -379,13 +435,19 @@ def _is_bsn(digits: str) -> bool:
     return bsn.is_valid(digits) and not digits.startswith("00")
 
 
-CHECKS: list[tuple[str, Callable[[str], Spans]]] = [
-    ("email", _email_spans),
-    ("iban", _iban_spans),
+def _alone(find: Callable[[str], Spans]) -> Callable[[str], tuple[Spans, Spans]]:
+    """A finder whose spans are all of its kind (nothing else to blank)."""
+    return lambda text: (find(text), [])
+
+
+# each finder gives the spans of its kind, and spans to blank without naming them
+CHECKS: list[tuple[str, Callable[[str], tuple[Spans, Spans]]]] = [
+    ("email", _alone(_email_spans)),
+    ("iban", _alone(_iban_spans)),
     ("phone", _phone_spans),
-    ("postcode", _postcode_spans),
-    ("birth_date", _birth_date_spans),
-    ("bsn", _bsn_spans),
+    ("postcode", _alone(_postcode_spans)),
+    ("birth_date", _alone(_birth_date_spans)),
+    ("bsn", _alone(_bsn_spans)),
 ]
 
 
@@ -396,10 +458,11 @@ def personal_data_kinds(text: str | None) -> list[str]:
     text = _normalised(text)
     found = []
     for kind, find in CHECKS:
-        spans = find(text)
+        spans, others = find(text)
         if spans:
             found.append(kind)
-            text = _blank(text, spans)
+        if spans or others:
+            text = _blank(text, spans + others)
     return found
 
 
