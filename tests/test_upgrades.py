@@ -1,0 +1,213 @@
+"""Upgrades that keep everything.
+
+From revision BASELINE on, the migration history only grows: a revision is never edited,
+removed or reordered. For every revision since then, `tests/data/migrations/<revision>.json`
+holds a database's content as it was at that revision (made with `python -m
+tests.test_upgrades`, once, when the revision is added). Each is loaded into a database
+migrated to its revision, migrated to the newest revision, and must come out whole: every row
+kept, the same counts, the schema the models describe, and new entries still possible.
+"""
+
+import json
+import sys
+import uuid
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import upgrade
+from sqlalchemy import MetaData, func, insert, select, text
+
+from ido import MIGRATIONS_DIR, create_app
+from ido.core.counts import DIMENSIONS, monthly_counts
+from ido.core.db import db
+from ido.core.models import Branch
+
+from .conftest import dispose, make_config
+
+# The history as it stood when it was frozen; new revisions are appended after it.
+HISTORY = ["07c4eaa5e320", "d06d07f94e00", "c158317a8e68", "5e2b7c1d9a40", "8a3f6d2e4b17"]
+BASELINE = "8a3f6d2e4b17"
+SNAPSHOTS = Path(__file__).parent / "data" / "migrations"
+MONTHS = (date(2025, 1, 1), date(2026, 12, 1))
+
+
+def revisions() -> list[str]:
+    """Every revision, oldest first."""
+    script = ScriptDirectory(MIGRATIONS_DIR)
+    return [r.revision for r in reversed(list(script.walk_revisions("base", "heads")))]
+
+
+def since_baseline() -> list[str]:
+    found = revisions()
+    return found[found.index(BASELINE) :]
+
+
+@pytest.mark.once
+def test_the_history_only_grows():
+    """Revisions are only added at the end, each on one parent: no branch, none edited away."""
+    found = revisions()
+    assert found[: len(HISTORY)] == HISTORY
+    assert len(ScriptDirectory(MIGRATIONS_DIR).get_heads()) == 1
+
+
+@pytest.mark.once
+def test_every_revision_since_the_baseline_has_a_filled_database():
+    missing = [r for r in since_baseline() if not (SNAPSHOTS / f"{r}.json").exists()]
+    assert missing == [], "run: python -m tests.test_upgrades (see its docstring)"
+
+
+@pytest.mark.parametrize("revision", since_baseline())
+def test_a_database_filled_at_a_revision_upgrades_whole(database, revision):
+    snapshot = json.loads((SNAPSHOTS / f"{revision}.json").read_text(encoding="utf-8"))
+    app = create_app(make_config(database(f"upgrade_{revision}")))
+    with app.app_context():
+        upgrade(revision=revision)
+        _load(snapshot["tables"])
+        upgrade()
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "render_as_batch": True}
+            )
+            assert compare_metadata(context, db.metadata) == []
+            for name, rows in snapshot["tables"].items():
+                table = db.metadata.tables[name]
+                assert connection.scalar(select(func.count()).select_from(table)) == len(rows)
+        assert _counts() == snapshot["counts"]
+        # and life goes on: a new question gets its ids from the database's sequences
+        from .helpers import store_question
+
+        store_question("a1", datetime(2026, 6, 1, 10, tzinfo=UTC), ["digid"], agencies=["svb"])
+        db.session.commit()
+    dispose(app)
+
+
+def _counts() -> dict[str, list[list]]:
+    branches = list(db.session.scalars(db.select(Branch).order_by(Branch.code)))
+    return {
+        by: sorted(
+            [
+                row.month.isoformat(),
+                row.branch.code,
+                getattr(row.key, "code", row.key),
+                row.count,
+            ]
+            for row in monthly_counts(*MONTHS, by, branches)
+        )
+        for by in DIMENSIONS
+    }
+
+
+def _load(tables: dict[str, list[dict]]) -> None:
+    """Insert the rows into the tables as they are at this revision (reflected, not the
+    models), then move PostgreSQL's id sequences past them."""
+    with db.engine.begin() as connection:
+        reflected = MetaData()
+        reflected.reflect(connection)
+        for name, rows in tables.items():
+            table = reflected.tables[name]
+            if rows:
+                connection.execute(insert(table), [_decoded(table, row) for row in rows])
+            serial = rows and isinstance(rows[0].get("id"), int)
+            if connection.dialect.name == "postgresql" and serial:
+                sequence = f"pg_get_serial_sequence('\"{name}\"', 'id')"
+                connection.execute(
+                    text(f'SELECT setval({sequence}, (SELECT max(id) FROM "{name}"))')
+                )
+
+
+def _decoded(table, row: dict) -> dict:
+    values = {}
+    for name, value in row.items():
+        column = table.c[name]
+        try:
+            kind = column.type.python_type
+        except NotImplementedError:
+            kind = object
+        if value is not None and kind is datetime:
+            value = datetime.fromisoformat(value)
+        elif value is not None and kind is date:
+            value = date.fromisoformat(value)
+        elif value is not None and kind is uuid.UUID:
+            value = uuid.UUID(value)
+        values[name] = value
+    return values
+
+
+def _encoded(value):
+    if isinstance(value, datetime | date | uuid.UUID):
+        return value.isoformat() if not isinstance(value, uuid.UUID) else str(value)
+    return value
+
+
+def make_snapshot(folder: Path) -> Path:
+    """Fill a database at the newest revision through the services (two libraries, users of
+    every role, questions with every kind of link, a deleted one, tokens, a tablet, local
+    partners, audit events) and write its content and counts as JSON."""
+    from ido.core.categories import (
+        active_categories,
+        save_branch_desk,
+        save_category,
+        seed_categories,
+    )
+    from ido.core.devices import activate, enrol_device
+    from ido.core.passwords import make_password_link
+    from ido.core.questions import delete_question
+    from ido.core.tokens import create_token
+
+    from .conftest import build_org
+    from .helpers import branch, store_question, user
+
+    revision = revisions()[-1]
+    app = create_app(make_config(f"sqlite:///{folder / 'snapshot.sqlite'}"))
+    with app.app_context():
+        upgrade()
+        seed_categories()
+        build_org()
+        coordinator = user("coord@a.example")
+        library_id = coordinator.library_id
+        partner = {
+            "code": "buurtteam-astad",
+            "name_nl": "Buurtteam Astad",
+            "name_en": "Neighbourhood team",
+        }
+        partner.update(kind="partner", library_id=library_id)
+        save_category("agency", None, partner, library_id, coordinator)
+        create_token(coordinator, "export")
+        make_password_link(user("vol@a.example"), coordinator)
+        topics = active_categories().by_code("topics")
+        chosen = {topics["digid"].id: 1, topics["toeslagen"].id: 2}
+        save_branch_desk(branch("a1"), {"topic": chosen}, coordinator)
+        activate(enrol_device(branch("a1"), "tablet", coordinator)[1])
+        at = lambda *parts: datetime(*parts, tzinfo=UTC)  # noqa: E731
+        store_question("a1", at(2025, 12, 31, 23, 30), ["digid", "digid_app"], agencies=["svb"])
+        store_question("a1", at(2026, 3, 29, 1, 30), ["toeslagen"], referrals=["uwv"])
+        store_question("a2", at(2026, 5, 4, 9), ["zorg"], help=["uitleg"], note="brief kwijt")
+        store_question("b1", at(2026, 6, 1, 12), ["toeslagen", "digid"], agencies=["duo"])
+        gone = store_question("a1", at(2026, 6, 2, 12), ["digid"])
+        delete_question(gone, coordinator)
+        db.session.commit()
+        tables = {
+            table.name: [
+                {name: _encoded(value) for name, value in row._mapping.items()}
+                for row in db.session.execute(select(table).order_by(*table.primary_key))
+            ]
+            for table in db.metadata.sorted_tables
+        }
+        counts = _counts()
+    dispose(app)
+    SNAPSHOTS.mkdir(parents=True, exist_ok=True)
+    target = SNAPSHOTS / f"{revision}.json"
+    content = {"revision": revision, "tables": tables, "counts": counts}
+    target.write_text(json.dumps(content, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return target
+
+
+if __name__ == "__main__":  # python -m tests.test_upgrades
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        print(f"wrote {make_snapshot(Path(scratch))}", file=sys.stderr)
