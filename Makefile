@@ -68,8 +68,8 @@ test-postgres: install-test
 
 # The two passes run side by side (2 cores: one mostly waits on PostgreSQL or Chromium while
 # the other runs); each pass's output is printed whole when it ends.
-test: lint install-test
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+test: install-test
+	$(MAKE) --no-print-directory -j3 --output-sync=target lint test-sqlite test-postgres
 	$(BIN)/coverage combine --quiet .coverage.sqlite .coverage.postgres
 	$(BIN)/coverage report --skip-covered --fail-under=98
 
