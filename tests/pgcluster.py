@@ -30,13 +30,22 @@ def _free_port() -> int:
 class PostgresCluster:
     """initdb, pg_ctl start and stop, run as the postgres user when we are root."""
 
-    def __init__(self, in_memory: bool = True) -> None:
+    def __init__(
+        self, in_memory: bool = True, folder: str | None = None, fsync: bool = False
+    ) -> None:
+        """A cluster in a new temporary folder, or kept in `folder` (made once, started again
+        on later runs, left in place when stopped: the benchmarks' million questions)."""
         self.bindir = _bindir()
+        self.keep, self.fsync = folder is not None, fsync
         # Tests keep it in memory where the machine has a tmpfs: a copy of the template database
         # then takes some 30 ms instead of 350 ms on this machine's disk. Benchmarks measure
         # on disk, as production runs.
         memory = "/dev/shm" if in_memory and os.access("/dev/shm", os.W_OK) else None
-        self.dir = tempfile.mkdtemp(prefix="ido-pg-", dir=memory)
+        if folder is not None:
+            os.makedirs(folder, exist_ok=True)
+            self.dir = folder
+        else:
+            self.dir = tempfile.mkdtemp(prefix="ido-pg-", dir=memory)
         self.port = _free_port()
         self.as_root = os.geteuid() == 0
         if self.as_root:
@@ -53,6 +62,9 @@ class PostgresCluster:
 
     def start(self) -> None:
         data = os.path.join(self.dir, "data")
+        if self.keep and os.path.exists(os.path.join(data, "PG_VERSION")):
+            self._serve()
+            return
         self._run(
             "initdb", "-D", data, "-U", "ido", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"
         )
@@ -60,9 +72,20 @@ class PostgresCluster:
 
     def _serve(self) -> None:
         """Start the server on the cluster, its output to a log file (not to our pipes)."""
-        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off"
+        fsync = "on" if self.fsync else "off"  # tests need no durability; a desk benchmark does
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync={fsync}"
         data, log = os.path.join(self.dir, "data"), os.path.join(self.dir, "pg.log")
         self._run("pg_ctl", "-D", data, "-o", options, "-l", log, "-w", "start")
+
+    def has_database(self, name: str) -> bool:
+        with psycopg.connect(
+            host="127.0.0.1", port=self.port, user="ido", dbname="postgres", autocommit=True
+        ) as connection:
+            found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+            return found.fetchone() is not None
+
+    def url(self, name: str) -> str:
+        return f"postgresql+psycopg://ido@127.0.0.1:{self.port}/{name}"
 
     def _sql(self, statement: str) -> None:
         with psycopg.connect(
@@ -100,4 +123,5 @@ class PostgresCluster:
         try:
             self._run("pg_ctl", "-D", os.path.join(self.dir, "data"), "-m", "fast", "-w", "stop")
         finally:
-            shutil.rmtree(self.dir, ignore_errors=True)
+            if not self.keep:
+                shutil.rmtree(self.dir, ignore_errors=True)
