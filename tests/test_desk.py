@@ -246,3 +246,22 @@ def test_todays_list_shows_the_latest_fifty_and_links_to_all(auth, client, app):
         assert f"De laatste 50 van {today}." in page and "/desk/?all=1" in page
     everything = client.get("/desk/?all=1").get_data(as_text=True)
     assert everything.count('<td class="actions">') == today
+
+
+def test_a_renamed_topic_and_another_language_show_at_once(auth, client, app):
+    """The desk's fields are rendered once per process for what they show: a category changed
+    by an administrator, or another language, is on the very next page."""
+    from ido.core.categories import active_categories, save_category
+    from ido.core.db import db
+
+    auth.login("vol@a.example")
+    assert "Toeslagen" in client.get("/desk/").get_data(as_text=True)
+    with app.app_context():
+        topic = active_categories().by_code("topics")["toeslagen"]
+        save_category("topic", topic, {"name_nl": "Toeslagen en huur"}, None)
+        db.session.commit()
+    page = client.get("/desk/").get_data(as_text=True)
+    assert "Toeslagen en huur" in page
+    client.post("/language", data={"lang": "en", "next": "/desk/"})
+    page = client.get("/desk/").get_data(as_text=True)
+    assert "Choose how long it took" not in page and "Other referrals" in page

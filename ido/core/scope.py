@@ -33,9 +33,14 @@ def in_scope(user: User, branch: Branch) -> bool:
     return any(b.id == branch.id for b in user.branches)
 
 
-def may_change(user: User, question: Question) -> bool:
-    """Coordinators change any question in scope; volunteers their own, for a short while."""
-    if not in_scope(user, question.branch) or question.deleted_at is not None:
+def may_change(user: User, question: Question, branch_in_scope: bool = False) -> bool:
+    """Coordinators change any question in scope; volunteers their own, for a short while.
+
+    ``branch_in_scope``: the caller checked the question's branch already (the desk's list
+    of one branch), so it is not looked up again per question."""
+    if question.deleted_at is not None:
+        return False
+    if not branch_in_scope and not in_scope(user, question.branch):
         return False
     if user.is_admin or user.is_coordinator:
         return True
