@@ -1,7 +1,7 @@
 """Who may see and change what: the one place where roles meet branches."""
 
-from datetime import timedelta
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
 
 from flask import current_app
 
@@ -33,26 +33,40 @@ def in_scope(user: User, branch: Branch) -> bool:
     return any(b.id == branch.id for b in user.branches)
 
 
-def may_change(user: User, question: Question, branch_in_scope: bool = False) -> bool:
-    """Coordinators change any question in scope; volunteers their own, for a short while.
+class Logged(Protocol):
+    """What the rules below read of a logged question: a Question, or a row of the desk's list."""
 
-    ``branch_in_scope``: the caller checked the question's branch already (the desk's list
-    of one branch), so it is not looked up again per question."""
-    if question.deleted_at is not None:
-        return False
-    if not branch_in_scope and not in_scope(user, question.branch):
+    @property
+    def deleted_at(self) -> datetime | None: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def logged_by_id(self) -> int | None: ...
+    @property
+    def device_id(self) -> int | None: ...
+
+
+def may_change(user: User, question: Question) -> bool:
+    """Coordinators change any question in scope; volunteers their own, for a short while."""
+    return in_scope(user, question.branch) and may_change_in_branch(user, question)
+
+
+def may_change_in_branch(user: "User | DevicePrincipal", entry: Logged) -> bool:
+    """The same, for a question whose branch the caller knows to be in scope (the desk's list
+    of its own branch): not looked up again per question."""
+    if entry.deleted_at is not None:
         return False
     if user.is_admin or user.is_coordinator:
         return True
     window = timedelta(minutes=current_app.config["IDO_EDIT_MINUTES"])
-    return logged_by_this(user, question) and utcnow() - question.created_at <= window
+    return logged_by_this(user, entry) and utcnow() - entry.created_at <= window
 
 
-def logged_by_this(user: "User | DevicePrincipal", question: Question) -> bool:
+def logged_by_this(user: "User | DevicePrincipal", entry: Logged) -> bool:
     """Whether this person (or this desk tablet) logged the question."""
     if user.is_device:
-        return question.device_id == user.device_id
-    return question.logged_by_id is not None and question.logged_by_id == user.id
+        return entry.device_id == user.device_id
+    return entry.logged_by_id is not None and entry.logged_by_id == user.id
 
 
 def can_see(user: User, item: object) -> bool:
