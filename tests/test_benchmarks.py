@@ -58,4 +58,5 @@ def test_the_desk_benchmark_prints_its_figures():
         check=True,
     )
     assert "SQLite: desk POST, 3 saves: CPU median" in result.stdout
-    assert "SQL statements per save: 17" in result.stdout
+    # the taxonomy comes from the process cache: a version query instead of six
+    assert "SQL statements per save: 11" in result.stdout

@@ -4,6 +4,8 @@ import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from ido.core.db import db
 from ido.core.tokens import create_token
 
@@ -26,3 +28,35 @@ def test_identical_saves_from_many_desks_at_once_are_stored_once(gunicorn_url, a
     assert answers == {201: 40, 200: 280}
     with app.app_context():
         assert sorted(str(q.id) for q in questions()) == sorted(ids)
+
+
+@pytest.mark.once
+def test_a_renamed_topic_reaches_every_worker_on_its_next_request(gunicorn_url, app):
+    """Each worker process keeps the reference lists it loaded; an administrator's change
+    raises the taxonomy version, so every worker shows the new name on its next page."""
+    import re
+    import urllib.request
+
+    from ido.core.categories import active_categories, save_category
+
+    def api_taxonomy() -> list[str]:
+        request = urllib.request.Request(
+            f"{gunicorn_url}/api/v1/taxonomy", headers={"Authorization": f"Bearer {token}"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return re.findall(r'"name": ?"(Toeslagen[^"]*)"', response.read().decode())
+
+    with app.app_context():
+        token = create_token(user("vol@a.example"), "desk")[1]
+        db.session.commit()
+    with ThreadPoolExecutor(16) as pool:  # every worker loads and keeps the lists
+        assert all(
+            names == ["Toeslagen"] for names in pool.map(lambda _: api_taxonomy(), range(32))
+        )
+    with app.app_context():
+        topic = active_categories().by_code("topics")["toeslagen"]
+        save_category("topic", topic, {"name_nl": "Toeslagen en huur"}, None)
+        db.session.commit()
+    with ThreadPoolExecutor(16) as pool:
+        seen = list(pool.map(lambda _: api_taxonomy(), range(32)))
+    assert all(names == ["Toeslagen en huur"] for names in seen), seen

@@ -102,11 +102,13 @@ def _counts() -> dict[str, list[list]]:
 
 
 def _load(tables: dict[str, list[dict]]) -> None:
-    """Insert the rows into the tables as they are at this revision (reflected, not the
-    models), then move PostgreSQL's id sequences past them."""
+    """Make the tables, as they are at this revision (reflected, not the models), hold
+    exactly the rows, then move PostgreSQL's id sequences past them."""
     with db.engine.begin() as connection:
         reflected = MetaData()
         reflected.reflect(connection)
+        for name in reversed(tables):  # what the migrations wrote (seed rows) gives way
+            connection.execute(reflected.tables[name].delete())
         for name, rows in tables.items():
             table = reflected.tables[name]
             if rows:

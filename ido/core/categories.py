@@ -1,15 +1,18 @@
 """Reading and seeding the reference lists (topics, agencies, help, channels, outcomes)."""
 
 import logging
+import threading
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from flask_babel import gettext as _
+from sqlalchemy import CursorResult, event, select, update
+from sqlalchemy.orm import Session, scoped_session, selectinload
 
 from ido.core import defaults
 from ido.core.audit import Actor, apply_changes, audit
 from ido.core.checks import check_code
-from ido.core.db import db
+from ido.core.db import db, has_writes
 from ido.core.exceptions import ServiceError
 from ido.core.models import (
     Agency,
@@ -19,10 +22,13 @@ from ido.core.models import (
     Channel,
     Help,
     Outcome,
+    TaxonomyVersion,
     Topic,
 )
 
 log = logging.getLogger(__name__)
+TAXONOMY_MODELS = (Topic, Agency, Help, Channel, Outcome, BranchCategory)
+AnySession = Session | scoped_session[Any]  # a side session, or the request's
 
 _C = TypeVar("_C", bound=Category)  # one kind of category
 
@@ -41,44 +47,121 @@ class Categories:
         return {item.code: item for item in getattr(self, name)}
 
 
-def _active(model: type[_C]) -> list[_C]:
-    query = db.select(model).where(model.active).order_by(model.position, model.id)
-    return list(db.session.scalars(query))
+def _active(session: AnySession, model: type[_C]) -> list[_C]:
+    query = select(model).where(model.active).order_by(model.position, model.id)
+    if model is Topic:
+        query = query.options(selectinload(Topic.parent))  # no lazy load on a cached copy
+    return list(session.scalars(query))
 
 
 def active_categories(branch: Branch | None = None, library_id: int | None = None) -> Categories:
     """Every active category, ordered as the desk shows them; for a library (or a branch's),
     only its own local partners and the shared ones; for a branch, only the topics and local
-    partners picked for its desk (when it picked any), in its own order."""
+    partners picked for its desk (when it picked any), in its own order.
+
+    Each process keeps the lists it loaded under the taxonomy version (see TaxonomyVersion)
+    and hands out copies in this request's session: a version query and in-memory copies
+    instead of six queries. A request that changed something already loads them afresh."""
     if branch is not None:
         library_id = branch.library_id
-    topics = _active(Topic)
-    agencies = [a for a in _active(Agency) if a.seen_by(library_id)]
-    if branch is not None:
-        topics = _for_branch(branch, "topic", topics)
-        partners = _for_branch(branch, "partner", [a for a in agencies if a.kind == "partner"])
+    branch_id = branch.id if branch is not None else None
+    if has_writes():
+        return _load(db.session, branch_id, library_id)
+    database = str(db.engine.url)  # one process may serve several (the tests do)
+    key = (database, _version(db.session), branch_id, library_id)
+    cached = _CACHE.get(key)
+    if cached is None:
+        # loaded in a session of its own, so that no request ever holds (or changes) the
+        # cached objects; its version is read first, so the lists are at least that new
+        with Session(db.engine, expire_on_commit=False) as side:
+            key = (database, _version(side), branch_id, library_id)
+            cached = _load(side, branch_id, library_id)
+        with _CACHE_LOCK:
+            if len(_CACHE) >= CACHE_SIZE:
+                _CACHE.clear()
+            _CACHE[key] = cached
+    merge = db.session.merge
+    return Categories(
+        *(
+            [merge(item, load=False) for item in items]
+            for items in (
+                cached.topics,
+                cached.agencies,
+                cached.help,
+                cached.channels,
+                cached.outcomes,
+            )
+        )
+    )
+
+
+CACHE_SIZE = 1000  # (version, branch) pairs; emptied whole when full
+_CACHE: dict[tuple[str, int, int | None, int | None], Categories] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _version(session: AnySession) -> int:
+    return session.scalar(select(TaxonomyVersion.value).where(TaxonomyVersion.id == 1)) or 0
+
+
+def bump_taxonomy(session: AnySession) -> None:
+    """Raise the taxonomy version in this transaction: every worker loads the lists again."""
+    changed: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        update(TaxonomyVersion)
+        .where(TaxonomyVersion.id == 1)
+        .values(value=TaxonomyVersion.value + 1)
+    )
+    if changed.rowcount == 0:  # a database made by create_all (tests, benchmarks)
+        session.add(TaxonomyVersion(id=1, value=2))
+
+
+@event.listens_for(Session, "after_flush")
+def _taxonomy_changed(session: Session, _context: Any) -> None:
+    """Any flushed change of a category or a desk choice raises the version with it."""
+    touched = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(item, TAXONOMY_MODELS) for item in touched) and not session.info.get(
+        "bumping"
+    ):
+        session.info["bumping"] = True
+        try:
+            bump_taxonomy(session)
+        finally:
+            session.info["bumping"] = False
+
+
+def _load(session: AnySession, branch_id: int | None, library_id: int | None) -> Categories:
+    topics = _active(session, Topic)
+    agencies = [a for a in _active(session, Agency) if a.seen_by(library_id)]
+    if branch_id is not None:
+        topics = _for_branch(session, branch_id, "topic", topics)
+        partners = [a for a in agencies if a.kind == "partner"]
+        partners = _for_branch(session, branch_id, "partner", partners)
         agencies = [a for a in agencies if a.kind != "partner"] + partners
     return Categories(
         topics=topics,
         agencies=agencies,
-        help=_active(Help),
-        channels=_active(Channel),
-        outcomes=_active(Outcome),
+        help=_active(session, Help),
+        channels=_active(session, Channel),
+        outcomes=_active(session, Outcome),
     )
 
 
 def branch_selection(branch: Branch, kind: str) -> dict[int, int]:
     """{category id: position} picked for the branch's desk (empty: it shows them all)."""
-    rows = db.session.execute(
-        db.select(BranchCategory.category_id, BranchCategory.position).where(
-            BranchCategory.branch_id == branch.id, BranchCategory.kind == kind
+    return _selection(db.session, branch.id, kind)
+
+
+def _selection(session: AnySession, branch_id: int, kind: str) -> dict[int, int]:
+    rows = session.execute(
+        select(BranchCategory.category_id, BranchCategory.position).where(
+            BranchCategory.branch_id == branch_id, BranchCategory.kind == kind
         )
     )
     return dict(rows.all())
 
 
-def _for_branch(branch: Branch, kind: str, items: list[_C]) -> list[_C]:
-    picked = branch_selection(branch, kind)
+def _for_branch(session: AnySession, branch_id: int, kind: str, items: list[_C]) -> list[_C]:
+    picked = _selection(session, branch_id, kind)
     if not picked:
         return items
     # a DigiD follow-up comes along with its parent topic
@@ -105,6 +188,7 @@ def set_branch_selection(
             BranchCategory.branch_id == branch.id, BranchCategory.kind == kind
         )
     )
+    bump_taxonomy(db.session)  # a choice emptied (all shown again) adds no row to notice
     db.session.add_all(
         BranchCategory(branch_id=branch.id, kind=kind, category_id=key, position=position)
         for key, position in picked.items()

@@ -20,6 +20,7 @@ from ido.core.models.taxonomy import (
     Channel,
     Help,
     Outcome,
+    TaxonomyVersion,
     Topic,
 )
 from ido.core.models.types import UTCDateTime, utcnow
@@ -45,6 +46,7 @@ __all__ = [
     "Outcome",
     "PasswordLink",
     "Question",
+    "TaxonomyVersion",
     "Topic",
     "UTCDateTime",
     "User",

@@ -78,3 +78,15 @@ class Outcome(CategoryMixin, db.Model):  # type: ignore[name-defined]
 
 # Any item of the reference lists (for annotations).
 Category: TypeAlias = Topic | Agency | Help | Channel | Outcome
+
+
+class TaxonomyVersion(db.Model):  # type: ignore[name-defined]
+    """One row: a number raised in the same transaction as any change of the reference lists
+    or of a branch's desk choice (ido.core.categories). Each worker process keeps the lists
+    it loaded under this number, so a change reaches every worker on its next request. A
+    migration that changes the lists raises it too."""
+
+    __tablename__ = "taxonomy_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(default=1)
