@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app ido
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test bench install install-test translations extract-messages lint test-sqlite test-postgres clean
+.PHONY: run serve test bench bench-desk bench-load install install-test translations extract-messages lint test-sqlite test-postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,16 @@ test: install-test
 bench: install-test
 	$(BIN)/python benchmarks/bench_desk.py --postgres
 	$(BIN)/python benchmarks/bench_reports.py --postgres
+
+# The desk at national scale: gunicorn (2 sync workers) on the million questions of `make
+# bench` (generated once into benchmarks/data/), browser-like desks at 1 and 10 at once.
+bench-desk: install-test
+	$(BIN)/python benchmarks/bench_desk_http.py --postgres
+
+# 50 desks for 60 s against the settings of `make serve`: saves, retried API saves, dashboards
+# and two year exports at once; then every acknowledged question is looked up.
+bench-load: install-test
+	$(BIN)/python benchmarks/bench_load.py --postgres
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .coverage .coverage.* .import_linter_cache ido/translations/*/LC_MESSAGES/*.mo

@@ -119,7 +119,7 @@ def count_questions(url: str) -> int:
 class Desk:
     """One browser: a keep-alive connection, its cookies, the form it has in front of it."""
 
-    def __init__(self, port: int, email: str) -> None:
+    def __init__(self, port: int, email: str, landing: str = "/desk/") -> None:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookies: dict[str, str] = {}
         page = self.get("/auth/login")
@@ -127,7 +127,7 @@ class Desk:
             "/auth/login", {"csrf_token": self.token(page), "email": email, "password": PASSWORD}
         )
         assert answer.status == 302, answer.status
-        self.page = self.get("/desk/")
+        self.page = self.get(landing)
 
     def request(self, method: str, path: str, body: str | None = None):
         headers = {
@@ -157,12 +157,16 @@ class Desk:
     def token(page: str) -> str:
         return TOKEN.search(page).group(1)
 
+    @staticmethod
+    def form_id(page: str) -> str:
+        return FORM_ID.search(page).group(1)
+
     def log_one(self) -> tuple[float, float, bool]:
         """POST the form in front of it and follow the redirect: (POST s, round trip s, ok)."""
         fields = {
             **FORM,
             "csrf_token": self.token(self.page),
-            "id": FORM_ID.search(self.page).group(1),
+            "id": self.form_id(self.page),
         }
         started = time.perf_counter()
         answer = self.post("/desk/", fields)
@@ -231,7 +235,8 @@ def run(
     return {"questions": len(results) + 3 * len(browsers), "trip": statistics.median(trips)}
 
 
-def serve(url: str) -> tuple[subprocess.Popen, int]:
+def serve(url: str, production: bool = False) -> tuple[subprocess.Popen, int]:
+    """gunicorn with the settings of `make serve` (production), or with 2 sync workers."""
     import socket
 
     with socket.socket() as sock:
@@ -249,10 +254,7 @@ def serve(url: str) -> tuple[subprocess.Popen, int]:
             str(Path(sys.executable).with_name("gunicorn")),
             "--config",
             "python:ido.gunicorn_config",
-            "--worker-class",
-            "sync",
-            "--workers",
-            "2",
+            *([] if production else ["--worker-class", "sync", "--workers", "2"]),
             "ido:create_app()",
         ],
         env=env,
