@@ -37,7 +37,8 @@ def test_a_renamed_topic_reaches_every_worker_on_its_next_request(gunicorn_url, 
     import re
     import urllib.request
 
-    from ido.core.categories import active_categories, save_category
+    from ido.core.categories import save_category
+    from ido.core.models import Topic
 
     def api_taxonomy() -> list[str]:
         request = urllib.request.Request(
@@ -54,7 +55,7 @@ def test_a_renamed_topic_reaches_every_worker_on_its_next_request(gunicorn_url, 
             names == ["Toeslagen"] for names in pool.map(lambda _: api_taxonomy(), range(32))
         )
     with app.app_context():
-        topic = active_categories().by_code("topics")["toeslagen"]
+        topic = db.session.scalar(db.select(Topic).where(Topic.code == "toeslagen"))
         save_category("topic", topic, {"name_nl": "Toeslagen en huur"}, None)
         db.session.commit()
     with ThreadPoolExecutor(16) as pool:

@@ -251,13 +251,14 @@ def test_todays_list_shows_the_latest_fifty_and_links_to_all(auth, client, app):
 def test_a_renamed_topic_and_another_language_show_at_once(auth, client, app):
     """The desk's fields are rendered once per process for what they show: a category changed
     by an administrator, or another language, is on the very next page."""
-    from ido.core.categories import active_categories, save_category
+    from ido.core.categories import save_category
     from ido.core.db import db
+    from ido.core.models import Topic
 
     auth.login("vol@a.example")
     assert "Toeslagen" in client.get("/desk/").get_data(as_text=True)
     with app.app_context():
-        topic = active_categories().by_code("topics")["toeslagen"]
+        topic = db.session.scalar(db.select(Topic).where(Topic.code == "toeslagen"))
         save_category("topic", topic, {"name_nl": "Toeslagen en huur"}, None)
         db.session.commit()
     page = client.get("/desk/").get_data(as_text=True)

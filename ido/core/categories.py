@@ -59,9 +59,11 @@ def active_categories(branch: Branch | None = None, library_id: int | None = Non
     only its own local partners and the shared ones; for a branch, only the topics and local
     partners picked for its desk (when it picked any), in its own order.
 
-    Each process keeps the lists it loaded under the taxonomy version (see TaxonomyVersion)
-    and hands out copies in this request's session: a version query and in-memory copies
-    instead of six queries. A request that changed something already loads them afresh."""
+    Each process keeps the lists it loaded under the taxonomy version (see TaxonomyVersion):
+    a version query instead of six. The items belong to no session and are shared by every
+    request: read them, never change them (the question service writes their ids; a page
+    that edits a category loads it itself). A request that changed something already loads
+    them afresh, in its own session."""
     if branch is not None:
         library_id = branch.library_id
     branch_id = branch.id if branch is not None else None
@@ -80,19 +82,7 @@ def active_categories(branch: Branch | None = None, library_id: int | None = Non
             if len(_CACHE) >= CACHE_SIZE:
                 _CACHE.clear()
             _CACHE[key] = cached
-    merge = db.session.merge
-    return Categories(
-        *(
-            [merge(item, load=False) for item in items]
-            for items in (
-                cached.topics,
-                cached.agencies,
-                cached.help,
-                cached.channels,
-                cached.outcomes,
-            )
-        )
-    )
+    return cached
 
 
 CACHE_SIZE = 1000  # (version, branch) pairs; emptied whole when full

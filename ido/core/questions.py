@@ -183,8 +183,10 @@ def _apply(question: Question, data: QuestionData, chosen: dict[Link, list[Categ
         setattr(question, column, value)
     for link, items in chosen.items():
         setattr(question, link.column, joined_codes(items))
-    question.channel = data.channel
-    question.outcome = data.outcome
+    # by id: the categories may be the process's shared lists, which no session may take in
+    question.channel_id, question.outcome_id = data.channel.id, data.outcome.id
+    set_committed_value(question, "channel", data.channel)
+    set_committed_value(question, "outcome", data.outcome)
     question.duration_minutes = data.duration_minutes
     question.note = (data.note or "").strip() or None
 

@@ -98,8 +98,10 @@ class Question(db.Model):  # type: ignore[name-defined]
     branch: Mapped[Branch] = relationship()
     logged_by: Mapped[User | None] = relationship()
     device: Mapped[DeskDevice | None] = relationship()
-    channel: Mapped[Channel] = relationship()
-    outcome: Mapped[Outcome] = relationship()
+    # Read-only: the question service writes channel_id and outcome_id, since the categories
+    # may be the process's shared lists, which no session may take in (a cascade would).
+    channel: Mapped[Channel] = relationship(viewonly=True)
+    outcome: Mapped[Outcome] = relationship(viewonly=True)
     # Read-only: the question service writes link rows itself, each with its month, branch and
     # counted state in one INSERT (see LINKS below).
     topics: Mapped[list[Topic]] = relationship(
