@@ -98,10 +98,17 @@ def enrol():
 
 def current_branch() -> Branch | None:
     """The branch this session logs for: the chosen one, or the only one in scope."""
-    branch = db.session.get(Branch, session.get("branch_id") or 0)
-    if branch is not None and branch.active and in_scope(current_user, branch):
-        return branch
-    branches = branches_in_scope(current_user)
+    wanted = session.get("branch_id") or 0
+    if current_user.is_admin or current_user.is_coordinator:
+        branch = db.session.get(Branch, wanted)
+        if branch is not None and branch.active and in_scope(current_user, branch):
+            return branch
+        branches = branches_in_scope(current_user)
+    else:  # a volunteer's (or tablet's) branches come in one query, the chosen one among them
+        branches = branches_in_scope(current_user)
+        chosen = next((b for b in branches if b.id == wanted), None)
+        if chosen is not None:
+            return chosen
     if len(branches) == 1:
         session["branch_id"] = branches[0].id
         return branches[0]
@@ -120,7 +127,6 @@ def todays_questions(branch: Branch, limit: int | None) -> tuple[list[Any], int]
         Question.deleted_at.is_(None),
         Question.local_date == now_local().date(),
     )
-    total = db.session.scalar(db.select(func.count()).select_from(Question).where(*today))
     query = (
         db.select(
             Question.id,
@@ -140,7 +146,11 @@ def todays_questions(branch: Branch, limit: int | None) -> tuple[list[Any], int]
         .order_by(Question.asked_at.desc(), Question.created_at.desc())
         .limit(limit)
     )
-    return list(db.session.execute(query)), total or 0
+    rows = list(db.session.execute(query))
+    if limit is not None and len(rows) == limit:  # a busy day: count them all
+        count = db.select(func.count()).select_from(Question).where(*today)
+        return rows, db.session.scalar(count) or 0
+    return rows, len(rows)
 
 
 @dataclass(frozen=True)
@@ -241,6 +251,11 @@ def render_desk(branch: Branch, form: QuestionForm):
         categories=form.categories,
         quick_mode=session.get("quick", False),
         saved=saved,
+        saved_topics=_names([saved], "topic_codes", form.categories.topics, Topic)(
+            saved.topic_codes
+        )
+        if saved is not None
+        else "",
         saved_changeable=saved is not None and may_change(current_user, saved),
         today=today_rows(today, form.categories),
         fields=fresh_fields(form),
