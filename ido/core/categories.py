@@ -2,7 +2,7 @@
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 from flask_babel import gettext as _
@@ -42,6 +42,9 @@ class Categories:
     help: list[Help]
     channels: list[Channel]
     outcomes: list[Outcome]
+    # what the web layer works out from these lists once (form choices, rendered fields),
+    # kept as long as the lists are: in the process cache, until the taxonomy version changes
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def by_code(self, name: str) -> dict[str, Any]:
         return {item.code: item for item in getattr(self, name)}

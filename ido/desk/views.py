@@ -209,31 +209,18 @@ def today_rows(rows: list[Any], categories: Categories) -> list[TodayRow]:
     return shown
 
 
-FIELDS_CACHE: dict[str, Markup] = {}  # a fresh desk form's fields, by what they show
-FIELDS_CACHE_SIZE = 64
-
-
 def fresh_fields(form: QuestionForm) -> Markup | None:
-    """The fields of a fresh (not submitted) desk form, rendered once per process for what
-    they show: the language, the branch's choices (labels, hints, order) and the latest
-    moment one may type (by the minute). A change of any category changes the key, so no
-    worker shows an old list. Rendering them took most of a desk page's time."""
+    """The fields of a fresh (not submitted) desk form, rendered once per set of lists (kept
+    by the process until the taxonomy changes), language and minute (the latest moment one
+    may type). Rendering them took most of a desk page's time."""
     if form.is_submitted():
         return None
-    key = repr(
-        (
-            get_locale(),
-            [field.choices for field in (form.topics, form.agencies, form.help)],
-            [form.channel.choices, form.outcome.choices, form.asked_at.render_kw],
-        )
-    )
-    html = FIELDS_CACHE.get(key)
-    if html is None:
+    key, moment = ("fields", str(get_locale())), form.asked_at.render_kw["max"]
+    kept = form.categories.memo.get(key)
+    if kept is None or kept[0] != moment:
         html = Markup(render_template("desk/_fields.html", form=form, durations=defaults.DURATIONS))
-        if len(FIELDS_CACHE) >= FIELDS_CACHE_SIZE:
-            FIELDS_CACHE.pop(next(iter(FIELDS_CACHE)), None)
-        FIELDS_CACHE[key] = html
-    return html
+        kept = form.categories.memo[key] = (moment, html)
+    return kept[1]
 
 
 def render_desk(branch: Branch, form: QuestionForm):

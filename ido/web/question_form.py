@@ -3,6 +3,7 @@
 import uuid
 from datetime import datetime
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -74,6 +75,28 @@ class MinutesField(IntegerField):
             _refuse(duration_problem(self.data))
 
 
+def _choices(categories: Categories) -> dict[str, list]:
+    """The fields' choices in this language, worked out once per set of lists (the process
+    keeps the lists until the taxonomy changes): the form never changes them."""
+    key = ("choices", str(get_locale()))
+    made = categories.memo.get(key)
+    if made is None:
+        grouped = sorted(categories.agencies, key=lambda a: AGENCY_ORDER.index(a.kind))
+        made = {
+            "topics": choices(
+                categories.topics,
+                hint=lambda t: t.hint,
+                parent=lambda t: t.parent and t.parent.code,
+            ),
+            "agencies": choices(grouped, kind=lambda a: a.kind),
+            "help": choices(categories.help),
+            "channels": choices(categories.channels),
+            "outcomes": choices(categories.outcomes),
+        }
+        categories.memo[key] = made
+    return made
+
+
 class QuestionForm(FlaskForm):
     """One visitor question: topics, agencies, referrals, help, channel, duration, outcome."""
 
@@ -101,15 +124,13 @@ class QuestionForm(FlaskForm):
     def __init__(self, categories: Categories, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.categories = categories
-        self.topics.choices = choices(
-            categories.topics, hint=lambda t: t.hint, parent=lambda t: t.parent and t.parent.code
-        )
-        grouped = sorted(categories.agencies, key=lambda a: AGENCY_ORDER.index(a.kind))
-        self.agencies.choices = choices(grouped, kind=lambda a: a.kind)
-        self.referrals.choices = choices(grouped, kind=lambda a: a.kind)
-        self.help.choices = choices(categories.help)
-        self.channel.choices = choices(categories.channels)
-        self.outcome.choices = choices(categories.outcomes)
+        made = _choices(categories)
+        self.topics.choices = made["topics"]
+        self.agencies.choices = made["agencies"]
+        self.referrals.choices = made["agencies"]
+        self.help.choices = made["help"]
+        self.channel.choices = made["channels"]
+        self.outcome.choices = made["outcomes"]
         self.asked_at.render_kw = {"max": now_local().strftime("%Y-%m-%dT%H:%M")}
         if not self.is_submitted() and "data" not in kwargs:
             self.set_desk_defaults()
