@@ -4,6 +4,7 @@ matches the document (status code, content type, schema). A bounded number of ex
 (Schemathesis's own pytest plugin does not run under pytest 9, so the test draws its cases
 from the schema's Hypothesis strategy itself.)"""
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -27,6 +28,7 @@ CHECKS = [
 ]
 
 
+@pytest.mark.once  # the document's shapes; bad input on both databases: test_route_fuzz
 def test_api_conforms_to_its_openapi_document(counted):
     org = counted  # questions to count and list, in branches of the token's user
     with org.app_context():

@@ -142,6 +142,7 @@ def _fresh_ids(app) -> dict:
         return ids
 
 
+@pytest.mark.once  # who may do what is decided in Python; the scoped queries run on both
 @pytest.mark.parametrize("role", list(ROLES))
 def test_matrix(app, org, role):
     client = app.test_client()
