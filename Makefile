@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app ido
+# Let Python keep compiled modules: a machine that sets PYTHONDONTWRITEBYTECODE makes every
+# process (the tests start gunicorn workers and subprocesses) compile the app again.
+unexport PYTHONDONTWRITEBYTECODE
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
