@@ -16,6 +16,7 @@ trip with 300 questions today within 10 % of one with none.
 """
 
 import argparse
+import contextlib
 import http.client
 import os
 import re
@@ -311,6 +312,24 @@ def sqlite_url(rows: int) -> str:
     return f"sqlite:///{path}"
 
 
+@contextlib.contextmanager
+def postgres_url(rows: int):
+    """The million questions in the PostgreSQL cluster kept in benchmarks/data (started for
+    the run, generated the first time, stopped after)."""
+    from pgcluster import PostgresCluster  # noqa: PLC0415
+
+    cluster = PostgresCluster(folder=str(DATA / "pg"), fsync=True)
+    cluster.start()
+    try:
+        name = f"bench_{rows}"
+        if not cluster.has_database(name):
+            print(f"generating {rows} questions into PostgreSQL (once)", flush=True)
+            generate(cluster.create_database(name), rows)
+        yield cluster.url(name)
+    finally:
+        cluster.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -321,18 +340,8 @@ def main() -> None:
     if not args.only_postgres:
         measure(sqlite_url(args.rows), "SQLite", args.rows, args.loops)
     if args.postgres or args.only_postgres:
-        from pgcluster import PostgresCluster  # noqa: PLC0415
-
-        cluster = PostgresCluster(folder=str(DATA / "pg"), fsync=True)
-        cluster.start()
-        try:
-            name = f"bench_{args.rows}"
-            if not cluster.has_database(name):
-                print(f"generating {args.rows} questions into PostgreSQL (once)", flush=True)
-                generate(cluster.create_database(name), args.rows)
-            measure(cluster.url(name), "PostgreSQL", args.rows, args.loops)
-        finally:
-            cluster.stop()
+        with postgres_url(args.rows) as url:
+            measure(url, "PostgreSQL", args.rows, args.loops)
 
 
 if __name__ == "__main__":

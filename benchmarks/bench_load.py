@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from bench_desk_http import DATA, Desk, config, percentile, serve, sqlite_url  # noqa: E402
+from bench_desk_http import Desk, config, percentile, postgres_url, serve, sqlite_url  # noqa: E402
 
 from ido import create_app  # noqa: E402
 from ido.core.db import db  # noqa: E402
@@ -207,18 +207,8 @@ def main() -> None:
     if not args.only_postgres:
         measure(sqlite_url(args.rows), "SQLite", args.seconds)
     if args.postgres or args.only_postgres:
-        from bench_reports import generate  # noqa: PLC0415
-        from pgcluster import PostgresCluster  # noqa: PLC0415
-
-        cluster = PostgresCluster(folder=str(DATA / "pg"), fsync=True)
-        cluster.start()
-        try:
-            name = f"bench_{args.rows}"
-            if not cluster.has_database(name):
-                generate(cluster.create_database(name), args.rows)
-            measure(cluster.url(name), "PostgreSQL", args.seconds)
-        finally:
-            cluster.stop()
+        with postgres_url(args.rows) as url:
+            measure(url, "PostgreSQL", args.seconds)
 
 
 if __name__ == "__main__":
