@@ -266,3 +266,46 @@ def test_a_renamed_topic_and_another_language_show_at_once(auth, client, app):
     client.post("/language", data={"lang": "en", "next": "/desk/"})
     page = client.get("/desk/").get_data(as_text=True)
     assert "Choose how long it took" not in page and "Other referrals" in page
+
+
+def _deactivate_topic(app, code: str) -> None:
+    from ido.core.categories import save_category
+    from ido.core.db import db
+    from ido.core.models import Topic
+
+    with app.app_context():
+        topic = db.session.scalar(db.select(Topic).where(Topic.code == code))
+        save_category("topic", topic, {"active": False}, None)
+        db.session.commit()
+
+
+def test_a_follow_up_of_a_switched_off_topic_is_saved_and_changed(auth, client, app):
+    """The reference lists are shared, session-less objects: a follow-up whose parent an
+    administrator switched off is still stored (with its parent, as always) and can be
+    corrected, through the desk and the API alike."""
+    from ido.core.tokens import create_token
+
+    from .api_client import Api
+    from .helpers import committed, user
+
+    _deactivate_topic(app, "digid")
+    auth.login("vol@a.example")
+    data = desk_form(client)
+    data["topics"] = ["digid_app"]
+    assert client.post("/desk/", data=data).status_code == 302
+    with app.app_context():
+        [question] = questions()
+        assert codes(question.topics) == ["digid", "digid_app"]
+        question_id = question.id
+        token = committed(create_token(user("vol@a.example"), "t")[1])
+    body = {"id": str(uuid.uuid4()), "branch": "a1", "topics": ["digid_app"]}
+    assert Api(client, token).post("/api/v1/questions", json=body).status_code == 201
+    edit = f"/desk/questions/{question_id}/edit"
+    fields = {
+        "id": str(question_id),
+        "topics": ["digid_app", "toeslagen"],
+        "channel": "balie",
+        "outcome": "geholpen",
+        "duration_minutes": "15",
+    }
+    assert client.post(edit, data=fields).status_code == 302

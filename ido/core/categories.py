@@ -52,8 +52,8 @@ class Categories:
 
 def _active(session: AnySession, model: type[_C]) -> list[_C]:
     query = select(model).where(model.active).order_by(model.position, model.id)
-    if model is Topic:
-        query = query.options(selectinload(Topic.parent))  # no lazy load on a cached copy
+    if model is Topic:  # no lazy load on a shared copy, an inactive parent's parent included
+        query = query.options(selectinload(Topic.parent).selectinload(Topic.parent))
     return list(session.scalars(query))
 
 
@@ -82,6 +82,9 @@ def active_categories(branch: Branch | None = None, library_id: int | None = Non
             key = (database, _version(side), branch_id, library_id)
             cached = _load(side, branch_id, library_id)
         with _CACHE_LOCK:
+            # lists of an older version of this database are never asked for again
+            for old in [k for k in _CACHE if k[0] == database and k[1] < key[1]]:
+                del _CACHE[old]
             if len(_CACHE) >= CACHE_SIZE:
                 _CACHE.clear()
             _CACHE[key] = cached

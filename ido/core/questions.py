@@ -114,9 +114,9 @@ def check_question(data: QuestionData) -> None:
 def with_parents(topics: list[Topic]) -> list[Topic]:
     """The topics plus the parent of each follow-up (a DigiD follow-up implies DigiD)."""
     result = list(dict.fromkeys(topics))
-    for topic in topics:
-        if topic.parent is not None and topic.parent not in result:
-            result.append(topic.parent)
+    for topic in topics:  # by parent_id first: a parent (even an inactive one) loads nothing
+        if topic.parent_id is not None and topic.parent not in result:
+            result.append(cast(Topic, topic.parent))
     return result
 
 
