@@ -91,7 +91,7 @@ def active_categories(branch: Branch | None = None, library_id: int | None = Non
     return cached
 
 
-CACHE_SIZE = 1000  # (version, branch) pairs; emptied whole when full
+CACHE_SIZE = 1000  # (database, version, branch, library) keys; emptied whole when full
 _CACHE: dict[tuple[str, int, int | None, int | None], Categories] = {}
 _CACHE_LOCK = threading.Lock()
 
@@ -113,16 +113,11 @@ def bump_taxonomy(session: AnySession) -> None:
 
 @event.listens_for(Session, "after_flush")
 def _taxonomy_changed(session: Session, _context: Any) -> None:
-    """Any flushed change of a category or a desk choice raises the version with it."""
+    """Any flushed change of a category or a desk choice raises the version with it (an
+    UPDATE, or a new TaxonomyVersion row: neither is a change this listener looks for)."""
     touched = (*session.new, *session.dirty, *session.deleted)
-    if any(isinstance(item, TAXONOMY_MODELS) for item in touched) and not session.info.get(
-        "bumping"
-    ):
-        session.info["bumping"] = True
-        try:
-            bump_taxonomy(session)
-        finally:
-            session.info["bumping"] = False
+    if any(isinstance(item, TAXONOMY_MODELS) for item in touched):
+        bump_taxonomy(session)
 
 
 def _load(session: AnySession, branch_id: int | None, library_id: int | None) -> Categories:
