@@ -31,7 +31,15 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from bench_desk_http import Desk, config, percentile, postgres_url, serve, sqlite_url  # noqa: E402
+from bench_desk_http import (  # noqa: E402
+    Desk,
+    config,
+    percentile,
+    postgres_url,
+    serve,
+    sqlite_url,
+    update_schema,
+)
 
 from ido import create_app  # noqa: E402
 from ido.core.db import db  # noqa: E402
@@ -47,7 +55,7 @@ def prepare(url: str) -> dict:
     """48 volunteers at branches of their own and an administrator; API tokens for four."""
     app = create_app(config(url))
     with app.app_context():
-        db.create_all()  # tables added since the database was generated
+        update_schema()
         for number in range(BROWSER_DESKS + API_DESKS):
             email = f"load{number}@bench.example"
             if db.session.scalar(db.select(User).where(User.email == email)) is None:

@@ -226,24 +226,27 @@ def test_english_desk_shows_english_labels(auth, client):
     assert "Choose at least one topic." in messages(response.get_data(as_text=True))
 
 
-def test_todays_list_shows_the_latest_fifty_and_links_to_all(auth, client, app):
+def test_todays_list_shows_the_latest_twenty_and_links_to_all(auth, client, app):
     from datetime import UTC, datetime
+
+    from ido.desk.views import TODAY_SHOWN
 
     from .helpers import store_question
 
+    assert TODAY_SHOWN == 20
     with app.app_context():
         now = datetime.now(UTC).replace(second=0, microsecond=0)
-        for minutes in range(55):
+        for minutes in range(25):
             moment = now - timedelta(minutes=minutes)
             if moment.astimezone(now_local().tzinfo).date() == now_local().date():
                 store_question("a1", moment, ["digid"])
         today = len(questions())
     auth.login("vol@a.example")
     page = client.get("/desk/").get_data(as_text=True)
-    assert page.count('<td class="actions">') == min(today, 50)
+    assert page.count('<td class="actions">') == min(today, 20)
     assert f"({today})" in page
-    if today > 50:
-        assert f"De laatste 50 van {today}." in page and "/desk/?all=1" in page
+    if today > 20:
+        assert f"De laatste 20 van {today}." in page and "/desk/?all=1" in page
     everything = client.get("/desk/?all=1").get_data(as_text=True)
     assert everything.count('<td class="actions">') == today
 

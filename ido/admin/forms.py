@@ -1,7 +1,6 @@
 """Forms of the management pages."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -17,10 +16,10 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from ido.core.checks import has_bad_characters
 from ido.core.models import TOPIC_GROUPS
 from ido.core.privacy import personal_data_kinds, personal_data_message
-from ido.web.forms import INVALID_CHOICE
+from ido.web.forms import INVALID_CHOICE, Form
 
 
-class BranchForm(FlaskForm):
+class BranchForm(Form):
     code = StringField(
         _l("Code (never changes)"),
         validators=[Length(max=40)],
@@ -37,7 +36,7 @@ class BranchForm(FlaskForm):
     )
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     email = EmailField(_l("E-mail address"), validators=[Length(max=254)])
     name = StringField(_l("Name"), validators=[DataRequired(_l("Give a name.")), Length(max=200)])
     role = RadioField(_l("Role"), invalid_choice_message=INVALID_CHOICE)
@@ -50,13 +49,13 @@ class PersonForm(FlaskForm):
     )
 
 
-class LibraryForm(FlaskForm):
+class LibraryForm(Form):
     code = StringField(_l("Code (never changes)"), validators=[Length(max=40)])
     name = StringField(_l("Name"), validators=[DataRequired(_l("Give a name.")), Length(max=200)])
     active = BooleanField(_l("Active"), default=True)
 
 
-class DeviceForm(FlaskForm):
+class DeviceForm(Form):
     branch = RadioField(
         _l("Branch"),
         invalid_choice_message=INVALID_CHOICE,
@@ -80,7 +79,7 @@ def _no_personal_data(form, field) -> None:
         raise ValidationError(personal_data_message(kinds))
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     code = StringField(_l("Code (never changes)"), validators=[Length(max=40)])
     name_nl = StringField(
         _l("Dutch label"),

@@ -1,20 +1,19 @@
 """The desk's own small forms (the question form is shared with the API: ido.web)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField
 
-from ido.web.forms import INVALID_CHOICE, Required
+from ido.web.forms import INVALID_CHOICE, Form, Required
 
 
-class QuickForm(FlaskForm):
+class QuickForm(Form):
     """Quick mode: one tap on a topic tile stores a question with the desk's defaults."""
 
     id = HiddenField()
     topic = StringField()  # sent by the tapped tile (a submit button), so no input of its own
 
 
-class BranchForm(FlaskForm):
+class BranchForm(Form):
     branch = RadioField(
         _l("Branch"),
         validators=[Required(_l("Choose a branch."))],
@@ -22,7 +21,7 @@ class BranchForm(FlaskForm):
     )
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(Form):
     code = StringField(
         _l("Code from your IDO coordinator"),
         render_kw={"autocomplete": "off", "autocapitalize": "characters"},

@@ -115,18 +115,12 @@ def current_branch() -> Branch | None:
     return None
 
 
-TODAY_SHOWN = 50  # the desk lists the latest ones; a busy day has a link to all of them
+TODAY_SHOWN = 20  # the desk lists the latest ones (a tablet screen or two); "show all" lists all
 
 
-def todays_questions(branch: Branch, limit: int | None) -> tuple[list[Any], int]:
-    """Today's (Amsterdam) questions at this branch, newest first (the latest `limit`, or
-    all): what the list shows of each, in one query of columns (50 questions as objects
-    with their links cost a busy desk several milliseconds a page); and how many today."""
-    today = (
-        Question.branch_id == branch.id,
-        Question.deleted_at.is_(None),
-        Question.local_date == now_local().date(),
-    )
+def _listed(*where: Any, limit: int | None = None) -> list[Any]:
+    """What the desk's list shows of each question matching `where` (newest first), in one
+    query of columns: questions as objects with their links cost a page milliseconds."""
     query = (
         db.select(
             Question.id,
@@ -142,22 +136,30 @@ def todays_questions(branch: Branch, limit: int | None) -> tuple[list[Any], int]
         )
         .outerjoin(User, User.id == Question.logged_by_id)
         .outerjoin(DeskDevice, DeskDevice.id == Question.device_id)
-        .where(*today)
+        .where(Question.deleted_at.is_(None), *where)
         .order_by(Question.asked_at.desc(), Question.created_at.desc())
         .limit(limit)
     )
-    rows = list(db.session.execute(query))
+    return list(db.session.execute(query))
+
+
+def todays_questions(branch: Branch, limit: int | None) -> tuple[list[Any], int]:
+    """Today's (Amsterdam) questions at this branch, newest first (the latest `limit`, or
+    all), and how many there are today."""
+    today = (Question.branch_id == branch.id, Question.local_date == now_local().date())
+    rows = _listed(*today, limit=limit)
     if limit is not None and len(rows) == limit:  # a busy day: count them all
-        count = db.select(func.count()).select_from(Question).where(*today)
-        return rows, db.session.scalar(count) or 0
+        count = db.select(func.count()).select_from(Question)
+        return rows, db.session.scalar(count.where(Question.deleted_at.is_(None), *today)) or 0
     return rows, len(rows)
 
 
 @dataclass(frozen=True)
 class TodayRow:
     """What the desk's list shows of one question, worked out once in Python (a busy day
-    lists 50 rows; per-row template calls made the page cost tens of milliseconds)."""
+    lists many rows; per-row template calls made the page cost tens of milliseconds)."""
 
+    id: uuid.UUID
     time: str
     topics: str
     referrals: str
@@ -186,24 +188,32 @@ def _names(
     return names
 
 
+ID_MARK = "00000000-0000-0000-0000-000000000000"  # stands in for a question's id in a URL
+
+
 def today_rows(rows: list[Any], categories: Categories) -> list[TodayRow]:
-    """The rows of today's list; the questions are all at the desk's branch, in scope."""
+    """The rows of the desk's list; the questions are all at the desk's branch, in scope."""
     user = current_user._get_current_object()  # once, not through the proxy per row
     topics = _names(rows, "topic_codes", categories.topics, Topic)
     referrals = _names(rows, "referral_codes", categories.agencies, Agency)
+    # each route's URL built once, the id put in per row
+    edit = url_for("desk.edit", question_id=ID_MARK)
+    delete = url_for("desk.delete", question_id=ID_MARK)
     shown = []
     for row in rows:
         changeable = may_change_in_branch(user, row)
+        key = str(row.id)
         shown.append(
             TodayRow(
+                id=row.id,
                 time=to_local(row.asked_at).strftime("%H:%M"),
                 topics=topics(row.topic_codes),
                 referrals=referrals(row.referral_codes),
                 mine=logged_by_this(user, row),
                 who=row.person or row.tablet or "–",
                 changeable=changeable,
-                edit_url=url_for("desk.edit", question_id=row.id) if changeable else "",
-                delete_url=url_for("desk.delete", question_id=row.id) if changeable else "",
+                edit_url=edit.replace(ID_MARK, key) if changeable else "",
+                delete_url=delete.replace(ID_MARK, key) if changeable else "",
             )
         )
     return shown
@@ -223,31 +233,41 @@ def fresh_fields(form: QuestionForm) -> Markup | None:
     return kept[1]
 
 
+def _saved(branch: Branch, rows: list[TodayRow], categories: Categories) -> TodayRow | None:
+    """The question this session just saved, from today's list when it is there (a back-dated
+    one, or one further down, is looked up); None once undone."""
+    saved_id = session.pop("saved", None)
+    try:
+        wanted = uuid.UUID(saved_id) if saved_id else None
+    except ValueError:
+        return None
+    if wanted is None:
+        return None
+    listed = next((row for row in rows if row.id == wanted), None)
+    if listed is not None:
+        return listed
+    found = _listed(Question.id == wanted, Question.branch_id == branch.id)
+    return today_rows(found, categories)[0] if found else None
+
+
 def render_desk(branch: Branch, form: QuestionForm):
     """The desk page: the form (422 when refused), the last save, today's list."""
-    saved_id = session.pop("saved", None)
-    saved = db.session.get(Question, uuid.UUID(saved_id)) if saved_id else None
-    quick = QuickForm(formdata=None, id=str(uuid.uuid4()))
+    quick_mode = session.get("quick", False)
+    quick = QuickForm(formdata=None, id=str(uuid.uuid4())) if quick_mode else None
     show_all = request.args.get("all") == "1"
-    today, today_total = todays_questions(branch, None if show_all else TODAY_SHOWN)
+    listed, today_total = todays_questions(branch, None if show_all else TODAY_SHOWN)
+    today = today_rows(listed, form.categories)
     return render_form(
         "desk/index.html",
         form,
         branch=branch,
         quick=quick,
         categories=form.categories,
-        quick_mode=session.get("quick", False),
-        saved=saved,
-        saved_topics=_names([saved], "topic_codes", form.categories.topics, Topic)(
-            saved.topic_codes
-        )
-        if saved is not None
-        else "",
-        saved_changeable=saved is not None and may_change(current_user, saved),
-        today=today_rows(today, form.categories),
+        quick_mode=quick_mode,
+        saved=_saved(branch, today, form.categories),
+        today=today,
         fields=fresh_fields(form),
         today_total=today_total,
-        button=EmptyForm(),
         durations=defaults.DURATIONS,
         several_branches=len(branches_in_scope(current_user)) > 1,
     )

@@ -1,19 +1,40 @@
 """Form pieces every front end shares: bare buttons, coded errors, the password forms."""
 
+import functools
+
+from babel import support
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField
 from wtforms.fields.choices import SelectChoice
+from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, StopValidation
 
 INVALID_CHOICE = _l("This choice is not (or no longer) available. Reload the page.")
 
 
-class EmptyForm(FlaskForm):
+@functools.cache
+def wtforms_translations(language: str) -> support.NullTranslations:
+    """WTForms' own messages (a missing choice, a number that is not one) in a language, read
+    once per process: Flask-WTF reads them from disk again for every request."""
+    return support.Translations.load(messages_path(), [language], domain="wtforms")
+
+
+class Form(FlaskForm):
+    """Every form of the app: Flask-WTF's (CSRF, request data), WTForms' messages cached."""
+
+    class Meta:
+        def get_translations(self, form):
+            locale = get_locale()
+            return wtforms_translations(locale.language if locale is not None else "nl")
+
+
+class EmptyForm(Form):
     """A bare button (log out, delete, undo): only the CSRF token."""
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     lang = HiddenField()
 
 
@@ -60,7 +81,7 @@ def choices(items, **extra) -> list[SelectChoice]:
     ]
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(_l("Enter a password."))],

@@ -1,7 +1,13 @@
 """Language: Dutch first, English on request; chosen per session."""
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Flask, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from ido.web.extensions import babel
 
@@ -20,6 +26,33 @@ def select_locale() -> str:
     return "nl"
 
 
+def _newstyle(lookup: Callable[..., str]) -> Callable[..., str]:
+    """A template's gettext as Jinja's newstyle i18n makes it (escaped, always formatted)."""
+
+    @pass_context
+    def translate(context: Context, *args: Any, **variables: Any) -> str:
+        text = lookup(*args)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    return translate
+
+
+def template_translations() -> dict[str, Any]:
+    """The request's translations, looked up once per page: Flask-Babel's own template
+    functions look them up on every call (a desk page makes about twenty), through
+    several context lookups each, a tenth of the page's time."""
+    translations = get_translations()
+    locale = get_locale()
+    return {
+        "gettext": _newstyle(translations.ugettext),
+        "ngettext": _newstyle(translations.ungettext),
+        "language": locale.language if locale is not None else "nl",
+    }
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Europe/Amsterdam")
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, get_locale=get_locale)
+    app.context_processor(template_translations)

@@ -6,7 +6,6 @@ from datetime import datetime
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     HiddenField,
@@ -27,7 +26,7 @@ from ido.core.questions import (
     topics_problem,
 )
 from ido.core.timeutil import LOCAL_TZ, now_local
-from ido.web.forms import INVALID_CHOICE, Required, choices, coded
+from ido.web.forms import INVALID_CHOICE, Form, Required, choices, coded
 
 AGENCY_ORDER = ("manifestgroep", "government", "partner")
 
@@ -97,7 +96,7 @@ def _choices(categories: Categories) -> dict[str, list]:
     return made
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     """One visitor question: topics, agencies, referrals, help, channel, duration, outcome."""
 
     id = HiddenField()

@@ -27,8 +27,11 @@ def load_user(user_id: str) -> User | None:
     key, _colon, version = user_id.partition(":")
     if not (key.isdecimal() and len(key) < 10 and version.isdecimal() and len(version) < 10):
         return None
-    # with its library in the same query: every request asks whether that is active
-    user = db.session.get(User, int(key), options=[joinedload(User.library)])
+    # with its library and branches in the same query: every request asks whether the library
+    # is active, and the desk which branches a volunteer logs for
+    user = db.session.get(
+        User, int(key), options=[joinedload(User.library), joinedload(User.branches)]
+    )
     if user is None or user.session_version != int(version) or not user.may_log_in:
         return None
     return user

@@ -54,7 +54,9 @@ class Question(db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         CheckConstraint("duration_minutes BETWEEN 1 AND 480", name="duration"),
         Index("ix_question_branch_month", "branch_id", "local_month"),
-        Index("ix_question_branch_date", "branch_id", "local_date"),
+        # A desk's list of today: the latest 50 straight from the index, newest first (with
+        # (branch, date) only, a busy day's questions were all read and sorted: 7 ms a page).
+        Index("ix_question_branch_day", "branch_id", "local_date", "asked_at", "created_at"),
         # Counts group by month, branch and channel or outcome straight from this index (it
         # covers them), and the raw export walks questions in its order.
         Index(
