@@ -13,6 +13,13 @@ class QuickForm(Form):
     topic = StringField()  # sent by the tapped tile (a submit button), so no input of its own
 
 
+class DeskTokenForm(Form):
+    """A fresh desk form's own hidden fields, its id and CSRF token: on a plain visit the
+    fields come rendered from the process's memo, and the question form is not built."""
+
+    id = HiddenField()
+
+
 class BranchForm(Form):
     branch = RadioField(
         _l("Branch"),

@@ -38,13 +38,13 @@ from ido.core.scope import (
     may_change_in_branch,
 )
 from ido.core.timeutil import now_local, to_local
-from ido.desk.forms import BranchForm, EnrolForm, QuickForm
+from ido.desk.forms import BranchForm, DeskTokenForm, EnrolForm, QuickForm
 from ido.web.access import allow, get_scoped_or_404
 from ido.web.extensions import limiter
 from ido.web.forms import EmptyForm
 from ido.web.navigation import safe_next
 from ido.web.pages import render_form
-from ido.web.question_form import QuestionForm
+from ido.web.question_form import MOMENT_FORMAT, QuestionForm
 
 COOKIE_SECONDS = 400 * 24 * 3600  # browsers keep cookies at most about this long
 
@@ -171,18 +171,27 @@ class TodayRow:
 
 
 def _names(
-    rows: list[Any], column: str, items: list, model: type[Topic] | type[Agency]
+    rows: list[Any], column: str, categories: Categories, model: type[Topic] | type[Agency]
 ) -> Callable[[str], str]:
-    """Names by the codes the rows hold, in the desk's order; a code the desk does not show
-    (an inactive category, one this branch left out) is looked up once."""
-    known = {item.code: (index, item.name) for index, item in enumerate(items)}
+    """Names by the codes the rows hold, in the desk's order (worked out once per language
+    and set of lists); a code the desk does not show (an inactive category, one this branch
+    left out) is looked up."""
+    key = ("names", column, str(get_locale()))
+    known = categories.memo.get(key)
+    if known is None:
+        items = categories.topics if model is Topic else categories.agencies
+        known = categories.memo[key] = {
+            item.code: (index, item.name) for index, item in enumerate(items)
+        }
     missing = {c for row in rows for c in getattr(row, column).split("|") if c} - set(known)
     if missing:
+        known = dict(known)  # the memo is shared by every request of the process
         for item in db.session.scalars(db.select(model).where(model.code.in_(missing))):
             known[item.code] = (len(known), item.name)
+    unknown = len(known)
 
     def names(codes: str) -> str:
-        found = sorted(known.get(code, (len(known), code)) for code in codes.split("|") if code)
+        found = sorted(known.get(code, (unknown, code)) for code in codes.split("|") if code)
         return ", ".join(name for _, name in found)
 
     return names
@@ -194,8 +203,8 @@ ID_MARK = "00000000-0000-0000-0000-000000000000"  # stands in for a question's i
 def today_rows(rows: list[Any], categories: Categories) -> list[TodayRow]:
     """The rows of the desk's list; the questions are all at the desk's branch, in scope."""
     user = current_user._get_current_object()  # once, not through the proxy per row
-    topics = _names(rows, "topic_codes", categories.topics, Topic)
-    referrals = _names(rows, "referral_codes", categories.agencies, Agency)
+    topics = _names(rows, "topic_codes", categories, Topic)
+    referrals = _names(rows, "referral_codes", categories, Agency)
     # each route's URL built once, the id put in per row
     edit = url_for("desk.edit", question_id=ID_MARK)
     delete = url_for("desk.delete", question_id=ID_MARK)
@@ -219,17 +228,28 @@ def today_rows(rows: list[Any], categories: Categories) -> list[TodayRow]:
     return shown
 
 
+def _fields_key() -> tuple[str, str]:
+    return "fields", str(get_locale())
+
+
+def kept_fields(categories: Categories) -> Markup | None:
+    """A fresh desk form's fields as rendered before in this language and minute, if so."""
+    kept = categories.memo.get(_fields_key())
+    moment = now_local().strftime(MOMENT_FORMAT)
+    return kept[1] if kept is not None and kept[0] == moment else None
+
+
 def fresh_fields(form: QuestionForm) -> Markup | None:
     """The fields of a fresh (not submitted) desk form, rendered once per set of lists (kept
     by the process until the taxonomy changes), language and minute (the latest moment one
     may type). Rendering them took most of a desk page's time."""
     if form.is_submitted():
         return None
-    key, moment = ("fields", str(get_locale())), form.asked_at.render_kw["max"]
-    kept = form.categories.memo.get(key)
+    moment = form.asked_at.render_kw["max"]
+    kept = form.categories.memo.get(_fields_key())
     if kept is None or kept[0] != moment:
         html = Markup(render_template("desk/_fields.html", form=form, durations=defaults.DURATIONS))
-        kept = form.categories.memo[key] = (moment, html)
+        kept = form.categories.memo[_fields_key()] = (moment, html)
     return kept[1]
 
 
@@ -250,23 +270,29 @@ def _saved(branch: Branch, rows: list[TodayRow], categories: Categories) -> Toda
     return today_rows(found, categories)[0] if found else None
 
 
-def render_desk(branch: Branch, form: QuestionForm):
-    """The desk page: the form (422 when refused), the last save, today's list."""
+def render_desk(
+    branch: Branch,
+    form: QuestionForm | DeskTokenForm,
+    categories: Categories,
+    fields: Markup | None,
+):
+    """The desk page: the form (422 when refused; `fields` when fresh and already rendered),
+    the last save, today's list."""
     quick_mode = session.get("quick", False)
     quick = QuickForm(formdata=None, id=str(uuid.uuid4())) if quick_mode else None
     show_all = request.args.get("all") == "1"
     listed, today_total = todays_questions(branch, None if show_all else TODAY_SHOWN)
-    today = today_rows(listed, form.categories)
+    today = today_rows(listed, categories)
     return render_form(
         "desk/index.html",
         form,
         branch=branch,
         quick=quick,
-        categories=form.categories,
+        categories=categories,
         quick_mode=quick_mode,
-        saved=_saved(branch, today, form.categories),
+        saved=_saved(branch, today, categories),
         today=today,
-        fields=fresh_fields(form),
+        fields=fields,
         today_total=today_total,
         durations=defaults.DURATIONS,
         several_branches=len(branches_in_scope(current_user)) > 1,
@@ -292,12 +318,18 @@ def index():
     branch = current_branch()
     if branch is None:
         return redirect(url_for("desk.choose_branch"))
-    form = QuestionForm(active_categories(branch))
+    categories = active_categories(branch)
+    if request.method == "GET":
+        fields = kept_fields(categories)
+        if fields is not None:  # only the form's id and token are new
+            token = DeskTokenForm(formdata=None, id=str(uuid.uuid4()))
+            return render_desk(branch, token, categories, fields)
+    form = QuestionForm(categories)
     if form.validate_on_submit():
         return _store(form.question_id(), form.to_data(branch))
     if form.is_submitted():
         flash(_("The question was not saved. Check the fields marked below."), "error")
-    return render_desk(branch, form)
+    return render_desk(branch, form, categories, fresh_fields(form))
 
 
 @bp.post("/quick")

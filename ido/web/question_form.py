@@ -96,6 +96,9 @@ def _choices(categories: Categories) -> dict[str, list]:
     return made
 
 
+MOMENT_FORMAT = "%Y-%m-%dT%H:%M"  # a datetime-local input's value
+
+
 class QuestionForm(Form):
     """One visitor question: topics, agencies, referrals, help, channel, duration, outcome."""
 
@@ -117,7 +120,7 @@ class QuestionForm(Form):
     duration_minutes = MinutesField(
         _l("Duration (minutes)"), validators=[Required(_l("Choose how long it took."))]
     )
-    asked_at = MomentField(_l("Other date and time"), format="%Y-%m-%dT%H:%M", tz=LOCAL_TZ)
+    asked_at = MomentField(_l("Other date and time"), format=MOMENT_FORMAT, tz=LOCAL_TZ)
     note = TextAreaField(_l("Note (optional, no personal details)"))
 
     def __init__(self, categories: Categories, *args, **kwargs):
@@ -130,7 +133,7 @@ class QuestionForm(Form):
         self.help.choices = made["help"]
         self.channel.choices = made["channels"]
         self.outcome.choices = made["outcomes"]
-        self.asked_at.render_kw = {"max": now_local().strftime("%Y-%m-%dT%H:%M")}
+        self.asked_at.render_kw = {"max": now_local().strftime(MOMENT_FORMAT)}
         if not self.is_submitted() and "data" not in kwargs:
             self.set_desk_defaults()
 
