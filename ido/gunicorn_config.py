@@ -29,3 +29,5 @@ errorlog = "-"
 loglevel = os.environ.get("IDO_GUNICORN_LOG_LEVEL", "info")
 # Behind a reverse proxy on the same host; set IDO_PROXY_COUNT=1 in the app's config as well.
 forwarded_allow_ips = os.environ.get("IDO_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The worker's heartbeat file in memory, not on disk (gunicorn's advice for containers).
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None

@@ -91,6 +91,40 @@ def test_two_saves_of_one_id_at_once_store_it_once(org, app):
         assert [q.id for q in questions()] == [question_id]
 
 
+def test_a_resent_id_answers_with_the_stored_question(org, app):
+    """A resend is not looked up first: its INSERT fails on the id, and the stored question is
+    the answer, in the same session, with nothing added."""
+    question_id = uuid.uuid4()
+    with app.app_context():
+        stored, created = record_question(_data(), user("vol@a.example"), question_id)
+        db.session.commit()
+        again, created_again = record_question(_data(), user("vol@a.example"), question_id)
+        db.session.commit()
+        assert (created, created_again) == (True, False)
+        assert again.id == stored.id == question_id
+        assert [q.id for q in questions()] == [question_id]
+
+
+def test_a_question_stored_under_older_rules_is_still_found_by_its_id(org, app):
+    """A resend of a question the rules of today would refuse (here: a note that a later guard
+    reads as personal data) answers with the stored question instead of refusing it."""
+    question_id = uuid.uuid4()
+    with app.app_context():
+        record_question(_data(note="afspraak"), user("vol@a.example"), question_id)
+        db.session.execute(
+            Question.__table__.update().values(note="BSN 111222333"),
+        )
+        db.session.commit()
+        again, created = record_question(
+            _data(note="BSN 111222333"), user("vol@a.example"), question_id
+        )
+        assert (again.id, created) == (question_id, False)
+        with pytest.raises(InvalidQuestion):  # a new id with that note is refused
+            record_question(_data(note="BSN 111222333"), user("vol@a.example"), uuid.uuid4())
+        db.session.rollback()
+        assert [q.id for q in questions()] == [question_id]
+
+
 def test_resync_repairs_link_rows_written_by_a_bulk_insert(org, app):
     """A bulk import that wrote bare link rows (no month, branch or codes) is set right."""
     with app.app_context():

@@ -221,6 +221,11 @@ def _existing(question_id: uuid.UUID, data: QuestionData, fields: set[str] | Non
     return existing
 
 
+def _in_session(question_id: uuid.UUID) -> bool:
+    """Whether this session holds the question already (no query)."""
+    return db.session.identity_key(Question, question_id) in db.session.identity_map
+
+
 def record_question(
     data: QuestionData,
     actor: Actor | None,
@@ -232,9 +237,15 @@ def record_question(
     ``fields`` names the fields a client gave (None: all); only those are compared. Raises
     InvalidQuestion for a broken rule and IdConflict for an id used for other content.
     """
-    if question_id is not None and db.session.get(Question, question_id) is not None:
+    try:
+        check_question(data)
+    except InvalidQuestion:
+        # a question stored before answers as stored, even where today's rules refuse it
+        if question_id is not None and db.session.get(Question, question_id) is not None:
+            return _existing(question_id, data, fields), False
+        raise
+    if question_id is not None and _in_session(question_id):  # sent again in one session
         return _existing(question_id, data, fields), False
-    check_question(data)
     question = Question(id=question_id or uuid.uuid4())
     if actor is not None:  # a person, or an enrolled desk tablet (then no person is known)
         question.logged_by_id, question.device_id = actor.id, actor.device_id
@@ -244,13 +255,14 @@ def record_question(
     try:
         db.session.flush()
     except IntegrityError:
-        # Two copies of the same form raced and the other one was stored first. Its INSERT
-        # is the first change of this request, so the rollback loses at most the time a
-        # token or tablet was last used.
+        # The id is taken: a form sent again (a double tap, a retry after a lost answer) or
+        # two copies that raced. Not looked up first: a new id, by far the most common, costs
+        # no query. Its INSERT is the first change of this request, so the rollback loses at
+        # most the time a token or tablet was last used.
         db.session.rollback()
         if question_id is None:
             raise
-        log.info("question %s was stored by a concurrent request", question_id)
+        log.info("question %s was stored before", question_id)
         return _existing(question_id, data, fields), False
     _write_links(question, chosen, None)
     audit(
