@@ -38,6 +38,21 @@ def test_defaults_are_preselected_so_a_topic_and_save_is_enough(auth, client, ap
     assert "Vandaag in A Centrum" in page
 
 
+def test_a_back_dated_question_is_confirmed_with_undo(auth, client, app):
+    """Not in today's list, it is looked up by its id for the confirmation; the next page
+    shows no confirmation, and an undone one none either."""
+    auth.login("vol@a.example")
+    data = desk_form(client)
+    data.update(
+        topics=["zorg"], asked_at=[(now_local() - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")]
+    )
+    assert client.post("/desk/", data=data).status_code == 302
+    page = client.get("/desk/").get_data(as_text=True)
+    assert "Opgeslagen:</strong> Zorg en Wmo" in page and "Ongedaan maken" in page
+    assert "Hier zijn vandaag nog geen vragen geregistreerd." in page  # not among today's
+    assert "Opgeslagen" not in client.get("/desk/").get_data(as_text=True)
+
+
 def test_every_field_is_stored(auth, client, app):
     auth.login("vol@a.example")
     data = desk_form(client)

@@ -96,8 +96,12 @@ _CACHE: dict[tuple[str, int, int | None, int | None], Categories] = {}
 _CACHE_LOCK = threading.Lock()
 
 
+# Built once: every request asks.
+_VERSION = select(TaxonomyVersion.value).where(TaxonomyVersion.id == 1)
+
+
 def _version(session: AnySession) -> int:
-    return session.scalar(select(TaxonomyVersion.value).where(TaxonomyVersion.id == 1)) or 0
+    return session.scalar(_VERSION) or 0
 
 
 def bump_taxonomy(session: AnySession) -> None:

@@ -1,5 +1,6 @@
 """The desk: log a visitor's question in two taps, see today's entries, undo or correct them."""
 
+import functools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import func
+from sqlalchemy import Integer, Select, bindparam, func
 
 from ido.core import defaults
 from ido.core.categories import Categories, active_categories
@@ -118,9 +119,16 @@ def current_branch() -> Branch | None:
 TODAY_SHOWN = 20  # the desk lists the latest ones (a tablet screen or two); "show all" lists all
 
 
-def _listed(*where: Any, limit: int | None = None) -> list[Any]:
-    """What the desk's list shows of each question matching `where` (newest first), in one
-    query of columns: questions as objects with their links cost a page milliseconds."""
+@functools.cache
+def _list_query(by: str, limited: bool) -> Select:
+    """What the desk's list shows of each question (newest first) of a branch's day
+    (`by="day"`) or of one id (`by="id"`), in one query of columns: questions as objects with
+    their links cost a page milliseconds. Built once per process, bound per request."""
+    where = (
+        (Question.branch_id == bindparam("branch_id"), Question.local_date == bindparam("day"))
+        if by == "day"
+        else (Question.branch_id == bindparam("branch_id"), Question.id == bindparam("id"))
+    )
     query = (
         db.select(
             Question.id,
@@ -138,19 +146,32 @@ def _listed(*where: Any, limit: int | None = None) -> list[Any]:
         .outerjoin(DeskDevice, DeskDevice.id == Question.device_id)
         .where(Question.deleted_at.is_(None), *where)
         .order_by(Question.asked_at.desc(), Question.created_at.desc())
-        .limit(limit)
     )
-    return list(db.session.execute(query))
+    return query.limit(bindparam("limit", type_=Integer)) if limited else query
+
+
+@functools.cache
+def _count_query() -> Select:
+    """How many questions a branch's day holds (the list shows the latest)."""
+    return (
+        db.select(func.count())
+        .select_from(Question)
+        .where(
+            Question.deleted_at.is_(None),
+            Question.branch_id == bindparam("branch_id"),
+            Question.local_date == bindparam("day"),
+        )
+    )
 
 
 def todays_questions(branch: Branch, limit: int | None) -> tuple[list[Any], int]:
     """Today's (Amsterdam) questions at this branch, newest first (the latest `limit`, or
     all), and how many there are today."""
-    today = (Question.branch_id == branch.id, Question.local_date == now_local().date())
-    rows = _listed(*today, limit=limit)
+    today = {"branch_id": branch.id, "day": now_local().date()}
+    query = _list_query("day", limited=limit is not None)
+    rows = list(db.session.execute(query, {**today, "limit": limit}))
     if limit is not None and len(rows) == limit:  # a busy day: count them all
-        count = db.select(func.count()).select_from(Question)
-        return rows, db.session.scalar(count.where(Question.deleted_at.is_(None), *today)) or 0
+        return rows, db.session.scalar(_count_query(), today) or 0
     return rows, len(rows)
 
 
@@ -266,7 +287,8 @@ def _saved(branch: Branch, rows: list[TodayRow], categories: Categories) -> Toda
     listed = next((row for row in rows if row.id == wanted), None)
     if listed is not None:
         return listed
-    found = _listed(Question.id == wanted, Question.branch_id == branch.id)
+    where = {"branch_id": branch.id, "id": wanted}
+    found = list(db.session.execute(_list_query("id", limited=False), where))
     return today_rows(found, categories)[0] if found else None
 
 
