@@ -4,6 +4,7 @@ from flask import Flask, flash, g, has_request_context, redirect, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login.utils import login_url
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -20,6 +21,15 @@ CSP = (
 )
 
 
+# With its library and branches in the same query (every request asks whether the library is
+# active, and the desk which branches a volunteer logs for); built once, bound per request.
+_USER = (
+    select(User)
+    .options(joinedload(User.library), joinedload(User.branches))
+    .where(User.id == bindparam("id"))
+)
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """The user of a log-in session, while its session version is current and they may log in
@@ -27,11 +37,7 @@ def load_user(user_id: str) -> User | None:
     key, _colon, version = user_id.partition(":")
     if not (key.isdecimal() and len(key) < 10 and version.isdecimal() and len(version) < 10):
         return None
-    # with its library and branches in the same query: every request asks whether the library
-    # is active, and the desk which branches a volunteer logs for
-    user = db.session.get(
-        User, int(key), options=[joinedload(User.library), joinedload(User.branches)]
-    )
+    user = db.session.execute(_USER, {"id": int(key)}).unique().scalar_one_or_none()
     if user is None or user.session_version != int(version) or not user.may_log_in:
         return None
     return user
