@@ -210,8 +210,14 @@ def _write_links(
             db.session.execute(link.table.delete().where(link.table.c.question_id == question.id))
         if ids:
             db.session.execute(insert(link.table), link_rows(link, question.id, ids, *place))
+    _show_links(question, chosen)
+
+
+def _show_links(question: Question, chosen: dict[Link, list[Category]]) -> None:
+    """The question's (read-only) link lists as written: no reload needed to show them."""
+    for link, items in chosen.items():
         ordered = sorted(items, key=lambda item: (item.position, item.id))
-        set_committed_value(question, link.relation, ordered)  # no reload needed to show it
+        set_committed_value(question, link.relation, ordered)
 
 
 def _existing(question_id: uuid.UUID, data: QuestionData, fields: set[str] | None) -> Question:
@@ -251,9 +257,18 @@ def record_question(
         question.logged_by_id, question.device_id = actor.id, actor.device_id
     chosen = _chosen(data)
     _apply(question, data, chosen)
+    _show_links(question, chosen)
     db.session.add(question)
+    audit(
+        actor,
+        "create",
+        "question",
+        question.id,
+        data.branch.library_id,
+        audited(snapshot(question)),
+    )
     try:
-        db.session.flush()
+        db.session.flush()  # the question and its audit event
     except IntegrityError:
         # The id is taken: a form sent again (a double tap, a retry after a lost answer) or
         # two copies that raced. Not looked up first: a new id, by far the most common, costs
@@ -265,15 +280,6 @@ def record_question(
         log.info("question %s was stored before", question_id)
         return _existing(question_id, data, fields), False
     _write_links(question, chosen, None)
-    audit(
-        actor,
-        "create",
-        "question",
-        question.id,
-        data.branch.library_id,
-        audited(snapshot(question)),
-    )
-    db.session.flush()
     return question, True
 
 
