@@ -316,9 +316,9 @@ def measure(url: str, label: str, rows: int, loops: int) -> None:
     )
 
 
-def sqlite_url(rows: int) -> str:
-    DATA.mkdir(parents=True, exist_ok=True)
-    path = DATA / f"bench-{rows}.sqlite"
+def sqlite_url(rows: int, data: Path = DATA) -> str:
+    data.mkdir(parents=True, exist_ok=True)
+    path = data / f"bench-{rows}.sqlite"
     if not path.exists():
         print(f"generating {rows} questions into {path} (once)", flush=True)
         scratch = path.with_suffix(".partial")
@@ -350,11 +350,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--loops", type=int, default=300, help="questions per setting")
+    parser.add_argument("--data", type=Path, default=DATA, help="where the SQLite file is kept")
     parser.add_argument("--postgres", action="store_true", help="also on PostgreSQL")
     parser.add_argument("--only-postgres", action="store_true")
     args = parser.parse_args()
     if not args.only_postgres:
-        measure(sqlite_url(args.rows), "SQLite", args.rows, args.loops)
+        measure(sqlite_url(args.rows, args.data), "SQLite", args.rows, args.loops)
     if args.postgres or args.only_postgres:
         with postgres_url(args.rows) as url:
             measure(url, "PostgreSQL", args.rows, args.loops)

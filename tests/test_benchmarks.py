@@ -61,3 +61,25 @@ def test_the_desk_benchmark_prints_its_figures():
     # the user with their library and branches, the taxonomy version (the lists come from the
     # process cache), the question, four link tables, the audit event (no id check first)
     assert "SQL statements per save: 8" in result.stdout
+
+
+@pytest.mark.once
+def test_the_http_desk_benchmark_runs_gunicorn_and_counts_every_row(tmp_path):
+    """`make bench-desk` in small: a database generated, gunicorn with sync workers, desks that
+    log in and save; every figure printed, no error, and the rows added equal the loops."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "bench_desk_http.py"),
+            *("--rows", "500", "--loops", "10", "--data", str(tmp_path)),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+    )
+    lines = [line for line in result.stdout.splitlines() if line.startswith("SQLite")]
+    assert len(lines) == 4, result.stdout
+    for line in lines[:3]:
+        assert "POST median" in line and "server CPU" in line and line.endswith("errors 0")
+    assert "rows added 66 (expected 66: ok)" in lines[3]  # 30 loops, 3 warm-ups x 12 desks
