@@ -168,8 +168,10 @@ def todays_questions(branch: Branch, limit: int | None) -> tuple[list[Any], int]
     """Today's (Amsterdam) questions at this branch, newest first (the latest `limit`, or
     all), and how many there are today."""
     today = {"branch_id": branch.id, "day": now_local().date()}
-    query = _list_query("day", limited=limit is not None)
-    rows = list(db.session.execute(query, {**today, "limit": limit}))
+    if limit is None:
+        rows = list(db.session.execute(_list_query("day", limited=False), today))
+    else:
+        rows = list(db.session.execute(_list_query("day", limited=True), {**today, "limit": limit}))
     if limit is not None and len(rows) == limit:  # a busy day: count them all
         return rows, db.session.scalar(_count_query(), today) or 0
     return rows, len(rows)
