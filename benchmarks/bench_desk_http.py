@@ -18,6 +18,7 @@ trip with 300 questions today within 10 % of one with none.
 import argparse
 import contextlib
 import http.client
+import json
 import os
 import re
 import signal
@@ -65,7 +66,10 @@ FORM_ID = re.compile(r'name="id"[^>]*value="([^"]+)"')
 
 
 def config(url: str) -> dict:
-    return {"SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": url, "IDO_PURGE_IN_APP": False}
+    settings = {"SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": url, "IDO_PURGE_IN_APP": False}
+    if "FLASK_ARGON2_PARAMS" in os.environ:  # cheap hashing, as gunicorn reads it (a smoke test)
+        settings["ARGON2_PARAMS"] = json.loads(os.environ["FLASK_ARGON2_PARAMS"])
+    return settings
 
 
 def update_schema() -> None:
@@ -83,9 +87,9 @@ def update_schema() -> None:
         wanted[name].create(db.engine)
 
 
-def prepare(url: str, rows: int) -> None:
+def prepare(url: str, rows: int, wanted: int = TODAY_AT_BUSY_BRANCH) -> None:
     """The million questions (once), 10 volunteers each at a branch of their own, and 300
-    questions today at the first one."""
+    (`wanted`) questions today at the first one."""
     app = create_app(config(url))
     with app.app_context():
         update_schema()
@@ -109,7 +113,7 @@ def prepare(url: str, rows: int) -> None:
             .where(Question.branch_id == busy.id, Question.local_date == today)
         )
         cats = active_categories(busy)
-        for index in range(max(0, TODAY_AT_BUSY_BRANCH - (have or 0))):
+        for index in range(max(0, wanted - (have or 0))):
             data = QuestionData(
                 branch=busy,
                 topics=[cats.topics[index % len(cats.topics)]],
@@ -293,14 +297,14 @@ def serve(url: str, production: bool = False) -> tuple[subprocess.Popen, int]:
     return server, port
 
 
-def measure(url: str, label: str, rows: int, loops: int) -> None:
-    prepare(url, rows)
+def measure(url: str, label: str, rows: int, loops: int, today: int) -> None:
+    prepare(url, rows, today)
     before = count_questions(url)
     server, port = serve(url)
     master = psutil.Process(server.pid)
     emails = [f"desk{n}@bench.example" for n in range(DESKS)]
     try:
-        busy = run(port, master, 1, loops, f"{label} (300 today)", emails[:1])
+        busy = run(port, master, 1, loops, f"{label} ({today} today)", emails[:1])
         quiet = run(port, master, 1, loops, f"{label} (none today)", emails[5:6])
         many = run(port, master, DESKS, loops, label, emails)
     finally:
@@ -309,7 +313,7 @@ def measure(url: str, label: str, rows: int, loops: int) -> None:
     added = count_questions(url) - before
     expected = busy["questions"] + quiet["questions"] + many["questions"]
     print(
-        f"{label}: a round trip with 300 questions today takes "
+        f"{label}: a round trip with {today} questions today takes "
         f"{busy['trip'] / quiet['trip'] * 100 - 100:+.0f} % against one with none; rows added "
         f"{added} (expected {expected}: {'ok' if added == expected else 'MISMATCH'})",
         flush=True,
@@ -351,14 +355,17 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--loops", type=int, default=300, help="questions per setting")
     parser.add_argument("--data", type=Path, default=DATA, help="where the SQLite file is kept")
+    parser.add_argument(
+        "--today", type=int, default=TODAY_AT_BUSY_BRANCH, help="questions today at the busy desk"
+    )
     parser.add_argument("--postgres", action="store_true", help="also on PostgreSQL")
     parser.add_argument("--only-postgres", action="store_true")
     args = parser.parse_args()
     if not args.only_postgres:
-        measure(sqlite_url(args.rows, args.data), "SQLite", args.rows, args.loops)
+        measure(sqlite_url(args.rows, args.data), "SQLite", args.rows, args.loops, args.today)
     if args.postgres or args.only_postgres:
         with postgres_url(args.rows) as url:
-            measure(url, "PostgreSQL", args.rows, args.loops)
+            measure(url, "PostgreSQL", args.rows, args.loops, args.today)
 
 
 if __name__ == "__main__":
