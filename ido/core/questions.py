@@ -5,6 +5,7 @@ that skips the forms (an import, a sync worker) cannot skip a rule; the forms ca
 checks to put each message at its field. Services flush; the caller commits.
 """
 
+import functools
 import logging
 import uuid
 from collections.abc import Iterable, Sequence
@@ -13,10 +14,20 @@ from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, Subquery, Table, func, insert, literal_column, update
+from sqlalchemy import (
+    Select,
+    Subquery,
+    Table,
+    func,
+    insert,
+    literal_column,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import aggregate_order_by
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.dml import ReturningInsert
 
 from ido.core.audit import Actor, audit
 from ido.core.checks import has_bad_characters
@@ -227,9 +238,22 @@ def _existing(question_id: uuid.UUID, data: QuestionData, fields: set[str] | Non
     return existing
 
 
-def _in_session(question_id: uuid.UUID) -> bool:
-    """Whether this session holds the question already (no query)."""
-    return db.session.identity_key(Question, question_id) in db.session.identity_map
+@functools.cache
+def _insert_unless_taken(dialect: str) -> ReturningInsert[tuple[uuid.UUID]]:
+    """INSERT a question's row unless its id is taken; returns the id when stored (not every
+    driver tells the row count). Built once per process."""
+    table = Question.__table__
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return statement.on_conflict_do_nothing(index_elements=[table.c.id]).returning(table.c.id)
+
+
+def _insert_new(question: Question) -> bool:
+    """Store the question's row unless its id is taken (then nothing: False). No error, so no
+    rollback and no ERROR line in PostgreSQL's log for a form sent again; a concurrent INSERT
+    of the same id is waited for."""
+    values = {column.key: getattr(question, column.key) for column in Question.__table__.columns}
+    statement = _insert_unless_taken(db.session.get_bind().dialect.name)
+    return db.session.execute(statement, values).first() is not None
 
 
 def record_question(
@@ -250,15 +274,23 @@ def record_question(
         if question_id is not None and db.session.get(Question, question_id) is not None:
             return _existing(question_id, data, fields), False
         raise
-    if question_id is not None and _in_session(question_id):  # sent again in one session
-        return _existing(question_id, data, fields), False
-    question = Question(id=question_id or uuid.uuid4())
+    question = Question(id=question_id or uuid.uuid4(), branch_id=data.branch.id)
     if actor is not None:  # a person, or an enrolled desk tablet (then no person is known)
         question.logged_by_id, question.device_id = actor.id, actor.device_id
     chosen = _chosen(data)
     _apply(question, data, chosen)
-    _show_links(question, chosen)
+    question.created_at = question.updated_at = utcnow()
+    question.deleted_at = None
+    # Not looked up first: a new id, by far the most common, costs no query. The id is taken
+    # when a form is sent again (a double tap, a retry after a lost answer) or raced.
+    if not _insert_new(question):
+        if question_id is None:
+            raise IdConflict(str(question.id))  # a random id taken: not in this universe
+        log.info("question %s was stored before", question_id)
+        return _existing(question_id, data, fields), False
+    make_transient_to_detached(question)  # stored: the session takes it as it is
     db.session.add(question)
+    _write_links(question, chosen, None)
     audit(
         actor,
         "create",
@@ -267,19 +299,7 @@ def record_question(
         data.branch.library_id,
         audited(snapshot(question)),
     )
-    try:
-        db.session.flush()  # the question and its audit event
-    except IntegrityError:
-        # The id is taken: a form sent again (a double tap, a retry after a lost answer) or
-        # two copies that raced. Not looked up first: a new id, by far the most common, costs
-        # no query. Its INSERT is the first change of this request, so the rollback loses at
-        # most the time a token or tablet was last used.
-        db.session.rollback()
-        if question_id is None:
-            raise
-        log.info("question %s was stored before", question_id)
-        return _existing(question_id, data, fields), False
-    _write_links(question, chosen, None)
+    db.session.flush()
     return question, True
 
 
