@@ -297,7 +297,7 @@ def serve(url: str, production: bool = False) -> tuple[subprocess.Popen, int]:
     return server, port
 
 
-def measure(url: str, label: str, rows: int, loops: int, today: int) -> None:
+def measure(url: str, label: str, rows: int, loops: int, today: int, desks: int = DESKS) -> None:
     prepare(url, rows, today)
     before = count_questions(url)
     server, port = serve(url)
@@ -306,7 +306,7 @@ def measure(url: str, label: str, rows: int, loops: int, today: int) -> None:
     try:
         busy = run(port, master, 1, loops, f"{label} ({today} today)", emails[:1])
         quiet = run(port, master, 1, loops, f"{label} (none today)", emails[5:6])
-        many = run(port, master, DESKS, loops, label, emails)
+        many = run(port, master, desks, loops, label, emails)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(30)
@@ -358,14 +358,18 @@ def main() -> None:
     parser.add_argument(
         "--today", type=int, default=TODAY_AT_BUSY_BRANCH, help="questions today at the busy desk"
     )
+    parser.add_argument(
+        "--desks", type=int, default=DESKS, choices=range(2, DESKS + 1), help="desks at once"
+    )
     parser.add_argument("--postgres", action="store_true", help="also on PostgreSQL")
     parser.add_argument("--only-postgres", action="store_true")
     args = parser.parse_args()
     if not args.only_postgres:
-        measure(sqlite_url(args.rows, args.data), "SQLite", args.rows, args.loops, args.today)
+        url = sqlite_url(args.rows, args.data)
+        measure(url, "SQLite", args.rows, args.loops, args.today, args.desks)
     if args.postgres or args.only_postgres:
         with postgres_url(args.rows) as url:
-            measure(url, "PostgreSQL", args.rows, args.loops, args.today)
+            measure(url, "PostgreSQL", args.rows, args.loops, args.today, args.desks)
 
 
 if __name__ == "__main__":
