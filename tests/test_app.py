@@ -130,3 +130,28 @@ def test_a_refusal_no_form_caught_is_a_clear_422(app, path, json):
         }
     else:
         assert "Geen persoonsgegevens." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "nl",
+            "Vraag opslaan|Vandaag in &lt;b&gt;|3 questions|1 question|50%",
+        ),  # no catalogue entry
+        ("en", "Save question|Today at &lt;b&gt;|3 questions|1 question|50%"),
+    ],
+)
+def test_templates_translate_once_per_page_as_jinja_would(app, language, expected):
+    """The page's translation functions (looked up once per page) escape, format and count as
+    Jinja's own newstyle ones: an argument is escaped, ngettext sets num, %% is a percent."""
+    from flask import render_template_string, session
+
+    template = (
+        '{{ _("Save question") }}|{{ _("Today at %(branch)s", branch="<b>") }}|'
+        '{{ ngettext("%(num)d question", "%(num)d questions", 3) }}|'
+        '{{ ngettext("%(num)d question", "%(num)d questions", 1) }}|{{ _("50%%") }}'
+    )
+    with app.test_request_context("/"):
+        session["lang"] = language
+        assert render_template_string(template) == expected

@@ -26,28 +26,37 @@ def select_locale() -> str:
     return "nl"
 
 
-def _newstyle(lookup: Callable[..., str]) -> Callable[..., str]:
-    """A template's gettext as Jinja's newstyle i18n makes it (escaped, always formatted)."""
+def _newstyle(translations: Any) -> tuple[Callable[..., str], Callable[..., str]]:
+    """A template's gettext and ngettext as Jinja's newstyle i18n makes them: escaped, always
+    formatted, ngettext with `num` set to the count."""
 
     @pass_context
-    def translate(context: Context, *args: Any, **variables: Any) -> str:
-        text = lookup(*args)
+    def gettext(context: Context, message: str, **variables: Any) -> str:
+        text = translations.ugettext(message)
         if context.eval_ctx.autoescape:
             text = Markup(text)
         return text % variables
 
-    return translate
+    @pass_context
+    def ngettext(context: Context, singular: str, plural: str, num: int, **variables: Any) -> str:
+        variables.setdefault("num", num)
+        text = translations.ungettext(singular, plural, num)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    return gettext, ngettext
 
 
 def template_translations() -> dict[str, Any]:
     """The request's translations, looked up once per page: Flask-Babel's own template
     functions look them up on every call (a desk page makes about twenty), through
     several context lookups each, a tenth of the page's time."""
-    translations = get_translations()
+    gettext, ngettext = _newstyle(get_translations())
     locale = get_locale()
     return {
-        "gettext": _newstyle(translations.ugettext),
-        "ngettext": _newstyle(translations.ungettext),
+        "gettext": gettext,
+        "ngettext": ngettext,
         "language": locale.language if locale is not None else "nl",
     }
 
