@@ -163,23 +163,16 @@ class Load:
 
     def exporter(self, email: str) -> None:
         desk = Desk(self.port, email, landing="/reports/")
+        pages = (
+            ("year export", "/reports/questions.csv?from=2025-11&to=2026-10"),
+            ("dashboard", "/reports/"),
+        )
         while time.monotonic() < self.until:
-            started = time.perf_counter()
-            response = desk.request("GET", "/reports/questions.csv?from=2025-11&to=2026-10")
-            self.note(
-                "year export",
-                time.perf_counter() - started,
-                response.status == 200,
-                str(response.status),
-            )
-            started = time.perf_counter()
-            response = desk.request("GET", "/reports/")
-            self.note(
-                "dashboard",
-                time.perf_counter() - started,
-                response.status == 200,
-                str(response.status),
-            )
+            for kind, path in pages:
+                started = time.perf_counter()
+                response = desk.request("GET", path)
+                ok = response.status == 200
+                self.note(kind, time.perf_counter() - started, ok, str(response.status))
 
 
 def measure(url: str, label: str, seconds: float, pause: float) -> None:
