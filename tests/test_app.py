@@ -144,13 +144,15 @@ def test_a_refusal_no_form_caught_is_a_clear_422(app, path, json):
 )
 def test_templates_translate_once_per_page_as_jinja_would(app, language, expected):
     """The page's translation functions (looked up once per page) escape, format and count as
-    Jinja's own newstyle ones: an argument is escaped, ngettext sets num, %% is a percent."""
+    Jinja's own newstyle ones: an argument is escaped, ngettext sets num, %% is a percent, and
+    a variable may be named like the functions' own parameters."""
     from flask import render_template_string, session
 
     template = (
         '{{ _("Save question") }}|{{ _("Today at %(branch)s", branch="<b>") }}|'
         '{{ ngettext("%(num)d question", "%(num)d questions", 3) }}|'
         '{{ ngettext("%(num)d question", "%(num)d questions", 1) }}|{{ _("50%%") }}'
+        '{{ _("%(message)s", message="") }}{{ ngettext("%(plural)s", "", 1, plural="") }}'
     )
     with app.test_request_context("/"):
         session["lang"] = language

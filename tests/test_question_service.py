@@ -105,6 +105,19 @@ def test_a_resent_id_answers_with_the_stored_question(org, app):
         assert [q.id for q in questions()] == [question_id]
 
 
+def test_a_resent_note_with_spaces_around_it_is_the_same_question(org, app):
+    """The note is stored stripped; a resend of the same text with its spaces is no conflict."""
+    question_id = uuid.uuid4()
+    with app.app_context():
+        record_question(_data(note="  Terugbellen "), user("vol@a.example"), question_id)
+        db.session.commit()
+        again, created = record_question(
+            _data(note="  Terugbellen "), user("vol@a.example"), question_id
+        )
+        assert (again.id, created, again.note) == (question_id, False, "Terugbellen")
+        assert len(questions()) == 1
+
+
 def test_a_question_stored_under_older_rules_is_still_found_by_its_id(org, app):
     """A resend of a question the rules of today would refuse (here: a note that a later guard
     reads as personal data) answers with the stored question instead of refusing it."""

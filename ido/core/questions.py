@@ -159,7 +159,7 @@ def snapshot(source: Question | QuestionData) -> dict[str, Any]:
         "channel": source.channel.code,
         "outcome": source.outcome.code,
         "duration_minutes": source.duration_minutes,
-        "note": source.note or None,
+        "note": (source.note or "").strip() or None,  # as stored: a resend compares equal
     }
 
 

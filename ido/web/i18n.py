@@ -31,14 +31,16 @@ def _newstyle(translations: Any) -> tuple[Callable[..., str], Callable[..., str]
     formatted, ngettext with `num` set to the count."""
 
     @pass_context
-    def gettext(context: Context, message: str, **variables: Any) -> str:
+    def gettext(context: Context, message: str, /, **variables: Any) -> str:
         text = translations.ugettext(message)
         if context.eval_ctx.autoescape:
             text = Markup(text)
         return text % variables
 
     @pass_context
-    def ngettext(context: Context, singular: str, plural: str, num: int, **variables: Any) -> str:
+    def ngettext(
+        context: Context, singular: str, plural: str, num: int, /, **variables: Any
+    ) -> str:
         variables.setdefault("num", num)
         text = translations.ungettext(singular, plural, num)
         if context.eval_ctx.autoescape:
