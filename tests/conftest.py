@@ -298,7 +298,7 @@ GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 @pytest.fixture
 def gunicorn_url(database_url, org):
-    """gunicorn as `make serve` starts it, with 4 worker processes of 4 threads each, on the
+    """gunicorn as `make serve` starts it, with 2 worker processes of 4 threads each, on the
     test database."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -311,7 +311,7 @@ def gunicorn_url(database_url, org):
         "FLASK_IDO_PURGE_IN_APP": "false",
         "FLASK_IDO_LOG_LEVEL": '"WARNING"',
     }
-    env.update(IDO_BIND=f"127.0.0.1:{port}", IDO_WORKERS="4", IDO_THREADS="4")
+    env.update(IDO_BIND=f"127.0.0.1:{port}", IDO_WORKERS="2", IDO_THREADS="4")
     server = subprocess.Popen(  # with the settings of `make serve`
         [GUNICORN, "--config", "python:ido.gunicorn_config", "ido:create_app()"],
         env=env,

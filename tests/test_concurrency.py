@@ -13,7 +13,7 @@ from .helpers import post_question, questions, user
 
 
 def test_identical_saves_from_many_desks_at_once_are_stored_once(gunicorn_url, app):
-    """40 questions, each sent 8 times at once (a desk retrying over bad Wi-Fi) to 4 worker
+    """40 questions, each sent 8 times at once (a desk retrying over bad Wi-Fi) to 2 worker
     processes: every copy is answered 201 or 200, none 500, and each question is stored once."""
     with app.app_context():
         token = create_token(user("vol@a.example"), "desk")[1]
