@@ -14,15 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import (
-    Select,
-    Subquery,
-    Table,
-    func,
-    insert,
-    literal_column,
-    update,
-)
+from sqlalchemy import Select, Subquery, Table, func, insert, literal_column, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import make_transient_to_detached
