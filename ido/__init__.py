@@ -51,6 +51,9 @@ def configure(app: Flask, test_config: dict | None) -> None:
         BABEL_DEFAULT_TIMEZONE="Europe/Amsterdam",
         IDO_TIMEZONE="Europe/Amsterdam",
         IDO_EDIT_MINUTES=15,
+        # how far back the desk may date a question: from the first day of the month this many
+        # months ago (1: the previous month); a coordinator may go back further after confirming
+        IDO_BACKDATE_MONTHS=1,
         IDO_NOTE_RETENTION_DAYS=90,
         IDO_PROXY_COUNT=0,  # reverse proxies in front (for HTTPS detection and client address)
         IDO_PURGE_IN_APP=True,

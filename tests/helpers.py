@@ -23,6 +23,11 @@ def desk_form(client) -> dict:
     return form_fields(response.get_data(as_text=True), "/desk/")
 
 
+def typed(moment) -> dict:
+    """A moment as a volunteer types it into the desk's date and time fields."""
+    return {"asked_date": [moment.strftime("%d-%m-%Y")], "asked_time": [moment.strftime("%H:%M")]}
+
+
 def questions(include_deleted: bool = False) -> list[Question]:
     query = db.select(Question).order_by(Question.created_at)
     if not include_deleted:

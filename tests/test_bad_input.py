@@ -118,7 +118,7 @@ def test_api_bodies_too_deep_or_too_large(client, app, bearer, body, status):
     ("change", "message"),
     [
         ({"asked_at": ["0001-01-01T00:00"]}, "De datum ligt te ver in het verleden."),
-        ({"note": ["Bel\x07terug"]}, "De notitie bevat een teken dat niet kan worden opgeslagen."),
+        ({"note": ["Bel\x07terug"]}, "Deze tekst bevat een teken dat niet kan worden opgeslagen."),
         ({"note": ["Bel\x00terug"]}, "Er is een teken verstuurd dat niet is toegestaan."),
     ],
 )
@@ -164,3 +164,48 @@ def test_a_topic_cannot_follow_up_itself(client, org, app):
         as_text=True
     )
     assert _counts(app) == before
+
+
+def _rows(app) -> dict[str, int]:
+    """How many rows every table holds."""
+    with app.app_context():
+        count = db.select(db.func.count())
+        return {t.name: db.session.scalar(count.select_from(t)) for t in db.metadata.sorted_tables}
+
+
+@pytest.mark.parametrize(
+    ("email", "path", "data"),
+    [
+        ("admin@ido.example", "/admin/libraries", {"code": "lib-z", "name": "Z\x1bbieb"}),
+        (
+            "coord@a.example",
+            "/admin/branches",
+            {"code": "a9", "name": "A\nNoord", "municipality": "Adorp", "in_library": "y"},
+        ),
+        (
+            "coord@a.example",
+            "/admin/people",
+            {"email": "nw@a.example", "name": "Nieuw\tLid", "role": "volunteer", "branches": "1"},
+        ),
+        ("coord@a.example", "/admin/devices", {"branch": "1", "name": "tablet\x7f"}),
+        (
+            "admin@ido.example",
+            "/admin/categories/topic",
+            {"code": "x1", "name_nl": "Iets\u0085", "name_en": "Something", "group": "overig"},
+        ),
+        ("vol@a.example", "/auth/profile/tokens", {"name": "script\x01"}),
+        ("vol@a.example", "/desk/enrol", {"code": "ABCD\x02EFG"}),
+        (None, "/auth/login", {"email": "vol@a.example\x03", "password": PASSWORD}),
+    ],
+)
+def test_control_characters_are_refused_in_every_form(client, org, app, email, path, data):
+    """NUL and the other control characters (line breaks too, in a one-line field) get a
+    clear 422 at the field and change nothing, on SQLite and PostgreSQL alike."""
+    if email:
+        client.post("/auth/login", data={"email": email, "password": PASSWORD})
+    before = _rows(app)
+    response = client.post(path, data=data)
+    assert response.status_code == 422, response.status_code
+    page = response.get_data(as_text=True)
+    assert "Deze tekst bevat een teken dat niet kan worden opgeslagen." in page
+    assert _rows(app) == before

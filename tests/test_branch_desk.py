@@ -3,6 +3,7 @@
 from ido.core.db import db
 from ido.core.models import AuditEvent
 
+from .conftest import form_fields
 from .helpers import branch
 from .test_admin_people import _login
 
@@ -109,3 +110,41 @@ def test_a_failure_half_way_leaves_both_lists_unchanged(client, org, app):
             == []
         )
     assert "checked" not in page.split('id="topic-digid"')[1].split(">")[0]  # as saved: none
+
+
+def test_the_edit_page_and_the_api_offer_only_the_branchs_choices(client, org, app):
+    """What the branch's desk leaves out, its edit page and the API refuse too; a question
+    that already holds it (logged before the choice) keeps it when corrected."""
+    from ido.core.categories import active_categories, save_branch_desk
+    from ido.core.tokens import create_token
+
+    from .api_client import Api
+    from .helpers import committed, questions, store_question, user
+
+    with app.app_context():
+        old = store_question("a1", None, ["zorg"]).id  # before a1 chose its topics
+        topics = active_categories().by_code("topics")
+        chosen = {topics["digid"].id: 1, topics["toeslagen"].id: 2}
+        save_branch_desk(branch("a1"), {"topic": chosen})
+        token = committed(create_token(user("coord@a.example"), "t")[1])
+    api = Api(client, token)
+    body = {"branch": "a1", "topics": ["studie"]}
+    response = api.post("/api/v1/questions", json=body)
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["topics"][0]["code"] == "unknown_code"
+    assert api.post("/api/v1/questions", json={**body, "branch": "a2"}).status_code == 201
+    assert api.post("/api/v1/questions", json={**body, "topics": ["digid"]}).status_code == 201
+
+    _login(client, "coord@a.example")
+    url = f"/desk/questions/{old}/edit"
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="zorg" checked' in page and 'value="studie"' not in page
+    fields = form_fields(page, url)
+    fields["duration_minutes"] = ["20"]
+    assert client.post(url, data=fields).status_code == 302  # zorg is kept
+    fields["topics"] = ["zorg", "studie"]
+    response = client.post(url, data=fields)
+    assert response.status_code == 422
+    with app.app_context():
+        stored = next(q for q in questions() if q.id == old)
+        assert [t.code for t in stored.topics] == ["zorg"] and stored.duration_minutes == 20

@@ -8,7 +8,7 @@ import pytest
 from ido.core.timeutil import now_local
 
 from .conftest import form_fields, messages
-from .helpers import audit, codes, desk_form, questions
+from .helpers import audit, codes, desk_form, questions, typed
 
 
 def test_defaults_are_preselected_so_a_topic_and_save_is_enough(auth, client, app):
@@ -43,12 +43,13 @@ def test_a_back_dated_question_is_confirmed_with_undo(auth, client, app):
     shows no confirmation, and an undone one none either."""
     auth.login("vol@a.example")
     data = desk_form(client)
-    data.update(
-        topics=["zorg"], asked_at=[(now_local() - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")]
-    )
+    earlier = now_local() - timedelta(days=3)
+    data.update(topics=["zorg"], **typed(earlier))
     assert client.post("/desk/", data=data).status_code == 302
     page = client.get("/desk/").get_data(as_text=True)
-    assert "Opgeslagen:</strong> Zorg en Wmo" in page and "Ongedaan maken" in page
+    when = earlier.strftime("%d-%m-%Y %H:%M")  # not today: the date too
+    assert f"Opgeslagen:</strong> Zorg en Wmo (CAK, CIZ, zorgverzekering) · {when}" in page
+    assert "Ongedaan maken" in page
     assert "Hier zijn vandaag nog geen vragen geregistreerd." in page  # not among today's
     assert "Opgeslagen" not in client.get("/desk/").get_data(as_text=True)
 
@@ -56,7 +57,7 @@ def test_a_back_dated_question_is_confirmed_with_undo(auth, client, app):
 def test_every_field_is_stored(auth, client, app):
     auth.login("vol@a.example")
     data = desk_form(client)
-    earlier = (now_local() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    earlier = now_local() - timedelta(hours=2)
     data.update(
         topics=["digid_app", "toeslagen"],
         agencies=["toeslagen"],
@@ -65,8 +66,8 @@ def test_every_field_is_stored(auth, client, app):
         channel=["telefoon"],
         outcome=["vervolg"],
         duration_minutes=["45"],
-        asked_at=[earlier],
         note=["Vervolg over de app volgende week"],
+        **typed(earlier),
     )
     assert client.post("/desk/", data=data).status_code == 302
     with app.app_context():
@@ -76,7 +77,7 @@ def test_every_field_is_stored(auth, client, app):
         assert codes(q.referrals) == ["juridisch_loket", "uwv"]
         assert codes(q.help) == ["samen", "uitleg"]
         assert (q.channel.code, q.outcome.code, q.duration_minutes) == ("telefoon", "vervolg", 45)
-        assert q.asked_at.astimezone(now_local().tzinfo).strftime("%Y-%m-%dT%H:%M") == earlier
+        assert q.asked_at == earlier
         assert q.note == "Vervolg over de app volgende week"
 
 
@@ -99,7 +100,10 @@ INVALID_INPUT = {
     "Kies een uitkomst.": {"outcome": []},
     "Kies hoe lang het duurde.": {"duration_minutes": []},
     "De duur moet tussen 1 en 480 minuten liggen.": {"duration_minutes": ["481"]},
-    "Het tijdstip kan niet in de toekomst liggen.": {"asked_at": [FUTURE]},
+    "Het tijdstip kan niet in de toekomst liggen.": {
+        "asked_date": [FUTURE],
+        "asked_time": [FUTURE],
+    },
     "De notitie mag hoogstens 500 tekens lang zijn.": {"note": ["x" * 501]},
     "Dit formulier is beschadigd. Laad de pagina opnieuw.": {"id": ["niet-een-uuid"]},
 }
@@ -108,8 +112,8 @@ INVALID_INPUT = {
 @pytest.mark.parametrize(("expected", "change"), INVALID_INPUT.items())
 def test_validation_messages_and_nothing_stored(auth, client, app, expected, change):
     auth.login("vol@a.example")
-    future = (now_local() + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
-    change = {key: [future if v == FUTURE else v for v in values] for key, values in change.items()}
+    future = typed(now_local() + timedelta(hours=1))
+    change = {key: future[key] if values == [FUTURE] else values for key, values in change.items()}
     found = _post_invalid(client, app, **change)
     assert expected in found, (expected, found)
     assert "De vraag is niet opgeslagen. Kijk naar de gemarkeerde velden hieronder." in found
@@ -200,9 +204,7 @@ def test_todays_list_shows_only_this_branch_and_today(auth, client, app):
     data.update(topics=["zorg"])
     client.post("/desk/", data=data)
     data = desk_form(client)
-    data.update(
-        topics=["studie"], asked_at=[(now_local() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")]
-    )
+    data.update(topics=["studie"], **typed(now_local() - timedelta(days=1)))
     client.post("/desk/", data=data)
     page = client.get("/desk/").get_data(as_text=True)
     assert "Vandaag in A Dorp" in page and "Zorg en Wmo" in page

@@ -7,7 +7,7 @@ from ido.core.models import Question
 from ido.core.timeutil import now_local
 
 from .conftest import messages
-from .helpers import audit, branch, codes, desk_form, questions
+from .helpers import audit, branch, codes, desk_form, questions, typed
 
 
 def _log(client, topic="digid", **extra):
@@ -43,8 +43,7 @@ def test_volunteer_changes_own_entry_within_15_minutes(auth, client, app):
 
 def test_volunteer_cannot_change_after_15_minutes_even_if_backdated_recently(auth, client, app):
     auth.login("vol@a.example")
-    earlier = (now_local() - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
-    qid = _log(client, asked_at=[earlier])
+    qid = _log(client, **typed(now_local() - timedelta(hours=3)))
     # Dated three hours ago but saved just now: the window runs from saving.
     assert client.get(f"/desk/questions/{qid}/edit").status_code == 200
     _age(app, qid, 16)

@@ -128,7 +128,8 @@ def test_a_purged_note_leaves_no_trace_anywhere(auth, client, runner, app):
     assert first in edit  # the note is shown for correcting
     from .conftest import form_fields
 
-    data = {**form_fields(edit, ""), "topics": ["digid"], "note": second}
+    url = f"/desk/questions/{question_id}/edit"
+    data = {**form_fields(edit, url), "topics": ["digid"], "note": second}
     assert client.post(f"/desk/questions/{question_id}/edit", data=data).status_code == 302
     with app.app_context():
         everything = _every_text_in_the_database()

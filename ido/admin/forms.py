@@ -13,7 +13,6 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ido.core.checks import has_bad_characters
 from ido.core.models import TOPIC_GROUPS
 from ido.core.privacy import personal_data_kinds, personal_data_message
 from ido.web.forms import INVALID_CHOICE, Form
@@ -69,9 +68,8 @@ class DeviceForm(Form):
 
 
 def _no_personal_data(form, field) -> None:
-    """Labels and hints are shown to every desk and written to exports: plain text only."""
-    if field.data and has_bad_characters(field.data):
-        raise ValidationError(_l("This text holds a character that cannot be stored."))
+    """Labels and hints are shown to every desk and written to exports: no personal data
+    (control characters are refused for every form, see ido.web.forms.plain_text)."""
     if field.data and len(field.data) > 300:
         return  # the field's Length rule refuses it; the guard need not read a megabyte
     kinds = personal_data_kinds(field.data)

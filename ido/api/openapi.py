@@ -50,7 +50,10 @@ SCHEMAS = {
             "asked_at": {
                 "type": "string",
                 "format": "date-time",
-                "description": "ISO 8601 with offset; default now",
+                "description": (
+                    "ISO 8601 with offset; default now. A volunteer's token goes back to the first "
+                    "day of the previous month (IDO_BACKDATE_MONTHS), a coordinator's further"
+                ),
             },
             "topics": {**CODE_LIST, "minItems": 1},
             "agencies": CODE_LIST,

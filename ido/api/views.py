@@ -96,9 +96,16 @@ def create_question():
         return error_response(400, "_", "bad_request", _("The body must be a JSON object."))
     formdata, errors, given = body_to_formdata(body)
     branch = _branch(body.get("branch") if isinstance(body.get("branch"), str) else None)
+    # a coordinator's or administrator's program may date a question before the desk's
+    # earliest day (an import of last year's tally sheets); it has no box to tick
+    may_go_further = bool(current_user.is_admin or current_user.is_coordinator)
     form = QuestionForm(
-        active_categories(library_id=branch.library_id), formdata=formdata, meta={"csrf": False}
+        active_categories(branch),  # the topics and partners this branch's desk offers
+        formdata=formdata,
+        meta={"csrf": False},
+        may_go_further=may_go_further,
     )
+    form.confirm_early.data = may_go_further
     if not form.validate() or errors:
         for name, messages in form.errors.items():
             if name not in errors:  # a wrong type says enough; no follow-on messages

@@ -35,7 +35,7 @@ def make_token():
     """Make an API token and show it this once (it is stored only as a hash)."""
     form = TokenForm()
     if not form.validate_on_submit():
-        return _page(form, status=400)
+        return _page(form, status=422)
     _token, plaintext = create_token(current_user, form.name.data or "API")
     return _page(TokenForm(formdata=None), new_token=plaintext)
 

@@ -22,6 +22,7 @@ from ido.core.models import (
     Channel,
     Help,
     Outcome,
+    Question,
     TaxonomyVersion,
     Topic,
 )
@@ -89,6 +90,24 @@ def active_categories(branch: Branch | None = None, library_id: int | None = Non
                 _CACHE.clear()
             _CACHE[key] = cached
     return cached
+
+
+def with_held(categories: Categories, question: Question) -> Categories:
+    """The lists plus what a question already holds that they lack (a topic its branch has
+    since dropped from its desk, a category switched off): correcting it keeps them."""
+
+    def plus(items: list[_C], held: list[_C]) -> list[_C]:
+        ids = {item.id for item in items}
+        return items + [item for item in dict.fromkeys(held) if item.id not in ids]
+
+    extended = Categories(
+        topics=plus(categories.topics, list(question.topics)),
+        agencies=plus(categories.agencies, [*question.agencies, *question.referrals]),
+        help=plus(categories.help, list(question.help)),
+        channels=plus(categories.channels, [question.channel]),
+        outcomes=plus(categories.outcomes, [question.outcome]),
+    )
+    return categories if extended == categories else extended
 
 
 CACHE_SIZE = 1000  # (database, version, branch, library) keys; emptied whole when full

@@ -10,12 +10,14 @@ CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def has_bad_characters(text: str) -> bool:
+def has_bad_characters(text: str, multiline: bool = True) -> bool:
     """Whether the text holds a character no field should: NUL and the other control
-    characters (tab and line breaks aside), or half of a surrogate pair. PostgreSQL refuses
-    NUL, a spreadsheet refuses control characters, and a lone surrogate cannot be encoded."""
+    characters (tab and line breaks aside in a text of several lines, such as a note), or half
+    of a surrogate pair. PostgreSQL refuses NUL, a spreadsheet refuses control characters, a
+    line break in a name breaks a CSV line, and a lone surrogate cannot be encoded."""
+    allowed = "\t\n\r" if multiline else ""
     return any(
-        (ord(c) < 32 and c not in "\t\n\r") or ord(c) == 127 or 0xD800 <= ord(c) <= 0xDFFF
+        (ord(c) < 32 and c not in allowed) or 0x7F <= ord(c) <= 0x9F or 0xD800 <= ord(c) <= 0xDFFF
         for c in text
     )
 

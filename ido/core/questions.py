@@ -41,7 +41,7 @@ from ido.core.models import (
     utcnow,
 )
 from ido.core.privacy import personal_data_kinds, personal_data_message
-from ido.core.timeutil import local_columns
+from ido.core.timeutil import day_text, local_columns
 
 log = logging.getLogger(__name__)
 MAX_NOTE = 500
@@ -86,6 +86,28 @@ def moment_problem(moment: datetime | None) -> Problem | None:
     if moment is not None and moment.year < EARLIEST_YEAR:
         return ("too_early", _("The date is too far in the past."))
     return None
+
+
+def backdate_problem(moment: datetime, earliest: datetime, may_go_further: bool) -> Problem | None:
+    """Why a typed moment before the desk's earliest (see `start_of_month`) is not taken as
+    it is: a volunteer cannot go back further; a coordinator can, after confirming (a typo in
+    the year would otherwise land in a month that was reported long ago)."""
+    if moment >= earliest:
+        return None
+    day = day_text(earliest.date())
+    if may_go_further:
+        return (
+            "confirm_early",
+            _(
+                'This date is before %(day)s. If it is right, tick "The date is right" and '
+                "save again.",
+                day=day,
+            ),
+        )
+    return (
+        "too_early",
+        _("Questions from before %(day)s can only be entered by a coordinator.", day=day),
+    )
 
 
 def note_problem(note: str | None) -> Problem | None:

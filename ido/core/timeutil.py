@@ -1,6 +1,6 @@
 """Desk time: moments are stored in UTC, days and months are counted in Europe/Amsterdam."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,6 +33,18 @@ def now_local() -> datetime:
 def to_local(moment: datetime) -> datetime:
     """An aware moment shown in Amsterdam time."""
     return moment.astimezone(LOCAL_TZ)
+
+
+def start_of_month(months_back: int, today: date | None = None) -> datetime:
+    """Midnight (Amsterdam) of the first day of the month `months_back` months before this one
+    (0: this month's first day)."""
+    first = add_months((today or now_local().date()).replace(day=1), -months_back)
+    return datetime.combine(first, time(), tzinfo=LOCAL_TZ)
+
+
+def day_text(day: date) -> str:
+    """A day as the desk writes and reads it: dd-mm-jjjj."""
+    return day.strftime("%d-%m-%Y")
 
 
 def add_months(month: date, count: int) -> date:

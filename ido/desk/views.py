@@ -25,7 +25,7 @@ from markupsafe import Markup
 from sqlalchemy import Integer, Select, bindparam, func
 
 from ido.core import defaults
-from ido.core.categories import Categories, active_categories
+from ido.core.categories import Categories, active_categories, with_held
 from ido.core.db import db
 from ido.core.devices import COOKIE, activate
 from ido.core.exceptions import IdConflict
@@ -38,14 +38,14 @@ from ido.core.scope import (
     may_change,
     may_change_in_branch,
 )
-from ido.core.timeutil import now_local, to_local
+from ido.core.timeutil import day_text, now_local, to_local
 from ido.desk.forms import BranchForm, DeskTokenForm, EnrolForm, QuickForm
 from ido.web.access import allow, get_scoped_or_404
 from ido.web.extensions import limiter
 from ido.web.forms import EmptyForm
 from ido.web.navigation import safe_next
 from ido.web.pages import render_form
-from ido.web.question_form import MOMENT_FORMAT, QuestionForm
+from ido.web.question_form import QuestionForm
 
 COOKIE_SECONDS = 400 * 24 * 3600  # browsers keep cookies at most about this long
 
@@ -183,6 +183,7 @@ class TodayRow:
     lists many rows; per-row template calls made the page cost tens of milliseconds)."""
 
     id: uuid.UUID
+    day: str  # empty when today
     time: str
     topics: str
     referrals: str
@@ -231,14 +232,16 @@ def today_rows(rows: list[Any], categories: Categories) -> list[TodayRow]:
     # each route's URL built once, the id put in per row
     edit = url_for("desk.edit", question_id=ID_MARK)
     delete = url_for("desk.delete", question_id=ID_MARK)
-    shown = []
+    shown, today = [], now_local().date()
     for row in rows:
         changeable = may_change_in_branch(user, row)
         key = str(row.id)
+        local = to_local(row.asked_at)
         shown.append(
             TodayRow(
                 id=row.id,
-                time=to_local(row.asked_at).strftime("%H:%M"),
+                day="" if local.date() == today else day_text(local.date()),
+                time=local.strftime("%H:%M"),
                 topics=topics(row.topic_codes),
                 referrals=referrals(row.referral_codes),
                 mine=logged_by_this(user, row),
@@ -256,24 +259,26 @@ def _fields_key() -> tuple[str, str]:
 
 
 def kept_fields(categories: Categories) -> Markup | None:
-    """A fresh desk form's fields as rendered before in this language and minute, if so."""
-    kept = categories.memo.get(_fields_key())
-    moment = now_local().strftime(MOMENT_FORMAT)
-    return kept[1] if kept is not None and kept[0] == moment else None
+    """A fresh desk form's fields as rendered before in this language, if so."""
+    return categories.memo.get(_fields_key())
 
 
 def fresh_fields(form: QuestionForm) -> Markup | None:
     """The fields of a fresh (not submitted) desk form, rendered once per set of lists (kept
-    by the process until the taxonomy changes), language and minute (the latest moment one
-    may type). Rendering them took most of a desk page's time."""
+    by the process until the taxonomy changes) and language. Rendering them took most of a
+    desk page's time."""
     if form.is_submitted():
         return None
-    moment = form.asked_at.render_kw["max"]
     kept = form.categories.memo.get(_fields_key())
-    if kept is None or kept[0] != moment:
+    if kept is None:
         html = Markup(render_template("desk/_fields.html", form=form, durations=defaults.DURATIONS))
-        kept = form.categories.memo[_fields_key()] = (moment, html)
-    return kept[1]
+        kept = form.categories.memo[_fields_key()] = html
+    return kept
+
+
+def _may_go_further() -> bool:
+    """Whether this user may log a question before the desk's earliest day (after confirming)."""
+    return bool(current_user.is_admin or current_user.is_coordinator)
 
 
 def _saved(branch: Branch, rows: list[TodayRow], categories: Categories) -> TodayRow | None:
@@ -348,7 +353,7 @@ def index():
         if fields is not None:  # only the form's id and token are new
             token = DeskTokenForm(formdata=None, id=str(uuid.uuid4()))
             return render_desk(branch, token, categories, fields)
-    form = QuestionForm(categories)
+    form = QuestionForm(categories, may_go_further=_may_go_further())
     if form.validate_on_submit():
         return _store(form.question_id(), form.to_data(branch))
     if form.is_submitted():
@@ -420,7 +425,6 @@ def _form_data(question: Question) -> dict:
         "channel": question.channel.code,
         "outcome": question.outcome.code,
         "duration_minutes": question.duration_minutes,
-        "asked_at": question.asked_at,
         "note": question.note or "",
     }
 
@@ -430,8 +434,13 @@ def edit(question_id: uuid.UUID):
     """Correct a question (volunteers: their own, within 15 minutes of saving)."""
     question = _changeable(question_id)
     form = QuestionForm(
-        active_categories(library_id=question.branch.library_id), data=_form_data(question)
+        with_held(active_categories(question.branch), question),
+        data=_form_data(question),
+        may_go_further=_may_go_further(),
+        kept_moment=question.asked_at,
     )
+    if not form.is_submitted():
+        form.show_moment(question.asked_at)
     if form.validate_on_submit():
         update_question(question, form.to_data(question.branch), current_user)
         flash(_("The question has been changed."), "success")

@@ -6,10 +6,12 @@ from babel import support
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField
+from wtforms import HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, StopValidation
+
+from ido.core.checks import has_bad_characters
 
 INVALID_CHOICE = _l("This choice is not (or no longer) available. Reload the page.")
 
@@ -21,13 +23,33 @@ def wtforms_translations(language: str) -> support.NullTranslations:
     return support.Translations.load(messages_path(), [language], domain="wtforms")
 
 
+def plain_text(form, field) -> None:
+    """Refuse control characters (NUL among them) in a typed text; a text area (a note) may
+    hold tabs and line breaks, a one-line field (a name, a code, an e-mail address) not."""
+    multiline = isinstance(field, TextAreaField)
+    if isinstance(field.data, str) and has_bad_characters(field.data, multiline):
+        field.errors[:] = []  # the other rules need not read it
+        raise StopValidation(coded("invalid_character", BAD_CHARACTER))
+
+
+BAD_CHARACTER = _l("This text holds a character that cannot be stored.")
+
+
 class Form(FlaskForm):
-    """Every form of the app: Flask-WTF's (CSRF, request data), WTForms' messages cached."""
+    """Every form of the app: Flask-WTF's (CSRF, request data), WTForms' messages cached, and
+    no control character in any text field."""
 
     class Meta:
         def get_translations(self, form):
             locale = get_locale()
             return wtforms_translations(locale.language if locale is not None else "nl")
+
+    def validate(self, extra_validators=None) -> bool:
+        extra = {name: list(found) for name, found in (extra_validators or {}).items()}
+        for name, field in self._fields.items():
+            if isinstance(field, StringField):
+                extra.setdefault(name, []).append(plain_text)
+        return super().validate(extra)
 
 
 class EmptyForm(Form):

@@ -1,17 +1,21 @@
 """The question form, shared by the desk pages and the API: parsing here, rules in the core."""
 
+import re
 import uuid
-from datetime import datetime
+from datetime import date, datetime, time
 
+from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     HiddenField,
     IntegerField,
     RadioField,
     SelectMultipleField,
+    StringField,
     TextAreaField,
     ValidationError,
 )
@@ -20,12 +24,13 @@ from ido.core import defaults
 from ido.core.categories import Categories
 from ido.core.questions import (
     QuestionData,
+    backdate_problem,
     duration_problem,
     moment_problem,
     note_problem,
     topics_problem,
 )
-from ido.core.timeutil import LOCAL_TZ, now_local
+from ido.core.timeutil import LOCAL_TZ, day_text, now_local, start_of_month
 from ido.web.forms import INVALID_CHOICE, Form, Required, choices, coded
 
 AGENCY_ORDER = ("manifestgroep", "government", "partner")
@@ -58,6 +63,41 @@ class MomentField(DateTimeLocalField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(coded("invalid", _("Enter a valid date and time."))) from None
+
+
+# dd-mm-jjjj, also with / . or , between (a tablet's number keyboard has . or , but no -)
+_DAY = re.compile(r"(\d{1,2})[-/.,](\d{1,2})[-/.,](\d{4})", re.ASCII)
+_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)  # jjjj-mm-dd: a date widget's value
+_TIME = re.compile(r"(\d{1,2})[:.,](\d{2})", re.ASCII)  # uu:mm, also uu.mm
+
+
+def parse_day(text: str) -> date:
+    """A day typed the Dutch way (dd-mm-jjjj), whatever the browser's language; a ValueError
+    with a coded message for anything else (a year of two digits, a month name, 31-02)."""
+    text = text.strip()
+    found = _DAY.fullmatch(text)
+    if found is not None:
+        day, month, year = (int(part) for part in found.groups())
+    elif (found := _ISO_DAY.fullmatch(text)) is not None:
+        year, month, day = (int(part) for part in found.groups())
+    else:
+        example = day_text(now_local().date())
+        raise ValueError(
+            coded("invalid", _("Write the date as dd-mm-yyyy, for example %(day)s.", day=example))
+        )
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(coded("invalid", _("This date does not exist."))) from None
+
+
+def parse_time(text: str) -> time:
+    """A time typed as uu:mm (or uu.mm); a ValueError with a coded message otherwise."""
+    found = _TIME.fullmatch(text.strip())
+    hour, minute = (int(part) for part in found.groups()) if found else (99, 99)
+    if hour > 23 or minute > 59:
+        raise ValueError(coded("invalid", _("Write the time as hh:mm, for example 14:30.")))
+    return time(hour, minute)
 
 
 class MinutesField(IntegerField):
@@ -120,12 +160,28 @@ class QuestionForm(Form):
     duration_minutes = MinutesField(
         _l("Duration (minutes)"), validators=[Required(_l("Choose how long it took."))]
     )
-    asked_at = MomentField(_l("Other date and time"), format=MOMENT_FORMAT, tz=LOCAL_TZ)
+    asked_at = MomentField(_l("Other date and time"), format=MOMENT_FORMAT, tz=LOCAL_TZ)  # API
+    asked_date = StringField(_l("Date"), description=_l("dd-mm-yyyy"))
+    asked_time = StringField(_l("Time"), description=_l("hh:mm"))
+    confirm_early = BooleanField(_l("The date is right"))
     note = TextAreaField(_l("Note (optional, no personal details)"))
 
-    def __init__(self, categories: Categories, *args, **kwargs):
+    def __init__(
+        self,
+        categories: Categories,
+        *args,
+        may_go_further: bool = False,
+        kept_moment: datetime | None = None,
+        **kwargs,
+    ):
+        """`may_go_further`: the user may confirm a moment before the desk's earliest (a
+        coordinator); `kept_moment`: the moment the question has (editing), which is kept even
+        when it is older than that."""
         super().__init__(*args, **kwargs)
         self.categories = categories
+        self.may_go_further, self.kept_moment = may_go_further, kept_moment
+        self.moment: datetime | None = None
+        self.confirm_asked = False  # a moment before the earliest was typed: confirm it
         made = _choices(categories)
         self.topics.choices = made["topics"]
         self.agencies.choices = made["agencies"]
@@ -133,7 +189,6 @@ class QuestionForm(Form):
         self.help.choices = made["help"]
         self.channel.choices = made["channels"]
         self.outcome.choices = made["outcomes"]
-        self.asked_at.render_kw = {"max": now_local().strftime(MOMENT_FORMAT)}
         if not self.is_submitted() and "data" not in kwargs:
             self.set_desk_defaults()
 
@@ -155,8 +210,63 @@ class QuestionForm(Form):
     def validate_topics(self, field) -> None:
         _refuse(topics_problem(field.data))
 
-    def validate_asked_at(self, field) -> None:
-        _refuse(moment_problem(field.data))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        return self._check_moment() and valid
+
+    def _typed_moment(self) -> datetime | None:
+        """The moment typed into the date and time fields (None: now), errors at the field."""
+        day_typed = (self.asked_date.data or "").strip()
+        time_typed = (self.asked_time.data or "").strip()
+        day, at = None, None
+        if day_typed:
+            try:
+                day = parse_day(day_typed)
+            except ValueError as error:
+                self.asked_date.errors.append(error.args[0])
+        if time_typed:
+            try:
+                at = parse_time(time_typed)
+            except ValueError as error:
+                self.asked_time.errors.append(error.args[0])
+        elif day_typed:  # a day alone would be stored at some guessed hour
+            message = _("Also fill in the time (hh:mm), as on the paper.")
+            self.asked_time.errors.append(coded("required", message))
+        if at is None or (day_typed and day is None):
+            return None
+        return datetime.combine(day or now_local().date(), at, tzinfo=LOCAL_TZ)
+
+    def _check_moment(self) -> bool:
+        """Work out `self.moment` (the API's asked_at, or the typed date and time; None: now)
+        and check it; a moment before the desk's earliest needs a coordinator's confirmation."""
+        if self.asked_at.data is not None or self.asked_at.errors:
+            field, moment = self.asked_at, self.asked_at.data
+        else:
+            typed = bool((self.asked_date.data or "").strip())
+            field = self.asked_date if typed else self.asked_time
+            moment = self._typed_moment()
+            if self.asked_date.errors or self.asked_time.errors:
+                return False
+        self.moment = moment
+        if moment is None or field.errors or moment == self.kept_moment:
+            return not field.errors
+        problem = moment_problem(moment)
+        if problem is None:
+            months = current_app.config["IDO_BACKDATE_MONTHS"]
+            problem = backdate_problem(moment, start_of_month(months), self.may_go_further)
+            if problem is not None and problem[0] == "confirm_early":
+                self.confirm_asked = True
+                if self.confirm_early.data:
+                    problem = None
+        if problem is not None:
+            field.errors.append(coded(*problem))
+            return False
+        return True
+
+    def show_moment(self, moment: datetime) -> None:
+        """Put a stored moment into the date and time fields (the edit page)."""
+        local = moment.astimezone(LOCAL_TZ)
+        self.asked_date.data, self.asked_time.data = day_text(local.date()), local.strftime("%H:%M")
 
     def validate_note(self, field) -> None:
         _refuse(note_problem(field.data))
@@ -177,6 +287,6 @@ class QuestionForm(Form):
             channel=cats.by_code("channels")[self.channel.data],
             outcome=cats.by_code("outcomes")[self.outcome.data],
             duration_minutes=self.duration_minutes.data,
-            asked_at=self.asked_at.data,
+            asked_at=self.moment,
             note=self.note.data,
         )
