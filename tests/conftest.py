@@ -47,9 +47,9 @@ ORG_USERS = [  # email, name, role, library, branches
 
 
 # Tests marked `once` do not depend on the database and run in one pass only: most in the
-# SQLite pass, these modules' in the PostgreSQL pass, so that the two passes (which run side
-# by side) take about as long.
-ONCE_IN_POSTGRES_PASS = {"test_browser.py"}
+# SQLite pass, these in the PostgreSQL pass (a module, or a module's tests whose names hold a
+# given text), so that the two passes (which run side by side) take about as long.
+ONCE_IN_POSTGRES_PASS = {"test_browser.py": "", "test_accessibility.py": "[en]"}
 
 
 def pytest_configure(config):
@@ -64,7 +64,8 @@ def pytest_collection_modifyitems(config, items):
     def runs_here(item) -> bool:
         if item.get_closest_marker("once") is None:
             return True
-        in_postgres_pass = item.path.name in ONCE_IN_POSTGRES_PASS
+        part = ONCE_IN_POSTGRES_PASS.get(item.path.name)
+        in_postgres_pass = part is not None and part in item.name
         return in_postgres_pass == (DB_KIND == "postgresql")
 
     kept = [item for item in items if runs_here(item)]
@@ -274,8 +275,9 @@ def form_fields(html: str, action: str) -> dict:
 
 
 def messages(html: str) -> list[str]:
-    """The flash messages and field errors shown on a page."""
+    """The flash messages, the error summary's title and the field errors shown on a page."""
     found = re.findall(r'class="message message-[^"]*"[^>]*>([^<]+)<', html)
+    found += re.findall(r'<h2 id="error-summary-title">([^<]+)</h2>', html)
     found += re.findall(r'<ul class="field-errors"[^>]*>\s*((?:<li>[^<]*</li>\s*)+)</ul>', html)
     return [re.sub(r"</?li>", " ", m).strip() for m in found]
 

@@ -80,6 +80,21 @@ def test_language_switch_to_english_and_back(client, org):
     assert '<html lang="nl">' in client.get("/auth/login").get_data(as_text=True)
 
 
+def test_the_first_visit_follows_the_browser_and_a_choice_outlives_log_out(client, org):
+    english = {"Accept-Language": "en-GB,en;q=0.9,nl;q=0.5"}
+    assert '<html lang="en">' in client.get("/auth/login", headers=english).get_data(as_text=True)
+    french = {"Accept-Language": "fr-FR,fr;q=0.9"}  # neither: Dutch
+    assert '<html lang="nl">' in client.get("/auth/login", headers=french).get_data(as_text=True)
+    client.post("/auth/login", data={"email": "vol@a.example", "password": PASSWORD})
+    response = client.post("/language", data={"lang": "en", "next": "/desk/"})
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("ido_lang=en;") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    client.post("/auth/logout")
+    dutch = {"Accept-Language": "nl-NL"}  # the choice made here wins over the browser's
+    page = client.get("/auth/login", headers=dutch).get_data(as_text=True)
+    assert '<html lang="en">' in page and "You are logged out." in page
+
+
 def test_failed_logins_are_throttled_per_account(auth, client, app):
     for _ in range(5):
         assert auth.login("vol@a.example", "wrong password!").status_code == 200

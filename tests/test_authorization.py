@@ -36,6 +36,7 @@ RULES = {
     "main.index": ("GET", "/", EVERYONE),
     "main.language": ("POST", "/language", EVERYONE),
     "main.privacy": ("GET", "/privacy", EVERYONE),
+    "main.accessibility": ("GET", "/toegankelijkheid", EVERYONE),
     "main.healthz": ("GET", "/healthz", EVERYONE),
     "auth.login": ("GET", "/auth/login", EVERYONE),
     "auth.logout": ("POST", "/auth/logout", LOGGED_IN),

@@ -119,7 +119,10 @@ def test_desk_works_without_javascript(browser, live_url, app):
 
 def test_quick_mode_one_tap_then_undo(browser, live_url, app):
     page, problems = open_desk(browser, live_url)
-    page.get_by_role("button", name="Snelle modus: uit").click()
+    quick = page.get_by_role("button", name="Snelle modus")
+    assert quick.get_attribute("aria-pressed") == "false"
+    quick.click()
+    assert page.get_by_role("button", name="Snelle modus", pressed=True).is_visible()
     page.get_by_role("button", name="Computer, tablet of smartphone").tap()  # the one tap
     assert "Opgeslagen: Computer, tablet of smartphone" in page.locator(".saved").inner_text()
     page.once("dialog", lambda dialog: dialog.accept())

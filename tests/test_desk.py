@@ -116,7 +116,7 @@ def test_validation_messages_and_nothing_stored(auth, client, app, expected, cha
     change = {key: future[key] if values == [FUTURE] else values for key, values in change.items()}
     found = _post_invalid(client, app, **change)
     assert expected in found, (expected, found)
-    assert "De vraag is niet opgeslagen. Kijk naar de gemarkeerde velden hieronder." in found
+    assert "De vraag is niet opgeslagen. Kijk naar deze velden:" in found
 
 
 def test_unknown_referral_and_zero_duration_are_refused(auth, client, app):
@@ -167,7 +167,9 @@ def test_quick_mode_one_tap_and_undo(auth, client, app):
     auth.login("vol@a.example")
     client.post("/desk/mode")
     page = client.get("/desk/").get_data(as_text=True)
-    assert "Snelle modus: aan" in page
+    pressed = 'class="button toggle-button pressed" aria-pressed="true">Snelle modus</button>'
+    assert pressed in page
+    assert "1 vraag vandaag" not in page and "0 vragen vandaag" in page  # the day's count, on top
     data = form_fields(page, "/desk/quick")
     data.setdefault("topic", []).append("apparaat")  # the tapped tile is a submit button
     assert client.post("/desk/quick", data=data).status_code == 302
@@ -185,7 +187,9 @@ def test_quick_mode_one_tap_and_undo(auth, client, app):
         assert len(questions(include_deleted=True)) == 1
         assert [e.action for e in audit()] == ["create", "delete"]
     client.post("/desk/mode")
-    assert "Snelle modus: uit" in client.get("/desk/").get_data(as_text=True)
+    assert 'aria-pressed="false">Snelle modus</button>' in client.get("/desk/").get_data(
+        as_text=True
+    )
 
 
 def test_quick_mode_refuses_unknown_topic(auth, client, app):
@@ -236,7 +240,7 @@ def test_english_desk_shows_english_labels(auth, client):
     client.post("/language", data={"lang": "en"})
     page = client.get("/desk/").get_data(as_text=True)
     assert "Save question" in page and "Benefits (toeslagen)" in page
-    assert "At the desk" in page and "Referred to: Manifestgroep" in page
+    assert "At the desk" in page and "Referred to a national agency" in page
     data = form_fields(page, "/desk/")
     data["topics"] = []
     response = client.post("/desk/", data=data)
@@ -285,7 +289,7 @@ def test_a_renamed_topic_and_another_language_show_at_once(auth, client, app):
     assert "Toeslagen en huur" in page
     client.post("/language", data={"lang": "en", "next": "/desk/"})
     page = client.get("/desk/").get_data(as_text=True)
-    assert "Choose how long it took" not in page and "Other referrals" in page
+    assert "Choose how long it took" not in page and "Another referral" in page
 
 
 def _deactivate_topic(app, code: str) -> None:

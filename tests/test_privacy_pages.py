@@ -82,6 +82,16 @@ def test_privacy_page_is_public(client, org):
     assert 'href="/privacy"' in client.get("/auth/login").get_data(as_text=True)
 
 
+def test_the_accessibility_statement_is_linked_from_every_page(client, org):
+    page = client.get("/toegankelijkheid").get_data(as_text=True)
+    assert "Toegankelijkheidsverklaring van IDO Logboek" in page and "WCAG) 2.1" in page
+    assert "Hoe het is getest" in page and "axe-core" in page
+    client.post("/language", data={"lang": "en"})
+    assert "How it was tested" in client.get("/toegankelijkheid").get_data(as_text=True)
+    for path in ("/auth/login", "/privacy", "/toegankelijkheid"):
+        assert 'href="/toegankelijkheid"' in client.get(path).get_data(as_text=True)
+
+
 def test_a_running_app_purges_on_its_first_request(database_url, org):
     """IDO_PURGE_IN_APP (the default): the first request of the day purges, in its own commit."""
     from ido import create_app

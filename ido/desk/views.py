@@ -356,8 +356,6 @@ def index():
     form = QuestionForm(categories, may_go_further=_may_go_further())
     if form.validate_on_submit():
         return _store(form.question_id(), form.to_data(branch))
-    if form.is_submitted():
-        flash(_("The question was not saved. Check the fields marked below."), "error")
     return render_desk(branch, form, categories, fresh_fields(form))
 
 

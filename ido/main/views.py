@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ido.core.db import db
 from ido.web.forms import LanguageForm
-from ido.web.i18n import LANGUAGES
+from ido.web.i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_SECONDS, LANGUAGES
 from ido.web.navigation import safe_next
 
 bp = Blueprint("main", __name__)
@@ -35,11 +35,21 @@ def index():
 
 @bp.post("/language")
 def language():
-    """Switch the interface language for this session and go back."""
+    """Switch the interface language and go back; this browser keeps it (a cookie of its own,
+    so it outlives a log-out and the next person at a shared desk PC sees it too)."""
     form = LanguageForm()
+    response = redirect(safe_next(request.form.get("next")) or url_for("main.index"))
     if form.validate_on_submit() and form.lang.data in LANGUAGES:
         session["lang"] = form.lang.data
-    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            form.lang.data,
+            max_age=LANGUAGE_COOKIE_SECONDS,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure,
+        )
+    return response
 
 
 @bp.get("/privacy")
@@ -48,6 +58,12 @@ def privacy():
     return render_template(
         "main/privacy.html", retention_days=current_app.config["IDO_NOTE_RETENTION_DAYS"]
     )
+
+
+@bp.get("/toegankelijkheid")
+def accessibility():
+    """The accessibility statement: the standard, what was tested and how, what is known."""
+    return render_template("main/accessibility.html")
 
 
 @bp.get("/healthz")

@@ -52,6 +52,14 @@ class Form(FlaskForm):
         return super().validate(extra)
 
 
+def error_anchor(field) -> str:
+    """Where a link in the error summary goes: the field's input, or the fieldset of a group of
+    checkboxes or radio buttons (marked `grouped`, or a choice of several)."""
+    if getattr(field, "grouped", False) or field.type in ("SelectMultipleField", "RadioField"):
+        return f"{field.id}-fieldset"
+    return field.id
+
+
 class EmptyForm(Form):
     """A bare button (log out, delete, undo): only the CSRF token."""
 

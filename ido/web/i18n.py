@@ -1,4 +1,4 @@
-"""Language: Dutch first, English on request; chosen per session."""
+"""Language: Dutch first, English on request; the browser's own on a first visit."""
 
 from collections.abc import Callable
 from typing import Any
@@ -10,20 +10,24 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from ido.web.extensions import babel
+from ido.web.forms import error_anchor
 
 LANGUAGES = {"nl": "Nederlands", "en": "English"}
 
 
+LANGUAGE_COOKIE = "ido_lang"  # the language chosen on this browser; outlives a log-out
+LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
+
+
 def select_locale() -> str:
-    """The language the visitor chose, else Dutch."""
+    """The language chosen on this browser (this session's, else the one it chose before),
+    else the browser's own (Accept-Language), else Dutch."""
     if not has_request_context():
         return "nl"
-    chosen = session.get("lang")
+    chosen = session.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
     if chosen in LANGUAGES:
         return chosen
-    if request.path.startswith("/api/"):  # scripts say what they want
-        return request.accept_languages.best_match(list(LANGUAGES), default="nl")
-    return "nl"
+    return request.accept_languages.best_match(list(LANGUAGES), default="nl")
 
 
 def _newstyle(translations: Any) -> tuple[Callable[..., str], Callable[..., str]]:
@@ -65,5 +69,7 @@ def template_translations() -> dict[str, Any]:
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Europe/Amsterdam")
-    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, get_locale=get_locale)
+    app.jinja_env.globals.update(
+        LANGUAGES=LANGUAGES, get_locale=get_locale, error_anchor=error_anchor
+    )
     app.context_processor(template_translations)

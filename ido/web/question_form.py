@@ -103,6 +103,8 @@ def parse_time(text: str) -> time:
 class MinutesField(IntegerField):
     """Whole minutes, 1 to 480, with one clear message for anything else."""
 
+    grouped = True  # shown as a row of radio buttons (the desk's presets)
+
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)

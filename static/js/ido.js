@@ -2,13 +2,41 @@
 (function () {
   "use strict";
 
-  // Show a topic's follow-up questions (DigiD: aanvragen, activeren, ...) only once it is chosen.
-  function syncFollowups() {
+  // Show a topic's follow-up questions (DigiD: aanvragen, activeren, ...) only once it is chosen:
+  // right under its tile, scrolled into view (clear of the save bar) and announced.
+  function syncFollowups(event) {
+    var tapped = event && event.target;
     document.querySelectorAll("[data-followups-for]").forEach(function (block) {
       var parent = document.getElementById(block.getAttribute("data-followups-for"));
+      if (!parent) return;
       var anyChildChecked = block.querySelector("input:checked") !== null;
-      if (parent) block.hidden = !(parent.checked || anyChildChecked);
+      var show = parent.checked || anyChildChecked;
+      var appeared = block.hidden && show;
+      block.hidden = !show;
+      parent.setAttribute("aria-expanded", show ? "true" : "false");
+      if (appeared && tapped === parent) {
+        block.scrollIntoView({ block: "nearest" });
+        var news = document.querySelector("[data-followup-news]");
+        if (news) news.textContent = block.getAttribute("data-announce");
+      }
     });
+  }
+
+  // A focused control never hides under the sticky save bar (WCAG 2.2, 2.4.11): the page's
+  // scroll-padding does it for links and scrolling, but Chromium does not apply it to focus.
+  function keepFocusClear(event) {
+    var bar = document.querySelector(".save-bar");
+    var target = event.target;
+    if (!bar || bar.contains(target) || !target.matches(":focus-visible")) return;  // keyboard
+    var shown = target.closest(".toggle") || target;  // a toggle's input is hidden, its label not
+    var below = shown.getBoundingClientRect().bottom - bar.getBoundingClientRect().top;
+    if (below > 0) window.scrollBy(0, below + 8);
+  }
+
+  // A refused form: focus goes to the summary of what was wrong (GOV.UK's pattern).
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary && document.activeElement !== summary) summary.focus();
   }
 
   // Ask before a destructive action: a delete button, or saving with "active" switched off.
@@ -33,6 +61,8 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     syncFollowups();
+    focusErrorSummary();
+    document.addEventListener("focusin", keepFocusClear);
     document.addEventListener("change", syncFollowups);
     document.querySelectorAll("form[data-confirm]").forEach(function (form) {
       form.addEventListener("submit", confirmSubmit);

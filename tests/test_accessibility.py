@@ -1,0 +1,273 @@
+"""Accessibility in a real browser: axe-core on every page, for every role and language, with
+error and empty states; and what axe cannot see (sideways scrolling at 320 px, focus hidden
+under the save bar, where feedback appears, where focus goes after a refused save)."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from ido.core.db import db
+from ido.core.devices import activate, enrol_device
+
+from .conftest import PASSWORD
+from .helpers import branch, store_question, user
+from .test_browser import CHROMIUM, CHROMIUM_ARGS, browser, live_url, open_desk  # noqa: F401
+
+pytestmark = pytest.mark.once
+NARROW = {"width": 320, "height": 640}  # WCAG 1.4.10: content reflows at 320 CSS pixels
+AXE_SCRIPT = Axe().axe_script  # axe-core as axe-playwright-python ships it (no download)
+# WCAG 2.0, 2.1 and 2.2 at levels A and AA, as axe-core tags its rules
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],
+    "iframes": False,  # the app has none
+    "preload": False,  # the stylesheet need not be fetched again: computed styles suffice
+}
+
+
+@pytest.fixture
+def places(org, app):
+    """The ids the pages need: a question logged by the volunteer today, a tablet's secret."""
+    with app.app_context():
+        question = store_question("a1", None, ["digid"], referrals=["uwv"])
+        question.logged_by_id = user("vol@a.example").id
+        code = enrol_device(branch("a1"), "Tablet balie", None)[1]
+        secret = activate(code)[1]
+        db.session.commit()
+        return {
+            "question": question.id,
+            "a1": branch("a1").id,
+            "vol": user("vol@a.example").id,
+            "library": branch("a1").library_id,
+            "secret": secret,
+        }
+
+
+# what sticks out past the window's right edge, innermost first (for the failure message)
+WIDEST = """[...document.querySelectorAll("body *")]
+  .filter(e => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest(".table-region"))
+  .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > innerWidth + 1))
+  .slice(0, 4).map(e => e.tagName.toLowerCase() + (e.className ? "." + e.className : "")
+    + " " + (e.textContent || "").trim().slice(0, 30))"""
+
+
+def _problems_here(page, label: str) -> list[str]:
+    """Sideways scrolling and axe-core's violations on the page as it is now."""
+    found = []
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    if width[0] > width[1]:
+        culprits = page.evaluate(WIDEST)
+        found.append(f"{label}: scrolls sideways ({width[0]} px at {width[1]} px): {culprits}")
+    results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    for violation in results["violations"]:
+        targets = [node["target"] for node in violation["nodes"]][:3]
+        found.append(f"{label}: {violation['id']} ({violation['help']}) at {targets}")
+    return found
+
+
+def _context(browser, live_url, language: str, email: str | None = None, secret=None):  # noqa: F811
+    context = browser.new_context(viewport=NARROW, locale="nl-NL" if language == "nl" else "en-GB")
+    context.add_cookies([{"name": "ido_lang", "value": language, "url": live_url}])
+    if secret:
+        context.add_cookies([{"name": "ido_desk", "value": secret, "url": live_url}])
+    context.add_init_script(AXE_SCRIPT)  # axe-core in every page, before its own script
+    page = context.new_page()
+    page.set_default_timeout(5000)
+    if email:
+        page.goto(f"{live_url}/auth/login")
+        page.locator("#email").fill(email)
+        page.locator("#password").fill(PASSWORD)
+        page.locator("main form button[type=submit]").first.click()
+        page.wait_for_load_state()
+    return page
+
+
+def _visit_all(page, base, paths: list[str]) -> list[str]:
+    found = []
+    for path in paths:
+        response = page.goto(base + path)
+        found += _problems_here(page, f"{path} ({response.status})")
+    return found
+
+
+def _submit_empty(page, base, path: str, form: str) -> list[str]:
+    """Send a form as it is (left empty or at its defaults): the refused page with errors."""
+    page.goto(base + path)
+    page.locator(f"{form} button[type=submit]").first.click()
+    page.wait_for_load_state()
+    return _problems_here(page, f"{path} refused")
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_page_for_every_role_has_no_violations(browser, live_url, places, language):  # noqa: F811
+    q, a1, vol, library = places["question"], places["a1"], places["vol"], places["library"]
+    found = []
+
+    page = _context(browser, live_url, language)  # nobody logged in
+    found += _visit_all(
+        page,
+        live_url,
+        [
+            "/auth/login",
+            "/privacy",
+            "/toegankelijkheid",
+            "/desk/enrol",
+            "/nergens",
+            "/auth/set-password/verlopen",
+        ],
+    )
+    page.goto(live_url + "/auth/login")
+    page.locator("#email").fill("vol@a.example")
+    page.locator("#password").fill("not the password")
+    page.locator("main form button[type=submit]").first.click()
+    found += _problems_here(page, "log-in refused")
+    found += _submit_empty(page, live_url, "/desk/enrol", "main form")
+    page.context.close()
+
+    page = _context(browser, live_url, language, "vol@a.example")
+    found += _visit_all(
+        page,
+        live_url,
+        ["/desk/", f"/desk/questions/{q}/edit", "/auth/profile", "/auth/profile/password"],
+    )
+    found += _submit_empty(page, live_url, "/desk/", "form.question-form")  # no topic
+    page.context.close()
+
+    page = _context(browser, live_url, language, "vol2@a.example")  # two branches, none today
+    found += _visit_all(page, live_url, ["/desk/branch"])
+    page.locator("form button[type=submit]").last.click()
+    found += _problems_here(page, "desk of an empty day")
+    page.context.close()
+
+    page = _context(browser, live_url, language, "coord@a.example")
+    found += _visit_all(
+        page,
+        live_url,
+        [
+            "/reports/",
+            "/reports/national",
+            "/admin/",
+            "/admin/audit",
+            "/admin/branches",
+            f"/admin/branches/{a1}",
+            f"/admin/branches/{a1}/desk",
+            "/admin/people",
+            f"/admin/people/{vol}",
+            "/admin/devices",
+            "/admin/categories/agency",
+        ],
+    )
+    found += _submit_empty(page, live_url, "/admin/people", "form[action='/admin/people']")
+    found += _submit_empty(page, live_url, "/admin/branches", "form[action='/admin/branches']")
+    page.context.close()
+
+    page = _context(browser, live_url, language, "coord@b.example")  # a library without data
+    found += _visit_all(page, live_url, ["/reports/", "/reports/national", "/admin/audit"])
+    page.context.close()
+
+    page = _context(browser, live_url, language, "admin@ido.example")
+    found += _visit_all(
+        page,
+        live_url,
+        [
+            "/admin/libraries",
+            f"/admin/libraries/{library}",
+            "/admin/categories/topic",
+            "/admin/categories/topic/digid",
+        ],
+    )
+    page.context.close()
+
+    page = _context(browser, live_url, language, secret=places["secret"])  # a desk tablet
+    found += _visit_all(page, live_url, ["/desk/"])
+    page.context.close()
+    assert found == [], "\n".join(found)
+
+
+SIZES = [
+    {"width": 1024, "height": 768},
+    {"width": 768, "height": 1024},
+    {"width": 390, "height": 844},
+]
+
+
+def _in_view(page, locator) -> bool:
+    """Whether the element lies within the window and above the sticky save bar."""
+    box = locator.bounding_box()
+    bar = page.locator(".save-bar").bounding_box()
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= bar["y"] + 1
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s['width']}x{s['height']}")
+def test_follow_ups_open_under_their_tile_in_view_and_are_announced(browser, live_url, size):  # noqa: F811
+    page, problems = open_desk(browser, live_url, viewport=size)
+    digid = page.locator("#topics-digid")
+    assert digid.get_attribute("aria-expanded") == "false"
+    page.get_by_text("DigiD", exact=True).click()
+    follow_ups = page.locator("#followups-digid")
+    assert digid.get_attribute("aria-expanded") == "true"
+    assert _in_view(page, follow_ups.locator("legend"))  # seen at once, not under the bar
+    first = follow_ups.locator(".toggle").first
+    assert _in_view(page, first)
+    tile = page.locator("label[for=topics-digid]").bounding_box()
+    assert follow_ups.bounding_box()["y"] >= tile["y"] + tile["height"] - 1  # right under it
+    news = page.locator("[data-followup-news]")
+    assert news.inner_text() == "DigiD: daaronder zijn preciezere keuzes verschenen."
+    assert problems == []
+    page.context.close()
+
+
+def test_a_refused_save_moves_focus_to_an_error_summary_linking_each_field(browser, live_url):  # noqa: F811
+    page, problems = open_desk(browser, live_url, viewport=SIZES[2])
+    page.get_by_text("Eerder tijdstip of een notitie").click()
+    page.locator("#asked_date").fill("31-02-2026")
+    page.locator("#note").fill("Bel 06-12345678 terug")
+    page.get_by_role("button", name="Vraag opslaan").click()
+    page.wait_for_load_state()
+    summary = page.locator("[data-error-summary]")
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    assert summary.get_attribute("role") == "alert"
+    assert _in_view(page, summary.locator("h2"))
+    assert "De vraag is niet opgeslagen" in summary.locator("h2").inner_text()
+    links = summary.locator("a")
+    texts = links.all_inner_texts()
+    assert any(text.startswith("Onderwerp") for text in texts)  # no topic chosen
+    assert any("Deze datum bestaat niet." in text for text in texts)
+    assert any("telefoonnummer" in text for text in texts)
+    summary.get_by_role("link", name="Datum: Deze datum bestaat niet.").click()
+    assert page.evaluate("document.activeElement.id") == "asked_date"  # straight to the field
+    assert page.locator("#asked_date").input_value() == "31-02-2026"  # as typed
+    page.locator("a[href='#topics-fieldset']").click()
+    assert page.evaluate("document.activeElement.id") == "topics-fieldset"
+    assert [p for p in problems if "status of 422" not in p] == []  # the refusal itself
+    page.context.close()
+
+
+# the focused control: what the eye sees of it (a toggle's input is hidden, its label shows the
+# focus), where the sticky save bar begins, and whether it is the save button itself
+FOCUSED = """(() => {
+  const e = document.activeElement, bar = document.querySelector(".save-bar");
+  return {id: e.id, save: bar.contains(e), bar: bar.getBoundingClientRect().top,
+          bottom: (e.closest(".toggle") || e).getBoundingClientRect().bottom};
+})()"""
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s['width']}x{s['height']}")
+def test_keyboard_focus_is_never_hidden_under_the_save_bar(browser, live_url, size):  # noqa: F811
+    """Tab through the whole desk form: every focused control shows above the sticky bar
+    (WCAG 2.2, 2.4.11 Focus not obscured)."""
+    page, problems = open_desk(browser, live_url, viewport=size)
+    page.get_by_text("Andere doorverwijzing, of een vraag over een andere instantie").click()
+    page.get_by_text("Eerder tijdstip of een notitie").click()
+    page.locator("#topics-apparaat").focus()
+    hidden, seen = [], 0
+    for _ in range(150):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused["save"]:
+            break
+        seen += 1
+        if focused["bottom"] > focused["bar"] + 1:
+            hidden.append(focused["id"])
+    assert seen > 40 and hidden == []
+    assert problems == []
+    page.context.close()
