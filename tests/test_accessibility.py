@@ -133,7 +133,7 @@ def test_every_page_for_every_role_has_no_violations(browser, live_url, places, 
     page.context.close()
 
     page = _context(browser, live_url, language, "vol2@a.example")  # two branches, none today
-    found += _visit_all(page, live_url, ["/desk/branch"])
+    found += _visit_all(page, live_url, ["/desk/mine", "/desk/branch"])  # none of their own
     page.locator("form button[type=submit]").last.click()
     found += _problems_here(page, "desk of an empty day")
     page.context.close()
@@ -161,7 +161,9 @@ def test_every_page_for_every_role_has_no_violations(browser, live_url, places, 
     page.context.close()
 
     page = _context(browser, live_url, language, "coord@b.example")  # a library without data
-    found += _visit_all(page, live_url, ["/reports/", "/reports/national", "/admin/audit"])
+    found += _visit_all(
+        page, live_url, ["/reports/", "/reports/national", "/reports/questions", "/admin/audit"]
+    )
     page.context.close()
 
     page = _context(browser, live_url, language, "admin@ido.example")
@@ -269,5 +271,16 @@ def test_keyboard_focus_is_never_hidden_under_the_save_bar(browser, live_url, si
         if focused["bottom"] > focused["bar"] + 1:
             hidden.append(focused["id"])
     assert seen > 40 and hidden == []
+    assert problems == []
+    page.context.close()
+
+
+def test_the_disclosures_show_whether_they_are_open(browser, live_url):  # noqa: F811
+    page, problems = open_desk(browser, live_url)
+    summary = page.get_by_text("Eerder tijdstip of een notitie")
+    marker = "el => getComputedStyle(el, '::before').content"
+    assert summary.evaluate(marker) == '"▸"'
+    summary.click()
+    assert summary.evaluate(marker) == '"▾"'
     assert problems == []
     page.context.close()

@@ -3,9 +3,14 @@
 from datetime import datetime, timedelta
 
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ido.admin.audit_changes import readable_changes
+from ido.core.checks import has_bad_characters
 from ido.core.db import db
+from ido.core.exceptions import ParamError
 from ido.core.models import AuditEvent, User
 from ido.core.report_params import parse_date, parse_page
 from ido.core.retention import last_purge
@@ -13,18 +18,23 @@ from ido.core.timeutil import LOCAL_TZ
 from ido.web.access import allow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-ENTITIES = (
-    "question",
-    "user",
-    "branch",
-    "library",
-    "category",
-    "device",
-    "api_token",
-    "password_link",
-    "notes",
-)
-ACTIONS = ("create", "update", "delete", "purge")
+ENTITIES = {  # what the trail's events are about, as the filter and the table name them
+    "question": _l("question"),
+    "user": _l("person"),
+    "branch": _l("branch"),
+    "library": _l("library"),
+    "category": _l("category"),
+    "device": _l("desk tablet"),
+    "api_token": _l("API token"),
+    "password_link": _l("password link"),
+    "notes": _l("notes"),
+}
+ACTIONS = {
+    "create": _l("created"),
+    "update": _l("changed"),
+    "delete": _l("deleted"),
+    "purge": _l("emptied"),
+}
 
 
 @bp.before_request
@@ -56,6 +66,11 @@ def audit():
     entity, action = request.args.get("entity", ""), request.args.get("action", "")
     if entity in ENTITIES:
         query = query.where(AuditEvent.entity == entity)
+    one = request.args.get("id", "")
+    if one:  # the history of one question (or other item)
+        if len(one) > 64 or has_bad_characters(one, multiline=False):
+            raise ParamError("id", "invalid", _("This is not the id of anything."))
+        query = query.where(AuditEvent.entity_id == one)
     if action in ACTIONS:
         query = query.where(AuditEvent.action == action)
     first = parse_date(request.args.get("from"), "from")
@@ -80,4 +95,6 @@ def audit():
         entities=ENTITIES,
         actions=ACTIONS,
         args=request.args,
+        changes=readable_changes(page.items),
+        one=one,
     )

@@ -12,6 +12,7 @@ from ido.core.categories import active_categories
 from ido.core.counts import monthly_counts
 from ido.core.db import db
 from ido.core.exceptions import IdConflict, ParamError
+from ido.core.listing import NEWEST_FIRST, QuestionFilter
 from ido.core.models import Branch, Question
 from ido.core.questions import delete_question, record_question
 from ido.core.report_params import count_params, parse_date, parse_page, scoped_branches
@@ -130,17 +131,12 @@ def list_questions():
         if request.args.get("branch")
         else branches_in_scope(current_user)
     )
-    query = (
-        db.select(Question)
-        .where(Question.deleted_at.is_(None), Question.branch_id.in_([b.id for b in branches]))
-        .order_by(Question.asked_at.desc(), Question.created_at.desc())
+    found = QuestionFilter(
+        branch_ids=tuple(b.id for b in branches),
+        first=parse_date(request.args.get("from"), "from"),
+        last=parse_date(request.args.get("to"), "to"),
     )
-    first = parse_date(request.args.get("from"), "from")
-    last = parse_date(request.args.get("to"), "to")
-    if first:
-        query = query.where(Question.local_date >= first)
-    if last:
-        query = query.where(Question.local_date <= last)
+    query = db.select(Question).where(*found.conditions()).order_by(*NEWEST_FIRST)
     page_number = parse_page(request.args.get("page"))
     page = db.paginate(query, page=page_number, per_page=PAGE_SIZE, error_out=False)
     return jsonify(

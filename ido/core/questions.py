@@ -10,7 +10,7 @@ import logging
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 
 from flask_babel import gettext as _
@@ -162,7 +162,8 @@ def _codes(items: Iterable[Category]) -> list[str]:
 
 def snapshot(source: Question | QuestionData) -> dict[str, Any]:
     """The content of a question as plain values, for comparing and for the audit trail."""
-    asked_at = source.asked_at.isoformat() if source.asked_at else None
+    # in UTC: the same moment typed in Amsterdam time is no change
+    asked_at = source.asked_at.astimezone(UTC).isoformat() if source.asked_at else None
     return {
         "branch": source.branch.code,
         "asked_at": asked_at,

@@ -2,8 +2,6 @@
 
 import functools
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from flask import (
@@ -29,14 +27,13 @@ from ido.core.categories import Categories, active_categories, with_held
 from ido.core.db import db
 from ido.core.devices import COOKIE, activate
 from ido.core.exceptions import IdConflict
-from ido.core.models import Agency, Branch, DeskDevice, Question, Topic, User
+from ido.core.listing import NEWEST_FIRST, own_recent_rows, row_query
+from ido.core.models import Branch, Question
 from ido.core.questions import QuestionData, delete_question, record_question, update_question
 from ido.core.scope import (
     branches_in_scope,
     in_scope,
-    logged_by_this,
     may_change,
-    may_change_in_branch,
 )
 from ido.core.timeutil import day_text, now_local, to_local
 from ido.desk.forms import BranchForm, DeskTokenForm, EnrolForm, QuickForm
@@ -46,6 +43,7 @@ from ido.web.forms import EmptyForm
 from ido.web.navigation import safe_next
 from ido.web.pages import render_form
 from ido.web.question_form import QuestionForm
+from ido.web.question_rows import TodayRow, today_rows
 
 COOKIE_SECONDS = 400 * 24 * 3600  # browsers keep cookies at most about this long
 
@@ -121,32 +119,14 @@ TODAY_SHOWN = 20  # the desk lists the latest ones (a tablet screen or two); "sh
 
 @functools.cache
 def _list_query(by: str, limited: bool) -> Select:
-    """What the desk's list shows of each question (newest first) of a branch's day
-    (`by="day"`) or of one id (`by="id"`), in one query of columns: questions as objects with
-    their links cost a page milliseconds. Built once per process, bound per request."""
+    """The desk list's rows (newest first) of a branch's day (`by="day"`) or of one id
+    (`by="id"`). Built once per process, bound per request."""
     where = (
         (Question.branch_id == bindparam("branch_id"), Question.local_date == bindparam("day"))
         if by == "day"
         else (Question.branch_id == bindparam("branch_id"), Question.id == bindparam("id"))
     )
-    query = (
-        db.select(
-            Question.id,
-            Question.asked_at,
-            Question.created_at,
-            Question.deleted_at,
-            Question.logged_by_id,
-            Question.device_id,
-            Question.topic_codes,
-            Question.referral_codes,
-            User.name.label("person"),
-            DeskDevice.name.label("tablet"),
-        )
-        .outerjoin(User, User.id == Question.logged_by_id)
-        .outerjoin(DeskDevice, DeskDevice.id == Question.device_id)
-        .where(Question.deleted_at.is_(None), *where)
-        .order_by(Question.asked_at.desc(), Question.created_at.desc())
-    )
+    query = row_query(*where).order_by(*NEWEST_FIRST)
     return query.limit(bindparam("limit", type_=Integer)) if limited else query
 
 
@@ -175,83 +155,6 @@ def todays_questions(branch: Branch, limit: int | None) -> tuple[list[Any], int]
     if limit is not None and len(rows) == limit:  # a busy day: count them all
         return rows, db.session.scalar(_count_query(), today) or 0
     return rows, len(rows)
-
-
-@dataclass(frozen=True)
-class TodayRow:
-    """What the desk's list shows of one question, worked out once in Python (a busy day
-    lists many rows; per-row template calls made the page cost tens of milliseconds)."""
-
-    id: uuid.UUID
-    day: str  # empty when today
-    time: str
-    topics: str
-    referrals: str
-    mine: bool
-    who: str
-    changeable: bool
-    edit_url: str
-    delete_url: str
-
-
-def _names(
-    rows: list[Any], column: str, categories: Categories, model: type[Topic] | type[Agency]
-) -> Callable[[str], str]:
-    """Names by the codes the rows hold, in the desk's order (worked out once per language
-    and set of lists); a code the desk does not show (an inactive category, one this branch
-    left out) is looked up."""
-    key = ("names", column, str(get_locale()))
-    known = categories.memo.get(key)
-    if known is None:
-        items = categories.topics if model is Topic else categories.agencies
-        known = categories.memo[key] = {
-            item.code: (index, item.name) for index, item in enumerate(items)
-        }
-    missing = {c for row in rows for c in getattr(row, column).split("|") if c} - set(known)
-    if missing:
-        known = dict(known)  # the memo is shared by every request of the process
-        for item in db.session.scalars(db.select(model).where(model.code.in_(missing))):
-            known[item.code] = (len(known), item.name)
-    unknown = len(known)
-
-    def names(codes: str) -> str:
-        found = sorted(known.get(code, (unknown, code)) for code in codes.split("|") if code)
-        return ", ".join(name for _, name in found)
-
-    return names
-
-
-ID_MARK = "00000000-0000-0000-0000-000000000000"  # stands in for a question's id in a URL
-
-
-def today_rows(rows: list[Any], categories: Categories) -> list[TodayRow]:
-    """The rows of the desk's list; the questions are all at the desk's branch, in scope."""
-    user = current_user._get_current_object()  # once, not through the proxy per row
-    topics = _names(rows, "topic_codes", categories, Topic)
-    referrals = _names(rows, "referral_codes", categories, Agency)
-    # each route's URL built once, the id put in per row
-    edit = url_for("desk.edit", question_id=ID_MARK)
-    delete = url_for("desk.delete", question_id=ID_MARK)
-    shown, today = [], now_local().date()
-    for row in rows:
-        changeable = may_change_in_branch(user, row)
-        key = str(row.id)
-        local = to_local(row.asked_at)
-        shown.append(
-            TodayRow(
-                id=row.id,
-                day="" if local.date() == today else day_text(local.date()),
-                time=local.strftime("%H:%M"),
-                topics=topics(row.topic_codes),
-                referrals=referrals(row.referral_codes),
-                mine=logged_by_this(user, row),
-                who=row.person or row.tablet or "–",
-                changeable=changeable,
-                edit_url=edit.replace(ID_MARK, key) if changeable else "",
-                delete_url=delete.replace(ID_MARK, key) if changeable else "",
-            )
-        )
-    return shown
 
 
 def _fields_key() -> tuple[str, str]:
@@ -439,15 +342,42 @@ def edit(question_id: uuid.UUID):
     )
     if not form.is_submitted():
         form.show_moment(question.asked_at)
+    back = safe_next(request.args.get("next"))  # the list the edit link was in
     if form.validate_on_submit():
         update_question(question, form.to_data(question.branch), current_user)
-        flash(_("The question has been changed."), "success")
-        return redirect(url_for("desk.index"))
+        when = to_local(question.asked_at)
+        flash(
+            _(
+                "The question of %(day)s %(time)s has been changed.",
+                day=day_text(when.date()),
+                time=when.strftime("%H:%M"),
+            ),
+            "success",
+        )
+        return redirect(back or url_for("desk.index"))
     return render_form(
         "desk/edit.html",
         form,
         question=question,
         durations=defaults.DURATIONS,
+        back=back,
+    )
+
+
+MINE_SHOWN = 50
+
+
+@bp.get("/mine")
+def mine():
+    """My recent questions: the latest a volunteer (or this tablet) logged, back-dated ones
+    among them, each with its edit link while it may still be changed."""
+    user = current_user._get_current_object()
+    rows = own_recent_rows(user.id, user.device_id if user.is_device else None, MINE_SHOWN)
+    categories = active_categories(library_id=user.library_id)
+    wanted = db.select(Branch.id, Branch.name).where(Branch.id.in_({r.branch_id for r in rows}))
+    names = dict(db.session.execute(wanted).all()) if rows else {}
+    return render_template(
+        "desk/mine.html", rows=today_rows(rows, categories), branch_names=names, shown=MINE_SHOWN
     )
 
 

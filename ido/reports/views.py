@@ -5,13 +5,24 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ido.core import exports
+from ido.core.categories import active_categories, all_of_kind
 from ido.core.counts import monthly_counts
+from ido.core.db import db
 from ido.core.exceptions import ParamError
-from ido.core.report_params import count_params, parse_month, scoped_branches
+from ido.core.listing import PAGE_SIZE, QuestionFilter, find_rows
+from ido.core.models import DeskDevice, User
+from ido.core.report_params import (
+    count_params,
+    parse_date,
+    parse_month,
+    parse_page,
+    scoped_branches,
+)
 from ido.core.scope import branches_in_scope
-from ido.core.timeutil import now_local
+from ido.core.timeutil import now_local, start_of_month
 from ido.reports.dashboard import dashboard, national_summary
 from ido.web.access import allow
+from ido.web.question_rows import today_rows
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -99,6 +110,93 @@ def index():
         figures=dashboard(params),
         query=request.args.to_dict(),
         **_filters(params),
+    )
+
+
+def _chosen(field: str, allowed: list):
+    """The item of `allowed` named by the query parameter (a code, or an id for people and
+    tablets), None when not given; an unknown one is a ParamError."""
+    wanted = request.args.get(field, "")
+    if not wanted:
+        return None
+    found = next((item for item in allowed if _key(item) == wanted), None)
+    if found is None:
+        raise ParamError(field, "unknown_code", _("This choice is not (or no longer) available."))
+    return found
+
+
+def _key(item) -> str:
+    """How a filter choice is named in the address: a category's code, u12 or d3 for people."""
+    if isinstance(item, User):
+        return f"u{item.id}"
+    if isinstance(item, DeskDevice):
+        return f"d{item.id}"
+    return item.code
+
+
+@bp.get("/questions")
+def questions():
+    """Every question in scope, to find and correct: by branch, period, topic, agency and who
+    logged it; 50 a page, newest first, each with its edit page and its history."""
+    branches = branches_in_scope(current_user, include_inactive=True)
+    chosen_branches = scoped_branches(request.args.get("branch"), current_user)
+    library_id = current_user.library_id
+    topics = all_of_kind("topic")
+    agencies = all_of_kind("agency", library_id)
+    ids = [b.id for b in branches]
+    people = list(
+        db.session.scalars(
+            db.select(User)
+            .where(User.library_id == library_id if library_id else User.id.is_not(None))
+            .order_by(User.name)
+        )
+    )
+    tablets = list(
+        db.session.scalars(
+            db.select(DeskDevice).where(DeskDevice.branch_id.in_(ids)).order_by(DeskDevice.name)
+        )
+    )
+    topic = _chosen("topic", topics)
+    agency = _chosen("agency", agencies)
+    who = _chosen("who", people + tablets)
+    first = parse_date(request.args.get("from"), "from")
+    last = parse_date(request.args.get("to"), "to")
+    if "from" not in request.args and "to" not in request.args:  # a month to correct, and this
+        first = start_of_month(1).date()
+    found = QuestionFilter(
+        branch_ids=tuple(b.id for b in chosen_branches),
+        first=first,
+        last=last,
+        topic_id=topic.id if topic else None,
+        agency_id=agency.id if agency else None,
+        logged_by_id=who.id if isinstance(who, User) else None,
+        device_id=who.id if isinstance(who, DeskDevice) else None,
+    )
+    page = parse_page(request.args.get("page"))
+    rows, total = find_rows(found, page)
+    query = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template(
+        "reports/questions.html",
+        rows=today_rows(rows, active_categories(library_id=library_id)),
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        query=query,
+        first=first,
+        last=last,
+        branches=branches,
+        branch_names={b.id: b.name for b in branches},
+        topics=topics,
+        agencies=agencies,
+        people=people,
+        tablets=tablets,
+        chosen={
+            "branch": request.args.get("branch", ""),
+            "topic": _key(topic) if topic else "",
+            "agency": _key(agency) if agency else "",
+            "who": _key(who) if who else "",
+        },
+        back=request.full_path,
     )
 
 

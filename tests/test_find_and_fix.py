@@ -1,0 +1,153 @@
+"""Finding past questions again: a volunteer's own recent ones, the coordinators' list with its
+filters, and an audit trail a person can read (names, local times, links, no phantom changes)."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from ido.core.db import db
+from ido.core.models import AuditEvent, Question
+from ido.core.timeutil import now_local
+
+from .conftest import PASSWORD, form_fields, messages
+from .helpers import desk_form, questions, store_question, typed
+
+
+def _log(client, **fields) -> str:
+    data = desk_form(client)
+    data.update(fields)
+    assert client.post("/desk/", data=data).status_code == 302
+    return data["id"][0]
+
+
+def _age(app, question_id: str, minutes: int) -> None:
+    with app.app_context():
+        question = db.session.get(Question, __import__("uuid").UUID(question_id))
+        question.created_at -= timedelta(minutes=minutes)
+        db.session.commit()
+
+
+def test_my_recent_questions_lists_my_own_with_edit_links_while_editable(auth, client, app):
+    with app.app_context():
+        store_question("a1", None, ["zorg"])  # a colleague's (vol2): not listed
+    auth.login("vol@a.example")
+    earlier = now_local() - timedelta(days=3)
+    back_dated = _log(client, topics=["toeslagen"], **typed(earlier))
+    today = _log(client, topics=["digid"])
+    page = client.get("/desk/mine").get_data(as_text=True)
+    assert "Mijn recente vragen" in page and "Zorg en Wmo" not in page
+    assert f"{earlier:%d-%m-%Y %H:%M}" in page  # the back-dated one, with its day
+    assert page.index(today) < page.index(back_dated)  # in the order they were saved
+    edit = f"/desk/questions/{back_dated}/edit?next=/desk/mine"
+    assert f'href="{edit}"' in page
+    fields = form_fields(client.get(edit).get_data(as_text=True), edit)
+    fields["duration_minutes"] = ["30"]
+    response = client.post(edit, data=fields)
+    assert response.status_code == 302 and response.headers["Location"] == "/desk/mine"
+    page = client.get("/desk/mine").get_data(as_text=True)
+    assert f"De vraag van {earlier:%d-%m-%Y %H:%M} is gewijzigd." in messages(page)
+    _age(app, back_dated, 16)  # past the volunteer's 15 minutes: no more edit link
+    page = client.get("/desk/mine").get_data(as_text=True)
+    assert f"/desk/questions/{back_dated}/edit" not in page
+    assert f"/desk/questions/{today}/edit" in page
+    assert 'href="/desk/mine"' in client.get("/desk/").get_data(as_text=True)  # from the desk
+
+
+def test_my_recent_questions_when_there_are_none(auth, client):
+    auth.login("vol@a.example")
+    page = client.get("/desk/mine").get_data(as_text=True)
+    assert "U hebt nog geen vragen geregistreerd." in page
+
+
+def _rows(page: str) -> int:
+    return len(re.findall(r"<tr>\s*<td>", page))
+
+
+def test_coordinators_find_questions_by_branch_period_topic_agency_and_who(client, org, app):
+    with app.app_context():
+        at = now_local() - timedelta(minutes=5)
+        store_question("a1", at, ["digid"], referrals=["uwv"])
+        store_question("a2", at, ["toeslagen"], agencies=["toeslagen"])
+        store_question("a2", at - timedelta(days=70), ["zorg"])  # before the default period
+        store_question("b1", at, ["digid"])  # another library: never listed
+    client.post("/auth/login", data={"email": "coord@a.example", "password": PASSWORD})
+    page = client.get("/reports/questions").get_data(as_text=True)
+    assert "2 vragen gevonden." in page and _rows(page) == 2
+    assert 'href="/reports/questions"' in page  # in the menu
+    assert "1 vraag gevonden." in client.get("/reports/questions?branch=a2").get_data(as_text=True)
+    page = client.get("/reports/questions?topic=digid").get_data(as_text=True)
+    assert "1 vraag gevonden." in page and "DigiD" in page
+    page = client.get("/reports/questions?agency=uwv").get_data(as_text=True)  # referred to
+    assert "1 vraag gevonden." in page
+    page = client.get("/reports/questions?agency=toeslagen").get_data(as_text=True)  # concerns
+    assert "1 vraag gevonden." in page
+    old = at - timedelta(days=70)
+    period = f"from={old:%Y-%m-%d}&to={old:%Y-%m-%d}"
+    assert "1 vraag gevonden." in client.get(f"/reports/questions?{period}").get_data(as_text=True)
+    with app.app_context():
+        from .helpers import user
+
+        colleague = user("vol2@a.example").id
+    page = client.get(f"/reports/questions?who=u{colleague}").get_data(as_text=True)
+    assert "2 vragen gevonden." in page  # store_question logs as vol2
+    [first] = [q for q in _ids(app) if q[1] == "a1"]
+    assert f"/desk/questions/{first[0]}/edit?next=" in page
+    assert f"/admin/audit?entity=question&amp;id={first[0]}" in page
+
+
+def _ids(app) -> list[tuple[str, str]]:
+    with app.app_context():
+        return [(str(q.id), q.branch.code) for q in questions()]
+
+
+def test_the_coordinators_list_pages_and_refuses_what_it_does_not_know(client, org, app):
+    with app.app_context():
+        at = now_local() - timedelta(minutes=5)
+        for _ in range(51):
+            store_question("a1", at, ["digid"])
+    client.post("/auth/login", data={"email": "coord@a.example", "password": PASSWORD})
+    page = client.get("/reports/questions").get_data(as_text=True)
+    assert "51 vragen gevonden." in page and _rows(page) == 50 and "Pagina 1 van 2" in page
+    page = client.get("/reports/questions?page=2").get_data(as_text=True)
+    assert _rows(page) == 1
+    for bad in ("topic=astrologie", "agency=nergens", "who=u999999", "who=x", "from=2026-13-01"):
+        assert client.get(f"/reports/questions?{bad}").status_code == 422, bad
+    assert client.get("/reports/questions?branch=b1").status_code in (403, 422)
+    client.post("/auth/logout")
+    client.post("/auth/login", data={"email": "vol@a.example", "password": PASSWORD})
+    assert client.get("/reports/questions").status_code == 403
+
+
+def test_the_audit_trail_reads_as_words_with_links_and_no_phantom_changes(auth, client, app):
+    auth.login("coord@a.example")
+    client.post("/desk/branch", data={"branch": "1"})
+    earlier = (now_local() - timedelta(days=1)).replace(hour=14, minute=5)
+    question_id = _log(client, topics=["digid"], referrals=["uwv"], **typed(earlier))
+    edit = f"/desk/questions/{question_id}/edit"
+    fields = form_fields(client.get(edit).get_data(as_text=True), edit)
+    fields["topics"] = ["toeslagen"]
+    assert client.post(edit, data=fields).status_code == 302  # the moment is left as it was
+    with app.app_context():
+        change = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "update"))
+        assert set(change.changes) == {"topics"}  # no phantom change of the moment
+    page = client.get(f"/admin/audit?entity=question&id={question_id}").get_data(as_text=True)
+    assert "gewijzigd" in page and "aangemaakt" in page and "vraag" in page
+    assert "Onderwerpen</strong>: DigiD → Toeslagen</span>" in page  # names, not codes
+    assert f"Datum en tijd</strong>: {earlier:%d-%m-%Y %H:%M}" in page  # Amsterdam time
+    assert "Doorverwezen naar</strong>: UWV" in page
+    assert f"/desk/questions/{question_id}/edit" in page
+    assert "één vraag" in page
+    other = client.get("/admin/audit?entity=question&id=nothing").get_data(as_text=True)
+    assert "Niets gevonden." in other
+    assert client.get("/admin/audit?id=" + "x" * 65).status_code == 422
+    assert client.get("/admin/audit?id=a%0Ab").status_code == 422
+
+
+def test_a_moment_typed_again_in_local_time_is_no_change(org, app):
+    """The service compares moments, not their spelling (+01:00 against UTC)."""
+    from ido.core.questions import snapshot
+
+    with app.app_context():
+        question = store_question("a1", datetime(2026, 11, 2, 9, 30, tzinfo=UTC), ["digid"])
+        before = snapshot(question)
+        question.asked_at = question.asked_at.astimezone(now_local().tzinfo)
+        assert snapshot(question)["asked_at"] == before["asked_at"]
