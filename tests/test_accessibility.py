@@ -7,6 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from ido.core.db import db
 from ido.core.devices import activate, enrol_device
+from ido.core.timeutil import now_local
 
 from .conftest import PASSWORD
 from .helpers import branch, store_question, user
@@ -130,6 +131,14 @@ def test_every_page_for_every_role_has_no_violations(browser, live_url, places, 
         ["/desk/", f"/desk/questions/{q}/edit", "/auth/profile", "/auth/profile/password"],
     )
     found += _submit_empty(page, live_url, "/desk/", "form.question-form")  # no topic
+    found += _visit_all(page, live_url, ["/desk/paper"])  # the day to choose
+    page.locator("#day").fill("01-01-2001")  # refused: before the desk's earliest day
+    page.locator("main form button[type=submit]").first.click()
+    found += _problems_here(page, "paper day refused")
+    page.locator("#day").fill(f"{now_local():%d-%m-%Y}")
+    page.locator("main form button[type=submit]").first.click()
+    page.locator("button.tile").first.click()  # one question typed in from paper
+    found += _problems_here(page, "/desk/paper with a line")
     page.context.close()
 
     page = _context(browser, live_url, language, "vol2@a.example")  # two branches, none today

@@ -48,6 +48,8 @@ RULES = {
     "desk.mode": ("POST", "/desk/mode", LOGGED_IN),
     "desk.choose_branch": ("GET", "/desk/branch", LOGGED_IN),
     "desk.mine": ("GET", "/desk/mine", LOGGED_IN),
+    "desk.paper": ("GET", "/desk/paper", LOGGED_IN),
+    "desk.paper_done": ("POST", "/desk/paper/done", LOGGED_IN),
     "desk.edit": ("GET", "/desk/questions/{question}/edit", OWN),
     "desk.delete": ("POST", "/desk/questions/{question}/delete", OWN),
     "reports.index": ("GET", "/reports/", MANAGERS),

@@ -211,11 +211,16 @@ def duration_band_counts(
 def weekday_hour_counts(
     first: date, last: date, branches: list[Branch]
 ) -> dict[tuple[int, int], int]:
-    """Questions per local weekday (0 = Monday) and hour, for staffing the desk."""
-    query = _scope(
-        db.select(Question.local_weekday, Question.local_hour, func.count()),
-        first,
-        last,
-        [b.id for b in branches],
-    ).group_by(Question.local_weekday, Question.local_hour)
+    """Questions per local weekday (0 = Monday) and hour, for staffing the desk (those whose
+    time is not known left out)."""
+    query = (
+        _scope(
+            db.select(Question.local_weekday, Question.local_hour, func.count()),
+            first,
+            last,
+            [b.id for b in branches],
+        )
+        .where(Question.local_hour.is_not(None))
+        .group_by(Question.local_weekday, Question.local_hour)
+    )
     return {(d, h): n for d, h, n in db.session.execute(query)}

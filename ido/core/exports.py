@@ -191,6 +191,7 @@ def _raw_query(dialect: str, branch_ids: list[int], notes: bool) -> Select[*tupl
             Question.channel_id,
             Question.duration_minutes,
             Question.outcome_id,
+            Question.local_hour,
             Question.note if notes else null(),
         )
         .where(
@@ -261,13 +262,16 @@ def raw_csv(
                 channel,
                 minutes,
                 outcome,
+                hour_known,
                 note,
             ) in chunk:
                 if len(qid) == 32:  # SQLite keeps a UUID as 32 hex digits
                     qid = f"{qid[:8]}-{qid[8:12]}-{qid[12:16]}-{qid[16:20]}-{qid[20:]}"
                 local_hour, offset, day = hours[utc[:13]]
+                # a question whose time is not known (from a paper sheet): the day alone
+                moment = day if hour_known is None else f"{local_hour}{utc[13:19]}{offset}"
                 line = (
-                    f"{qid}{s}{branch_codes[branch]}{s}{local_hour}{utc[13:19]}{offset}{s}"
+                    f"{qid}{s}{branch_codes[branch]}{s}{moment}{s}"
                     f"{day}{s}{topics}{s}{agencies}{s}{referrals}{s}{help_}{s}"
                     f"{channels[channel]}{s}{minutes}{s}{outcomes[outcome]}"
                 )

@@ -22,6 +22,7 @@ def row_query(*where: ColumnElement[bool]) -> Select[Any]:
             Question.id,
             Question.branch_id,
             Question.asked_at,
+            Question.local_hour,
             Question.created_at,
             Question.deleted_at,
             Question.logged_by_id,

@@ -65,6 +65,7 @@ class QuestionData:
     referrals: list[Agency] = field(default_factory=list)
     help: list[Help] = field(default_factory=list)
     note: str | None = None
+    time_known: bool = True  # False: only the day of asked_at is known (a paper tally sheet)
 
 
 def topics_problem(topics: Sequence[object]) -> Problem | None:
@@ -207,6 +208,8 @@ def _apply(question: Question, data: QuestionData, chosen: dict[Link, list[Categ
         question.asked_at = data.asked_at or utcnow().replace(second=0, microsecond=0)
     for column, value in local_columns(question.asked_at).items():
         setattr(question, column, value)
+    if not data.time_known:
+        question.local_hour = None
     for link, items in chosen.items():
         setattr(question, link.column, joined_codes(items))
     # by id: the categories may be the process's shared lists, which no session may take in

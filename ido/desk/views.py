@@ -2,6 +2,7 @@
 
 import functools
 import uuid
+from datetime import date, datetime, time
 from typing import Any
 
 from flask import (
@@ -16,7 +17,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -28,21 +29,36 @@ from ido.core.db import db
 from ido.core.devices import COOKIE, activate
 from ido.core.exceptions import IdConflict
 from ido.core.listing import NEWEST_FIRST, own_recent_rows, row_query
-from ido.core.models import Branch, Question
-from ido.core.questions import QuestionData, delete_question, record_question, update_question
+from ido.core.models import Branch, Question, utcnow
+from ido.core.questions import (
+    QuestionData,
+    backdate_problem,
+    delete_question,
+    moment_problem,
+    record_question,
+    update_question,
+)
 from ido.core.scope import (
     branches_in_scope,
     in_scope,
     may_change,
 )
-from ido.core.timeutil import day_text, now_local, to_local
-from ido.desk.forms import BranchForm, DeskTokenForm, EnrolForm, QuickForm
+from ido.core.timeutil import LOCAL_TZ, day_text, now_local, start_of_month, to_local
+from ido.desk.forms import (
+    TIMES,
+    BranchForm,
+    DeskTokenForm,
+    EnrolForm,
+    PaperDayForm,
+    PaperForm,
+    QuickForm,
+)
 from ido.web.access import allow, get_scoped_or_404
 from ido.web.extensions import limiter
 from ido.web.forms import EmptyForm
 from ido.web.navigation import safe_next
 from ido.web.pages import render_form
-from ido.web.question_form import QuestionForm
+from ido.web.question_form import QuestionForm, parse_day, parse_time
 from ido.web.question_rows import TodayRow, today_rows
 
 COOKIE_SECONDS = 400 * 24 * 3600  # browsers keep cookies at most about this long
@@ -288,6 +304,151 @@ def quick():
     return _store(form_id, data)
 
 
+MAX_TIMES = 50  # one tap logs at most this many (a bundle of tally strokes)
+NOON = time(12, 0)  # where a question without a known time is put in its day
+
+
+def _paper_day() -> date | None:
+    """The day paper mode logs for, as chosen in this session."""
+    try:
+        return date.fromisoformat(session.get("paper_day", ""))
+    except ValueError:
+        return None
+
+
+def _day_problem(day: date, confirmed: bool) -> tuple[str, str] | None:
+    """Why questions cannot be logged on this day (the desk's rules for back-dating)."""
+    moment = datetime.combine(day, time(), tzinfo=LOCAL_TZ)
+    problem = moment_problem(moment)
+    if problem is None:
+        months = current_app.config["IDO_BACKDATE_MONTHS"]
+        problem = backdate_problem(moment, start_of_month(months), _may_go_further())
+        if problem is not None and problem[0] == "confirm_early" and confirmed:
+            problem = None
+    return problem
+
+
+def _paper_rows(branch: Branch, day: date) -> list[Any]:
+    """What this session's person (or tablet) logged at this branch on the paper's day, the
+    latest saved first."""
+    user = current_user._get_current_object()
+    mine = (
+        Question.device_id == user.device_id if user.is_device else Question.logged_by_id == user.id
+    )
+    query = row_query(Question.branch_id == branch.id, Question.local_date == day, mine)
+    return list(db.session.execute(query.order_by(Question.created_at.desc())))
+
+
+@bp.route("/paper", methods=["GET", "POST"])
+def paper():
+    """Typing in a paper tally sheet: choose its day once; then each tap on a topic logs a
+    question on that day (a time when the paper gives one), or "x N" of them at once."""
+    branch = current_branch()
+    if branch is None:
+        return redirect(url_for("desk.choose_branch"))
+    day = _paper_day()
+    if day is None or request.args.get("day") == "change":
+        return _choose_paper_day(day)
+    categories = active_categories(branch)
+    form = PaperForm()
+    if form.is_submitted():
+        return _log_from_paper(form, branch, day, categories)
+    form.id.data, form.times.data = str(uuid.uuid4()), 1
+    rows = today_rows(_paper_rows(branch, day), categories)
+    return render_form(
+        "desk/paper.html",
+        form,
+        branch=branch,
+        day=day_text(day),
+        categories=categories,
+        rows=rows,
+        times=TIMES,
+    )
+
+
+def _choose_paper_day(day: date | None):
+    form = PaperDayForm()
+    if form.validate_on_submit():
+        try:
+            chosen = parse_day(form.day.data or "")
+        except ValueError as error:
+            form.day.errors.append(error.args[0])
+        else:
+            problem = _day_problem(chosen, bool(form.confirm_early.data))
+            if problem is None:
+                session["paper_day"] = chosen.isoformat()
+                session["paper_confirmed"] = bool(form.confirm_early.data)
+                return redirect(url_for("desk.paper"))
+            form.day.errors.append(problem[1])
+            form.confirm_asked = problem[0] == "confirm_early"
+    elif not form.is_submitted() and day is not None:
+        form.day.data = day_text(day)
+    return render_form("desk/paper_day.html", form)
+
+
+def _log_from_paper(form: PaperForm, branch: Branch, day: date, categories: Categories):
+    """Store the tapped topic `times` times on the paper's day; back to the page (PRG)."""
+    topic = categories.by_code("topics").get(form.topic.data or "")
+    problems = []
+    if not form.validate() or topic is None:
+        problems.append(_("Choose a topic."))
+    times = form.times.data if isinstance(form.times.data, int) else 0
+    if not 1 <= times <= MAX_TIMES:
+        problems.append(_("Log 1 to %(n)s questions at once.", n=MAX_TIMES))
+    at, typed = None, (form.at.data or "").strip()
+    if typed:
+        try:
+            at = parse_time(typed)
+        except ValueError as error:
+            problems.append(str(error.args[0]))
+    moment = datetime.combine(day, at or NOON, tzinfo=LOCAL_TZ)
+    problem = _day_problem(day, session.get("paper_confirmed", False))
+    if problem is None and at is not None:
+        problem = moment_problem(moment)
+    if problem is not None:
+        problems.append(problem[1])
+    try:
+        batch = uuid.UUID(form.id.data or "")
+    except ValueError:
+        problems.append(_("This form is damaged. Reload the page."))
+    if problems:
+        for message in problems:
+            flash(message, "error")
+        return redirect(url_for("desk.paper"))
+    assert topic is not None
+    data = QuestionData(
+        branch=branch,
+        topics=[topic],
+        channel=categories.by_code("channels")[defaults.DESK_DEFAULTS["channel"]],
+        outcome=categories.by_code("outcomes")[defaults.DESK_DEFAULTS["outcome"]],
+        duration_minutes=defaults.DESK_DEFAULTS["duration_minutes"],
+        asked_at=moment if at is not None or moment <= utcnow() else utcnow(),
+        time_known=at is not None,
+    )
+    for number in range(times):  # ids made from the tap's: sent again, it adds nothing
+        record_question(data, current_user, uuid.uuid5(batch, str(number)))
+    flash(
+        ngettext(
+            "%(num)s question about %(topic)s logged on %(day)s.",
+            "%(num)s questions about %(topic)s logged on %(day)s.",
+            times,
+            topic=topic.name,
+            day=day_text(day),
+        ),
+        "success",
+    )
+    return redirect(url_for("desk.paper"))
+
+
+@bp.post("/paper/done")
+def paper_done():
+    """Leave paper mode: back to logging questions as they come."""
+    if EmptyForm().validate_on_submit():
+        session.pop("paper_day", None)
+        session.pop("paper_confirmed", None)
+    return redirect(url_for("desk.index"))
+
+
 @bp.post("/mode")
 def mode():
     """Switch quick mode on or off for this session."""
@@ -339,9 +500,10 @@ def edit(question_id: uuid.UUID):
         data=_form_data(question),
         may_go_further=_may_go_further(),
         kept_moment=question.asked_at,
+        kept_time_known=question.local_hour is not None,
     )
     if not form.is_submitted():
-        form.show_moment(question.asked_at)
+        form.show_moment(question.asked_at, question.local_hour is not None)
     back = safe_next(request.args.get("next"))  # the list the edit link was in
     if form.validate_on_submit():
         update_question(question, form.to_data(question.branch), current_user)

@@ -174,6 +174,7 @@ class QuestionForm(Form):
         *args,
         may_go_further: bool = False,
         kept_moment: datetime | None = None,
+        kept_time_known: bool = True,
         **kwargs,
     ):
         """`may_go_further`: the user may confirm a moment before the desk's earliest (a
@@ -182,7 +183,9 @@ class QuestionForm(Form):
         super().__init__(*args, **kwargs)
         self.categories = categories
         self.may_go_further, self.kept_moment = may_go_further, kept_moment
+        self.kept_time_known = kept_time_known
         self.moment: datetime | None = None
+        self.time_known = True
         self.confirm_asked = False  # a moment before the earliest was typed: confirm it
         made = _choices(categories)
         self.topics.choices = made["topics"]
@@ -231,6 +234,9 @@ class QuestionForm(Form):
                 at = parse_time(time_typed)
             except ValueError as error:
                 self.asked_time.errors.append(error.args[0])
+        elif day_typed and self._unknown_time_kept(day):
+            self.time_known = False  # a question from a paper sheet keeps its unknown time
+            return self.kept_moment
         elif day_typed:  # a day alone would be stored at some guessed hour
             message = _("Also fill in the time (hh:mm), as on the paper.")
             self.asked_time.errors.append(coded("required", message))
@@ -265,10 +271,21 @@ class QuestionForm(Form):
             return False
         return True
 
-    def show_moment(self, moment: datetime) -> None:
-        """Put a stored moment into the date and time fields (the edit page)."""
+    def _unknown_time_kept(self, day: date | None) -> bool:
+        """Whether the question being corrected has no known time and keeps its day."""
+        kept = self.kept_moment
+        return (
+            kept is not None
+            and not self.kept_time_known
+            and day == kept.astimezone(LOCAL_TZ).date()
+        )
+
+    def show_moment(self, moment: datetime, time_known: bool = True) -> None:
+        """Put a stored moment into the date and time fields (the edit page); an unknown time
+        stays empty."""
         local = moment.astimezone(LOCAL_TZ)
-        self.asked_date.data, self.asked_time.data = day_text(local.date()), local.strftime("%H:%M")
+        self.asked_date.data = day_text(local.date())
+        self.asked_time.data = local.strftime("%H:%M") if time_known else ""
 
     def validate_note(self, field) -> None:
         _refuse(note_problem(field.data))
@@ -290,5 +307,6 @@ class QuestionForm(Form):
             outcome=cats.by_code("outcomes")[self.outcome.data],
             duration_minutes=self.duration_minutes.data,
             asked_at=self.moment,
+            time_known=self.time_known,
             note=self.note.data,
         )

@@ -83,7 +83,7 @@ def today_rows(rows: list[Any], categories: Categories) -> list[TodayRow]:
                 id=row.id,
                 branch_id=row.branch_id,
                 day="" if local.date() == today else day_text(local.date()),
-                time=local.strftime("%H:%M"),
+                time=local.strftime("%H:%M") if row.local_hour is not None else "",
                 topics=topics(row.topic_codes),
                 referrals=referrals(row.referral_codes),
                 mine=logged_by_this(user, row),

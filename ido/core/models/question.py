@@ -79,7 +79,9 @@ class Question(db.Model):  # type: ignore[name-defined]
     local_date: Mapped[date] = mapped_column()
     local_month: Mapped[date] = mapped_column()
     local_weekday: Mapped[int] = mapped_column()  # 0 = Monday, for staffing the desk
-    local_hour: Mapped[int] = mapped_column()
+    # None: the time is not known (a paper tally sheet gives the day only; asked_at is then
+    # noon of that day, for ordering): such a question counts in every report but busy hours
+    local_hour: Mapped[int | None] = mapped_column(nullable=True)
     logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     device_id: Mapped[int | None] = mapped_column(ForeignKey("desk_device.id"), index=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id"))
