@@ -209,3 +209,17 @@ def test_control_characters_are_refused_in_every_form(client, org, app, email, p
     page = response.get_data(as_text=True)
     assert "Deze tekst bevat een teken dat niet kan worden opgeslagen." in page
     assert _rows(app) == before
+
+
+@pytest.mark.parametrize("invisible", ["\u202e", "\u2066", "\u200b", "\ufeff"])
+def test_invisible_characters_that_change_how_text_reads_are_refused(client, org, app, invisible):
+    """A direction override can make a note or a name read as something else."""
+    client.post("/auth/login", data={"email": "vol@a.example", "password": PASSWORD})
+    before = _counts(app)
+    data = {**desk_form(client), "topics": ["digid"], "note": f"terugbellen{invisible}morgen"}
+    response = client.post("/desk/", data=data)
+    assert response.status_code == 422
+    assert "Deze tekst bevat een teken dat niet kan worden opgeslagen." in response.get_data(
+        as_text=True
+    )
+    assert _counts(app) == before

@@ -151,3 +151,72 @@ def test_a_moment_typed_again_in_local_time_is_no_change(org, app):
         before = snapshot(question)
         question.asked_at = question.asked_at.astimezone(now_local().tzinfo)
         assert snapshot(question)["asked_at"] == before["asked_at"]
+
+
+def test_an_unchanged_edit_of_an_api_question_is_no_change(client, org, app):
+    """Found by a probe: seconds from the API and a note's line breaks as a browser sends them
+    (CRLF) made an edit saved without changes look like one, and dropped the seconds."""
+    from ido.core.tokens import create_token
+
+    from .api_client import Api
+    from .helpers import committed, user
+
+    with app.app_context():
+        token = committed(create_token(user("coord@a.example"), "t")[1])
+    moment = (now_local() - timedelta(days=1)).replace(second=42, microsecond=0)
+    body = {
+        "branch": "a1",
+        "topics": ["digid"],
+        "asked_at": moment.isoformat(),
+        "note": "regel een\nregel twee",
+    }
+    question_id = Api(client, token).post("/api/v1/questions", json=body).get_json()["id"]
+    client.post("/auth/login", data={"email": "coord@a.example", "password": PASSWORD})
+    edit = f"/desk/questions/{question_id}/edit"
+    fields = form_fields(client.get(edit).get_data(as_text=True), edit)
+    fields["note"] = ["regel een\r\nregel twee"]  # as a browser sends a text area
+    assert client.post(edit, data=fields).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "update")) is None
+        [question] = questions()
+        assert question.asked_at == moment and question.note == "regel een\nregel twee"
+
+
+def test_the_audit_names_people_branches_and_roles_and_refuses_unknown_filters(client, org, app):
+    from ido.core.organisation import create_branch, create_user
+
+    from .helpers import user
+
+    with app.app_context():
+        coordinator = user("coord@a.example")
+        create_branch("a7", "A Haven", "lib-a", "Astad", True, coordinator)
+        create_user(
+            "nieuw@a.example",
+            "Nieuwe Vrijwilliger",
+            "volunteer",
+            None,
+            "lib-a",
+            ("a7",),
+            actor=coordinator,
+        )
+        db.session.commit()
+    client.post("/auth/login", data={"email": "coord@a.example", "password": PASSWORD})
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "Nieuwe Vrijwilliger" in page and "A Haven" in page  # what the events are about
+    assert "Rol</strong>: vrijwilliger" in page
+    assert "Vestigingen</strong>: A Haven" in page  # names, not codes
+    assert "Gemeente</strong>: Astad" in page
+    for bad in ("entity=bogus", "action=bogus", "entity=person"):
+        assert client.get(f"/admin/audit?{bad}").status_code == 422, bad
+    assert client.get("/reports/questions?from=2026-11-30&to=2026-11-01").status_code == 422
+
+
+def test_undo_tapped_twice_says_it_was_done(auth, client, app):
+    auth.login("vol@a.example")
+    question_id = _log(client, topics=["digid"])
+    undo = f"/desk/questions/{question_id}/delete"
+    assert client.post(undo).status_code == 302
+    response = client.post(undo)
+    assert response.status_code == 302
+    page = client.get("/desk/").get_data(as_text=True)
+    assert "Deze vraag was al verwijderd." in messages(page)

@@ -9,7 +9,7 @@ from ido.core.exports import raw_csv
 from ido.core.timeutil import LOCAL_TZ, now_local, start_of_month
 
 from .conftest import form_fields, messages
-from .helpers import branch, questions
+from .helpers import branch, questions, user
 
 DAY = (now_local() - timedelta(days=2)).date()  # always within the desk's reach
 TEXT = f"{DAY:%d-%m-%Y}"
@@ -104,7 +104,8 @@ def test_the_day_is_checked_like_any_back_dating(auth, client, app):
 
 
 def test_a_question_without_a_time_counts_everywhere_but_busy_hours(auth, client, app):
-    from ido.core.counts import weekday_hour_counts
+    from ido.core.report_params import count_params
+    from ido.reports.dashboard import dashboard
 
     auth.login("vol@a.example")
     _start(client)
@@ -113,8 +114,12 @@ def test_a_question_without_a_time_counts_everywhere_but_busy_hours(auth, client
     with app.app_context():
         a1 = [branch("a1")]
         month = DAY.replace(day=1)
-        hours = weekday_hour_counts(month, month, a1)
-        assert sum(hours.values()) == 1 and (DAY.weekday(), 10) in hours
+        params = count_params(
+            {"from": f"{month:%Y-%m}", "to": f"{month:%Y-%m}"}, user("coord@a.example")
+        )
+        figures = dashboard(params)
+        assert figures["total"] == 3 and sum(n for _d, n in figures["weekdays"].items) == 3
+        assert figures["hours"].items == [("10:00", 1)]  # busy hours: the one with a time
         lines = "".join(raw_csv(month, month, a1, "rfc4180")).splitlines()[1:]
         moments = sorted(line.split(",")[2] for line in lines)
         assert moments[:2] == [DAY.isoformat()] * 2  # the day alone: no made-up time
@@ -129,3 +134,46 @@ def test_a_question_without_a_time_counts_everywhere_but_busy_hours(auth, client
     with app.app_context():
         db.session.expire_all()
         assert [q.local_hour for q in questions() if q.id == question_id] == [None]
+
+
+def test_a_tap_sent_again_says_so_and_a_reused_id_is_refused_clearly(auth, client, app):
+    """Found by a probe: a resend claimed "3 questions logged" again, and a tap id reused for
+    another topic answered with a bare id."""
+    auth.login("vol@a.example")
+    _start(client)
+    _response, sent = _tap(client, "digid", times=["3"])
+    client.post("/desk/paper", data=sent)
+    page = client.get("/desk/paper").get_data(as_text=True)
+    assert "Deze vragen waren al opgeslagen; ze tellen niet dubbel." in messages(page)
+    client.post("/desk/paper", data={**sent, "topic": ["toeslagen"]})
+    page = client.get("/desk/paper").get_data(as_text=True)
+    assert "Dit formulier is al gebruikt voor een andere vraag." in " ".join(messages(page))
+    page = client.get("/desk/paper").get_data(as_text=True)
+    data = {**form_fields(page, "/desk/paper"), "topic": ["digid"], "at": ["12:00\x01"]}
+    client.post("/desk/paper", data=data)
+    found = messages(client.get("/desk/paper").get_data(as_text=True))
+    assert "Kies een onderwerp." not in found  # the topic was right; the time was not
+    assert "Deze tekst bevat een teken dat niet kan worden opgeslagen." in found
+    with app.app_context():
+        assert len(questions()) == 3
+
+
+def test_the_audit_says_when_a_time_is_unknown_and_when_it_becomes_known(auth, client, app):
+    from ido.core.models import AuditEvent
+
+    auth.login("coord@a.example")
+    client.post("/desk/branch", data={"branch": "1"})
+    _start(client)
+    _tap(client, "zorg")
+    with app.app_context():
+        [question] = questions()
+        question_id = question.id
+    edit = f"/desk/questions/{question_id}/edit"
+    fields = form_fields(client.get(edit).get_data(as_text=True), edit)
+    fields["asked_time"] = ["11:00"]
+    assert client.post(edit, data=fields).status_code == 302
+    with app.app_context():
+        change = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "update"))
+        assert change.changes["asked_at"][0] == DAY.isoformat()  # the day alone: unknown
+    page = client.get(f"/admin/audit?entity=question&id={question_id}").get_data(as_text=True)
+    assert f"{TEXT}, tijd onbekend → {TEXT} 11:00" in page

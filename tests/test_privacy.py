@@ -34,6 +34,7 @@ REFUSED = {
     "BSN 111.222.333": "bsn",
     "bsn 1112.22.333": "bsn",
     "burgerservicenummer 123456782": "bsn",
+    "100 08 00 05 1900": "bsn",  # its tail also reads as a 0800 number (Hypothesis)
     "woont op Dorpsstraat 12, 1234 AB": "postcode",
     "1234AB 5": "postcode",
     "geboren 12-03-1950": "birth_date",

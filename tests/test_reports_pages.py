@@ -50,6 +50,36 @@ def test_dashboard_this_month_against_last(client, counted):
     html = client.get("/reports/?from=2026-01&to=2026-02").get_data(as_text=True)
     assert re.search(r'kpi-value">1</span>\s*vragen in februari 2026', html)
     assert re.search(r'kpi-value">1</span>\s*in januari 2026', html)
+    assert re.search(r'kpi-value">0</span>\s*in februari 2025', html)  # a year before
+
+
+def test_a_running_month_is_compared_with_the_same_days_before(client, org, app):
+    """On the 22nd, the 1st to the 22nd against the 1st to the 22nd of last month (and of
+    the same month last year), with the hours of help; not against a whole month."""
+    from datetime import timedelta
+
+    from ido.core.timeutil import add_months, now_local
+
+    from .helpers import store_question
+
+    today = now_local()
+    this_month = today.date().replace(day=1)
+    before = add_months(this_month, -1)
+    with app.app_context():
+        store_question("a1", today - timedelta(minutes=5), ["digid"], duration=90)
+        # last month: one on the first day, one after today's day-of-month (or its last day)
+        first = today.replace(year=before.year, month=before.month, day=1)
+        store_question("a1", first, ["digid"], duration=30)
+        if today.day < 28:
+            store_question("a1", first.replace(day=28), ["digid"])  # later in that month
+    _login(client)
+    html = client.get("/").headers["Location"]
+    assert html == "/reports/"  # coordinators land on their reports
+    html = client.get("/reports/").get_data(as_text=True)
+    assert re.search(r'kpi-value">1</span>\s*vragen van 1 ', html)
+    assert "1,5 uur hulp" in html  # 90 minutes
+    assert re.search(r'kpi-value">1</span>\s*in dezelfde dagen van ', html)
+    assert "0,5 uur hulp" in html
 
 
 def test_national_summary_in_form_order(client, counted):

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ido.admin.audit_changes import readable_changes
+from ido.admin.audit_changes import readable_changes, subject_names
 from ido.core.checks import has_bad_characters
 from ido.core.db import db
 from ido.core.exceptions import ParamError
@@ -64,14 +64,22 @@ def audit():
     if not current_user.is_admin:
         query = query.where(AuditEvent.library_id == current_user.library_id)
     entity, action = request.args.get("entity", ""), request.args.get("action", "")
-    if entity in ENTITIES:
+    if entity and entity not in ENTITIES:
+        raise ParamError(
+            "entity", "unknown_code", _("This choice is not (or no longer) available.")
+        )
+    if action and action not in ACTIONS:
+        raise ParamError(
+            "action", "unknown_code", _("This choice is not (or no longer) available.")
+        )
+    if entity:
         query = query.where(AuditEvent.entity == entity)
     one = request.args.get("id", "")
     if one:  # the history of one question (or other item)
         if len(one) > 64 or has_bad_characters(one, multiline=False):
             raise ParamError("id", "invalid", _("This is not the id of anything."))
         query = query.where(AuditEvent.entity_id == one)
-    if action in ACTIONS:
+    if action:
         query = query.where(AuditEvent.action == action)
     first = parse_date(request.args.get("from"), "from")
     last = parse_date(request.args.get("to"), "to")
@@ -96,5 +104,6 @@ def audit():
         actions=ACTIONS,
         args=request.args,
         changes=readable_changes(page.items),
+        subjects=subject_names(page.items),
         one=one,
     )

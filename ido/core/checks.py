@@ -17,9 +17,20 @@ def has_bad_characters(text: str, multiline: bool = True) -> bool:
     line break in a name breaks a CSV line, and a lone surrogate cannot be encoded."""
     allowed = "\t\n\r" if multiline else ""
     return any(
-        (ord(c) < 32 and c not in allowed) or 0x7F <= ord(c) <= 0x9F or 0xD800 <= ord(c) <= 0xDFFF
+        (ord(c) < 32 and c not in allowed)
+        or 0x7F <= ord(c) <= 0x9F
+        or 0xD800 <= ord(c) <= 0xDFFF
+        or c in INVISIBLE
         for c in text
     )
+
+
+# Characters that change how text shows without showing themselves: the direction overrides
+# and isolates that can make a note or a name read as something else (bidirectional text
+# attacks), and the zero-width space, word joiner and byte-order mark that hide inside a word
+# or an e-mail address. (The zero-width joiners and the direction marks are left alone: some
+# scripts and emoji need them.)
+INVISIBLE = frozenset("\u200b\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff")
 
 
 def check_code(code: str) -> str:

@@ -210,17 +210,25 @@ def duration_band_counts(
 
 def weekday_hour_counts(
     first: date, last: date, branches: list[Branch]
-) -> dict[tuple[int, int], int]:
-    """Questions per local weekday (0 = Monday) and hour, for staffing the desk (those whose
-    time is not known left out)."""
-    query = (
-        _scope(
-            db.select(Question.local_weekday, Question.local_hour, func.count()),
-            first,
-            last,
-            [b.id for b in branches],
-        )
-        .where(Question.local_hour.is_not(None))
-        .group_by(Question.local_weekday, Question.local_hour)
-    )
+) -> dict[tuple[int, int | None], int]:
+    """Questions per local weekday (0 = Monday) and hour, for staffing the desk; the hour is
+    None for those whose time is not known (typed in from paper without one)."""
+    query = _scope(
+        db.select(Question.local_weekday, Question.local_hour, func.count()),
+        first,
+        last,
+        [b.id for b in branches],
+    ).group_by(Question.local_weekday, Question.local_hour)
     return {(d, h): n for d, h, n in db.session.execute(query)}
+
+
+def totals_between(first: date, last: date, branch_ids: list[int]) -> tuple[int, int]:
+    """Questions, and minutes of help given, from local day `first` to `last` (both in)."""
+    query = db.select(func.count(), func.coalesce(func.sum(Question.duration_minutes), 0)).where(
+        Question.deleted_at.is_(None),
+        Question.local_date >= first,
+        Question.local_date <= last,
+        among(Question.branch_id, branch_ids),
+    )
+    count, minutes = db.session.execute(query).one()
+    return int(count), int(minutes)

@@ -456,14 +456,22 @@ def personal_data_kinds(text: str | None) -> list[str]:
     if not text:
         return []
     text = _normalised(text)
-    found = []
+    found: list[str] = []
+    services: Spans = []  # numbers no visitor owns (0800, 0900): not a BSN inside them either
     for kind, find in CHECKS:
         spans, others = find(text)
+        # a BSN that only begins inside such a number's digits is still a BSN: "100 08 00 05
+        # 1900" holds one, though "08 00 05 1900" also reads as a 0800 number
+        spans = [span for span in spans if not _within(span, services)]
         if spans:
             found.append(kind)
-        if spans or others:
-            text = _blank(text, spans + others)
+            text = _blank(text, spans)
+        services += others
     return found
+
+
+def _within(span: tuple[int, int], others: Spans) -> bool:
+    return any(start <= span[0] and span[1] <= end for start, end in others)
 
 
 def personal_data_message(kinds: list[str]) -> str:

@@ -41,7 +41,7 @@ from ido.core.models import (
     utcnow,
 )
 from ido.core.privacy import personal_data_kinds, personal_data_message
-from ido.core.timeutil import day_text, local_columns
+from ido.core.timeutil import LOCAL_TZ, day_text, local_columns
 
 log = logging.getLogger(__name__)
 MAX_NOTE = 500
@@ -161,10 +161,28 @@ def _codes(items: Iterable[Category]) -> list[str]:
     return sorted(item.code for item in items)
 
 
+def clean_note(note: str | None) -> str | None:
+    """A note as it is stored: trimmed, line breaks as \\n (a browser sends \\r\\n), None when
+    empty; so that a note sent again compares equal."""
+    return (note or "").replace("\r\n", "\n").replace("\r", "\n").strip() or None
+
+
+def _moment_text(source: Question | QuestionData) -> str | None:
+    """The moment as the audit trail and comparisons see it: in UTC (the same moment typed in
+    Amsterdam time is no change), or only its Amsterdam day when the time is not known."""
+    if source.asked_at is None:
+        return None
+    time_known = (
+        source.local_hour is not None if isinstance(source, Question) else source.time_known
+    )
+    if not time_known:
+        return source.asked_at.astimezone(LOCAL_TZ).date().isoformat()
+    return source.asked_at.astimezone(UTC).isoformat()
+
+
 def snapshot(source: Question | QuestionData) -> dict[str, Any]:
     """The content of a question as plain values, for comparing and for the audit trail."""
-    # in UTC: the same moment typed in Amsterdam time is no change
-    asked_at = source.asked_at.astimezone(UTC).isoformat() if source.asked_at else None
+    asked_at = _moment_text(source)
     return {
         "branch": source.branch.code,
         "asked_at": asked_at,
@@ -175,7 +193,7 @@ def snapshot(source: Question | QuestionData) -> dict[str, Any]:
         "channel": source.channel.code,
         "outcome": source.outcome.code,
         "duration_minutes": source.duration_minutes,
-        "note": (source.note or "").strip() or None,  # as stored: a resend compares equal
+        "note": clean_note(source.note),  # as stored: a resend compares equal
     }
 
 
@@ -195,9 +213,6 @@ def _same_content(question: Question, data: QuestionData, fields: set[str] | Non
         if (fields is None or k in fields or k == "branch") and not (k == "asked_at" and v is None)
     }
     stored = snapshot(question)
-    if "asked_at" in given:
-        given["asked_at"] = datetime.fromisoformat(given["asked_at"])
-        stored["asked_at"] = question.asked_at
     return all(stored[key] == value for key, value in given.items())
 
 
@@ -217,7 +232,7 @@ def _apply(question: Question, data: QuestionData, chosen: dict[Link, list[Categ
     set_committed_value(question, "channel", data.channel)
     set_committed_value(question, "outcome", data.outcome)
     question.duration_minutes = data.duration_minutes
-    question.note = (data.note or "").strip() or None
+    question.note = clean_note(data.note)
 
 
 def _write_links(

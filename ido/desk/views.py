@@ -390,13 +390,15 @@ def _log_from_paper(form: PaperForm, branch: Branch, day: date, categories: Cate
     """Store the tapped topic `times` times on the paper's day; back to the page (PRG)."""
     topic = categories.by_code("topics").get(form.topic.data or "")
     problems = []
-    if not form.validate() or topic is None:
+    if topic is None:
         problems.append(_("Choose a topic."))
+    form.validate()  # the token, and no control character in the typed time
+    problems += [str(m) for name, found in form.errors.items() if name != "times" for m in found]
     times = form.times.data if isinstance(form.times.data, int) else 0
     if not 1 <= times <= MAX_TIMES:
         problems.append(_("Log 1 to %(n)s questions at once.", n=MAX_TIMES))
     at, typed = None, (form.at.data or "").strip()
-    if typed:
+    if typed and not form.at.errors:
         try:
             at = parse_time(typed)
         except ValueError as error:
@@ -425,18 +427,25 @@ def _log_from_paper(form: PaperForm, branch: Branch, day: date, categories: Cate
         asked_at=moment if at is not None or moment <= utcnow() else utcnow(),
         time_known=at is not None,
     )
-    for number in range(times):  # ids made from the tap's: sent again, it adds nothing
-        record_question(data, current_user, uuid.uuid5(batch, str(number)))
-    flash(
-        ngettext(
+    added = 0
+    try:
+        for number in range(times):  # ids made from the tap's: sent again, it adds nothing
+            added += record_question(data, current_user, uuid.uuid5(batch, str(number)))[1]
+    except IdConflict:
+        db.session.rollback()
+        flash(_("This form was already used for another question. Nothing was added."), "error")
+        return redirect(url_for("desk.paper"))
+    if added:
+        message = ngettext(
             "%(num)s question about %(topic)s logged on %(day)s.",
             "%(num)s questions about %(topic)s logged on %(day)s.",
-            times,
+            added,
             topic=topic.name,
             day=day_text(day),
-        ),
-        "success",
-    )
+        )
+        flash(message, "success")
+    else:
+        flash(_("These questions were already saved; they were not counted twice."), "info")
     return redirect(url_for("desk.paper"))
 
 
@@ -546,8 +555,13 @@ def mine():
 @bp.post("/questions/<uuid:question_id>/delete")
 def delete(question_id: uuid.UUID):
     """Delete (or undo) a question; it no longer counts."""
+    back = safe_next(request.form.get("next"))
+    gone = db.session.get(Question, question_id)
+    if gone is not None and gone.deleted_at is not None and in_scope(current_user, gone.branch):
+        flash(_("This question had already been deleted."), "info")  # a second tap, a tab
+        return redirect(back or url_for("desk.index"))
     question = _changeable(question_id)
     if EmptyForm().validate_on_submit():
         delete_question(question, current_user)
         flash(_("The question has been deleted."), "success")
-    return redirect(safe_next(request.form.get("next")) or url_for("desk.index"))
+    return redirect(back or url_for("desk.index"))

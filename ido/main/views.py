@@ -27,7 +27,10 @@ log = logging.getLogger(__name__)
 
 @bp.get("/")
 def index():
-    """Send a logged-in user to the desk, anyone else to the log-in page."""
+    """Send coordinators and administrators to their reports, volunteers and tablets to the
+    desk, anyone else to the log-in page."""
+    if current_user.is_authenticated and (current_user.is_coordinator or current_user.is_admin):
+        return redirect(url_for("reports.index"))
     if current_user.is_authenticated:
         return redirect(url_for("desk.index"))
     return redirect(url_for("auth.login"))

@@ -1,5 +1,6 @@
 """What the dashboard and the national-form summary show, built from the report queries."""
 
+import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,11 +16,12 @@ from ido.core.counts import (
     key_totals,
     monthly_counts,
     topic_group_counts,
+    totals_between,
     weekday_hour_counts,
 )
 from ido.core.models import Branch, Category
 from ido.core.report_params import CountParams
-from ido.core.timeutil import add_months, months_between
+from ido.core.timeutil import add_months, months_between, now_local
 
 
 @dataclass
@@ -58,6 +60,47 @@ def weekday_names() -> list[str]:
     ]
 
 
+@dataclass
+class Period:
+    """Days of one month compared with others: questions and hours of help."""
+
+    first: date
+    last: date
+    questions: int
+    minutes: int
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 1)
+
+
+def _month_days(month: date, days: int | None) -> tuple[date, date]:
+    """The month's first `days` days (None: all of them; fewer when the month is shorter)."""
+    length = calendar.monthrange(month.year, month.month)[1]
+    return month, month.replace(day=min(days or length, length))
+
+
+def _month_end(month: date) -> date:
+    return _month_days(month, None)[1]
+
+
+def comparison(month: date, branch_ids: list[int]) -> dict[str, Period]:
+    """The month, against the same days of the month before and of the same month a year
+    before: up to today while the month runs (the 22nd against the 1st to the 22nd), whole
+    months once it is over. Comparing a running month with a whole one misleads."""
+    today = now_local().date()
+    days = today.day if month == today.replace(day=1) else None
+    found = {}
+    for key, shown in (
+        ("now", month),
+        ("before", add_months(month, -1)),
+        ("year_before", add_months(month, -12)),
+    ):
+        first, last = _month_days(shown, days)
+        found[key] = Period(first, last, *totals_between(first, last, branch_ids))
+    return found
+
+
 def dashboard(params: CountParams) -> dict:
     """Every figure on the dashboard for the chosen period and branches."""
     branches = params.branches
@@ -75,7 +118,13 @@ def dashboard(params: CountParams) -> dict:
         per_municipality[branch.municipality] += count
     hours = weekday_hour_counts(params.first, params.last, branches)
     days = weekday_names()
+    ids = [b.id for b in branches]
     return {
+        "compare": comparison(params.last, ids),
+        "running": params.last == now_local().date().replace(day=1),
+        "period_hours": round(
+            totals_between(params.first, _month_end(params.last), ids)[1] / 60, 1
+        ),
         "this_month": per_month.get(params.last, 0),
         "last_month": per_month.get(previous, 0),
         "month": params.last,
@@ -105,7 +154,7 @@ def dashboard(params: CountParams) -> dict:
             _("By hour"),
             [
                 (f"{h:02d}:00", sum(n for (_d, hh), n in hours.items() if hh == h))
-                for h in sorted({h for _d, h in hours})
+                for h in sorted({h for _d, h in hours if h is not None})  # time known
             ],
         ),
         "branches": Series(

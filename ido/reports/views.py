@@ -163,6 +163,8 @@ def questions():
     last = parse_date(request.args.get("to"), "to")
     if "from" not in request.args and "to" not in request.args:  # a month to correct, and this
         first = start_of_month(1).date()
+    if first and last and first > last:
+        raise ParamError("from", "invalid", _("The start of the period is after its end."))
     found = QuestionFilter(
         branch_ids=tuple(b.id for b in chosen_branches),
         first=first,

@@ -255,6 +255,9 @@ class QuestionForm(Form):
             moment = self._typed_moment()
             if self.asked_date.errors or self.asked_time.errors:
                 return False
+            kept = self.kept_moment
+            if kept is not None and moment == kept.replace(second=0, microsecond=0):
+                moment = kept  # shown to the minute: its seconds (from the API) stay
         self.moment = moment
         if moment is None or field.errors or moment == self.kept_moment:
             return not field.errors
