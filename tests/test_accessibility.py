@@ -2,6 +2,8 @@
 error and empty states; and what axe cannot see (sideways scrolling at 320 px, focus hidden
 under the save bar, where feedback appears, where focus goes after a refused save)."""
 
+import itertools
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
@@ -167,6 +169,24 @@ def test_every_page_for_every_role_has_no_violations(browser, live_url, places, 
     )
     found += _submit_empty(page, live_url, "/admin/people", "form[action='/admin/people']")
     found += _submit_empty(page, live_url, "/admin/branches", "form[action='/admin/branches']")
+    page.goto(f"{live_url}/admin/people/{vol}")  # a new password link, shown once
+    page.once("dialog", lambda dialog: dialog.accept())  # "Make a new password link?"
+    page.locator(f"form[action='/admin/people/{vol}/password-link'] button").click()
+    found += _problems_here(page, "password link made")
+    set_password = (page.locator("main code.token").text_content() or "").strip()
+    if set_password.startswith("/"):
+        set_password = live_url + set_password
+    page.goto(live_url + "/admin/devices")  # an enrolment code, shown once
+    page.locator("main form .toggle label").first.click()  # the first branch
+    page.locator("main form button[type=submit]").first.click()
+    found += _problems_here(page, "enrolment code made")
+    page.context.close()
+
+    page = _context(browser, live_url, language)  # the password link, opened by its owner
+    page.goto(set_password)
+    found += _problems_here(page, "set a password")
+    page.locator("main form button[type=submit]").first.click()  # left empty: refused
+    found += _problems_here(page, "set a password, refused")
     page.context.close()
 
     page = _context(browser, live_url, language, "coord@b.example")  # a library without data
@@ -292,4 +312,55 @@ def test_the_disclosures_show_whether_they_are_open(browser, live_url):  # noqa:
     summary.click()
     assert summary.evaluate(marker) == '"▾"'
     assert problems == []
+    page.context.close()
+
+
+# every text of every chart: its box in the chart's own units, and the chart's width
+CHART_TEXTS = """[...document.querySelectorAll("svg.bars, svg.columns")].map(svg => ({
+  width: svg.viewBox.baseVal.width,
+  texts: [...svg.querySelectorAll("text")].map(t => {
+    const b = t.getBBox();
+    return {text: t.textContent, label: t.classList.contains("chart-label"),
+            x: b.x, y: b.y, right: b.x + b.width, bottom: b.y + b.height,
+            title: t.closest("g")?.querySelector("title")?.textContent || ""};
+  }),
+}))"""
+
+
+@pytest.mark.parametrize("width", [320, 1920])
+def test_chart_labels_are_never_cut_off_or_on_top_of_each_other(browser, live_url, org, app, width):  # noqa: F811
+    """Long topic names and weekday names: each label lies inside its chart, no two labels
+    overlap, and a shortened one carries its whole name in a <title>."""
+    from datetime import timedelta
+
+    with app.app_context():
+        at = now_local() - timedelta(minutes=5)
+        long_topics = ["zorg", "gemeente", "mijnoverheid", "toeslagen", "werk_uitkering"]
+        for day in range(7):  # every weekday has questions: seven column labels
+            store_question("a1", at - timedelta(days=day), long_topics, referrals=["uwv"])
+    page = _context(browser, live_url, "nl", "coord@a.example")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_url}/reports/")
+    charts = page.evaluate(CHART_TEXTS)
+    assert len(charts) >= 5
+    problems = []
+    for chart in charts:
+        labels = [t for t in chart["texts"] if t["label"]]
+        for text in chart["texts"]:
+            if text["x"] < -0.5 or text["right"] > chart["width"] + 0.5:
+                problems.append(f"cut off: {text['text']!r}")
+        for one, other in itertools.combinations(labels, 2):
+            apart = (
+                one["right"] <= other["x"] + 0.5
+                or other["right"] <= one["x"] + 0.5
+                or one["bottom"] <= other["y"] + 0.5
+                or other["bottom"] <= one["y"] + 0.5
+            )
+            if not apart:
+                problems.append(f"overlap: {one['text']!r} and {other['text']!r}")
+        for text in labels:
+            if text["text"].endswith(("…", ".")):
+                assert text["title"].startswith(text["text"][:3]), text
+    assert problems == []
+    assert "Zorg en Wmo (CAK, CIZ, zorgverzekering)" in page.content()  # whole, in the table
     page.context.close()

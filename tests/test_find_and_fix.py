@@ -220,3 +220,136 @@ def test_undo_tapped_twice_says_it_was_done(auth, client, app):
     assert response.status_code == 302
     page = client.get("/desk/").get_data(as_text=True)
     assert "Deze vraag was al verwijderd." in messages(page)
+
+
+def test_every_kind_of_audit_value_reads_as_words(org, app):
+    """The trail's values as a coordinator reads them, for each kind of event the app writes."""
+    from ido.admin.audit_changes import readable_changes, subject_names
+    from ido.core.categories import active_categories
+    from ido.core.devices import enrol_device
+
+    from .helpers import branch, user
+
+    with app.app_context():
+        topics = active_categories().by_code("topics")
+        device = enrol_device(branch("a1"), "Tablet balie", None)[0]
+        db.session.commit()
+        volunteer = user("vol@a.example")
+        made = [
+            AuditEvent(
+                id=1,
+                entity="branch",
+                entity_id=str(branch("a1").id),
+                action="update",
+                changes={"desk_topics": [[], [topics["digid"].id, 999999]]},
+            ),
+            AuditEvent(
+                id=2,
+                entity="user",
+                entity_id=str(volunteer.id),
+                action="update",
+                changes={"role": ["volunteer", "coordinator"], "active": [True, False]},
+            ),
+            AuditEvent(
+                id=3,
+                entity="notes",
+                entity_id="purge",
+                action="purge",
+                changes={"emptied": 4, "days": 90},
+            ),
+            AuditEvent(
+                id=4,
+                entity="question",
+                entity_id="x",
+                action="create",
+                changes={
+                    "asked_at": "2026-11-10",
+                    "note": "given",
+                    "referrals": None,
+                    "branch": "a1",
+                    "topics": ["digid", "weg"],
+                },
+            ),
+            AuditEvent(
+                id=5,
+                entity="question",
+                entity_id="y",
+                action="update",
+                changes={
+                    "asked_at": ["not a moment", "2026-11-10T09:30:00+00:00"],
+                    "note": "changed",
+                },
+            ),
+            AuditEvent(
+                id=6,
+                entity="device",
+                entity_id=str(device.id),
+                action="create",
+                changes={"branch": "a1", "name": "Tablet balie", "enrolled": True},
+            ),
+            AuditEvent(
+                id=7,
+                entity="library",
+                entity_id=str(branch("a1").library_id),
+                action="create",
+                changes={"code": "lib-a", "tags": ["x", "y"]},
+            ),
+        ]
+        lines = readable_changes(made)
+        names = subject_names(made)
+        a1 = str(branch("a1").id)
+    assert lines[1] == [("Onderwerpen op de balie", "–", "DigiD, 999999")]
+    assert lines[2] == [("Rol", "vrijwilliger", "coördinator"), ("Actief", "ja", "nee")]
+    assert lines[3] == [("Notities leeggemaakt", "4", None), ("Bewaard (dagen)", "90", None)]
+    assert lines[4] == [
+        ("Datum en tijd", "10-11-2026, tijd onbekend", None),
+        ("Notitie", "ingevuld", None),
+        ("Doorverwezen naar", "–", None),
+        ("Vestiging", "A Centrum", None),
+        ("Onderwerpen", "DigiD, weg", None),  # a code no longer known stays a code
+    ]
+    assert lines[5] == [
+        ("Datum en tijd", "not a moment", "10-11-2026 10:30"),
+        ("Notitie", "gewijzigd", None),
+    ]
+    assert lines[6][0] == ("Vestiging", "A Centrum", None) and lines[6][2][1] == "ja"
+    assert lines[7] == [("Code", "lib-a", None), ("tags", "x, y", None)]
+    assert names[("user", str(volunteer.id))] == "Vrijwilliger A1"
+    assert names[("device", str(device.id))] == "Tablet balie"
+    assert names[("branch", a1)] == "A Centrum"
+
+
+def test_filters_by_tablet_and_audit_dates_and_names_of_topics_off_the_desk(client, org, app):
+    from ido.core.categories import active_categories, save_branch_desk
+    from ido.core.devices import DevicePrincipal, enrol_device
+    from ido.core.questions import QuestionData, record_question
+
+    from .helpers import branch
+
+    with app.app_context():
+        device = enrol_device(branch("a1"), "Tablet balie", None)[0]
+        cats = active_categories()
+        data = QuestionData(
+            branch=branch("a1"),
+            topics=[cats.by_code("topics")["studie"]],
+            channel=cats.channels[0],
+            outcome=cats.outcomes[0],
+            duration_minutes=10,
+        )
+        record_question(data, DevicePrincipal(device))
+        store_question("a1", None, ["digid"])
+        topics = cats.by_code("topics")  # a1's desk drops studie: its name is looked up
+        save_branch_desk(branch("a1"), {"topic": {topics["digid"].id: 1}})
+        db.session.commit()
+        tablet = device.id
+    client.post("/auth/login", data={"email": "coord@a.example", "password": PASSWORD})
+    page = client.get(f"/reports/questions?who=d{tablet}").get_data(as_text=True)
+    assert "1 vraag gevonden." in page and "Studiefinanciering" in page
+    client.post("/desk/branch", data={"branch": "1"})
+    assert "Studiefinanciering" in client.get("/desk/").get_data(as_text=True)  # today's list
+    today = now_local().date()
+    page = client.get(f"/admin/audit?from={today}&to={today}").get_data(as_text=True)
+    assert "aangemaakt" in page
+    yesterday = today - timedelta(days=1)
+    page = client.get(f"/admin/audit?from={yesterday}&to={yesterday}").get_data(as_text=True)
+    assert "Niets gevonden." in page

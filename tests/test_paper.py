@@ -177,3 +177,18 @@ def test_the_audit_says_when_a_time_is_unknown_and_when_it_becomes_known(auth, c
         assert change.changes["asked_at"][0] == DAY.isoformat()  # the day alone: unknown
     page = client.get(f"/admin/audit?entity=question&id={question_id}").get_data(as_text=True)
     assert f"{TEXT}, tijd onbekend → {TEXT} 11:00" in page
+
+
+def test_another_day_shows_the_current_one_and_a_future_time_today_is_refused(auth, client, app):
+    auth.login("vol@a.example")
+    today = now_local()
+    _start(client, f"{today:%d-%m-%Y}")
+    page = client.get("/desk/paper?day=change").get_data(as_text=True)
+    assert f'value="{today:%d-%m-%Y}"' in page  # the day chosen before, to change
+    later = today + timedelta(hours=2)
+    if later.date() == today.date():
+        _tap(client, "digid", at=[f"{later:%H:%M}"])
+        found = messages(client.get("/desk/paper").get_data(as_text=True))
+        assert "Het tijdstip kan niet in de toekomst liggen." in found
+        with app.app_context():
+            assert questions() == []
