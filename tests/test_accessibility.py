@@ -3,6 +3,7 @@ error and empty states; and what axe cannot see (sideways scrolling at 320 px, f
 under the save bar, where feedback appears, where focus goes after a refused save)."""
 
 import itertools
+import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -363,4 +364,25 @@ def test_chart_labels_are_never_cut_off_or_on_top_of_each_other(browser, live_ur
                 assert text["title"].startswith(text["text"][:3]), text
     assert problems == []
     assert "Zorg en Wmo (CAK, CIZ, zorgverzekering)" in page.content()  # whole, in the table
+    page.context.close()
+
+
+def _pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+
+
+def test_the_national_form_prints_one_branch_on_one_a4_page(browser, live_url, org, app):  # noqa: F811
+    """Before, one branch took five half-empty pages. Chromium prints it as a PDF here."""
+    from datetime import timedelta
+
+    with app.app_context():
+        at = now_local() - timedelta(minutes=5)
+        store_question("a1", at, ["digid", "zorg"], referrals=["uwv", "taalhuis"])
+        store_question("a2", at, ["toeslagen"], agencies=["toeslagen"])
+    page = _context(browser, live_url, "nl", "coord@a.example")
+    page.goto(f"{live_url}/reports/national?branch=a1")
+    one = page.pdf(format="A4", print_background=False)
+    assert _pdf_pages(one) == 1
+    page.goto(f"{live_url}/reports/national")  # both branches: a page each
+    assert _pdf_pages(page.pdf(format="A4")) == 2
     page.context.close()

@@ -35,7 +35,7 @@ def test_coordinator_adds_a_local_partner_that_shows_on_the_desk(client, org, ap
 def test_coordinator_may_not_change_shared_lists(client, org, app):
     _login(client)
     assert client.get("/admin/categories/topic").status_code == 403
-    assert client.get("/admin/categories/agency/uwv").status_code == 403  # Manifestgroep
+    assert client.get("/admin/categories/agency/uwv").status_code == 403  # the network's
     response = client.post(
         "/admin/categories/agency",
         data={"code": "nieuw", "name_nl": "Nieuw", "name_en": "New", "kind": "manifestgroep"},
@@ -169,3 +169,20 @@ def test_a_label_with_a_control_character_is_refused(client, org, app):
     )
     with app.app_context():
         assert db.session.scalar(db.select(Agency).where(Agency.code == "bel_partner")) is None
+
+
+def test_an_administrator_adds_an_agency_of_the_network_with_its_level(client, org, app):
+    """The kind is npd now; the old code (manifestgroep) is still taken for a release."""
+    _login(client, "admin@ido.example")
+    data = {"code": "kvk", "name_nl": "KVK", "name_en": "Chamber of Commerce"}
+    response = client.post(
+        "/admin/categories/agency", data={**data, "kind": "manifestgroep", "level": "uitvoering"}
+    )
+    assert response.status_code == 302
+    page = client.get("/admin/categories/agency").get_data(as_text=True)
+    assert "Netwerk van Publieke Dienstverleners (NPD)" in page
+    with app.app_context():
+        kvk = db.session.scalar(db.select(Agency).where(Agency.code == "kvk"))
+        assert (kvk.kind, kvk.level) == ("npd", "uitvoering")
+    bad = {**data, "code": "kvk2", "kind": "npd", "level": "wereld"}
+    assert client.post("/admin/categories/agency", data=bad).status_code == 422

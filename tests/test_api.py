@@ -42,8 +42,9 @@ def test_taxonomy(api):
     assert [b["code"] for b in body["branches"]] == ["a1", "a2"]
     topics = {t["code"]: t for t in body["topics"]}
     assert topics["digid_app"]["parent"] == "digid" and topics["apparaat"]["group"] == "overig"
-    kinds = {a["code"]: a["kind"] for a in body["agencies"]}
-    assert kinds["uwv"] == "manifestgroep" and kinds["taalhuis"] == "partner"
+    kinds = {a["code"]: (a["kind"], a["level"]) for a in body["agencies"]}
+    assert kinds["uwv"] == ("npd", "uitvoering") and kinds["taalhuis"] == ("partner", "overig")
+    assert kinds["rdw"] == ("npd", "uitvoering") and kinds["gemeente"] == ("government", "gemeente")
     assert [c["code"] for c in body["channels"]] == ["balie", "telefoon", "email", "afspraak"]
 
 

@@ -25,18 +25,29 @@ def test_init_db_seeds_categories_once(database, runner, app, tmp_path):
     assert second.exit_code == 0 and "0 default categories added" in second.output
     with fresh.app_context():
         assert db.session.scalar(db.select(db.func.count(Topic.id))) == 19
-        manifest = db.session.scalars(db.select(Agency.code).where(Agency.kind == "manifestgroep"))
-        assert sorted(manifest) == [
+        network = db.session.scalars(db.select(Agency.code).where(Agency.kind == "npd"))
+        assert sorted(network) == [  # the Manifestgroep's, and the four that joined since
             "belastingdienst",
             "cak",
             "cbr",
             "ciz",
             "cjib",
             "duo",
+            "huurcommissie",
+            "lbio",
+            "rdw",
+            "rvr",
             "svb",
             "toeslagen",
             "uwv",
         ]
+        levels = dict(db.session.execute(db.select(Agency.code, Agency.level)).all())
+        assert (levels["uwv"], levels["logius"], levels["gemeente"]) == (
+            "uitvoering",
+            "rijk",
+            "gemeente",
+        )
+        assert levels["taalhuis"] == "overig"
         digid_app = db.session.scalar(db.select(Topic).where(Topic.code == "digid_app"))
         assert digid_app.parent.code == "digid" and digid_app.group == "overheid"
     dispose(fresh)

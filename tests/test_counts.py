@@ -13,7 +13,7 @@ from ido.core.questions import QuestionData, update_question
 
 from .api_client import Api
 from .conftest import PASSWORD
-from .helpers import committed, questions, store_question, user
+from .helpers import branch, committed, questions, store_question, user
 
 
 def _api(client, app, email="coord@a.example"):
@@ -168,12 +168,39 @@ def test_xlsx_has_a_sheet_per_dimension_with_months_as_columns(client, counted):
         "Kanaal",
         "Uitkomst",
     ]
-    total = [[c.value for c in row] for row in book["Totaal"].iter_rows()]
-    assert total[0] == ["Vestiging", "Code", "2026-01", "2026-02", "2026-03", "Totaal"]
-    assert total[1] == ["A Centrum", "a1", 1, 1, 1, 3]
-    assert total[-1][0] == "Totaal" and total[-1][-1] == 3
+    sheet = book["Totaal"]
+    total = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert total[0] == ["Gemeente", "Vestiging", "Code", "2026-01", "2026-02", "2026-03", "Totaal"]
+    assert total[1] == ["Astad", "A Centrum", "a1", 1, 1, 1, 3]
+    assert total[2] == ["Astad", "Totaal Astad", None, 1, 1, 1, 3]  # the municipality's total
+    assert total[-1] == ["Totaal", None, None, 1, 1, 1, 3]
+    assert sheet.freeze_panes == "D2"  # the header and the names stay in view
+    assert sheet.column_dimensions["B"].width == 30
+    assert sheet["D2"].number_format == "#,##0" and sheet["B3"].font.b
     topics = [[c.value for c in row] for row in book["Onderwerp"].iter_rows()]
-    assert ["A Centrum", "a1", "digid", "DigiD", 0, 1, 1, 2] in topics
+    assert ["Astad", "A Centrum", "a1", "digid", "DigiD", 0, 1, 1, 2] in topics
+    assert ["Astad", "Totaal Astad", None, "digid", "DigiD", 0, 1, 1, 2] in topics
+    assert book["Onderwerp"].freeze_panes == "F2"
+
+
+def test_counts_per_municipality_add_up_its_branches(client, counted, app):
+    from ido.core.organisation import update_branch
+
+    with app.app_context():  # a2 moves to Astad: two branches in one municipality
+        update_branch(branch("a2"), "A Dorp", "Astad", False, True)
+        db.session.commit()
+    _login(client)
+    url = "/reports/monthly.csv?from=2026-01&to=2026-12&by=total&per=municipality"
+    rows = list(
+        csv.reader(io.StringIO(client.get(url + "&dialect=rfc4180").get_data(as_text=True)))
+    )
+    assert rows[0] == ["month", "municipality", "count"]
+    assert ["2026-11", "Astad", "1"] in rows and ["2026-02", "Astad", "1"] in rows
+    assert sum(int(r[2]) for r in rows[1:]) == 4  # a1's three, a2's one
+    dutch = client.get(url.replace("by=total", "by=topic")).get_data(as_text=True)
+    assert dutch.startswith("\ufeffmaand;gemeente;onderwerp_code;onderwerp;aantal\r\n")
+    assert "2026-03;Astad;digid;DigiD;1" in dutch
+    assert client.get(url.replace("per=municipality", "per=provincie")).status_code == 422
 
 
 def test_raw_export_streams_questions_without_notes_unless_asked(client, counted, app):

@@ -91,6 +91,7 @@ def test_national_summary_in_form_order(client, counted):
         "Soort vraag",
         "Onderwerp",
         "Organisatie waarover de vraag gaat",
+        "Overheid waarover de vraag gaat, per soort",
         "Doorverwezen naar",
         "Geboden hulp",
         "Kanaal",

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ido.admin.forms import CategoryForm
+from ido.admin.forms import AGENCY_KIND_NAMES, CategoryForm
 from ido.admin.views import bp
 from ido.core.categories import CATEGORY_MODELS, all_of_kind, save_category
 from ido.core.db import db
@@ -34,9 +34,11 @@ def _form(kind: str, **kwargs) -> CategoryForm:
     """The form with only the fields this kind of category has."""
     form = CategoryForm(**kwargs)
     if kind == "agency":
-        form.kind.choices = {k: k for k in AGENCY_KINDS if k in _allowed_kinds()}
+        form.kind.choices = [
+            (k, AGENCY_KIND_NAMES[k]) for k in AGENCY_KINDS if k in _allowed_kinds()
+        ]
     else:
-        del form.kind
+        del form.kind, form.level
     if kind == "topic":
         parents = db.session.scalars(
             db.select(Topic).where(Topic.parent_id.is_(None)).order_by(Topic.position)
@@ -65,7 +67,9 @@ def _values(kind: str, form: CategoryForm) -> dict:
         )
     if kind == "agency":
         values["kind"] = form.kind.data
-        if not current_user.is_admin:  # a coordinator's partner belongs to their library
+        if current_user.is_admin:
+            values["level"] = form.level.data
+        else:  # a coordinator's partner belongs to their library
             values["library_id"] = current_user.library_id
     return values
 
@@ -93,7 +97,14 @@ def categories(kind: str):
             flash(_("%(name)s added.", name=item.name), "success")
             return redirect(url_for("admin.categories", kind=kind))
     items = all_of_kind(kind, None if current_user.is_admin else current_user.library_id)
-    return render_form("admin/categories.html", form, kind=kind, titles=KIND_TITLES, items=items)
+    return render_form(
+        "admin/categories.html",
+        form,
+        kind=kind,
+        titles=KIND_TITLES,
+        items=items,
+        kind_names=AGENCY_KIND_NAMES,
+    )
 
 
 @bp.route("/categories/<kind>/<code>", methods=["GET", "POST"])

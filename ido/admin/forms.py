@@ -11,9 +11,11 @@ from wtforms import (
     StringField,
     ValidationError,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ido.core.models import TOPIC_GROUPS
+from ido.core.models.taxonomy import OLD_AGENCY_KINDS
 from ido.core.privacy import personal_data_kinds, personal_data_message
 from ido.web.forms import INVALID_CHOICE, Form
 
@@ -77,6 +79,27 @@ def _no_personal_data(form, field) -> None:
         raise ValidationError(personal_data_message(kinds))
 
 
+AGENCY_KIND_NAMES = {
+    "npd": _l("National network of public service providers (NPD)"),
+    "government": _l("Other government body"),
+    "partner": _l("Local partner"),
+}
+AGENCY_LEVEL_NAMES = {
+    "rijk": _l("Central government"),
+    "uitvoering": _l("Executive agency"),
+    "gemeente": _l("Municipality"),
+    "provincie": _l("Province"),
+    "overig": _l("Other"),
+}
+
+
+class KindField(RadioField):
+    """An agency's kind; the old code (manifestgroep) is still taken, as the new one (npd)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([OLD_AGENCY_KINDS.get(value, value) for value in valuelist])
+
+
 class CategoryForm(Form):
     code = StringField(_l("Code (never changes)"), validators=[Length(max=40)])
     name_nl = StringField(
@@ -100,4 +123,10 @@ class CategoryForm(Form):
         default="overheid",
     )
     parent = SelectField(_l("Follow-up of"), invalid_choice_message=INVALID_CHOICE, default="")
-    kind = RadioField(_l("Kind"), invalid_choice_message=INVALID_CHOICE, default="partner")
+    kind = KindField(_l("Kind"), invalid_choice_message=INVALID_CHOICE, default="partner")
+    level = RadioField(
+        _l("Level (for the national form)"),
+        invalid_choice_message=INVALID_CHOICE,
+        choices=[SelectChoice(value=k, label=v) for k, v in AGENCY_LEVEL_NAMES.items()],
+        default="overig",
+    )

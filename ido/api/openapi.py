@@ -136,7 +136,10 @@ SCHEMAS = {
                     "required": ["code", "name", "kind"],
                     "properties": {
                         **CATEGORY["properties"],
-                        "kind": {"enum": ["manifestgroep", "government", "partner"]},
+                        "kind": {"enum": ["npd", "government", "partner"]},
+                        "level": {
+                            "enum": ["rijk", "uitvoering", "gemeente", "provincie", "overig"]
+                        },
                     },
                 },
             },

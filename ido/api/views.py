@@ -69,7 +69,7 @@ def taxonomy():
             group=lambda t: t.group,
             parent=lambda t: t.parent.code if t.parent else None,
         ),
-        agencies=plain(cats.agencies, kind=lambda a: a.kind),
+        agencies=plain(cats.agencies, kind=lambda a: a.kind, level=lambda a: a.level),
         help=plain(cats.help),
         channels=plain(cats.channels),
         outcomes=plain(cats.outcomes),

@@ -251,7 +251,8 @@ def seed_categories() -> int:
         if parent and topic in added:
             topic.parent = existing[Topic][parent]
     for pos, (code, kind, nl, en) in enumerate(defaults.AGENCIES):
-        add(Agency, code, pos * 10, kind=kind, name_nl=nl, name_en=en)
+        level = defaults.AGENCY_LEVELS.get(code, "overig")
+        add(Agency, code, pos * 10, kind=kind, level=level, name_nl=nl, name_en=en)
     for model, rows in (
         (Help, defaults.HELP),
         (Channel, defaults.CHANNELS),

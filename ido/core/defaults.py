@@ -180,23 +180,23 @@ TOPICS = [
     ),
 ]
 
-# (code, kind, nl, en)
+# (code, kind, nl, en); npd: the Netwerk van Publieke Dienstverleners (formerly Manifestgroep)
 AGENCIES = [
-    ("belastingdienst", "manifestgroep", "Belastingdienst", "Tax Administration"),
-    ("toeslagen", "manifestgroep", "Dienst Toeslagen", "Benefits Agency"),
-    ("cak", "manifestgroep", "CAK", "CAK"),
-    ("cbr", "manifestgroep", "CBR", "CBR"),
-    ("ciz", "manifestgroep", "CIZ", "CIZ"),
-    ("cjib", "manifestgroep", "CJIB", "CJIB"),
-    ("duo", "manifestgroep", "DUO", "DUO"),
-    ("svb", "manifestgroep", "SVB", "SVB"),
-    ("uwv", "manifestgroep", "UWV", "UWV"),
+    ("belastingdienst", "npd", "Belastingdienst", "Tax Administration"),
+    ("toeslagen", "npd", "Dienst Toeslagen", "Benefits Agency"),
+    ("cak", "npd", "CAK", "CAK"),
+    ("cbr", "npd", "CBR", "CBR"),
+    ("ciz", "npd", "CIZ", "CIZ"),
+    ("cjib", "npd", "CJIB", "CJIB"),
+    ("duo", "npd", "DUO", "DUO"),
+    ("svb", "npd", "SVB", "SVB"),
+    ("uwv", "npd", "UWV", "UWV"),
+    ("rdw", "npd", "RDW", "RDW"),
+    ("huurcommissie", "npd", "Huurcommissie", "Rent Tribunal"),
+    ("lbio", "npd", "LBIO", "LBIO"),
+    ("rvr", "npd", "Raad voor Rechtsbijstand", "Legal Aid Board"),
     ("gemeente", "government", "Gemeente", "Municipality"),
     ("logius", "government", "Logius (DigiD)", "Logius (DigiD)"),
-    ("rdw", "government", "RDW", "RDW"),
-    ("huurcommissie", "government", "Huurcommissie", "Rent Tribunal"),
-    ("lbio", "government", "LBIO", "LBIO"),
-    ("rvr", "government", "Raad voor Rechtsbijstand", "Legal Aid Board"),
     ("ind", "government", "IND", "IND"),
     ("overheid_overig", "government", "Andere overheidsorganisatie", "Other government body"),
     ("juridisch_loket", "partner", "Juridisch Loket", "Legal Services Counter"),
@@ -225,6 +225,17 @@ AGENCIES = [
     ("clientondersteuning", "partner", "Cliëntondersteuner", "Client support"),
     ("ouderenbond", "partner", "Ouderenbond", "Senior citizens' union"),
 ]
+
+# the kind of public body each agency is (any other: overig), for the national form
+AGENCY_LEVELS = {
+    **dict.fromkeys(
+        ["belastingdienst", "toeslagen", "cak", "cbr", "ciz", "cjib", "duo", "svb", "uwv"]
+        + ["rdw", "huurcommissie", "lbio", "rvr", "ind"],
+        "uitvoering",
+    ),
+    "logius": "rijk",
+    "gemeente": "gemeente",
+}
 
 HELP = [
     ("uitleg", "Informatie of uitleg gegeven", "Information or explanation given"),

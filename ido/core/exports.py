@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from sqlalchemy import Select, SQLColumnExpression, String, bindparam, cast, func, null
 
 from ido.core.counts import DIMENSIONS, CountRow, among, driver_chunks, monthly_counts
@@ -100,51 +101,116 @@ def _text(sheet: "WriteOnlyWorksheet", value: object, bold: bool = False) -> "Ce
     return cell
 
 
+COUNT_FORMAT = "#,##0"  # whole numbers, thousands grouped as the reader's Excel does
+
+
+def _number(sheet: "WriteOnlyWorksheet", value: int, bold: bool = False) -> "Cell":
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = COUNT_FORMAT
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def _count_row(
+    sheet: "WriteOnlyWorksheet",
+    months: list[date],
+    labels: list[str],
+    key: tuple[int, str, str] | None,
+    per_month: dict[date, int],
+    bold: bool,
+) -> None:
+    """One row of a counts sheet: names, the category, a count per month and the total."""
+    values = [per_month.get(m, 0) for m in months]
+    keys = [] if key is None else [_text(sheet, key[1], bold), _text(sheet, key[2], bold)]
+    sheet.append(
+        [
+            *[_text(sheet, label, bold) for label in labels],
+            *keys,
+            *[_number(sheet, v, bold) for v in values],
+            _number(sheet, sum(values), bold),
+        ]
+    )
+
+
 def counts_workbook(first: date, last: date, branches: list[Branch]) -> bytes:
-    """A workbook with a sheet per dimension: a row per branch and category, months as columns."""
+    """A workbook with a sheet per dimension: a row per branch and category, months as columns,
+    grouped by municipality with the municipality's totals under its branches, and the total
+    of all at the bottom. The header row and the name columns stay in view when scrolling."""
     book = Workbook(write_only=True)
     months = months_between(first, last)
     for by in ("total", *[d for d in DIMENSIONS if d != "total"]):
         sheet = book.create_sheet(DUTCH_DIMENSIONS[by].capitalize())
-        table: defaultdict[tuple[str, str, tuple[int, str, str] | None], dict[date, int]] = (
-            defaultdict(dict)
-        )
+        Key = tuple[int, str, str] | None
+        table: defaultdict[tuple[str, str, str, Key], dict[date, int]] = defaultdict(dict)
         for row in monthly_counts(first, last, by, branches):
-            table[
-                (
-                    row.branch.name,
-                    row.branch.code,
-                    (row.key.position, row.key.code, row.key.name_nl) if row.key else None,
-                )
-            ][row.month] = row.count
-        head = ["Vestiging", "Code"] + ([] if by == "total" else ["Code", "Categorie"])
+            key = (row.key.position, row.key.code, row.key.name_nl) if row.key else None
+            table[(row.branch.municipality, row.branch.name, row.branch.code, key)][row.month] = (
+                row.count
+            )
+        head = ["Gemeente", "Vestiging", "Code"] + ([] if by == "total" else ["Code", "Categorie"])
+        widths = [22, 30, 14] + ([] if by == "total" else [18, 44])
+        for index, width in enumerate([*widths, *[10] * len(months), 11], 1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = f"{get_column_letter(len(head) + 1)}2"
         sheet.append(
             [
                 _text(sheet, h, True)
                 for h in head + [m.strftime("%Y-%m") for m in months] + ["Totaal"]
             ]
         )
-        column_totals: defaultdict[date, int] = defaultdict(int)
-        for (name, code, key), per_month in sorted(
-            table.items(), key=lambda i: (i[0][0], i[0][2] or ())
-        ):
-            values = [per_month.get(m, 0) for m in months]
-            for m, v in zip(months, values, strict=True):
-                column_totals[m] += v
-            keys = [] if key is None else [_text(sheet, key[1]), _text(sheet, key[2])]
-            sheet.append([_text(sheet, name), _text(sheet, code), *keys, *values, sum(values)])
-        pad = [""] * (len(head) - 1)
-        sheet.append(
-            [
-                _text(sheet, "Totaal", True),
-                *pad,
-                *[column_totals[m] for m in months],
-                sum(column_totals.values()),
-            ]
-        )
+
+        def append(labels: list[str], key: Key, per_month: dict[date, int], bold: bool) -> None:
+            _count_row(sheet, months, labels, key, per_month, bold)  # noqa: B023 (used at once)
+
+        everything: defaultdict[Key, dict[date, int]] = defaultdict(dict)
+        for municipality in sorted({k[0] for k in table}):
+            mine = sorted(
+                ((k, v) for k, v in table.items() if k[0] == municipality),
+                key=lambda item: (item[0][1], item[0][3] or ()),
+            )
+            subtotal: defaultdict[Key, dict[date, int]] = defaultdict(dict)
+            for (_m, name, code, key), per_month in mine:
+                append([municipality, name, code], key, per_month, False)
+                for month, count in per_month.items():
+                    subtotal[key][month] = subtotal[key].get(month, 0) + count
+                    everything[key][month] = everything[key].get(month, 0) + count
+            for key in sorted(subtotal, key=lambda k: k or ()):
+                append([municipality, f"Totaal {municipality}", ""], key, subtotal[key], True)
+        for key in sorted(everything, key=lambda k: k or ()):
+            append(["Totaal", "", ""], key, everything[key], True)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def municipality_rows(rows: list[CountRow]) -> list[tuple[date, str, Category | None, int]]:
+    """The branches' counts added up per month, municipality and category."""
+    summed: defaultdict[tuple[date, str, Category | None], int] = defaultdict(int)
+    for row in rows:
+        summed[(row.month, row.branch.municipality, row.key)] += row.count
+    return sorted(
+        ((month, town, key, count) for (month, town, key), count in summed.items()),
+        key=lambda r: (r[0], r[1], (r[2].position, r[2].code) if r[2] else ()),
+    )
+
+
+def municipality_csv(rows: list[CountRow], by: str, dialect: str) -> Iterator[str]:
+    """Monthly counts per municipality (its branches added up) as CSV."""
+    dutch = dialect == "excel-nl"
+    name = DUTCH_DIMENSIONS[by] if dutch else by
+    keys = [] if by == "total" else [f"{name}_code", name if dutch else f"{by}_name"]
+    header = (
+        ["maand", "gemeente", *keys, "aantal"]
+        if dutch
+        else ["month", "municipality", *keys, "count"]
+    )
+    records = []
+    for month, town, key, count in municipality_rows(rows):
+        label = (key.name_nl if dutch else key.name_en) if key else None
+        codes = [] if by == "total" else [typing.cast(Category, key).code, safe_cell(label)]
+        records.append([month.strftime("%Y-%m"), safe_cell(town), *codes, count])
+    return write_csv([header, *records], dialect)
 
 
 # (rfc4180 header, excel-nl header) per column, in order; several codes are joined with "|".

@@ -134,9 +134,9 @@ def dashboard(params: CountParams) -> dict:
             _("Questions per month"), [(f"{m:%Y-%m}", per_month.get(m, 0)) for m in months]
         ),
         "topics": Series(_("By topic"), _by_key(params, "topic")),
-        "manifest": Series(
-            _("Concerns a Manifestgroep agency"),
-            _by_key(params, "agency", lambda a: a.kind == "manifestgroep"),
+        "npd": Series(
+            _("Concerns an agency of the national network (NPD)"),
+            _by_key(params, "agency", lambda a: a.kind == "npd"),
         ),
         "referrals": Series(_("Referred to"), _by_key(params, "referral")),
         "help": Series(_("Help given"), _by_key(params, "help")),
@@ -193,9 +193,17 @@ def national_summary(month: date, branch: Branch) -> list[FormSection]:
     agencies, referrals = counts("agency"), counts("referral")
     ordered_agencies = sorted(
         cats.agencies,
-        key=lambda a: (("manifestgroep", "government", "partner").index(a.kind), a.position),
+        key=lambda a: (("npd", "government", "partner").index(a.kind), a.position),
     )
     total = sum(row.count for row in monthly_counts(month, month, "total", branches))
+    public = [a for a in ordered_agencies if a.kind != "partner"]  # the government ones
+    level_names = {
+        "rijk": _("Central government"),
+        "uitvoering": _("Executive agency"),
+        "gemeente": _("Municipality"),
+        "provincie": _("Province"),
+        "overig": _("Other government body"),
+    }
     topic_counts, help_counts, channel_counts = counts("topic"), counts("help"), counts("channel")
     return [
         FormSection(_("Number of questions"), [(_("Total"), total)]),
@@ -207,6 +215,13 @@ def national_summary(month: date, branch: Branch) -> list[FormSection]:
         FormSection(
             _("Organisation the question concerns"),
             [(a.name, agencies.get(a.code, 0)) for a in ordered_agencies if a.kind != "partner"],
+        ),
+        FormSection(
+            _("Government the question concerns, by kind"),
+            [
+                (name, sum(agencies.get(a.code, 0) for a in public if a.level == level))
+                for level, name in level_names.items()
+            ],
         ),
         FormSection(
             _("Referred to"), [(a.name, referrals.get(a.code, 0)) for a in ordered_agencies]

@@ -56,14 +56,22 @@ def _dialect() -> str:
 
 @bp.get("/monthly.csv")
 def monthly_csv():
-    """Monthly counts as CSV, for Dutch Excel (default) or as RFC 4180."""
+    """Monthly counts as CSV, for Dutch Excel (default) or as RFC 4180; per branch, or with
+    `per=municipality` per municipality (its branches added up)."""
     params, dialect = count_params(request.args, current_user), _dialect()
+    per = request.args.get("per", "branch")
+    if per not in ("branch", "municipality"):
+        raise ParamError("per", "invalid", _("Choose per=branch or per=municipality."))
     rows = monthly_counts(params.first, params.last, params.by, params.branches)
-    return download(
-        exports.counts_csv(rows, params.by, dialect),
-        file_name(params, params.by, "csv"),
-        "text/csv; charset=utf-8",
-    )
+    if per == "municipality":
+        body = exports.municipality_csv(rows, params.by, dialect)
+        name = file_name(params, f"{params.by}-gemeente", "csv")
+    else:
+        body, name = (
+            exports.counts_csv(rows, params.by, dialect),
+            file_name(params, params.by, "csv"),
+        )
+    return download(body, name, "text/csv; charset=utf-8")
 
 
 @bp.get("/monthly.xlsx")

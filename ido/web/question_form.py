@@ -33,7 +33,7 @@ from ido.core.questions import (
 from ido.core.timeutil import LOCAL_TZ, day_text, now_local, start_of_month
 from ido.web.forms import INVALID_CHOICE, Form, Required, choices, coded
 
-AGENCY_ORDER = ("manifestgroep", "government", "partner")
+AGENCY_ORDER = ("npd", "government", "partner")
 
 
 def _refuse(problem) -> None:

@@ -11,7 +11,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ido.core.db import db
 
 TOPIC_GROUPS = ("overheid", "bibliotheek", "overig")
-AGENCY_KINDS = ("manifestgroep", "government", "partner")
+# npd: the Netwerk van Publieke Dienstverleners (formerly the Manifestgroep), the agencies the
+# KB and the libraries work with; government: other public bodies; partner: local partners
+AGENCY_KINDS = ("npd", "government", "partner")
+OLD_AGENCY_KINDS = {"manifestgroep": "npd"}  # accepted on input for a release, stored as new
+# What kind of public body an agency is, for the national form's "overheid" section
+AGENCY_LEVELS = ("rijk", "uitvoering", "gemeente", "provincie", "overig")
 
 
 class CategoryMixin:
@@ -51,10 +56,14 @@ class Topic(CategoryMixin, db.Model):  # type: ignore[name-defined]
 
 class Agency(CategoryMixin, db.Model):  # type: ignore[name-defined]
     __table_args__ = (
-        CheckConstraint("kind IN ('manifestgroep', 'government', 'partner')", name="kind"),
+        CheckConstraint("kind IN ('npd', 'government', 'partner')", name="kind"),
+        CheckConstraint(
+            "level IN ('rijk', 'uitvoering', 'gemeente', 'provincie', 'overig')", name="level"
+        ),
     )
 
     kind: Mapped[str] = mapped_column(String(20))
+    level: Mapped[str] = mapped_column(String(20), default="overig", server_default="overig")
     # A local partner belongs to one library (its coordinators manage it); empty for the
     # agencies everyone shares and for the default partners (administrators manage those).
     library_id: Mapped[int | None] = mapped_column(ForeignKey("library.id"), index=True)
