@@ -80,9 +80,15 @@ def _context(browser, live_url, language: str, email: str | None = None, secret=
         page.goto(f"{live_url}/auth/login")
         page.locator("#email").fill(email)
         page.locator("#password").fill(PASSWORD)
-        page.locator("main form button[type=submit]").first.click()
+        _submit(page.locator("main form button[type=submit]").first)
         page.wait_for_load_state()
     return page
+
+
+def _submit(button) -> None:
+    """Press a button that sends a form, and wait for the page that answers it."""
+    with button.page.expect_navigation():
+        button.click()
 
 
 def _visit_all(page, base, paths: list[str]) -> list[str]:
@@ -96,7 +102,7 @@ def _visit_all(page, base, paths: list[str]) -> list[str]:
 def _submit_empty(page, base, path: str, form: str) -> list[str]:
     """Send a form as it is (left empty or at its defaults): the refused page with errors."""
     page.goto(base + path)
-    page.locator(f"{form} button[type=submit]").first.click()
+    _submit(page.locator(f"{form} button[type=submit]").first)
     page.wait_for_load_state()
     return _problems_here(page, f"{path} refused")
 
@@ -122,7 +128,7 @@ def test_every_page_for_every_role_has_no_violations(browser, live_url, places, 
     page.goto(live_url + "/auth/login")
     page.locator("#email").fill("vol@a.example")
     page.locator("#password").fill("not the password")
-    page.locator("main form button[type=submit]").first.click()
+    _submit(page.locator("main form button[type=submit]").first)
     found += _problems_here(page, "log-in refused")
     found += _submit_empty(page, live_url, "/desk/enrol", "main form")
     page.context.close()
@@ -136,17 +142,17 @@ def test_every_page_for_every_role_has_no_violations(browser, live_url, places, 
     found += _submit_empty(page, live_url, "/desk/", "form.question-form")  # no topic
     found += _visit_all(page, live_url, ["/desk/paper"])  # the day to choose
     page.locator("#day").fill("01-01-2001")  # refused: before the desk's earliest day
-    page.locator("main form button[type=submit]").first.click()
+    _submit(page.locator("main form button[type=submit]").first)
     found += _problems_here(page, "paper day refused")
     page.locator("#day").fill(f"{now_local():%d-%m-%Y}")
-    page.locator("main form button[type=submit]").first.click()
-    page.locator("button.tile").first.click()  # one question typed in from paper
+    _submit(page.locator("main form button[type=submit]").first)
+    _submit(page.locator("button.tile").first)  # one question typed in from paper
     found += _problems_here(page, "/desk/paper with a line")
     page.context.close()
 
     page = _context(browser, live_url, language, "vol2@a.example")  # two branches, none today
     found += _visit_all(page, live_url, ["/desk/mine", "/desk/branch"])  # none of their own
-    page.locator("form button[type=submit]").last.click()
+    _submit(page.locator("form button[type=submit]").last)
     found += _problems_here(page, "desk of an empty day")
     page.context.close()
 
@@ -172,21 +178,22 @@ def test_every_page_for_every_role_has_no_violations(browser, live_url, places, 
     found += _submit_empty(page, live_url, "/admin/branches", "form[action='/admin/branches']")
     page.goto(f"{live_url}/admin/people/{vol}")  # a new password link, shown once
     page.once("dialog", lambda dialog: dialog.accept())  # "Make a new password link?"
-    page.locator(f"form[action='/admin/people/{vol}/password-link'] button").click()
+    _submit(page.locator(f"form[action='/admin/people/{vol}/password-link'] button"))
     found += _problems_here(page, "password link made")
     set_password = (page.locator("main code.token").text_content() or "").strip()
     if set_password.startswith("/"):
         set_password = live_url + set_password
     page.goto(live_url + "/admin/devices")  # an enrolment code, shown once
-    page.locator("main form .toggle label").first.click()  # the first branch
-    page.locator("main form button[type=submit]").first.click()
+    enrol = page.locator("form:has(input[name=name])")  # not a tablet's revoke button
+    enrol.locator(".toggle label").first.click()  # the first branch
+    _submit(enrol.locator("button[type=submit]"))
     found += _problems_here(page, "enrolment code made")
     page.context.close()
 
     page = _context(browser, live_url, language)  # the password link, opened by its owner
     page.goto(set_password)
     found += _problems_here(page, "set a password")
-    page.locator("main form button[type=submit]").first.click()  # left empty: refused
+    _submit(page.locator("main form button[type=submit]").first)  # left empty: refused
     found += _problems_here(page, "set a password, refused")
     page.context.close()
 

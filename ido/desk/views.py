@@ -29,7 +29,7 @@ from ido.core.db import db
 from ido.core.devices import COOKIE, activate
 from ido.core.exceptions import IdConflict
 from ido.core.listing import NEWEST_FIRST, own_recent_rows, row_query
-from ido.core.models import Branch, Question, utcnow
+from ido.core.models import Branch, Question, Topic, utcnow
 from ido.core.questions import (
     QuestionData,
     backdate_problem,
@@ -278,6 +278,19 @@ def index():
     return render_desk(branch, form, categories, fresh_fields(form))
 
 
+def one_tap(branch: Branch, categories: Categories, topic: Topic, **more: Any) -> QuestionData:
+    """A question about one topic with the desk's usual answers (quick mode, paper mode)."""
+    usual = defaults.DESK_DEFAULTS
+    return QuestionData(
+        branch=branch,
+        topics=[topic],
+        channel=categories.by_code("channels")[usual["channel"]],
+        outcome=categories.by_code("outcomes")[usual["outcome"]],
+        duration_minutes=usual["duration_minutes"],
+        **more,
+    )
+
+
 @bp.post("/quick")
 def quick():
     """Quick mode: store a question about one topic with the desk's defaults."""
@@ -294,14 +307,7 @@ def quick():
         form_id = uuid.UUID(form.id.data)
     except (TypeError, ValueError):
         form_id = None
-    data = QuestionData(
-        branch=branch,
-        topics=[topic],
-        channel=cats.by_code("channels")[defaults.DESK_DEFAULTS["channel"]],
-        outcome=cats.by_code("outcomes")[defaults.DESK_DEFAULTS["outcome"]],
-        duration_minutes=defaults.DESK_DEFAULTS["duration_minutes"],
-    )
-    return _store(form_id, data)
+    return _store(form_id, one_tap(branch, cats, topic))
 
 
 MAX_TIMES = 50  # one tap logs at most this many (a bundle of tally strokes)
@@ -418,12 +424,10 @@ def _log_from_paper(form: PaperForm, branch: Branch, day: date, categories: Cate
             flash(message, "error")
         return redirect(url_for("desk.paper"))
     assert topic is not None
-    data = QuestionData(
-        branch=branch,
-        topics=[topic],
-        channel=categories.by_code("channels")[defaults.DESK_DEFAULTS["channel"]],
-        outcome=categories.by_code("outcomes")[defaults.DESK_DEFAULTS["outcome"]],
-        duration_minutes=defaults.DESK_DEFAULTS["duration_minutes"],
+    data = one_tap(
+        branch,
+        categories,
+        topic,
         asked_at=moment if at is not None or moment <= utcnow() else utcnow(),
         time_known=at is not None,
     )
