@@ -104,7 +104,8 @@ def test_national_summary_in_form_order(client, counted):
             html,
         )
     )
-    assert lines["Totaal"] == "1" and lines["Digitale overheid"] == "1"
+    assert lines["Bezoekers (registraties)"] == "1" and lines["Vragen (onderwerpen)"] == "1"
+    assert lines["Digitale overheid"] == "1"
     assert lines["UWV"] == "1" and lines["Telefonisch"] == "1" and lines["31-60 minuten"] == "1"
     assert 'type="checkbox"' in html
     assert client.get("/reports/national?month=2026-03&branch=b1").status_code == 403
@@ -115,3 +116,15 @@ def test_report_pages_refuse_volunteers(client, counted):
     assert client.get("/reports/").status_code == 403
     assert client.get("/reports/national").status_code == 403
     assert "/reports/" not in client.get("/desk/").get_data(as_text=True)
+
+
+def test_visitors_and_questions_are_counted_apart(client, counted):
+    """One entry is one visitor; each topic is one question, a follow-up with its topic one:
+    January to March of the fixture holds four entries (one of library B) with five topics."""
+    _login(client)
+    html = client.get("/reports/?from=2026-01&to=2026-03").get_data(as_text=True)
+    # a1: digid_app (1 question: DigiD), toeslagen + gemeente (2), digid (1)
+    assert re.search(r'kpi-value">3</span>\s*bezoekers van jan', html)
+    assert "4 vragen" in html and "Zo wordt geteld: één registratie" in html
+    html = client.get("/reports/national?month=2026-01&branch=a1").get_data(as_text=True)
+    assert re.search(r"Vragen \(onderwerpen\)</label></th>\s*<td class=\"num\">2</td>", html)

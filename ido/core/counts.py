@@ -232,3 +232,23 @@ def totals_between(first: date, last: date, branch_ids: list[int]) -> tuple[int,
     )
     count, minutes = db.session.execute(query).one()
     return int(count), int(minutes)
+
+
+def question_counts(first: date, last: date, branches: list[Branch]) -> dict[tuple[date, int], int]:
+    """Questions (not visitors) per month and branch: every topic of an entry is a question, a
+    follow-up and its topic together one (DigiD and "DigiD-app" are one question about DigiD).
+    An entry is one visitor; `monthly_counts(..., "total", ...)` counts those."""
+    links = question_topics.c
+    query = (
+        db.select(links.local_month, links.branch_id, func.count())
+        .join(Topic, Topic.id == links.topic_id)
+        .where(
+            links.counted,
+            Topic.parent_id.is_(None),
+            links.local_month >= first,
+            links.local_month <= last,
+            among(links.branch_id, [b.id for b in branches]),
+        )
+        .group_by(links.local_month, links.branch_id)
+    )
+    return {(month, branch): count for month, branch, count in db.session.execute(query)}

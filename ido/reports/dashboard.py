@@ -15,6 +15,7 @@ from ido.core.counts import (
     duration_band_counts,
     key_totals,
     monthly_counts,
+    question_counts,
     topic_group_counts,
     totals_between,
     weekday_hour_counts,
@@ -130,6 +131,7 @@ def dashboard(params: CountParams) -> dict:
         "month": params.last,
         "previous": previous,
         "total": sum(per_branch.values()),
+        "questions": sum(question_counts(params.first, params.last, branches).values()),
         "trend": Series(
             _("Questions per month"), [(f"{m:%Y-%m}", per_month.get(m, 0)) for m in months]
         ),
@@ -196,6 +198,7 @@ def national_summary(month: date, branch: Branch) -> list[FormSection]:
         key=lambda a: (("npd", "government", "partner").index(a.kind), a.position),
     )
     total = sum(row.count for row in monthly_counts(month, month, "total", branches))
+    asked = sum(question_counts(month, month, branches).values())
     public = [a for a in ordered_agencies if a.kind != "partner"]  # the government ones
     level_names = {
         "rijk": _("Central government"),
@@ -206,7 +209,10 @@ def national_summary(month: date, branch: Branch) -> list[FormSection]:
     }
     topic_counts, help_counts, channel_counts = counts("topic"), counts("help"), counts("channel")
     return [
-        FormSection(_("Number of questions"), [(_("Total"), total)]),
+        FormSection(
+            _("Number of questions"),
+            [(_("Visitors (entries)"), total), (_("Questions (topics)"), asked)],
+        ),
         FormSection(
             _("Type of question"),
             [(group_names[g], groups.get((month, branch.id, g), 0)) for g in TOPIC_GROUPS_ORDER],
