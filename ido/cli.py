@@ -18,6 +18,7 @@ from ido.core.db import db
 from ido.core.exceptions import ParamError, ServiceError
 from ido.core.exports import DIALECTS, counts_csv
 from ido.core.models import ROLES, User
+from ido.core.national_form import ensure_first_version
 from ido.core.organisation import (
     create_branch,
     create_library,
@@ -54,6 +55,7 @@ def init_db() -> None:
     """Migrate the database to the newest schema and add missing default categories."""
     upgrade()
     added = seed_categories()
+    ensure_first_version()
     click.echo(f"Database is up to date; {added} default categories added.")
 
 

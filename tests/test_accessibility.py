@@ -212,8 +212,12 @@ def test_every_page_for_every_role_has_no_violations(browser, live_url, places, 
             f"/admin/libraries/{library}",
             "/admin/categories/topic",
             "/admin/categories/topic/digid",
+            "/admin/national-form",
         ],
     )
+    page.fill("#bands", "1-10, 20+")  # the mapping page refused: a gap between the bands
+    _submit(page.locator("main form button[type=submit]").first)
+    found += _problems_here(page, "national form mapping, refused")
     page.context.close()
 
     page = _context(browser, live_url, language, secret=places["secret"])  # a desk tablet

@@ -62,6 +62,7 @@ RULES = {
     "admin.audit": ("GET", "/admin/audit", MANAGERS),
     "admin.branches": ("GET", "/admin/branches", MANAGERS),
     "admin.libraries": ("GET", "/admin/libraries", {"admin"}),
+    "admin.national_form": ("GET", "/admin/national-form", {"admin"}),
     "admin.categories": ("GET", "/admin/categories/agency", MANAGERS),
     # {partner} is a local partner of library A; shared ones are for administrators only
     "admin.category": ("GET", "/admin/categories/agency/{partner}", OWN_MANAGERS),

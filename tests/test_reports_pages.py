@@ -48,7 +48,7 @@ def test_dashboard_filters_by_branch_and_municipality(client, counted):
 def test_dashboard_this_month_against_last(client, counted):
     _login(client)
     html = client.get("/reports/?from=2026-01&to=2026-02").get_data(as_text=True)
-    assert re.search(r'kpi-value">1</span>\s*vragen in februari 2026', html)
+    assert re.search(r'kpi-value">1</span>\s*bezoekers in februari 2026', html)
     assert re.search(r'kpi-value">1</span>\s*in januari 2026', html)
     assert re.search(r'kpi-value">0</span>\s*in februari 2025', html)  # a year before
 
@@ -76,7 +76,7 @@ def test_a_running_month_is_compared_with_the_same_days_before(client, org, app)
     html = client.get("/").headers["Location"]
     assert html == "/reports/"  # coordinators land on their reports
     html = client.get("/reports/").get_data(as_text=True)
-    assert re.search(r'kpi-value">1</span>\s*vragen van 1 ', html)
+    assert re.search(r'kpi-value">1</span>\s*bezoekers van 1 ', html)
     assert "1,5 uur hulp" in html  # 90 minutes
     assert re.search(r'kpi-value">1</span>\s*in dezelfde dagen van ', html)
     assert "0,5 uur hulp" in html
@@ -92,6 +92,7 @@ def test_national_summary_in_form_order(client, counted):
         "Onderwerp",
         "Organisatie waarover de vraag gaat",
         "Overheid waarover de vraag gaat, per soort",
+        "Doorverwezen",
         "Doorverwezen naar",
         "Geboden hulp",
         "Kanaal",
@@ -106,7 +107,11 @@ def test_national_summary_in_form_order(client, counted):
     )
     assert lines["Bezoekers (registraties)"] == "1" and lines["Vragen (onderwerpen)"] == "1"
     assert lines["Digitale overheid"] == "1"
-    assert lines["UWV"] == "1" and lines["Telefonisch"] == "1" and lines["31-60 minuten"] == "1"
+    assert lines["UWV"] == "1" and lines["Telefonisch"] == "1" and lines["Fysiek"] == "0"
+    # no duration bands configured: per preset of the desk
+    assert lines["45 minuten"] == "1" and lines["Andere duur"] == "0"
+    assert lines["Doorverwezen"] == "1" and lines["Niet doorverwezen"] == "0"
+    assert "Ingedeeld volgens de ingebouwde indeling" in html
     assert 'type="checkbox"' in html
     assert client.get("/reports/national?month=2026-03&branch=b1").status_code == 403
 

@@ -28,6 +28,7 @@ ENTITIES = {  # what the trail's events are about, as the filter and the table n
     "api_token": _l("API token"),
     "password_link": _l("password link"),
     "notes": _l("notes"),
+    "national_form": _l("national form mapping"),
 }
 ACTIONS = {
     "create": _l("created"),

@@ -4,7 +4,7 @@ The dashboard, the counts API, the CSV and the XLSX exports all read these rows.
 """
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import Any, NamedTuple, cast
@@ -21,12 +21,14 @@ from sqlalchemy import (
     case,
     func,
     literal,
+    null,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from ido.core.db import db
+from ido.core.defaults import DURATIONS
 from ido.core.models import LINKS, Branch, Category, Channel, Outcome, Question, Topic
-from ido.core.models.question import question_topics
+from ido.core.models.question import question_referrals, question_topics
 from ido.core.timeutil import months_between
 
 # dimension: (link table and its column, or the question's own column; the category model)
@@ -36,8 +38,6 @@ DIMENSIONS = {
     "outcome": (None, "outcome_id", Outcome),
     "total": (None, None, None),
 }
-TOPIC_GROUPS_ORDER = ("overheid", "bibliotheek", "overig")
-DURATION_BANDS = [(1, 10, "1-10"), (11, 30, "11-30"), (31, 60, "31-60"), (61, 480, "61+")]
 
 
 class CountRow(NamedTuple):
@@ -171,41 +171,41 @@ def key_totals(first: date, last: date, by: str, branches: list[Branch]) -> dict
     return {keys[key_id]: count for key_id, count in db.session.execute(query.group_by(key))}
 
 
-def topic_group_counts(
-    first: date, last: date, branches: list[Branch]
-) -> dict[tuple[date, int, str], int]:
-    """Questions per month, branch and topic group (a question counts once per group)."""
-    query = _scope(
-        db.select(
-            Question.local_month,
-            Question.branch_id,
-            Topic.group,
-            func.count(func.distinct(Question.id)),
+def referred_counts(first: date, last: date, branches: list[Branch]) -> dict[tuple[date, int], int]:
+    """Visitors referred to at least one agency or partner, per month and branch."""
+    links = question_referrals.c
+    query = (
+        db.select(links.local_month, links.branch_id, func.count(func.distinct(links.question_id)))
+        .where(
+            links.counted,
+            links.local_month >= first,
+            links.local_month <= last,
+            among(links.branch_id, [b.id for b in branches]),
         )
-        .join(question_topics, question_topics.c.question_id == Question.id)
-        .join(Topic, Topic.id == question_topics.c.topic_id),
-        first,
-        last,
-        [b.id for b in branches],
+        .group_by(links.local_month, links.branch_id)
     )
-    query = query.group_by(Question.local_month, Question.branch_id, Topic.group)
-    return {(m, b, g): n for m, b, g, n in db.session.execute(query)}
+    return {(month, branch): count for month, branch, count in db.session.execute(query)}
 
 
-def duration_band_counts(
-    first: date, last: date, branches: list[Branch]
-) -> dict[tuple[date, int, str], int]:
-    """Questions per month, branch and duration band."""
-    band = case(
-        *[(Question.duration_minutes <= high, label) for _low, high, label in DURATION_BANDS]
-    )
+def duration_counts(
+    first: date, last: date, branches: list[Branch], bands: Sequence[tuple[int, int]]
+) -> dict[tuple[date, int, int | None], int]:
+    """Visitors per month, branch and duration: per band (keyed by its lowest minute) when
+    bands are given, else per preset of the desk (keyed by its minutes; None: any other)."""
+    if bands:
+        duration = case(*[(Question.duration_minutes <= high, low) for low, high in bands])
+    else:
+        duration = case(
+            *[(Question.duration_minutes == minutes, minutes) for minutes in DURATIONS],
+            else_=null(),
+        )
     query = _scope(
-        db.select(Question.local_month, Question.branch_id, band, func.count()),
+        db.select(Question.local_month, Question.branch_id, duration, func.count()),
         first,
         last,
         [b.id for b in branches],
-    ).group_by(Question.local_month, Question.branch_id, band)
-    return {(m, b, label): n for m, b, label, n in db.session.execute(query)}
+    ).group_by(Question.local_month, Question.branch_id, duration)
+    return {(m, b, key): n for m, b, key, n in db.session.execute(query)}
 
 
 def weekday_hour_counts(
@@ -222,16 +222,70 @@ def weekday_hour_counts(
     return {(d, h): n for d, h, n in db.session.execute(query)}
 
 
-def totals_between(first: date, last: date, branch_ids: list[int]) -> tuple[int, int]:
-    """Questions, and minutes of help given, from local day `first` to `last` (both in)."""
-    query = db.select(func.count(), func.coalesce(func.sum(Question.duration_minutes), 0)).where(
+class Totals(NamedTuple):
+    """Visitors (entries), questions (their topics, a follow-up with its topic one) and the
+    minutes of help given."""
+
+    visitors: int = 0
+    questions: int = 0
+    minutes: int = 0
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 1)
+
+    @classmethod
+    def of(cls, items: Iterable["Totals"]) -> "Totals":
+        """The totals added up."""
+        visitors = questions = minutes = 0
+        for item in items:
+            visitors += item.visitors
+            questions += item.questions
+            minutes += item.minutes
+        return cls(visitors, questions, minutes)
+
+
+def totals_between(first: date, last: date, branch_ids: list[int]) -> Totals:
+    """Visitors, questions and minutes of help from local day `first` to `last` (both in)."""
+    scope = (
         Question.deleted_at.is_(None),
         Question.local_date >= first,
         Question.local_date <= last,
         among(Question.branch_id, branch_ids),
     )
-    count, minutes = db.session.execute(query).one()
-    return int(count), int(minutes)
+    query = db.select(func.count(), func.coalesce(func.sum(Question.duration_minutes), 0))
+    visitors, minutes = db.session.execute(query.where(*scope)).one()
+    links = question_topics.c
+    asked = db.session.scalar(
+        db.select(func.count())
+        .select_from(question_topics)
+        .join(Question, Question.id == links.question_id)
+        .join(Topic, Topic.id == links.topic_id)
+        .where(Topic.parent_id.is_(None), *scope)
+    )
+    return Totals(int(visitors), int(asked or 0), int(minutes))
+
+
+def monthly_totals(
+    first: date, last: date, branches: list[Branch]
+) -> dict[tuple[date, int], Totals]:
+    """Visitors, questions and minutes of help per month and branch (with any of them)."""
+    query = _scope(
+        db.select(
+            Question.local_month,
+            Question.branch_id,
+            func.count(),
+            func.coalesce(func.sum(Question.duration_minutes), 0),
+        ),
+        first,
+        last,
+        [b.id for b in branches],
+    ).group_by(Question.local_month, Question.branch_id)
+    asked = question_counts(first, last, branches)
+    return {
+        (month, branch): Totals(int(visitors), asked.get((month, branch), 0), int(minutes))
+        for month, branch, visitors, minutes in db.session.execute(query)
+    }
 
 
 def question_counts(first: date, last: date, branches: list[Branch]) -> dict[tuple[date, int], int]:

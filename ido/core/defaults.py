@@ -248,6 +248,7 @@ CHANNELS = [
     ("telefoon", "Telefonisch", "By phone"),
     ("email", "Per e-mail", "By e-mail"),
     ("afspraak", "Op afspraak", "By appointment"),
+    ("online", "Online (video of chat)", "Online (video or chat)"),
 ]
 
 OUTCOMES = [

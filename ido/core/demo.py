@@ -15,6 +15,9 @@ from ido.core.organisation import create_branch, create_library, create_user
 from ido.core.timeutil import LOCAL_TZ, local_columns, now_local
 
 DEMO_PASSWORD = "demo-wachtwoord"
+# how often each channel and outcome comes up in the demo (any other: rarely)
+CHANNEL_WEIGHTS = {"balie": 80, "telefoon": 10, "email": 3, "afspraak": 7, "online": 2}
+OUTCOME_WEIGHTS = {"geholpen": 85, "vervolg": 10, "niet_geholpen": 5}
 DEMO_USERS = [
     ("coordinator@demo.example", "Coördinator Demo", "coordinator", ()),
     ("vrijwilliger@demo.example", "Vrijwilliger Centrum", "volunteer", ("demo-centrum",)),
@@ -140,14 +143,15 @@ def _question_row(
     rng: random.Random, branch: Branch, at: datetime, users: list[User], cats: Categories
 ) -> dict[str, Any]:
     logger = rng.choice([u for u in users if branch in u.branches])
-    outcome = rng.choices(cats.outcomes, [85, 10, 5])[0]
+    outcome = rng.choices(cats.outcomes, [OUTCOME_WEIGHTS.get(o.code, 1) for o in cats.outcomes])[0]
+    channel = rng.choices(cats.channels, [CHANNEL_WEIGHTS.get(c.code, 1) for c in cats.channels])[0]
     return {
         "id": uuid.uuid4(),
         "branch_id": branch.id,
         "asked_at": at,
         **local_columns(at),
         "logged_by_id": logger.id,
-        "channel_id": rng.choices(cats.channels, [80, 10, 3, 7])[0].id,
+        "channel_id": channel.id,
         "outcome_id": outcome.id,
         "duration_minutes": rng.choice([5, 10, 10, 10, 15, 15, 30, 45]),
         "note": None,

@@ -7,20 +7,22 @@ from datetime import date
 from typing import cast
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ido.core.categories import active_categories
 from ido.core.counts import (
-    DURATION_BANDS,
-    TOPIC_GROUPS_ORDER,
-    duration_band_counts,
+    Totals,
+    duration_counts,
     key_totals,
     monthly_counts,
-    question_counts,
-    topic_group_counts,
+    monthly_totals,
+    referred_counts,
     totals_between,
     weekday_hour_counts,
 )
+from ido.core.defaults import DURATIONS
 from ido.core.models import Branch, Category
+from ido.core.national_form import Applying, FormMapping, Line, applying, band_label
 from ido.core.report_params import CountParams
 from ido.core.timeutil import add_months, months_between, now_local
 
@@ -63,16 +65,11 @@ def weekday_names() -> list[str]:
 
 @dataclass
 class Period:
-    """Days of one month compared with others: questions and hours of help."""
+    """Days of one month compared with others: visitors, questions and hours of help."""
 
     first: date
     last: date
-    questions: int
-    minutes: int
-
-    @property
-    def hours(self) -> float:
-        return round(self.minutes / 60, 1)
+    totals: Totals
 
 
 def _month_days(month: date, days: int | None) -> tuple[date, date]:
@@ -98,7 +95,7 @@ def comparison(month: date, branch_ids: list[int]) -> dict[str, Period]:
         ("year_before", add_months(month, -12)),
     ):
         first, last = _month_days(shown, days)
-        found[key] = Period(first, last, *totals_between(first, last, branch_ids))
+        found[key] = Period(first, last, totals_between(first, last, branch_ids))
     return found
 
 
@@ -123,15 +120,11 @@ def dashboard(params: CountParams) -> dict:
     return {
         "compare": comparison(params.last, ids),
         "running": params.last == now_local().date().replace(day=1),
-        "period_hours": round(
-            totals_between(params.first, _month_end(params.last), ids)[1] / 60, 1
-        ),
+        "period": totals_between(params.first, _month_end(params.last), ids),
         "this_month": per_month.get(params.last, 0),
         "last_month": per_month.get(previous, 0),
         "month": params.last,
         "previous": previous,
-        "total": sum(per_branch.values()),
-        "questions": sum(question_counts(params.first, params.last, branches).values()),
         "trend": Series(
             _("Questions per month"), [(f"{m:%Y-%m}", per_month.get(m, 0)) for m in months]
         ),
@@ -172,73 +165,131 @@ def dashboard(params: CountParams) -> dict:
 @dataclass
 class FormSection:
     title: str
-    lines: list[tuple[str, int]]
+    lines: list[tuple[str, int | float]]
 
 
-def national_summary(month: date, branch: Branch) -> list[FormSection]:
-    """One branch's month, in the order of the national IDO form's questions."""
-    cats, branches = active_categories(), [branch]
-    groups = topic_group_counts(month, month, branches)
-    bands = duration_band_counts(month, month, branches)
+def _mapped(
+    lines: tuple[Line, ...], mapped: dict[str, str], counts: dict[Category, int]
+) -> list[tuple[str, int | float]]:
+    """Counts of our categories added up per line of the national form; those the mapping
+    does not place (added since it was saved) on a line of their own, when there are any."""
+    per_line: dict[str, int] = defaultdict(int)
+    for category, count in counts.items():
+        per_line[mapped.get(category.code, "")] += count
+    found: list[tuple[str, int | float]] = [(line.name, per_line[line.code]) for line in lines]
+    known = {line.code for line in lines}
+    stray = sum(n for code, n in per_line.items() if code not in known)
+    if stray:
+        found.append((_("Not assigned (update the national form's mapping)"), stray))
+    return found
 
-    def counts(by: str) -> dict[str, int]:
-        return {
-            cast(Category, row.key).code: row.count
-            for row in monthly_counts(month, month, by, branches)
-        }
 
-    group_names = {
-        "overheid": _("Digital government"),
-        "bibliotheek": _("Library services"),
-        "overig": _("Other (devices, other questions)"),
-    }
-    agencies, referrals = counts("agency"), counts("referral")
+LEVEL_NAMES = {
+    "rijk": _l("Central government"),
+    "uitvoering": _l("Executive agency"),
+    "gemeente": _l("Municipality"),
+    "provincie": _l("Province"),
+    "overig": _l("Other government body"),
+}
+
+
+def duration_lines(mapping: FormMapping) -> list[tuple[str, int | None]]:
+    """The duration lines of the form (label, key of `duration_counts`): its bands, or the
+    desk's presets until bands are set."""
+    if mapping.bands:
+        return [
+            (_("%(band)s minutes", band=band_label(low, high)), low) for low, high in mapping.bands
+        ]
+    return [
+        *[(_("%(minutes)s minutes", minutes=m), m) for m in DURATIONS],
+        (_("Other duration"), None),
+    ]
+
+
+def national_summaries(
+    month: date, branches: list[Branch]
+) -> tuple[Applying, list[tuple[Branch, list[FormSection]]]]:
+    """Each branch's month in the order of the national IDO form's questions, laid out by the
+    version of the form's mapping in force in that month."""
+    form = applying(month)
+    mapping, cats = form.mapping, active_categories()
+
+    def per_branch(by: str) -> dict[int, dict[Category, int]]:
+        found: dict[int, dict[Category, int]] = defaultdict(dict)
+        for row in monthly_counts(month, month, by, branches):
+            found[row.branch.id][cast(Category, row.key)] = row.count
+        return found
+
+    def codes(counted: dict[Category, int]) -> dict[str, int]:
+        return {c.code: n for c, n in counted.items()}
+
+    topics, agencies, referrals = per_branch("topic"), per_branch("agency"), per_branch("referral")
+    helped, channels = per_branch("help"), per_branch("channel")
+    totals = monthly_totals(month, month, branches)
+    referred = referred_counts(month, month, branches)
+    durations = duration_counts(month, month, branches, mapping.bands)
     ordered_agencies = sorted(
         cats.agencies,
         key=lambda a: (("npd", "government", "partner").index(a.kind), a.position),
     )
-    total = sum(row.count for row in monthly_counts(month, month, "total", branches))
-    asked = sum(question_counts(month, month, branches).values())
     public = [a for a in ordered_agencies if a.kind != "partner"]  # the government ones
-    level_names = {
-        "rijk": _("Central government"),
-        "uitvoering": _("Executive agency"),
-        "gemeente": _("Municipality"),
-        "provincie": _("Province"),
-        "overig": _("Other government body"),
-    }
-    topic_counts, help_counts, channel_counts = counts("topic"), counts("help"), counts("channel")
-    return [
-        FormSection(
-            _("Number of questions"),
-            [(_("Visitors (entries)"), total), (_("Questions (topics)"), asked)],
-        ),
-        FormSection(
-            _("Type of question"),
-            [(group_names[g], groups.get((month, branch.id, g), 0)) for g in TOPIC_GROUPS_ORDER],
-        ),
-        FormSection(_("Topic"), [(t.name, topic_counts.get(t.code, 0)) for t in cats.topics]),
-        FormSection(
-            _("Organisation the question concerns"),
-            [(a.name, agencies.get(a.code, 0)) for a in ordered_agencies if a.kind != "partner"],
-        ),
-        FormSection(
-            _("Government the question concerns, by kind"),
-            [
-                (name, sum(agencies.get(a.code, 0) for a in public if a.level == level))
-                for level, name in level_names.items()
-            ],
-        ),
-        FormSection(
-            _("Referred to"), [(a.name, referrals.get(a.code, 0)) for a in ordered_agencies]
-        ),
-        FormSection(_("Help given"), [(h.name, help_counts.get(h.code, 0)) for h in cats.help]),
-        FormSection(_("Channel"), [(c.name, channel_counts.get(c.code, 0)) for c in cats.channels]),
-        FormSection(
-            _("Duration"),
-            [
-                (_("%(band)s minutes", band=label), bands.get((month, branch.id, label), 0))
-                for _low, _high, label in DURATION_BANDS
-            ],
-        ),
-    ]
+    summaries = []
+    for branch in branches:
+        total = totals.get((month, branch.id), Totals())
+        concerned, referred_to = codes(agencies[branch.id]), codes(referrals[branch.id])
+        topic_counts, help_counts = codes(topics[branch.id]), codes(helped[branch.id])
+        sent_on = referred.get((month, branch.id), 0)
+        sections = [
+            FormSection(
+                _("Number of questions"),
+                [
+                    (_("Visitors (entries)"), total.visitors),
+                    (_("Questions (topics)"), total.questions),
+                    (_("Hours of help"), total.hours),
+                ],
+            ),
+            FormSection(
+                _("Type of question"),
+                _mapped(
+                    mapping.groups,
+                    mapping.topics,
+                    {t: n for t, n in topics[branch.id].items() if t.parent_id is None},
+                ),
+            ),
+            FormSection(_("Topic"), [(t.name, topic_counts.get(t.code, 0)) for t in cats.topics]),
+            FormSection(
+                _("Organisation the question concerns"),
+                [(a.name, concerned.get(a.code, 0)) for a in public],
+            ),
+            FormSection(
+                _("Government the question concerns, by kind"),
+                [
+                    (str(name), sum(concerned.get(a.code, 0) for a in public if a.level == level))
+                    for level, name in LEVEL_NAMES.items()
+                ],
+            ),
+            FormSection(
+                _("Referred"),
+                [
+                    (mapping.referred.name, sent_on),
+                    (mapping.not_referred.name, total.visitors - sent_on),
+                ],
+            ),
+            FormSection(
+                _("Referred to"),
+                [(a.name, referred_to.get(a.code, 0)) for a in ordered_agencies],
+            ),
+            FormSection(_("Help given"), [(h.name, help_counts.get(h.code, 0)) for h in cats.help]),
+            FormSection(
+                _("Channel"), _mapped(mapping.channels, mapping.channel_of, channels[branch.id])
+            ),
+            FormSection(
+                _("Duration"),
+                [
+                    (label, durations.get((month, branch.id, key), 0))
+                    for label, key in duration_lines(mapping)
+                ],
+            ),
+        ]
+        summaries.append((branch, sections))
+    return form, summaries

@@ -20,7 +20,7 @@ from ido.core.report_params import (
 )
 from ido.core.scope import branches_in_scope
 from ido.core.timeutil import now_local, start_of_month
-from ido.reports.dashboard import dashboard, national_summary
+from ido.reports.dashboard import dashboard, national_summaries
 from ido.web.access import allow
 from ido.web.question_rows import today_rows
 
@@ -215,10 +215,11 @@ def national():
     """The month per branch in the order of the national IDO form, printable as a checklist."""
     month = parse_month(request.args.get("month"), "month") or now_local().date().replace(day=1)
     branches = scoped_branches(request.args.get("branch"), current_user)
-    summaries = [(branch, national_summary(month, branch)) for branch in branches]
+    form, summaries = national_summaries(month, branches)
     return render_template(
         "reports/national.html",
         month=month,
+        form=form,
         summaries=summaries,
         all_branches=branches_in_scope(current_user, include_inactive=True),
         chosen_branch=request.args.get("branch", ""),

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from datetime import date, datetime
+from typing import Any, TypeAlias
 
 from flask_babel import get_locale
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ido.core.db import db
+from ido.core.models.org import User
+from ido.core.models.types import UTCDateTime, utcnow
 
 TOPIC_GROUPS = ("overheid", "bibliotheek", "overig")
 # npd: the Netwerk van Publieke Dienstverleners (formerly the Manifestgroep), the agencies the
@@ -99,3 +102,20 @@ class TaxonomyVersion(db.Model):  # type: ignore[name-defined]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     value: Mapped[int] = mapped_column(default=1)
+
+
+class NationalForm(db.Model):  # type: ignore[name-defined]
+    """One version of how our categories map onto the lines of the national IDO form (the
+    KB's registration form): saved by an administrator, applying from `valid_from` (a month's
+    first day) until a later version. Versions are never changed, so an old month prints as
+    it was reported. The mapping's shape is `ido.core.national_form.FormMapping`."""
+
+    __tablename__ = "national_form"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    valid_from: Mapped[date] = mapped_column(Date, index=True)
+    mapping: Mapped[dict[str, Any]] = mapped_column(JSON)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    saved_by: Mapped[User | None] = relationship()
