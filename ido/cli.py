@@ -13,7 +13,7 @@ from flask_migrate import upgrade
 
 from ido.core.backup import backup, restore
 from ido.core.categories import seed_categories
-from ido.core.counts import DIMENSIONS, monthly_counts
+from ido.core.counts import DIMENSIONS, counts_and_totals
 from ido.core.db import db
 from ido.core.exceptions import ParamError, ServiceError
 from ido.core.exports import DIALECTS, counts_csv
@@ -142,9 +142,9 @@ def export_counts_command(first, last, by, branches, dialect, out) -> None:
         params = count_params({"from": first, "to": last, "by": by, "branch": branches}, everyone)
     except ParamError as error:
         raise click.ClickException(str(error)) from None
-    rows = monthly_counts(params.first, params.last, by, params.branches)
+    rows, totals = counts_and_totals(params.first, params.last, by, params.branches)
     with open(out, "w", encoding="utf-8", newline="") as handle:
-        handle.writelines(counts_csv(rows, by, dialect))
+        handle.writelines(counts_csv(rows, by, dialect, totals))
     click.echo(f"{len(rows)} rows written to {out}.")
 
 

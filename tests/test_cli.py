@@ -20,11 +20,16 @@ def test_init_db_seeds_categories_once(database, runner, app, tmp_path):
     cli = fresh.test_cli_runner()
     first = cli.invoke(args=["init-db"])
     assert first.exit_code == 0, first.output
-    assert "56 default categories added" in first.output
+    assert "57 default categories added" in first.output
     second = cli.invoke(args=["init-db"])
     assert second.exit_code == 0 and "0 default categories added" in second.output
     with fresh.app_context():
         assert db.session.scalar(db.select(db.func.count(Topic.id))) == 19
+        from ido.core.models import NationalForm
+
+        versions = db.session.scalars(db.select(NationalForm)).all()  # stored once, not twice
+        assert [v.valid_from.isoformat() for v in versions] == ["2024-04-01"]
+        assert versions[0].mapping["channel_of"]["online"] == "online"
         network = db.session.scalars(db.select(Agency.code).where(Agency.kind == "npd"))
         assert sorted(network) == [  # the Manifestgroep's, and the four that joined since
             "belastingdienst",

@@ -31,6 +31,14 @@ def _rows(api, query):
 
 def test_total_per_month_in_amsterdam_time_without_deleted(client, counted):
     api = _api(client, counted)
+    rows = api.get("/api/v1/counts?from=2026-01&to=2026-03&by=total").get_json()["rows"]
+    assert [(r["count"], r["questions"], r["minutes"]) for r in rows] == [
+        (1, 2, 10),
+        (1, 1, 10),
+        (1, 1, 45),
+    ]
+    topics = api.get("/api/v1/counts?from=2026-01&to=2026-03&by=topic").get_json()["rows"]
+    assert "questions" not in topics[0]  # per topic, the count is its questions already
     assert _rows(api, "from=2026-01&to=2026-12&by=total") == [
         ("2026-01", "a1", None, 1),
         ("2026-02", "a1", None, 1),
@@ -126,8 +134,17 @@ def test_csv_rfc4180_dialect_and_total(client, counted):
     raw = response.data
     assert not raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode(), newline="")))
-    assert rows[0] == ["month", "branch_code", "branch_name", "count"]
-    assert rows[-1] == ["2026-11", "a2", "A Dorp", "1"]
+    # the totals: visitors (entries), questions (topics) and hours of help beside them
+    assert rows[0] == ["month", "branch_code", "branch_name", "count", "questions", "hours"]
+    assert rows[1] == ["2026-01", "a1", "A Centrum", "1", "2", "0.2"]  # two topics, 10 minutes
+    assert rows[-1] == ["2026-11", "a2", "A Dorp", "1", "1", "0.2"]
+    dutch = client.get("/reports/monthly.csv?from=2026-03&to=2026-03&by=total").get_data(
+        as_text=True
+    )
+    assert dutch.splitlines()[:2] == [
+        "\ufeffmaand;vestiging_code;vestiging;aantal;vragen;uren_hulp",
+        "2026-03;a1;A Centrum;1;1;0,8",  # 45 minutes, with a decimal comma for Dutch Excel
+    ]
     response = client.get("/reports/monthly.csv?from=2026-03&to=2026-03&dialect=rfc4180&by=help")
     assert response.data.decode().splitlines()[0] == (
         "month,branch_code,branch_name,help_code,help_name,count"
@@ -161,6 +178,8 @@ def test_xlsx_has_a_sheet_per_dimension_with_months_as_columns(client, counted):
     book = load_workbook(io.BytesIO(response.data))
     assert book.sheetnames == [
         "Totaal",
+        "Vragen",
+        "Uren hulp",
         "Onderwerp",
         "Instantie",
         "Doorverwijzing",
@@ -177,6 +196,13 @@ def test_xlsx_has_a_sheet_per_dimension_with_months_as_columns(client, counted):
     assert sheet.freeze_panes == "D2"  # the header and the names stay in view
     assert sheet.column_dimensions["B"].width == 30
     assert sheet["D2"].number_format == "#,##0" and sheet["B3"].font.b
+    asked = [[c.value for c in row] for row in book["Vragen"].iter_rows()]
+    assert asked[1] == ["Astad", "A Centrum", "a1", 2, 1, 1, 4]  # January's entry: two topics
+    hours = book["Uren hulp"]
+    assert [c.value for c in next(hours.iter_rows(min_row=2))][3:] == pytest.approx(
+        [10 / 60, 10 / 60, 0.75, 65 / 60]
+    )
+    assert hours["D2"].number_format == "#,##0.0"
     topics = [[c.value for c in row] for row in book["Onderwerp"].iter_rows()]
     assert ["Astad", "A Centrum", "a1", "digid", "DigiD", 0, 1, 1, 2] in topics
     assert ["Astad", "Totaal Astad", None, "digid", "DigiD", 0, 1, 1, 2] in topics
@@ -194,8 +220,14 @@ def test_counts_per_municipality_add_up_its_branches(client, counted, app):
     rows = list(
         csv.reader(io.StringIO(client.get(url + "&dialect=rfc4180").get_data(as_text=True)))
     )
-    assert rows[0] == ["month", "municipality", "count"]
-    assert ["2026-11", "Astad", "1"] in rows and ["2026-02", "Astad", "1"] in rows
+    assert rows[0] == ["month", "municipality", "count", "questions", "hours"]
+    assert ["2026-11", "Astad", "1", "1", "0.2"] in rows and [
+        "2026-02",
+        "Astad",
+        "1",
+        "1",
+        "0.2",
+    ] in rows
     assert sum(int(r[2]) for r in rows[1:]) == 4  # a1's three, a2's one
     dutch = client.get(url.replace("by=total", "by=topic")).get_data(as_text=True)
     assert dutch.startswith("\ufeffmaand;gemeente;onderwerp_code;onderwerp;aantal\r\n")

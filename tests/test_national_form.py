@@ -31,7 +31,8 @@ def test_duration_bands_are_read(text, bands):
 
 @pytest.mark.once
 @pytest.mark.parametrize(
-    "text", ["0-10, 11+", "1-10, 12+", "1-10, 5-20, 21+", "1-10", "1-10, 11-500", "tien", "١-10, 11+"]
+    "text",
+    ["0-10, 11+", "1-10, 12+", "1-10, 5-20, 21+", "1-10", "1-10, 11-500", "tien", "١-10, 11+"],
 )
 def test_duration_bands_with_a_gap_an_overlap_or_no_end_are_refused(text):
     with pytest.raises(ServiceError):
@@ -77,7 +78,10 @@ def test_an_administrator_changes_the_form_and_old_months_keep_theirs(client, co
     assert page.status_code == 200
     data = _form_data(page.get_data(as_text=True))
     assert data["group_0_nl"] == "Digitale overheid" and data["channel_telefoon"] == "2"
-    assert client.post("/admin/national-form", data={**data, "valid_from": "2026-01"}).status_code == 302
+    assert (
+        client.post("/admin/national-form", data={**data, "valid_from": "2026-01"}).status_code
+        == 302
+    )
     changed = {
         **data,
         "valid_from": "2026-03",
@@ -90,7 +94,9 @@ def test_an_administrator_changes_the_form_and_old_months_keep_theirs(client, co
     }
     response = client.post("/admin/national-form", data=changed)
     assert response.status_code == 302
-    assert "geldt vanaf 2026-03" in " ".join(messages(client.get("/admin/national-form").get_data(as_text=True)))
+    assert "geldt vanaf 2026-03" in " ".join(
+        messages(client.get("/admin/national-form").get_data(as_text=True))
+    )
 
     client = app.test_client()
     _login(client)  # the coordinator of library A

@@ -156,6 +156,7 @@ def make_snapshot(folder: Path) -> Path:
         seed_categories,
     )
     from ido.core.devices import activate, enrol_device
+    from ido.core.national_form import default_mapping, ensure_first_version, save_version
     from ido.core.passwords import make_password_link
     from ido.core.questions import delete_question
     from ido.core.tokens import create_token
@@ -189,6 +190,8 @@ def make_snapshot(folder: Path) -> Path:
         store_question("a1", at(2026, 3, 29, 1, 30), ["toeslagen"], referrals=["uwv"])
         store_question("a2", at(2026, 5, 4, 9), ["zorg"], help=["uitleg"], note="brief kwijt")
         store_question("b1", at(2026, 6, 1, 12), ["toeslagen", "digid"], agencies=["duo"])
+        ensure_first_version()
+        save_version(default_mapping(), date(2026, 1, 1), user("admin@ido.example"))
         gone = store_question("a1", at(2026, 6, 2, 12), ["digid"])
         delete_question(gone, coordinator)
         db.session.commit()

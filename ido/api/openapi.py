@@ -161,7 +161,22 @@ SCHEMAS = {
                         "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
                         "branch": {"type": "string"},
                         "key": {"type": ["string", "null"]},
-                        "count": {"type": "integer", "minimum": 1},
+                        "count": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "description": "Visitors (entries) with this category, or in all",
+                        },
+                        "questions": {
+                            "type": "integer",
+                            "minimum": 0,
+                            "description": "by=total only: questions (each topic of an entry "
+                            "one, a follow-up with its topic one)",
+                        },
+                        "minutes": {
+                            "type": "integer",
+                            "minimum": 0,
+                            "description": "by=total only: minutes of help given",
+                        },
                     },
                 },
             }

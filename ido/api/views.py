@@ -9,7 +9,7 @@ from flask_login import current_user
 from ido.api import openapi
 from ido.api.shapes import body_to_formdata, question_json
 from ido.core.categories import active_categories
-from ido.core.counts import monthly_counts
+from ido.core.counts import Totals, counts_and_totals
 from ido.core.db import db
 from ido.core.exceptions import IdConflict, ParamError
 from ido.core.listing import NEWEST_FIRST, QuestionFilter
@@ -165,11 +165,17 @@ def remove_question(question_id: str):
     return "", 204
 
 
+def _totals(totals: dict, row) -> dict:
+    found = totals.get((row.month, row.branch.id), Totals())
+    return {"questions": found.questions, "minutes": found.minutes}
+
+
 @bp.get("/counts")
 def counts():
-    """Question counts per month, branch and category, as rows."""
+    """Visitors per month, branch and category, as rows; `by=total` also gives the questions
+    and the minutes of help."""
     params = count_params(request.args, current_user)
-    rows = monthly_counts(params.first, params.last, params.by, params.branches)
+    rows, totals = counts_and_totals(params.first, params.last, params.by, params.branches)
     return jsonify(
         rows=[
             {
@@ -177,6 +183,7 @@ def counts():
                 "branch": row.branch.code,
                 "key": row.key.code if row.key else None,
                 "count": row.count,
+                **(_totals(totals, row) if totals is not None else {}),
             }
             for row in rows
         ]

@@ -306,3 +306,12 @@ def question_counts(first: date, last: date, branches: list[Branch]) -> dict[tup
         .group_by(links.local_month, links.branch_id)
     )
     return {(month, branch): count for month, branch, count in db.session.execute(query)}
+
+
+def counts_and_totals(
+    first: date, last: date, by: str, branches: list[Branch]
+) -> tuple[list[CountRow], dict[tuple[date, int], Totals] | None]:
+    """The monthly counts of a dimension; for `total`, also the questions and minutes of help
+    per month and branch that stand beside the visitors it counts."""
+    rows = monthly_counts(first, last, by, branches)
+    return rows, (monthly_totals(first, last, branches) if by == "total" else None)

@@ -14,7 +14,15 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import Select, SQLColumnExpression, String, bindparam, cast, func, null
 
-from ido.core.counts import DIMENSIONS, CountRow, among, driver_chunks, monthly_counts
+from ido.core.counts import (
+    DIMENSIONS,
+    CountRow,
+    Totals,
+    among,
+    driver_chunks,
+    monthly_counts,
+    monthly_totals,
+)
 from ido.core.db import db
 from ido.core.models import Branch, Category, Channel, Outcome, Question
 from ido.core.timeutil import LOCAL_TZ, months_between
@@ -46,24 +54,41 @@ def safe_cell(value: _T) -> _T | str:
 
 
 def count_header(by: str, dialect: str) -> list[str]:
+    """The columns of the monthly counts; the totals also give the questions (topics) and the
+    hours of help beside the visitors (entries) they count."""
     if dialect == "excel-nl":
         name = DUTCH_DIMENSIONS[by]
         keys = [] if by == "total" else [f"{name}_code", name]
-        return ["maand", "vestiging_code", "vestiging", *keys, "aantal"]
+        extra = ["vragen", "uren_hulp"] if by == "total" else []
+        return ["maand", "vestiging_code", "vestiging", *keys, "aantal", *extra]
     keys = [] if by == "total" else [f"{by}_code", f"{by}_name"]
-    return ["month", "branch_code", "branch_name", *keys, "count"]
+    extra = ["questions", "hours"] if by == "total" else []
+    return ["month", "branch_code", "branch_name", *keys, "count", *extra]
 
 
-def count_record(row: CountRow, by: str, dialect: str) -> list[Any]:
+def hours_text(minutes: int, dialect: str) -> str:
+    """Hours to a tenth, with the decimal comma Dutch Excel reads (excel-nl) or a point."""
+    text = f"{minutes / 60:.1f}"
+    return text.replace(".", ",") if dialect == "excel-nl" else text
+
+
+def count_record(
+    row: CountRow, by: str, dialect: str, totals: dict[tuple[date, int], Totals] | None = None
+) -> list[Any]:
     """One CSV record; the names are free text, so they are neutralised."""
     label = (row.key.name_nl if dialect == "excel-nl" else row.key.name_en) if row.key else None
     keys = [] if by == "total" else [typing.cast(Category, row.key).code, safe_cell(label)]
+    extra: list[Any] = []
+    if by == "total":
+        found = (totals or {}).get((row.month, row.branch.id), Totals())
+        extra = [found.questions, hours_text(found.minutes, dialect)]
     return [
         row.month.strftime("%Y-%m"),
         row.branch.code,
         safe_cell(row.branch.name),
         *keys,
         row.count,
+        *extra,
     ]
 
 
@@ -87,9 +112,15 @@ def write_csv(records: Iterable[list[Any]], dialect: str) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def counts_csv(rows: list[CountRow], by: str, dialect: str) -> Iterator[str]:
+def counts_csv(
+    rows: list[CountRow],
+    by: str,
+    dialect: str,
+    totals: dict[tuple[date, int], Totals] | None = None,
+) -> Iterator[str]:
+    """The monthly counts as CSV; for `by=total`, `totals` gives the questions and hours."""
     header = count_header(by, dialect)
-    return write_csv([header, *(count_record(r, by, dialect) for r in rows)], dialect)
+    return write_csv([header, *(count_record(r, by, dialect, totals) for r in rows)], dialect)
 
 
 def _text(sheet: "WriteOnlyWorksheet", value: object, bold: bool = False) -> "Cell":
@@ -102,83 +133,101 @@ def _text(sheet: "WriteOnlyWorksheet", value: object, bold: bool = False) -> "Ce
 
 
 COUNT_FORMAT = "#,##0"  # whole numbers, thousands grouped as the reader's Excel does
+HOURS_FORMAT = "#,##0.0"  # hours of help, to a tenth
 
 
-def _number(sheet: "WriteOnlyWorksheet", value: int, bold: bool = False) -> "Cell":
+def _number(
+    sheet: "WriteOnlyWorksheet", value: float, bold: bool = False, number_format: str = COUNT_FORMAT
+) -> "Cell":
     cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = COUNT_FORMAT
+    cell.number_format = number_format
     if bold:
         cell.font = Font(bold=True)
     return cell
 
 
-def _count_row(
-    sheet: "WriteOnlyWorksheet",
-    months: list[date],
-    labels: list[str],
-    key: tuple[int, str, str] | None,
-    per_month: dict[date, int],
-    bold: bool,
+Key = tuple[int, str, str] | None  # a category's (position, code, Dutch name); None: a total
+Table = dict[tuple[str, str, str, Key], dict[date, float]]  # (municipality, branch, code, key)
+
+
+def _count_sheet(
+    book: Workbook, title: str, months: list[date], table: Table, keyed: bool, number_format: str
 ) -> None:
-    """One row of a counts sheet: names, the category, a count per month and the total."""
-    values = [per_month.get(m, 0) for m in months]
-    keys = [] if key is None else [_text(sheet, key[1], bold), _text(sheet, key[2], bold)]
+    """A sheet of a row per branch (and category when `keyed`), months as columns, grouped by
+    municipality with the municipality's totals under its branches and the total of all at
+    the bottom. The header row and the name columns stay in view when scrolling."""
+    sheet = book.create_sheet(title)
+    head = ["Gemeente", "Vestiging", "Code"] + (["Code", "Categorie"] if keyed else [])
+    widths = [22, 30, 14] + ([18, 44] if keyed else [])
+    for index, width in enumerate([*widths, *[10] * len(months), 11], 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = f"{get_column_letter(len(head) + 1)}2"
     sheet.append(
-        [
-            *[_text(sheet, label, bold) for label in labels],
-            *keys,
-            *[_number(sheet, v, bold) for v in values],
-            _number(sheet, sum(values), bold),
-        ]
+        [_text(sheet, h, True) for h in head + [m.strftime("%Y-%m") for m in months] + ["Totaal"]]
     )
+
+    def append(labels: list[str], key: Key, per_month: dict[date, float], bold: bool) -> None:
+        values = [per_month.get(m, 0) for m in months]
+        keys = [] if key is None else [_text(sheet, key[1], bold), _text(sheet, key[2], bold)]
+        sheet.append(
+            [
+                *[_text(sheet, label, bold) for label in labels],
+                *keys,
+                *[_number(sheet, v, bold, number_format) for v in values],
+                _number(sheet, sum(values), bold, number_format),
+            ]
+        )
+
+    everything: defaultdict[Key, dict[date, float]] = defaultdict(dict)
+    for municipality in sorted({k[0] for k in table}):
+        mine = sorted(
+            ((k, v) for k, v in table.items() if k[0] == municipality),
+            key=lambda item: (item[0][1], item[0][3] or ()),
+        )
+        subtotal: defaultdict[Key, dict[date, float]] = defaultdict(dict)
+        for (_m, name, code, key), per_month in mine:
+            append([municipality, name, code], key, per_month, False)
+            for month, count in per_month.items():
+                subtotal[key][month] = subtotal[key].get(month, 0) + count
+                everything[key][month] = everything[key].get(month, 0) + count
+        for key in sorted(subtotal, key=lambda k: k or ()):
+            append([municipality, f"Totaal {municipality}", ""], key, subtotal[key], True)
+    for key in sorted(everything, key=lambda k: k or ()):
+        append(["Totaal", "", ""], key, everything[key], True)
 
 
 def counts_workbook(first: date, last: date, branches: list[Branch]) -> bytes:
-    """A workbook with a sheet per dimension: a row per branch and category, months as columns,
-    grouped by municipality with the municipality's totals under its branches, and the total
-    of all at the bottom. The header row and the name columns stay in view when scrolling."""
+    """A workbook: visitors ("Totaal"), questions and hours of help per branch and month, then
+    a sheet per dimension (a row per branch and category), each grouped by municipality."""
     book = Workbook(write_only=True)
     months = months_between(first, last)
+    by_id = {b.id: b for b in branches}
+    totals = monthly_totals(first, last, branches)
+
+    def per_branch(value: typing.Callable[[Totals], float]) -> Table:
+        table: defaultdict[tuple[str, str, str, Key], dict[date, float]] = defaultdict(dict)
+        for (month, branch_id), found in totals.items():
+            branch = by_id[branch_id]
+            table[(branch.municipality, branch.name, branch.code, None)][month] = value(found)
+        return table
+
     for by in ("total", *[d for d in DIMENSIONS if d != "total"]):
-        sheet = book.create_sheet(DUTCH_DIMENSIONS[by].capitalize())
-        Key = tuple[int, str, str] | None
-        table: defaultdict[tuple[str, str, str, Key], dict[date, int]] = defaultdict(dict)
+        table: defaultdict[tuple[str, str, str, Key], dict[date, float]] = defaultdict(dict)
         for row in monthly_counts(first, last, by, branches):
             key = (row.key.position, row.key.code, row.key.name_nl) if row.key else None
             table[(row.branch.municipality, row.branch.name, row.branch.code, key)][row.month] = (
                 row.count
             )
-        head = ["Gemeente", "Vestiging", "Code"] + ([] if by == "total" else ["Code", "Categorie"])
-        widths = [22, 30, 14] + ([] if by == "total" else [18, 44])
-        for index, width in enumerate([*widths, *[10] * len(months), 11], 1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        sheet.freeze_panes = f"{get_column_letter(len(head) + 1)}2"
-        sheet.append(
-            [
-                _text(sheet, h, True)
-                for h in head + [m.strftime("%Y-%m") for m in months] + ["Totaal"]
-            ]
-        )
-
-        def append(labels: list[str], key: Key, per_month: dict[date, int], bold: bool) -> None:
-            _count_row(sheet, months, labels, key, per_month, bold)  # noqa: B023 (used at once)
-
-        everything: defaultdict[Key, dict[date, int]] = defaultdict(dict)
-        for municipality in sorted({k[0] for k in table}):
-            mine = sorted(
-                ((k, v) for k, v in table.items() if k[0] == municipality),
-                key=lambda item: (item[0][1], item[0][3] or ()),
+        if by == "total":
+            _count_sheet(book, "Totaal", months, table, False, COUNT_FORMAT)
+            _count_sheet(
+                book, "Vragen", months, per_branch(lambda t: t.questions), False, COUNT_FORMAT
             )
-            subtotal: defaultdict[Key, dict[date, int]] = defaultdict(dict)
-            for (_m, name, code, key), per_month in mine:
-                append([municipality, name, code], key, per_month, False)
-                for month, count in per_month.items():
-                    subtotal[key][month] = subtotal[key].get(month, 0) + count
-                    everything[key][month] = everything[key].get(month, 0) + count
-            for key in sorted(subtotal, key=lambda k: k or ()):
-                append([municipality, f"Totaal {municipality}", ""], key, subtotal[key], True)
-        for key in sorted(everything, key=lambda k: k or ()):
-            append(["Totaal", "", ""], key, everything[key], True)
+            _count_sheet(
+                book, "Uren hulp", months, per_branch(lambda t: t.minutes / 60), False, HOURS_FORMAT
+            )
+        else:
+            _count_sheet(book, DUTCH_DIMENSIONS[by].capitalize(), months, table, True, COUNT_FORMAT)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -195,21 +244,31 @@ def municipality_rows(rows: list[CountRow]) -> list[tuple[date, str, Category | 
     )
 
 
-def municipality_csv(rows: list[CountRow], by: str, dialect: str) -> Iterator[str]:
-    """Monthly counts per municipality (its branches added up) as CSV."""
+def municipality_csv(
+    rows: list[CountRow],
+    by: str,
+    dialect: str,
+    totals: dict[tuple[date, int], Totals] | None = None,
+) -> Iterator[str]:
+    """Monthly counts per municipality (its branches added up) as CSV; for `by=total` with
+    the questions and hours of help (from `totals`) as well."""
     dutch = dialect == "excel-nl"
-    name = DUTCH_DIMENSIONS[by] if dutch else by
-    keys = [] if by == "total" else [f"{name}_code", name if dutch else f"{by}_name"]
-    header = (
-        ["maand", "gemeente", *keys, "aantal"]
-        if dutch
-        else ["month", "municipality", *keys, "count"]
-    )
+    branch_header = count_header(by, dialect)  # month, branch code and name, the rest
+    header = [branch_header[0], "gemeente" if dutch else "municipality", *branch_header[3:]]
+    towns: defaultdict[tuple[date, str], list[Totals]] = defaultdict(list)
+    if by == "total":
+        branch_towns = {row.branch.id: row.branch.municipality for row in rows}
+        for (month, branch_id), found in (totals or {}).items():
+            towns[(month, branch_towns.get(branch_id, ""))].append(found)
     records = []
     for month, town, key, count in municipality_rows(rows):
         label = (key.name_nl if dutch else key.name_en) if key else None
         codes = [] if by == "total" else [typing.cast(Category, key).code, safe_cell(label)]
-        records.append([month.strftime("%Y-%m"), safe_cell(town), *codes, count])
+        extra: list[Any] = []
+        if by == "total":
+            summed = Totals.of(towns[(month, town)])
+            extra = [summed.questions, hours_text(summed.minutes, dialect)]
+        records.append([month.strftime("%Y-%m"), safe_cell(town), *codes, count, *extra])
     return write_csv([header, *records], dialect)
 
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ido.core import exports
 from ido.core.categories import active_categories, all_of_kind
-from ido.core.counts import monthly_counts
+from ido.core.counts import counts_and_totals
 from ido.core.db import db
 from ido.core.exceptions import ParamError
 from ido.core.listing import PAGE_SIZE, QuestionFilter, find_rows
@@ -62,13 +62,13 @@ def monthly_csv():
     per = request.args.get("per", "branch")
     if per not in ("branch", "municipality"):
         raise ParamError("per", "invalid", _("Choose per=branch or per=municipality."))
-    rows = monthly_counts(params.first, params.last, params.by, params.branches)
+    rows, totals = counts_and_totals(params.first, params.last, params.by, params.branches)
     if per == "municipality":
-        body = exports.municipality_csv(rows, params.by, dialect)
+        body = exports.municipality_csv(rows, params.by, dialect, totals)
         name = file_name(params, f"{params.by}-gemeente", "csv")
     else:
         body, name = (
-            exports.counts_csv(rows, params.by, dialect),
+            exports.counts_csv(rows, params.by, dialect, totals),
             file_name(params, params.by, "csv"),
         )
     return download(body, name, "text/csv; charset=utf-8")
