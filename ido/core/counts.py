@@ -245,25 +245,39 @@ class Totals(NamedTuple):
         return cls(visitors, questions, minutes)
 
 
-def totals_between(first: date, last: date, branch_ids: list[int]) -> Totals:
-    """Visitors, questions and minutes of help from local day `first` to `last` (both in)."""
+def branch_totals_between(first: date, last: date, branch_ids: list[int]) -> dict[int, Totals]:
+    """Visitors, questions and minutes of help per branch from local day `first` to `last`
+    (both in), for the branches with any."""
     scope = (
         Question.deleted_at.is_(None),
         Question.local_date >= first,
         Question.local_date <= last,
         among(Question.branch_id, branch_ids),
     )
-    query = db.select(func.count(), func.coalesce(func.sum(Question.duration_minutes), 0))
-    visitors, minutes = db.session.execute(query.where(*scope)).one()
-    links = question_topics.c
-    asked = db.session.scalar(
-        db.select(func.count())
-        .select_from(question_topics)
-        .join(Question, Question.id == links.question_id)
-        .join(Topic, Topic.id == links.topic_id)
-        .where(Topic.parent_id.is_(None), *scope)
+    query = db.select(
+        Question.branch_id, func.count(), func.coalesce(func.sum(Question.duration_minutes), 0)
     )
-    return Totals(int(visitors), int(asked or 0), int(minutes))
+    found = db.session.execute(query.where(*scope).group_by(Question.branch_id)).all()
+    links = question_topics.c
+    asked = dict(
+        db.session.execute(
+            db.select(Question.branch_id, func.count())
+            .select_from(question_topics)
+            .join(Question, Question.id == links.question_id)
+            .join(Topic, Topic.id == links.topic_id)
+            .where(Topic.parent_id.is_(None), *scope)
+            .group_by(Question.branch_id)
+        ).all()
+    )
+    return {
+        branch: Totals(int(visitors), int(asked.get(branch, 0)), int(minutes))
+        for branch, visitors, minutes in found
+    }
+
+
+def totals_between(first: date, last: date, branch_ids: list[int]) -> Totals:
+    """Visitors, questions and minutes of help from local day `first` to `last` (both in)."""
+    return Totals.of(branch_totals_between(first, last, branch_ids).values())
 
 
 def monthly_totals(

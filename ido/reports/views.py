@@ -1,4 +1,8 @@
-"""Reports for coordinators: dashboard, national-form summary and the downloads."""
+"""Reports for coordinators: dashboard, national-form summary, the municipality report and
+the downloads."""
+
+import re
+import unicodedata
 
 from flask import Blueprint, Response, render_template, request, stream_with_context
 from flask_babel import gettext as _
@@ -20,6 +24,7 @@ from ido.core.report_params import (
 )
 from ido.core.scope import branches_in_scope
 from ido.core.timeutil import now_local, start_of_month
+from ido.reports.annual import municipality_report, parse_period, period_choices, report_pdf
 from ido.reports.dashboard import dashboard, national_summaries
 from ido.web.access import allow
 from ido.web.question_rows import today_rows
@@ -224,3 +229,51 @@ def national():
         all_branches=branches_in_scope(current_user, include_inactive=True),
         chosen_branch=request.args.get("branch", ""),
     )
+
+
+def _municipality_report(required: bool):
+    """The report asked for (None while no municipality is chosen among several), the
+    municipalities in scope and the period."""
+    branches = branches_in_scope(current_user, include_inactive=True)
+    towns = sorted({b.municipality for b in branches})
+    period = parse_period(request.args.get("period"))
+    town = request.args.get("municipality") or (towns[0] if len(towns) == 1 else "")
+    if not town:
+        if required:
+            raise ParamError("municipality", "required", _("Choose a municipality."))
+        return None, towns, period
+    if town not in towns:  # another library's municipality reads as an unknown one
+        raise ParamError(
+            "municipality", "unknown_code", _("None of your branches is in this municipality.")
+        )
+    mine = [b for b in branches if b.municipality == town]
+    return municipality_report(town, period, mine), towns, period
+
+
+@bp.get("/municipality")
+def municipality():
+    """The annual or quarterly report for a municipality: a page that prints on A4, and a
+    link to the same report as a PDF."""
+    report, towns, period = _municipality_report(required=False)
+    return render_template(
+        "reports/municipality.html",
+        report=report,
+        towns=towns,
+        chosen_town=report.municipality if report else "",
+        period=period,
+        periods=period_choices(),
+    )
+
+
+def _slug(text: str) -> str:
+    """A file name part from free text: ASCII letters and digits, the rest as dashes."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+
+
+@bp.get("/municipality.pdf")
+def municipality_pdf():
+    """The municipality's report as an A4 PDF, made on the server."""
+    report, _towns, period = _municipality_report(required=True)
+    name = f"ido-{_slug(report.municipality) or 'gemeente'}-{period.code}-verslag.pdf"
+    return download(report_pdf(report), name, "application/pdf")
