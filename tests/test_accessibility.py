@@ -18,6 +18,7 @@ from .test_browser import CHROMIUM, CHROMIUM_ARGS, browser, live_url, open_desk 
 
 pytestmark = pytest.mark.once
 NARROW = {"width": 320, "height": 640}  # WCAG 1.4.10: content reflows at 320 CSS pixels
+REPORT_YEAR = now_local().year  # the municipality report of this year holds the test data
 AXE_SCRIPT = Axe().axe_script  # axe-core as axe-playwright-python ships it (no download)
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA, as axe-core tags its rules
 AXE_OPTIONS = {
@@ -163,6 +164,8 @@ def test_every_page_for_every_role_has_no_violations(browser, live_url, places, 
         [
             "/reports/",
             "/reports/national",
+            "/reports/municipality",  # two municipalities: choose one first
+            f"/reports/municipality?municipality=Astad&period={REPORT_YEAR}",
             "/admin/",
             "/admin/audit",
             "/admin/branches",
@@ -199,7 +202,15 @@ def test_every_page_for_every_role_has_no_violations(browser, live_url, places, 
 
     page = _context(browser, live_url, language, "coord@b.example")  # a library without data
     found += _visit_all(
-        page, live_url, ["/reports/", "/reports/national", "/reports/questions", "/admin/audit"]
+        page,
+        live_url,
+        [
+            "/reports/",
+            "/reports/national",
+            "/reports/questions",
+            "/reports/municipality",
+            "/admin/audit",
+        ],
     )
     page.context.close()
 

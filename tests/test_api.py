@@ -45,7 +45,13 @@ def test_taxonomy(api):
     kinds = {a["code"]: (a["kind"], a["level"]) for a in body["agencies"]}
     assert kinds["uwv"] == ("npd", "uitvoering") and kinds["taalhuis"] == ("partner", "overig")
     assert kinds["rdw"] == ("npd", "uitvoering") and kinds["gemeente"] == ("government", "gemeente")
-    assert [c["code"] for c in body["channels"]] == ["balie", "telefoon", "email", "afspraak", "online"]
+    assert [c["code"] for c in body["channels"]] == [
+        "balie",
+        "telefoon",
+        "email",
+        "afspraak",
+        "online",
+    ]
 
 
 def test_no_or_bad_token_is_401(api, client, app, token):

@@ -58,6 +58,9 @@ RULES = {
     "reports.monthly_csv": ("GET", "/reports/monthly.csv", MANAGERS),
     "reports.monthly_xlsx": ("GET", "/reports/monthly.xlsx", MANAGERS),
     "reports.questions_csv": ("GET", "/reports/questions.csv", MANAGERS),
+    "reports.municipality": ("GET", "/reports/municipality", MANAGERS),
+    # an unknown municipality: 422 for those who may ask, without making a PDF each time
+    "reports.municipality_pdf": ("GET", "/reports/municipality.pdf?municipality=x", MANAGERS),
     "admin.index": ("GET", "/admin/", MANAGERS),
     "admin.audit": ("GET", "/admin/audit", MANAGERS),
     "admin.branches": ("GET", "/admin/branches", MANAGERS),

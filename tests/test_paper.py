@@ -118,7 +118,9 @@ def test_a_question_without_a_time_counts_everywhere_but_busy_hours(auth, client
             {"from": f"{month:%Y-%m}", "to": f"{month:%Y-%m}"}, user("coord@a.example")
         )
         figures = dashboard(params)
-        assert figures["period"].visitors == 3 and sum(n for _d, n in figures["weekdays"].items) == 3
+        assert (
+            figures["period"].visitors == 3 and sum(n for _d, n in figures["weekdays"].items) == 3
+        )
         assert figures["hours"].items == [("10:00", 1)]  # busy hours: the one with a time
         lines = "".join(raw_csv(month, month, a1, "rfc4180")).splitlines()[1:]
         moments = sorted(line.split(",")[2] for line in lines)
