@@ -154,3 +154,20 @@ def test_file_names_are_made_safe_from_any_municipality_name():
     assert _slug("Súdwest-Fryslân") == "sudwest-fryslan"
     assert _slug('../../etc/"passwd"\r\n') == "etc-passwd"
     assert _slug("東京") == ""
+
+
+def test_a_server_without_pango_says_so_and_points_to_the_printable_page(
+    client, counted, monkeypatch
+):
+    """WeasyPrint loads Pango when it is first used; where Debian's package is missing the
+    PDF link answers 503 with what to do, not a 500."""
+    import ido.reports.views
+
+    def no_pango(report):
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(ido.reports.views, "report_pdf", no_pango)
+    _login(client)
+    response = client.get("/reports/municipality.pdf?municipality=Astad&period=2026")
+    assert response.status_code == 503
+    assert "Druk in plaats daarvan de verslagpagina af" in response.get_data(as_text=True)

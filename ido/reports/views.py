@@ -4,7 +4,7 @@ the downloads."""
 import re
 import unicodedata
 
-from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -27,6 +27,7 @@ from ido.core.timeutil import now_local, start_of_month
 from ido.reports.annual import municipality_report, parse_period, period_choices, report_pdf
 from ido.reports.dashboard import dashboard, national_summaries
 from ido.web.access import allow
+from ido.web.errors import respond
 from ido.web.question_rows import today_rows
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -276,4 +277,13 @@ def municipality_pdf():
     """The municipality's report as an A4 PDF, made on the server."""
     report, _towns, period = _municipality_report(required=True)
     name = f"ido-{_slug(report.municipality) or 'gemeente'}-{period.code}-verslag.pdf"
-    return download(report_pdf(report), name, "application/pdf")
+    try:
+        body = report_pdf(report)
+    except OSError:  # WeasyPrint loads Pango when first used: missing on this server
+        current_app.logger.exception("the PDF could not be made")
+        message = _(
+            "This server cannot make PDF files yet (its Pango library is missing; see the "
+            "README). Print the report page instead: it is laid out for A4."
+        )
+        return respond(503, message)
+    return download(body, name, "application/pdf")
