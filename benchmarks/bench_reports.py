@@ -3,7 +3,8 @@
 Usage: python benchmarks/bench_reports.py [--rows N] [--postgres]
 Prints one line per measurement (counts: the median of five runs after a warm-up).
 Targets: a year of counts <= 0.3 s per dimension, the raw CSV of 1,000,000 rows <= 8 s,
-streamed, with peak RSS <= 150 MB.
+streamed, with peak RSS <= 150 MB; the year's report of the largest municipality <= 1 s as a
+page and <= 3 s as a PDF.
 """
 
 import argparse
@@ -35,6 +36,7 @@ from ido.core.timeutil import local_columns  # noqa: E402
 from ido.reports.dashboard import dashboard  # noqa: E402
 
 BRANCHES, LIBRARIES, YEARS = 700, 70, 3
+BIG_TOWN = 24  # branches in the largest municipality
 FIRST_DAY = date(2023, 11, 1)
 
 
@@ -59,7 +61,8 @@ def generate(url: str, rows: int) -> None:
             Branch(
                 code=f"b{i}",
                 name=f"Vestiging {i}",
-                municipality=f"Gemeente {i // 3}",
+                # a large town of 24 branches (the report's benchmark), the rest three each
+                municipality="Gemeente 0" if i < BIG_TOWN else f"Gemeente {i // 3}",
                 library=libraries[i % LIBRARIES],
             )
             for i in range(BRANCHES)
@@ -187,6 +190,51 @@ def measure_counts(url: str, label: str) -> None:
         print(f"{label}  xlsx    year   all sheets  {seconds:7.3f} s  {len(body) // 1024} KiB")
 
 
+def measure_report(url: str, label: str) -> None:
+    """The annual report of the largest municipality (the most branches) for the last whole
+    year of the data, as the page and as the PDF, the median of three runs after a warm-up."""
+    from collections import Counter
+
+    from flask import render_template
+    from flask_login import login_user
+
+    from ido.reports.annual import municipality_report, parse_period, period_choices, report_pdf
+
+    app = create_app(config(url))
+    with app.test_request_context("/reports/municipality"):
+        branches = list(db.session.scalars(db.select(Branch)))
+        town, size = Counter(b.municipality for b in branches).most_common(1)[0]
+        mine = [b for b in branches if b.municipality == town]
+        login_user(db.session.scalar(db.select(User).limit(1)))
+        period = parse_period("2025")
+
+        def page() -> str:
+            report = municipality_report(town, period, mine)
+            return render_template(
+                "reports/municipality.html",
+                report=report,
+                towns=[town],
+                chosen_town=town,
+                period=period,
+                periods=period_choices(),
+            )
+
+        def pdf() -> bytes:
+            return report_pdf(municipality_report(town, period, mine))
+
+        page(), pdf()  # warm up: templates compiled, fonts found
+        report = municipality_report(town, period, mine)
+        seconds, html = timed(page, runs=3)
+        print(
+            f"{label}  municipality report  {town} ({size} branches, "
+            f"{report.now.visitors} visitors in 2025)  page {seconds:6.3f} s  "
+            f"{len(html) // 1024} KiB",
+            flush=True,
+        )
+        seconds, body = timed(pdf, runs=3)
+        print(f"{label}  municipality report  PDF  {seconds:6.3f} s  {len(body) // 1024} KiB")
+
+
 def peak_rss_mb() -> float:
     """This process's peak resident memory (VmHWM; getrusage's figure survives exec on Linux,
     so a child process would report its parent's peak)."""
@@ -219,6 +267,7 @@ def run(url: str, rows: int, label: str, generated: bool = False) -> None:
         seconds, _ = timed(lambda: generate(url, rows))
         print(f"{label}  generated {rows} questions in {seconds:.0f} s", flush=True)
     measure_counts(url, label)
+    measure_report(url, label)
     subprocess.run([sys.executable, __file__, "--export-only", url, "--label", label], check=True)
 
 
@@ -231,9 +280,13 @@ def main() -> None:
     parser.add_argument("--keep", help="SQLite file to keep (and reuse when it exists)")
     parser.add_argument("--no-sqlite", action="store_true", help="only PostgreSQL")
     parser.add_argument("--url", help="measure a database generated before (SQLAlchemy URL)")
+    parser.add_argument("--report-only", action="store_true", help="only the municipality report")
     args = parser.parse_args()
     if args.export_only:
         measure_export(args.export_only, args.label)
+        return
+    if args.url and args.report_only:
+        measure_report(args.url, args.url.split(":")[0].split("+")[0][:8].ljust(8))
         return
     if args.url:
         run(args.url, args.rows, args.url.split(":")[0].split("+")[0][:8].ljust(8), generated=True)
