@@ -471,3 +471,27 @@ def test_a_script_with_a_token_gets_json_errors_from_reports_too(client, counted
     assert forbidden.get_json()["errors"]["branch"][0]["code"] == "forbidden"
     missing = client.get("/reports/bestaat-niet", headers=headers)
     assert missing.status_code == 404 and missing.get_json()["errors"]["_"][0]["code"] == "404"
+
+
+@pytest.mark.parametrize(
+    "first, last, visitors, questions",
+    [
+        ("2026-01-31", "2026-03-29", 3, 4),  # two months cut short and a whole one between
+        ("2026-02-01", "2026-03-28", 1, 1),  # a whole month, and March without its 29th
+        ("2026-01-01", "2026-01-30", 0, 0),
+        ("2026-01-31", "2026-01-31", 1, 2),  # one day: the entry with two topics
+        ("2026-02-01", "2026-02-28", 1, 1),  # a whole month: the follow-up and DigiD are one
+        ("2026-01-01", "2026-12-31", 4, 5),  # a whole year, the deleted one left out
+    ],
+)
+def test_totals_between_days_count_visitors_questions_and_minutes(
+    counted, app, first, last, visitors, questions
+):
+    from datetime import date
+
+    from ido.core.counts import totals_between
+
+    with app.app_context():
+        ids = [branch("a1").id, branch("a2").id]
+        found = totals_between(date.fromisoformat(first), date.fromisoformat(last), ids)
+        assert (found.visitors, found.questions) == (visitors, questions)
