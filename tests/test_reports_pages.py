@@ -29,8 +29,16 @@ def test_dashboard_shows_every_dimension_with_tables(client, counted):
     assert _table(html, "Kanaal") == {"Aan de balie": 3, "Telefonisch": 1}
     assert _table(html, "Per vestiging") == {"A Centrum": 3, "A Dorp": 1}
     assert _table(html, "Per gemeente") == {"Astad": 3, "Adorp": 1}
-    trend = _table(html, "Vragen per maand")
+    trend = _table(html, "Bezoekers per maand")
     assert len(trend) == 12 and trend["2026-11"] == 1 and trend["2026-10"] == 0
+    # beside the visitors: the questions and the hours of help, per month, branch and town
+    table = html[html.index("<h3>Per vestiging</h3>") :]
+    table = table[: table.index("</table>")]
+    assert re.search(
+        r'A Centrum</th><td class="num">3</td><td class="num">4</td><td class="num">1,1</td>',
+        table,
+    )
+    assert "<th scope=\"col\" class=\"num\">Uren hulp</th>" in table
     assert html.count('role="img"') >= 8  # charts drawn on the server as SVG
     assert "B Centrum" not in html
 

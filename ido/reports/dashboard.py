@@ -78,10 +78,6 @@ def _month_days(month: date, days: int | None) -> tuple[date, date]:
     return month, month.replace(day=min(days or length, length))
 
 
-def _month_end(month: date) -> date:
-    return _month_days(month, None)[1]
-
-
 def comparison(month: date, branch_ids: list[int]) -> dict[str, Period]:
     """The month, against the same days of the month before and of the same month a year
     before: up to today while the month runs (the 22nd against the 1st to the 22nd), whole
@@ -99,35 +95,50 @@ def comparison(month: date, branch_ids: list[int]) -> dict[str, Period]:
     return found
 
 
+@dataclass
+class TotalsSeries(Series):
+    """A chart of visitors whose table also gives the questions and hours of help."""
+
+    totals: list[tuple[str, Totals]] = field(default_factory=list)
+
+
+def _totals_series(title: str, found: dict[str, Totals]) -> TotalsSeries:
+    ordered = sorted(found.items(), key=lambda kv: (-kv[1].visitors, kv[0]))
+    return TotalsSeries(title, [(name, t.visitors) for name, t in ordered], ordered)
+
+
 def dashboard(params: CountParams) -> dict:
     """Every figure on the dashboard for the chosen period and branches."""
     branches = params.branches
     trend_first = add_months(params.last, -11)
-    per_month: dict = defaultdict(int)
-    per_branch: dict = defaultdict(int)
-    for row in monthly_counts(min(trend_first, params.first), params.last, "total", branches):
-        per_month[row.month] += row.count
-        if row.month >= params.first:
-            per_branch[row.branch] += row.count
+    by_id = {b.id: b for b in branches}
+    monthly: dict[date, list[Totals]] = defaultdict(list)
+    branch_months: dict[Branch, list[Totals]] = defaultdict(list)
+    for (month, branch_id), found in monthly_totals(
+        min(trend_first, params.first), params.last, branches
+    ).items():
+        monthly[month].append(found)
+        if month >= params.first:
+            branch_months[by_id[branch_id]].append(found)
+    per_month = {month: Totals.of(found) for month, found in monthly.items()}
+    per_branch = {branch: Totals.of(found) for branch, found in branch_months.items()}
     months = months_between(trend_first, params.last)
-    previous = add_months(params.last, -1)
-    per_municipality: dict = defaultdict(int)
-    for branch, count in per_branch.items():
-        per_municipality[branch.municipality] += count
+    town_totals: dict[str, list[Totals]] = defaultdict(list)
+    for branch, found in per_branch.items():
+        town_totals[branch.municipality].append(found)
+    per_municipality = {town: Totals.of(found) for town, found in town_totals.items()}
     hours = weekday_hour_counts(params.first, params.last, branches)
     days = weekday_names()
     ids = [b.id for b in branches]
     return {
         "compare": comparison(params.last, ids),
         "running": params.last == now_local().date().replace(day=1),
-        "period": totals_between(params.first, _month_end(params.last), ids),
-        "this_month": per_month.get(params.last, 0),
-        "last_month": per_month.get(previous, 0),
-        "month": params.last,
-        "previous": previous,
+        "period": Totals.of(per_branch.values()),
         "trend": Series(
-            _("Questions per month"), [(f"{m:%Y-%m}", per_month.get(m, 0)) for m in months]
+            _("Visitors per month"),
+            [(f"{m:%Y-%m}", per_month.get(m, Totals()).visitors) for m in months],
         ),
+        "trend_totals": [(f"{m:%Y-%m}", per_month.get(m, Totals())) for m in months],
         "topics": Series(_("By topic"), _by_key(params, "topic")),
         "npd": Series(
             _("Concerns an agency of the national network (NPD)"),
@@ -152,13 +163,8 @@ def dashboard(params: CountParams) -> dict:
                 for h in sorted({h for _d, h in hours if h is not None})  # time known
             ],
         ),
-        "branches": Series(
-            _("By branch"),
-            sorted(((b.name, n) for b, n in per_branch.items()), key=lambda kv: -kv[1]),
-        ),
-        "municipalities": Series(
-            _("By municipality"), sorted(per_municipality.items(), key=lambda kv: -kv[1])
-        ),
+        "branches": _totals_series(_("By branch"), {b.name: t for b, t in per_branch.items()}),
+        "municipalities": _totals_series(_("By municipality"), per_municipality),
     }
 
 
