@@ -233,6 +233,8 @@ def measure_report(url: str, label: str) -> None:
         )
         seconds, body = timed(pdf, runs=3)
         print(f"{label}  municipality report  PDF  {seconds:6.3f} s  {len(body) // 1024} KiB")
+        db.session.remove()
+        db.engine.dispose()  # no connection left open behind it
 
 
 def peak_rss_mb() -> float:
