@@ -190,9 +190,10 @@ def measure_counts(url: str, label: str) -> None:
         print(f"{label}  xlsx    year   all sheets  {seconds:7.3f} s  {len(body) // 1024} KiB")
 
 
-def measure_report(url: str, label: str) -> None:
+def measure_report(url: str, label: str, runs: int = 3) -> None:
     """The annual report of the largest municipality (the most branches) for the last whole
-    year of the data, as the page and as the PDF, the median of three runs after a warm-up."""
+    year of the data, as the page and as the PDF, the median of `runs` runs after a warm-up
+    (none for a single run)."""
     from collections import Counter
 
     from flask import render_template
@@ -222,16 +223,17 @@ def measure_report(url: str, label: str) -> None:
         def pdf() -> bytes:
             return report_pdf(municipality_report(town, period, mine))
 
-        page(), pdf()  # warm up: templates compiled, fonts found
+        if runs > 1:
+            page(), pdf()  # warm up: templates compiled, fonts found
         report = municipality_report(town, period, mine)
-        seconds, html = timed(page, runs=3)
+        seconds, html = timed(page, runs=runs)
         print(
             f"{label}  municipality report  {town} ({size} branches, "
             f"{report.now.visitors} visitors in 2025)  page {seconds:6.3f} s  "
             f"{len(html) // 1024} KiB",
             flush=True,
         )
-        seconds, body = timed(pdf, runs=3)
+        seconds, body = timed(pdf, runs=runs)
         print(f"{label}  municipality report  PDF  {seconds:6.3f} s  {len(body) // 1024} KiB")
         db.session.remove()
         db.engine.dispose()  # no connection left open behind it

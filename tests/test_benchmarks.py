@@ -50,12 +50,13 @@ def test_the_report_generator_writes_whole_link_rows(database):
     dispose(app)
 
 
+@pytest.mark.once  # a smoke test of the benchmark; the report itself is tested on both
 def test_the_report_benchmark_measures_the_largest_municipality(database, capsys):
     """The yearly municipality report of the benchmark: its largest town, as page and PDF."""
     url = database("bench_report")
     bench = _module("bench_reports")
     bench.generate(url, 400)
-    bench.measure_report(url, "test")
+    bench.measure_report(url, "test", runs=1)
     printed = capsys.readouterr().out
     assert "Gemeente 0 (24 branches" in printed and "page" in printed
     assert "municipality report  PDF" in printed

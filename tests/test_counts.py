@@ -186,7 +186,10 @@ def test_xlsx_has_a_sheet_per_dimension_with_months_as_columns(client, counted):
         "Hulp",
         "Kanaal",
         "Uitkomst",
+        "Toelichting",  # the rule: visitors, questions, hours
     ]
+    rule = " ".join(row[0].value for row in book["Toelichting"].iter_rows())
+    assert "Eén registratie aan de balie is één bezoeker" in rule and "Uren hulp" in rule
     sheet = book["Totaal"]
     total = [[c.value for c in row] for row in sheet.iter_rows()]
     assert total[0] == ["Gemeente", "Vestiging", "Code", "2026-01", "2026-02", "2026-03", "Totaal"]

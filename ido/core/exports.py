@@ -277,9 +277,28 @@ def counts_workbook(first: date, last: date, branches: list[Branch]) -> bytes:
             _count_sheet(
                 book, styles, DUTCH_DIMENSIONS[by].capitalize(), months, table, True, COUNT_FORMAT
             )
+    notes = book.create_sheet("Toelichting")
+    notes.column_dimensions["A"].width = 110
+    for line in WORKBOOK_NOTES:
+        notes.append([styles.text(notes, line)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# How the workbook counts, on its last sheet (the workbook is for the municipality and the
+# national reporting, so in Dutch like its sheet names)
+WORKBOOK_NOTES = (
+    "Zo wordt geteld",
+    "Eén registratie aan de balie is één bezoeker (blad Totaal en de bladen per categorie).",
+    "Elk onderwerp in een registratie is één vraag; een vervolgvraag en haar onderwerp samen "
+    "één (DigiD en DigiD-app: één vraag over DigiD) (blad Vragen).",
+    "Uren hulp: de som van de duur van de registraties, in uren (blad Uren hulp).",
+    "Een registratie met twee onderwerpen telt onder elk onderwerp één keer, en één keer in "
+    "het totaal.",
+    "Maanden in Nederlandse tijd; verwijderde registraties tellen niet mee. Er staan geen "
+    "persoonsgegevens van bezoekers in dit bestand.",
+)
 
 
 def municipality_rows(rows: list[CountRow]) -> list[tuple[date, str, Category | None, int]]:
