@@ -48,6 +48,9 @@ RULES = {
     "desk.mode": ("POST", "/desk/mode", LOGGED_IN),
     "desk.choose_branch": ("GET", "/desk/branch", LOGGED_IN),
     "desk.mine": ("GET", "/desk/mine", LOGGED_IN),
+    "desk.csrf": ("GET", "/desk/csrf", LOGGED_IN),
+    "desk.service_worker": ("GET", "/desk/sw.js", EVERYONE),  # holds nothing of anyone's
+    "desk.manifest": ("GET", "/desk/manifest.webmanifest", EVERYONE),
     "desk.paper": ("GET", "/desk/paper", LOGGED_IN),
     "desk.paper_done": ("POST", "/desk/paper/done", LOGGED_IN),
     "desk.edit": ("GET", "/desk/questions/{question}/edit", OWN),

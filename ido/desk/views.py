@@ -1,6 +1,8 @@
 """The desk: log a visitor's question in two taps, see today's entries, undo or correct them."""
 
 import functools
+import json
+import os
 import uuid
 from datetime import date, datetime, time
 from typing import Any
@@ -20,6 +22,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import Integer, Select, bindparam, func
 
@@ -71,10 +74,67 @@ def _anyone_logged_in() -> None:
     """Any role, a desk tablet included."""
 
 
+# What a desk loads before anyone logs in: enrolling a tablet, and the service worker and
+# manifest that keep the desk usable offline (they hold nothing of anyone's)
+OPEN_ENDPOINTS = ("desk.enrol", "desk.service_worker", "desk.manifest")
+
+
 @bp.before_request
 def require_login() -> ResponseReturnValue | None:
     """Every desk page needs a logged-in user or an enrolled tablet (enrolling aside)."""
-    return None if request.endpoint == "desk.enrol" else _anyone_logged_in()
+    return None if request.endpoint in OPEN_ENDPOINTS else _anyone_logged_in()
+
+
+@functools.cache
+def _service_worker_script(folder: str) -> bytes:
+    with open(os.path.join(folder, "js", "desk-sw.js"), "rb") as file:
+        return file.read()
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The desk's service worker (its scope is /desk/): the desk page and its files load
+    offline after the first visit. Always checked for a newer version."""
+    response = current_app.response_class(
+        _service_worker_script(current_app.static_folder or "static"), mimetype="text/javascript"
+    )
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    """The web app manifest: the desk can be added to a tablet's home screen."""
+    body = {
+        "name": _("IDO Logbook desk"),
+        "short_name": _("IDO desk"),
+        "start_url": url_for("desk.index"),
+        "scope": url_for("desk.index"),
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#154273",
+        "lang": str(get_locale() or "nl"),
+        "icons": [
+            {
+                "src": url_for("static", filename="favicon.svg"),
+                "sizes": "any",
+                "type": "image/svg+xml",
+                "purpose": "any",
+            }
+        ],
+    }
+    response = current_app.response_class(
+        json.dumps(body, ensure_ascii=False), mimetype="application/manifest+json"
+    )
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/csrf")
+def csrf():
+    """A fresh CSRF token for the offline queue: a desk page reloaded from the cache may hold
+    the token of a session that has since ended."""
+    return {"csrf_token": generate_csrf()}
 
 
 @bp.route("/enrol", methods=["GET", "POST"])
@@ -244,7 +304,27 @@ def render_desk(
         today_total=today_total,
         durations=defaults.DURATIONS,
         several_branches=len(branches_in_scope(current_user)) > 1,
+        offline_texts=offline_texts(),
     )
+
+
+def offline_texts() -> dict[str, str]:
+    """What the offline queue (desk-offline.js) says, in the page's language."""
+    return {
+        "waiting_one": _("1 question waiting to be sent"),
+        "waiting_many": _("%(n)s questions waiting to be sent", n="%(n)s"),
+        "waiting": _("waiting"),
+        "login": _("log in again to send"),
+        "refused": _("refused"),
+        "fix": _("Correct"),
+        "remove": _("Remove"),
+        "undo": _("Undo"),
+        "saved": _("Saved"),
+        "undone": _("Undone."),
+        "undo_offline": _("No connection: undo it again once there is one."),
+        "queued": _("Saved on this device: %(topics)s. Sending…", topics="%(topics)s"),
+        "you": _("you"),
+    }
 
 
 def _store(form_id: uuid.UUID | None, data: QuestionData):

@@ -72,7 +72,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return respond(400, _("This form has expired. Reload the page and try again."))
+        return respond(
+            400, _("This form has expired. Reload the page and try again."), error="csrf"
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error):
