@@ -1,0 +1,263 @@
+"""The desk without a connection, in a real browser (Debian's Chromium through Playwright):
+entries wait in the browser's queue through reloads and a closed browser, and each arrives
+exactly once when the connection returns, even when an answer was lost on the way."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright import sync_api as playwright_api
+from playwright.sync_api import expect
+
+from .conftest import PASSWORD
+from .helpers import codes, questions
+from .test_browser import CHROMIUM, CHROMIUM_ARGS, TABLET, live_url  # noqa: F401
+
+pytestmark = pytest.mark.once  # the browser and its queue; the API's idempotency is tested on both
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with playwright_api.sync_playwright() as playwright:
+        yield playwright.chromium
+
+
+def _profile(chromium, folder, **options):
+    """A browser with a profile on disk: closing and opening it again keeps its IndexedDB,
+    its service worker and its cookies, as a tablet's browser does."""
+    return chromium.launch_persistent_context(
+        str(folder),
+        executable_path=CHROMIUM,
+        args=CHROMIUM_ARGS,
+        viewport=TABLET,
+        locale="nl-NL",
+        **options,
+    )
+
+
+def _log_in(page, live_url, email="vol@a.example"):  # noqa: F811
+    page.goto(f"{live_url}/auth/login?next=/desk/")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(re.compile(r"/desk/"))
+
+
+def _enrol_tablet(page, live_url, app):  # noqa: F811
+    """A desk tablet of branch a1, enrolled with a code as a coordinator hands it out: its
+    cookie outlives a closed browser, as a tablet at the desk needs."""
+    from ido.core.db import db
+    from ido.core.devices import enrol_device
+
+    from .helpers import branch, user
+
+    with app.app_context():
+        code = enrol_device(branch("a1"), "tablet", user("coord@a.example"))[1]
+        db.session.commit()
+    page.goto(f"{live_url}/desk/enrol")
+    page.get_by_label("Code van uw IDO-coördinator").fill(code)
+    page.get_by_role("button", name="Instellen").click()
+    page.wait_for_url(re.compile(r"/desk/$"))
+
+
+def _kept_for_offline(page):
+    """Wait until the service worker controls the page and has kept a copy of the desk."""
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    assert page.evaluate("!!navigator.serviceWorker.controller")
+
+
+def _save(page, topic: str):
+    page.locator("label").get_by_text(topic, exact=True).click()
+    page.get_by_role("button", name="Vraag opslaan").click()
+
+
+def test_five_questions_logged_offline_arrive_once_after_reloads_and_a_restart(
+    chromium,
+    live_url,
+    app,
+    tmp_path,  # noqa: F811
+):
+    context = _profile(chromium, tmp_path / "profile")
+    page = context.new_page()
+    problems = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    _enrol_tablet(page, live_url, app)
+    _kept_for_offline(page)
+
+    context.set_offline(True)
+    for topic in ("DigiD", "Toeslagen", "Belastingaangifte", "DigiD", "Overig"):
+        _save(page, topic)
+    queue = page.locator("#queue-heading")
+    expect(queue).to_have_text("5 vragen wachten op verzending")
+    page.reload()  # offline: the desk comes from the service worker, the queue from IndexedDB
+    expect(page.get_by_role("button", name="Vraag opslaan")).to_be_visible()
+    expect(queue).to_have_text("5 vragen wachten op verzending")
+    context.close()  # the browser is closed, still without a connection
+
+    context = _profile(chromium, tmp_path / "profile", offline=True)
+    page = context.new_page()
+    page.goto(f"{live_url}/desk/")
+    queue = page.locator("#queue-heading")
+    expect(queue).to_have_text("5 vragen wachten op verzending")
+    with app.app_context():
+        assert questions() == []  # nothing reached the server yet
+
+    context.set_offline(False)  # the connection returns: the queue goes by itself
+    expect(page.locator("section.queue")).to_be_hidden(timeout=15_000)
+    with app.app_context():
+        found = questions()
+        assert sorted(codes(q.topics)[0] for q in found) == [
+            "belastingaangifte",
+            "digid",
+            "digid",
+            "overig",
+            "toeslagen",
+        ]
+    assert problems == []
+    context.close()
+
+
+def test_an_answer_lost_on_the_way_is_not_counted_twice(chromium, live_url, app, tmp_path):  # noqa: F811
+    """The server stores the entry but its answer never arrives: the entry stays in the
+    queue, is sent again, and the server answers that it has it already."""
+    context = _profile(chromium, tmp_path / "profile", service_workers="block")
+    page = context.new_page()
+    _log_in(page, live_url)
+    lost = []
+
+    def lose_the_first_answer(route):
+        if not lost:
+            lost.append(route.fetch().status)  # it reached the server...
+            route.abort("connectionreset")  # ...but the answer did not reach the desk
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/questions", lose_the_first_answer)
+    _save(page, "Toeslagen")
+    for _ in range(100):  # until the first answer was lost
+        if lost:
+            break
+        page.wait_for_timeout(50)
+    assert lost == [201]
+    expect(page.locator("#queue-heading")).to_have_text("1 vraag wacht op verzending")
+    with app.app_context():
+        assert len(questions()) == 1
+    page.get_by_role("button", name="Nu verzenden").click()
+    expect(page.locator("section.queue")).to_be_hidden()
+    expect(page.locator(".saved")).to_contain_text("Opgeslagen: Toeslagen")
+    with app.app_context():
+        assert len(questions()) == 1  # sent twice, stored once
+    context.close()
+
+
+def test_a_session_that_ended_offline_asks_to_log_in_then_sends(chromium, live_url, app, tmp_path):  # noqa: F811
+    context = _profile(chromium, tmp_path / "profile")
+    page = context.new_page()
+    _log_in(page, live_url)
+    _kept_for_offline(page)
+    context.set_offline(True)
+    _save(page, "DigiD")
+    _save(page, "Overig")
+    context.clear_cookies()  # the session ends while the desk is offline
+    context.set_offline(False)
+    page.get_by_role("button", name="Nu verzenden").click()
+    login = page.get_by_role("link", name="Log opnieuw in om ze te verzenden")
+    expect(login).to_be_visible()
+    with app.app_context():
+        assert questions() == []
+    login.click()
+    page.get_by_label("E-mailadres").fill("vol@a.example")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(re.compile(r"/desk/"))
+    expect(page.locator("section.queue")).to_be_hidden(timeout=15_000)  # sent on the page load
+    with app.app_context():
+        assert sorted(codes(q.topics)[0] for q in questions()) == ["digid", "overig"]
+    context.close()
+
+
+def test_a_refused_entry_shows_why_and_can_be_corrected(chromium, live_url, app, tmp_path):  # noqa: F811
+    """Personal data typed into a note offline is refused when it arrives: the entry stays
+    with the reason, goes back into the form, and is saved once corrected."""
+    context = _profile(chromium, tmp_path / "profile")
+    page = context.new_page()
+    _log_in(page, live_url)
+    _kept_for_offline(page)
+    context.set_offline(True)
+    page.locator("label").get_by_text("DigiD", exact=True).click()
+    page.get_by_text("Eerder tijdstip of een notitie").click()
+    page.get_by_role("textbox", name="Notitie").fill("bel terug op 06-12345678")
+    page.get_by_role("button", name="Vraag opslaan").click()
+    context.set_offline(False)
+    page.get_by_role("button", name="Nu verzenden").click()
+    refused = page.locator('[data-queue-list] li[data-state="refused"]')
+    expect(refused).to_contain_text("telefoonnummer")
+    expect(page.locator("#queue-heading")).to_have_text("0 vragen wachten op verzending")
+    refused.get_by_role("button", name="Aanpassen").click()
+    note = page.get_by_role("textbox", name="Notitie")
+    expect(note).to_have_value("bel terug op 06-12345678")
+    note.fill("terugbellen afgesproken")
+    page.get_by_role("button", name="Vraag opslaan").click()
+    expect(page.locator(".saved")).to_contain_text("Opgeslagen: DigiD")
+    with app.app_context():
+        [question] = questions()
+        assert question.note == "terugbellen afgesproken"
+    context.close()
+
+
+def test_undo_of_an_entry_not_yet_sent_takes_it_out_of_the_queue(
+    chromium,
+    live_url,
+    app,
+    tmp_path,  # noqa: F811
+):
+    context = _profile(chromium, tmp_path / "profile")
+    page = context.new_page()
+    _log_in(page, live_url)
+    _kept_for_offline(page)
+    page.get_by_role("button", name="Snelle modus").click()  # quick mode works offline too
+    context.set_offline(True)
+    page.get_by_role("button", name="Toeslagen").click()
+    page.get_by_role("button", name="Overig").click()
+    expect(page.locator("#queue-heading")).to_have_text("2 vragen wachten op verzending")
+    page.locator("[data-queue-list] li").filter(has_text="Overig").get_by_role(
+        "button", name="Ongedaan maken"
+    ).click()
+    expect(page.locator("#queue-heading")).to_have_text("1 vraag wacht op verzending")
+    context.set_offline(False)
+    expect(page.locator("section.queue")).to_be_hidden(timeout=15_000)
+    with app.app_context():
+        assert [codes(q.topics) for q in questions()] == [["toeslagen"]]
+    context.close()
+
+
+def test_a_long_outage_keeps_the_moment_each_entry_was_logged(chromium, live_url, app, tmp_path):  # noqa: F811
+    """Sixty entries over ten minutes without a connection (on Playwright's clock, so it
+    takes seconds), with reloads in between: each arrives once, with the moment it was
+    logged, not the moment it was sent."""
+    context = _profile(chromium, tmp_path / "profile")
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
+    context.clock.install(time=start)
+    page = context.new_page()
+    _log_in(page, live_url)
+    _kept_for_offline(page)
+    page.get_by_role("button", name="Snelle modus").click()
+    context.set_offline(True)
+    logged = []
+    for n in range(60):
+        if n and n % 20 == 0:
+            page.reload()
+        page.get_by_role("button", name="Toeslagen").click()
+        logged.append(page.evaluate("Date.now()"))
+        page.clock.fast_forward(10_000)  # ten seconds between visitors
+    expect(page.locator("#queue-heading")).to_have_text("60 vragen wachten op verzending")
+    context.set_offline(False)
+    expect(page.locator("section.queue")).to_be_hidden(timeout=30_000)
+    with app.app_context():
+        found = sorted(q.asked_at for q in questions())
+    assert len(found) == 60
+    expected = [datetime.fromtimestamp(ms / 1000, UTC) for ms in logged]
+    assert all(abs(a - b) < timedelta(seconds=2) for a, b in zip(found, expected, strict=True))
+    assert found[-1] - found[0] >= timedelta(minutes=9, seconds=50)
+    context.close()
