@@ -74,9 +74,9 @@ def _save(page, topic: str):
 
 def test_five_questions_logged_offline_arrive_once_after_reloads_and_a_restart(
     chromium,
-    live_url,
+    live_url,  # noqa: F811
     app,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     context = _profile(chromium, tmp_path / "profile")
     page = context.new_page()
@@ -208,9 +208,9 @@ def test_a_refused_entry_shows_why_and_can_be_corrected(chromium, live_url, app,
 
 def test_undo_of_an_entry_not_yet_sent_takes_it_out_of_the_queue(
     chromium,
-    live_url,
+    live_url,  # noqa: F811
     app,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     context = _profile(chromium, tmp_path / "profile")
     page = context.new_page()
