@@ -54,9 +54,14 @@ def test_a_running_year_is_compared_with_as_many_days_before(client, counted, ap
             store_question("a1", later, ["digid"])
     _login(client)
     html = client.get(f"/reports/municipality?municipality=Astad&period={today.year}")
-    text = _text(html.get_data(as_text=True))
+    page = html.get_data(as_text=True)
+    text = _text(page)
     assert "(tot nu toe)" in text and "evenveel dagen" in text
     assert re.search(r"Geholpen bezoekers \d+ 1 ", text)
+    # the month table compares the same days too: it adds up to the figure above it
+    row = re.search(r'<th scope="row">periode ervoor</th>(.*?)</tr>', page, re.S)[1]
+    before = [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', row)]
+    assert before[-1] == 1 and sum(before) == 1
 
 
 def test_the_pdf_holds_the_report_on_as_few_pages_as_it_needs(client, counted):

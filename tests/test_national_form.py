@@ -55,7 +55,8 @@ def _form_data(html: str) -> dict[str, str]:
     """What the browser would send back unchanged: every input's and select's value."""
     data = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html))
     for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
-        data[name] = re.search(r'<option selected value="([^"]*)"', body)[1]
+        chosen = re.search(r'<option selected value="([^"]*)"', body)
+        data[name] = (chosen or re.search(r'<option value="([^"]*)"', body))[1]  # as shown
     data.pop("csrf_token", None)
     return data
 
@@ -147,6 +148,10 @@ def test_an_administrator_changes_the_form_and_old_months_keep_theirs(client, co
         ({"referred_nl": ""}, "referred_nl", "Geef een naam"),
         ({"group_0_nl": "Over\u202eheid"}, "group_0_nl", "teken dat niet"),
         ({"group_0_nl": "x" * 101}, "group_0_nl", "langer zijn dan 100"),
+        ({"group_1_nl": "digitale overheid"}, "group_1_nl", "heeft al deze naam"),  # twice
+        ({"line_2_nl": "Fysiek"}, "line_2_nl", "heeft al deze naam"),
+        ({"valid_from": "\u0662\u0660\u0662\u0666-\u0660\u0663"}, "valid_from", "jjjj-mm"),
+        ({"topic_digid": ""}, "topic_digid", "regel die een naam heeft"),
     ],
 )
 def test_a_mapping_that_cannot_be_right_is_refused_and_nothing_is_saved(
@@ -169,7 +174,7 @@ def test_only_administrators_see_the_mapping_and_unknown_versions_are_404(client
     assert client.post("/admin/national-form", data={"valid_from": "2026-01"}).status_code == 403
     client = app.test_client()
     _login(client, "admin@ido.example")
-    for version in ("999", "abc", "1" * 20):
+    for version in ("999", "abc", "1" * 20, "\u0661"):
         assert client.get(f"/admin/national-form?version={version}").status_code == 404
 
 
@@ -185,3 +190,27 @@ def test_a_channel_added_after_the_mapping_shows_as_not_assigned(client, org, ap
     lines = _lines(client.get("/reports/national?month=2026-04&branch=a1").get_data(as_text=True))
     assert lines["Niet ingedeeld (werk de indeling van het landelijke formulier bij)"] == "1"
     assert lines["Online"] == "0" and lines["Bezoekers (registraties)"] == "1"
+
+
+def test_a_topic_added_after_the_mapping_must_be_placed_before_saving(client, org, app):
+    """The page does not quietly put a new topic on the first line: it shows no line chosen,
+    and saving asks for one."""
+    from ido.core.models import Topic
+
+    with app.app_context():
+        db.session.add(Topic(code="ai_hulp", name_nl="AI-hulp", name_en="AI help", group="overig"))
+        db.session.commit()
+    _login(client, "admin@ido.example")
+    page = client.get("/admin/national-form").get_data(as_text=True)
+    select = re.search(r'<select[^>]*name="topic_ai_hulp"[^>]*>(.*?)</select>', page, re.S)[1]
+    assert "selected" not in select and select.startswith('<option value="">– kies een regel –')
+    assert "in force now" not in page and "nu geldig" not in page  # no version saved yet
+    data = _form_data(page)
+    response = client.post("/admin/national-form", data=data)
+    assert response.status_code == 422
+    assert "Kies een regel die een naam heeft." in " ".join(
+        messages(response.get_data(as_text=True))
+    )
+    data["topic_ai_hulp"] = "3"
+    assert client.post("/admin/national-form", data=data).status_code == 302
+    assert "(nu geldig)" in client.get("/admin/national-form").get_data(as_text=True)

@@ -33,7 +33,7 @@ from ido.web.forms import INVALID_CHOICE, Form
 from ido.web.pages import render_form
 
 SPARE_LINES = 2  # empty rows under each list of lines, to add a line
-MONTH = re.compile(r"(\d{4})-(\d{2})")
+MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")  # ASCII digits only, as everywhere
 NAME = [Length(max=100)]
 
 
@@ -115,7 +115,8 @@ def mapping_form(mapping: FormMapping, topics: list[Topic], channels: list[Chann
     groups, lines = len(mapping.groups) + SPARE_LINES, len(mapping.channels) + SPARE_LINES
 
     def choices(names: tuple[Line, ...], count: int) -> list[SelectChoice]:
-        return [
+        # a category the saved mapping does not place (added since) shows as not chosen
+        return [SelectChoice("", _("– choose a line –"))] + [
             SelectChoice(
                 str(i + 1),
                 names[i].name if i < len(names) else _("New line %(n)s", n=i + 1),
@@ -175,6 +176,7 @@ def _lines(form, prefix: str, count: int, old: tuple[Line, ...]) -> dict[int, Li
     """The named rows as lines, by row number; a row keeps the code of the line it showed."""
     found = {}
     taken = {line.code for line in old}
+    names: set[str] = set()
     for i in range(count):
         nl = (form[f"{prefix}_{i}_nl"].data or "").strip()
         en = (form[f"{prefix}_{i}_en"].data or "").strip()
@@ -182,6 +184,9 @@ def _lines(form, prefix: str, count: int, old: tuple[Line, ...]) -> dict[int, Li
             if en:
                 form[f"{prefix}_{i}_nl"].errors.append(_("Give the Dutch name too."))
             continue
+        if nl.casefold() in names:  # the printed page would show two lines of that name
+            form[f"{prefix}_{i}_nl"].errors.append(_("Another line already has this name."))
+        names.add(nl.casefold())
         code = (
             old[i].code
             if i < len(old)
@@ -196,7 +201,7 @@ def _assigned(form, prefix: str, codes: list[str], lines: dict[int, Line]) -> di
     mapped = {}
     for code in codes:
         field = form[f"{prefix}_{code}"]
-        line = lines.get(int(field.data or 0))
+        line = lines.get(int(field.data)) if field.data else None
         if line is None:
             field.errors.append(_("Choose a line that has a name."))
         else:
@@ -213,7 +218,8 @@ def national_form():
     mapping, version = shown.mapping, shown.version
     if request.args.get("version"):
         wanted = request.args["version"]
-        version = get_version(int(wanted)) if wanted.isdigit() and len(wanted) < 10 else None
+        plain = wanted.isascii() and wanted.isdigit() and len(wanted) < 10
+        version = get_version(int(wanted)) if plain else None
         if version is None:
             abort(404)
         mapping = FormMapping.from_json(version.mapping)
@@ -259,5 +265,6 @@ def national_form():
         topics=topics,
         channels=channels,
         version=version,
+        in_force=shown.version,
         history=history(),
     )

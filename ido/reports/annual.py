@@ -19,6 +19,7 @@ from ido.core.counts import (
     key_totals,
     monthly_totals,
     referred_counts,
+    totals_between,
 )
 from ido.core.exceptions import ParamError
 from ido.core.models import Branch, Category
@@ -83,13 +84,21 @@ def parse_period(text: str | None) -> Period:
     return Period(first, min(end, today), end, quarter)
 
 
+def _shifted(day: date, months: int) -> date:
+    """The same day `months` months earlier or later (the month's last day when it is
+    shorter: 31 May less three months is 28 or 29 February)."""
+    month = add_months(day.replace(day=1), months)
+    return month.replace(day=min(day.day, calendar.monthrange(month.year, month.month)[1]))
+
+
 def previous(period: Period) -> Period:
-    """The period before, as many days long when this one still runs (a fair comparison)."""
+    """The period before; while this one runs, up to the same day (the 23rd of November
+    against the 23rd of November a year before, or of August a quarter before)."""
     months = 3 if period.quarter else 12
     first = add_months(period.first, -months)
-    end = add_months(period.end.replace(day=1), -months)
+    end = _shifted(period.end, -months)
     end = end.replace(day=calendar.monthrange(end.year, end.month)[1])
-    last = min(end, first + (period.last - period.first)) if period.running else end
+    last = _shifted(period.last, -months) if period.running else end
     quarter = (period.quarter - 2) % 4 + 1 if period.quarter else None
     return Period(first, last, end, quarter)
 
@@ -153,6 +162,10 @@ def municipality_report(
     for (month, _branch), found in monthly_totals(before.first, last_month, branches).items():
         per_month[month] = per_month.get(month, 0) + found.visitors
     shift = 3 if period.quarter else 12
+    if period.running:  # the month under way, against the same days of its earlier month
+        per_month[last_month] = totals_between(last_month, period.last, ids).visitors
+        earlier = before.last.replace(day=1)
+        per_month[earlier] = totals_between(earlier, before.last, ids).visitors
     trend = [
         (
             format_date(month, "MMM"),
