@@ -49,7 +49,11 @@ ORG_USERS = [  # email, name, role, library, branches
 # Tests marked `once` do not depend on the database and run in one pass only: most in the
 # SQLite pass, these in the PostgreSQL pass (a module, or a module's tests whose names hold a
 # given text), so that the two passes (which run side by side) take about as long.
-ONCE_IN_POSTGRES_PASS = {"test_browser.py": "", "test_accessibility.py": "[en]"}
+ONCE_IN_POSTGRES_PASS = {
+    "test_browser.py": "",
+    "test_offline.py": "",
+    "test_accessibility.py": "[en]",
+}
 
 
 def pytest_configure(config):

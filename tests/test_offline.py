@@ -261,3 +261,25 @@ def test_a_long_outage_keeps_the_moment_each_entry_was_logged(chromium, live_url
     assert all(abs(a - b) < timedelta(seconds=2) for a, b in zip(found, expected, strict=True))
     assert found[-1] - found[0] >= timedelta(minutes=9, seconds=50)
     context.close()
+
+
+def test_pages_that_need_a_connection_say_so_and_that_nothing_was_saved(
+    chromium,
+    live_url,  # noqa: F811
+    app,
+    tmp_path,
+):
+    context = _profile(chromium, tmp_path / "profile")
+    page = context.new_page()
+    _log_in(page, live_url)
+    _kept_for_offline(page)
+    page.get_by_role("link", name="Invoeren van papier").click()  # online: the real page
+    day = page.get_by_role("button", name="Begin met deze dag")
+    expect(day).to_be_visible()
+    context.set_offline(True)
+    day.click()  # a form sent without a connection
+    expect(page.get_by_role("heading", name="Geen verbinding")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Dit is niet opgeslagen.")
+    page.get_by_role("link", name="Naar de balie").click()  # and the desk still opens
+    expect(page.get_by_role("button", name="Vraag opslaan")).to_be_visible()
+    context.close()

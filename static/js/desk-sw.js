@@ -47,14 +47,37 @@ function appFile(request) {
   });
 }
 
+// Another desk page (typing in from paper, my recent questions, a form sent) without a
+// connection: say so plainly, and that a form sent now was not saved, instead of the
+// browser's own error page. The desk itself works offline.
+function offlinePage(request) {
+  var sent = request.method !== "GET";
+  var html = "<!doctype html><html lang=\"nl\"><meta charset=\"utf-8\">" +
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
+    "<title>Geen verbinding / No connection</title><main>" +
+    "<h1>Geen verbinding</h1>" +
+    (sent ? "<p><strong>Dit is niet opgeslagen.</strong></p>" : "") +
+    "<p>Deze pagina werkt alleen met verbinding. De balie werkt ook zonder: wat u daar " +
+    "opslaat, wordt verzonden zodra er weer verbinding is.</p>" +
+    "<p><a href=\"" + DESK + "\">Naar de balie</a></p>" +
+    "<h2 lang=\"en\">No connection</h2><p lang=\"en\">" +
+    (sent ? "<strong>This was not saved.</strong> " : "") +
+    "This page needs a connection; the desk works without one. " +
+    "<a href=\"" + DESK + "\">To the desk</a></p></main></html>";
+  return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
-  if (request.method !== "GET") return;
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  if (request.mode === "navigate" && url.pathname === DESK) {
-    event.respondWith(deskPage(request));
-  } else if (url.pathname.indexOf("/static/") === 0) {
+  if (request.mode === "navigate") {
+    if (request.method === "GET" && url.pathname === DESK) {
+      event.respondWith(deskPage(request));
+    } else {
+      event.respondWith(fetch(request).catch(function () { return offlinePage(request); }));
+    }
+  } else if (request.method === "GET" && url.pathname.indexOf("/static/") === 0) {
     event.respondWith(appFile(request));
   }
 });
