@@ -248,3 +248,30 @@ def test_create_token_command(runner, org, app):
     assert Api(app.test_client(), plaintext).get("/api/v1/taxonomy").status_code == 200
     bad = runner.invoke(args=["create-token", "nobody@a.example"])
     assert bad.exit_code != 0 and "No active user" in bad.output
+
+
+def test_a_day_without_a_time_is_stored_with_its_time_unknown(api, app):
+    """A paper tally sheet gives a day, not a time: asked_at as YYYY-MM-DD stores that day
+    with the time unknown (left out of the busy hours), and comes back as the day alone."""
+    client = api("vol@a.example")
+    today = now_local().date()
+    body = {"id": str(uuid.uuid4()), "branch": "a1", "topics": ["toeslagen"]}
+    first = client.post("/api/v1/questions", json={**body, "asked_at": today.isoformat()})
+    assert first.status_code == 201, first.get_json()  # today, whatever the hour (noon or not)
+    assert first.get_json()["asked_at"] == today.isoformat()
+    again = client.post("/api/v1/questions", json={**body, "asked_at": today.isoformat()})
+    assert again.status_code == 200  # sent twice from an offline desk: stored once
+    with app.app_context():
+        [question] = questions()
+        assert question.local_hour is None and question.local_date == today
+    for day, code in (
+        ((today + timedelta(days=1)).isoformat(), "future"),
+        (f"{today.year}-02-30", "invalid"),
+        ((today - timedelta(days=400)).isoformat(), "too_early"),  # a volunteer, a year back
+    ):
+        body = {"id": str(uuid.uuid4()), "branch": "a1", "topics": ["digid"], "asked_at": day}
+        refused = client.post("/api/v1/questions", json=body)
+        assert refused.status_code == 422, day
+        assert refused.get_json()["errors"]["asked_at"][0]["code"] == code
+    with app.app_context():
+        assert len(questions()) == 1

@@ -283,3 +283,53 @@ def test_pages_that_need_a_connection_say_so_and_that_nothing_was_saved(
     page.get_by_role("link", name="Naar de balie").click()  # and the desk still opens
     expect(page.get_by_role("button", name="Vraag opslaan")).to_be_visible()
     context.close()
+
+
+def test_paper_mode_and_undo_work_offline(chromium, live_url, app, tmp_path):  # noqa: F811
+    """Typing in a tally sheet offline: three strokes at once without a time (the time stays
+    unknown) and one with a time, through a reload; and the undo of a question already sent,
+    tapped without a connection, is carried out once there is one."""
+    from datetime import date
+
+    from ido.core.timeutil import day_text, now_local
+
+    context = _profile(chromium, tmp_path / "profile")
+    page = context.new_page()
+    _log_in(page, live_url)
+    _kept_for_offline(page)
+    _save(page, "Overig")  # online: sent at once
+    expect(page.locator(".saved")).to_contain_text("Opgeslagen: Overig")
+    context.set_offline(True)
+    page.locator(".saved").get_by_role("button", name="Ongedaan maken").click()
+    expect(page.locator("#queue-heading")).to_have_text("1 vraag wacht op verzending")
+    context.set_offline(False)
+    expect(page.locator("section.queue")).to_be_hidden(timeout=15_000)
+    with app.app_context():
+        assert questions() == [] and len(questions(include_deleted=True)) == 1
+
+    yesterday = now_local().date() - timedelta(days=1)
+    page.goto(f"{live_url}/desk/paper")
+    page.locator("#day").fill(day_text(yesterday))
+    page.get_by_role("button", name="Begin met deze dag").click()
+    expect(page.get_by_role("button", name="Toeslagen")).to_be_visible()
+    page.reload()  # the paper page is kept for offline use as the desk is
+    context.set_offline(True)
+    page.locator("label[for=times-3]").click()
+    page.get_by_role("button", name="Toeslagen").click()
+    expect(page.locator("#queue-heading")).to_have_text("3 vragen wachten op verzending")
+    page.locator("label[for=times-1]").click()
+    page.locator("#at").fill("14.30")
+    page.get_by_role("button", name="DigiD").click()
+    expect(page.locator("#queue-heading")).to_have_text("4 vragen wachten op verzending")
+    page.reload()
+    expect(page.locator("#queue-heading")).to_have_text("4 vragen wachten op verzending")
+    context.set_offline(False)
+    expect(page.locator("section.queue")).to_be_hidden(timeout=15_000)
+    with app.app_context():
+        found = sorted((codes(q.topics)[0], q.local_date, q.local_hour) for q in questions())
+    assert found == [
+        ("digid", yesterday, 14),
+        *[("toeslagen", yesterday, None)] * 3,  # no time on the paper: unknown, not guessed
+    ]
+    assert isinstance(yesterday, date)
+    context.close()

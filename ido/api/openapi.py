@@ -49,10 +49,12 @@ SCHEMAS = {
             "branch": {"type": "string"},
             "asked_at": {
                 "type": "string",
-                "format": "date-time",
+                "anyOf": [{"format": "date-time"}, {"format": "date"}],
                 "description": (
-                    "ISO 8601 with offset; default now. A volunteer's token goes back to the first "
-                    "day of the previous month (IDO_BACKDATE_MONTHS), a coordinator's further"
+                    "ISO 8601 with offset; default now. A date alone (YYYY-MM-DD): that day, "
+                    "its time unknown (a paper tally sheet). A volunteer's token goes back to the "
+                    "first day of the previous month (IDO_BACKDATE_MONTHS), a coordinator's "
+                    "further"
                 ),
             },
             "topics": {**CODE_LIST, "minItems": 1},
@@ -84,7 +86,11 @@ SCHEMAS = {
         "properties": {
             "id": {"type": "string", "format": "uuid"},
             "branch": {"type": "string"},
-            "asked_at": {"type": "string", "format": "date-time"},
+            "asked_at": {
+                "type": "string",
+                "anyOf": [{"format": "date-time"}, {"format": "date"}],
+                "description": "With its offset; the day alone when its time is not known",
+            },
             "topics": CODE_LIST,
             "agencies": CODE_LIST,
             "referrals": CODE_LIST,

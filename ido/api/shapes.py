@@ -17,7 +17,12 @@ def question_json(question: Question) -> dict:
     return {
         "id": str(question.id),
         "branch": question.branch.code,
-        "asked_at": to_local(question.asked_at).isoformat(),
+        # a question typed in from paper without a time: its day alone, as it was given
+        "asked_at": (
+            to_local(question.asked_at).date().isoformat()
+            if question.local_hour is None
+            else to_local(question.asked_at).isoformat()
+        ),
         "topics": [t.code for t in question.topics],
         "agencies": [a.code for a in question.agencies],
         "referrals": [a.code for a in question.referrals],

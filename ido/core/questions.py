@@ -126,10 +126,13 @@ def note_problem(note: str | None) -> Problem | None:
 
 def check_question(data: QuestionData) -> None:
     """Raise InvalidQuestion with every broken rule, per field."""
+    moment = data.asked_at
+    if moment is not None and not data.time_known:  # a day alone: its start must be past
+        moment = moment.astimezone(LOCAL_TZ).replace(hour=0, minute=0, second=0, microsecond=0)
     problems = {
         "topics": topics_problem(data.topics),
         "duration_minutes": duration_problem(data.duration_minutes),
-        "asked_at": moment_problem(data.asked_at),
+        "asked_at": moment_problem(moment),
         "note": note_problem(data.note),
     }
     errors = {name: [problem] for name, problem in problems.items() if problem}

@@ -61,7 +61,7 @@ from ido.web.extensions import limiter
 from ido.web.forms import EmptyForm
 from ido.web.navigation import safe_next
 from ido.web.pages import render_form
-from ido.web.question_form import QuestionForm, parse_day, parse_time
+from ido.web.question_form import NOON, QuestionForm, parse_day, parse_time
 from ido.web.question_rows import TodayRow, today_rows
 
 COOKIE_SECONDS = 400 * 24 * 3600  # browsers keep cookies at most about this long
@@ -321,7 +321,8 @@ def offline_texts() -> dict[str, str]:
         "undo": _("Undo"),
         "saved": _("Saved"),
         "undone": _("Undone."),
-        "undo_offline": _("No connection: undo it again once there is one."),
+        "undo_waiting": _("undo"),
+        "unknown": _("unknown"),
         "queued": _("Saved on this device: %(topics)s. Sending…", topics="%(topics)s"),
         "you": _("you"),
     }
@@ -391,7 +392,6 @@ def quick():
 
 
 MAX_TIMES = 50  # one tap logs at most this many (a bundle of tally strokes)
-NOON = time(12, 0)  # where a question without a known time is put in its day
 
 
 def _paper_day() -> date | None:
@@ -446,9 +446,11 @@ def paper():
         form,
         branch=branch,
         day=day_text(day),
+        day_iso=day.isoformat(),
         categories=categories,
         rows=rows,
         times=TIMES,
+        offline_texts=offline_texts(),
     )
 
 

@@ -45,10 +45,19 @@ def _refuse(problem) -> None:
 class MomentField(DateTimeLocalField):
     """The desk's local date and time, or (from the API) ISO 8601 with an offset."""
 
+    day_only = False  # the API gave a day without a time: the time is unknown
+
     def process_formdata(self, valuelist):
         text = (valuelist[0] if valuelist else "").strip()
         if not text:
             self.data = None  # empty: now (or unchanged, when editing)
+            return
+        if _API_DAY.fullmatch(text):  # a day alone (a paper tally sheet): its time unknown
+            try:
+                day = date.fromisoformat(text)
+            except ValueError:
+                raise ValueError(coded("invalid", _("This date does not exist."))) from None
+            self.data, self.day_only = datetime.combine(day, NOON, tzinfo=LOCAL_TZ), True
             return
         if "+" in text[10:] or text.endswith("Z") or text[10:].count("-"):
             try:
@@ -64,6 +73,9 @@ class MomentField(DateTimeLocalField):
         except ValueError:
             raise ValueError(coded("invalid", _("Enter a valid date and time."))) from None
 
+
+_API_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # the API's asked_at as a day alone
+NOON = time(12)  # where a question of a known day but unknown time is put, for ordering
 
 # dd-mm-jjjj, also with / . or , between (a tablet's number keyboard has . or , but no -)
 _DAY = re.compile(r"(\d{1,2})[-/.,](\d{1,2})[-/.,](\d{4})", re.ASCII)
@@ -249,6 +261,10 @@ class QuestionForm(Form):
         and check it; a moment before the desk's earliest needs a coordinator's confirmation."""
         if self.asked_at.data is not None or self.asked_at.errors:
             field, moment = self.asked_at, self.asked_at.data
+            if self.asked_at.day_only and moment is not None:
+                self.time_known = False  # checked as the day's start: noon may be ahead
+                self.moment = moment
+                return self._moment_allowed(field, moment.replace(hour=0))
         else:
             typed = bool((self.asked_date.data or "").strip())
             field = self.asked_date if typed else self.asked_time
@@ -261,6 +277,10 @@ class QuestionForm(Form):
         self.moment = moment
         if moment is None or field.errors or moment == self.kept_moment:
             return not field.errors
+        return self._moment_allowed(field, moment)
+
+    def _moment_allowed(self, field, moment: datetime) -> bool:
+        """Not in the future, not before the desk's earliest day unless confirmed."""
         problem = moment_problem(moment)
         if problem is None:
             months = current_app.config["IDO_BACKDATE_MONTHS"]

@@ -62,6 +62,27 @@
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
 
+  /* A day (YYYY-MM-DD) and a typed time (uu:mm or uu.mm) in Dutch time, as the moment in
+     ISO 8601 (UTC); null when the time is not one. The tablet's own time zone may differ. */
+  function amsterdam(day, typed) {
+    var t = /^([0-9]{1,2})[:.,]([0-9]{2})$/.exec(typed);
+    var d = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(day || "");
+    if (!t || !d || +t[1] > 23 || +t[2] > 59) return null;
+    var wanted = Date.UTC(+d[1], +d[2] - 1, +d[3], +t[1], +t[2]);
+    var parts = new Intl.DateTimeFormat("en-GB", {
+      timeZone: "Europe/Amsterdam", hourCycle: "h23", year: "numeric", month: "2-digit",
+      day: "2-digit", hour: "2-digit", minute: "2-digit"
+    });
+    var guess = wanted;
+    for (var i = 0; i < 2; i++) {  // twice: the offset may change between guesses (DST)
+      var p = {};
+      parts.formatToParts(new Date(guess)).forEach(function (x) { p[x.type] = +x.value; });
+      var shown = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
+      guess += wanted - shown;
+    }
+    return new Date(guess).toISOString();
+  }
+
   /* ---- what a form says, as the API's JSON ---- */
   function checked(form, name) {
     return Array.prototype.filter.call(form.elements, function (el) {
@@ -120,7 +141,14 @@
   }
   function sendOne(entry, retried) {
     entry.state = "sending";
-    return post(entry).then(function (response) {
+    var request = entry.kind === "delete" ? fetch(api + "/" + entry.question, {
+      method: "DELETE", credentials: "same-origin", redirect: "manual",
+      headers: { "X-CSRFToken": csrf, "Accept": "application/json" }
+    }) : post(entry);
+    return request.then(function (response) {
+      if (entry.kind === "delete" && (response.status === 204 || response.status === 404)) {
+        return drop(entry.id).then(function () { return "sent"; });  // gone (404: already)
+      }
       if (response.status === 200 || response.status === 201) {
         return drop(entry.id).then(function () {
           return response.json().then(function (stored) { shown(entry, stored); return "sent"; });
@@ -149,9 +177,11 @@
       return keep(entry).then(function () { return "stop"; });
     });
   }
+  var again = false;  // asked to send while sending (the connection came back meanwhile)
   function sendAll() {
-    if (sending) return Promise.resolve();
+    if (sending) { again = true; return Promise.resolve(); }
     sending = true;
+    again = false;
     return entries().then(function (all) {
       var waiting = all.filter(function (e) { return e.state !== "refused"; });
       var next = function (i) {
@@ -162,7 +192,12 @@
         });
       };
       return next(0);
-    }).then(function () { sending = false; render(); }, function () { sending = false; render(); });
+    }).then(finished, finished);
+  }
+  function finished() {
+    sending = false;
+    render();
+    if (again) sendAll();
   }
 
   /* ---- what the volunteer sees ---- */
@@ -189,10 +224,12 @@
       all.forEach(function (entry) {
         var item = document.createElement("li");
         var what = document.createElement("span");
-        what.textContent = time(entry.body.asked_at) + " · " + entry.label + " · " + texts[entry.state === "sending" ? "waiting" : entry.state] + (entry.reason ? ": " + entry.reason : "");
+        var at = entry.body.asked_at || "";
+        what.textContent = (entry.kind === "delete" ? texts.undo_waiting : at.length === 10 ? texts.unknown : time(at)) +
+          " · " + entry.label + " · " + texts[entry.state === "sending" ? "waiting" : entry.state] + (entry.reason ? ": " + entry.reason : "");
         item.appendChild(what);
         item.setAttribute("data-state", entry.state);
-        if (entry.state === "refused") {
+        if (entry.state === "refused" && entry.kind !== "delete") {
           item.appendChild(button(texts.fix, "", function () { fix(entry); }));
         }
         item.appendChild(button(entry.state === "refused" ? texts.remove : texts.undo, "danger", function () {
@@ -212,18 +249,20 @@
     var strong = document.createElement("strong");
     strong.textContent = texts.saved + ":";
     p.appendChild(strong);
-    p.appendChild(document.createTextNode(" " + entry.label + " · " + time(stored.asked_at)));
+    var when = stored.asked_at.length === 10 ? "" : " · " + time(stored.asked_at);
+    p.appendChild(document.createTextNode(" " + entry.label + when));
     box.appendChild(p);
     box.appendChild(button(texts.undo, "", function () {
-      fetch(api + "/" + stored.id, {
-        method: "DELETE", credentials: "same-origin", headers: { "X-CSRFToken": csrf, "Accept": "application/json" }
-      }).then(function (r) {
-        if (r.status === 204) {
-          box.textContent = texts.undone;
-          var row = document.querySelector('[data-row-id="' + stored.id + '"]');
-          if (row) row.parentNode.removeChild(row);
-        }
-      }, function () { box.textContent = texts.undo_offline; });
+      // an undo is queued like a save: sent now, or once there is a connection
+      keep({
+        id: "undo:" + stored.id, kind: "delete", question: stored.id, branch: branch,
+        body: {}, label: entry.label, state: "waiting", loggedAt: Date.now()
+      }).then(function () {
+        box.textContent = texts.undone;
+        var row = document.querySelector('[data-row-id="' + stored.id + '"]');
+        if (row) row.parentNode.removeChild(row);
+        return render();
+      }).then(sendAll);
     }));
     addRow(entry, stored);
   }
@@ -232,7 +271,10 @@
     if (!body) return;
     var row = document.createElement("tr");
     row.setAttribute("data-row-id", stored.id);
-    [time(stored.asked_at), entry.label, entry.referrals || "–", texts.you, ""].forEach(function (text) {
+    var when = stored.asked_at.length === 10 ? texts.unknown : time(stored.asked_at);  // a day alone
+    var cells = body.getAttribute("data-columns") === "time topics"
+      ? [when, entry.label, ""] : [when, entry.label, entry.referrals || "–", texts.you, ""];
+    cells.forEach(function (text) {
       var cell = document.createElement("td");
       cell.textContent = text;
       row.appendChild(cell);
@@ -288,6 +330,25 @@
         delete form.dataset.submitting;  // stored: the next question may be saved
         window.scrollTo(0, 0);
       });
+    } else if (form.matches("form.paper-form") && event.submitter && event.submitter.value) {
+      var at = form.elements.at ? form.elements.at.value.trim() : "";
+      var moment = at ? amsterdam(form.getAttribute("data-day"), at) : form.getAttribute("data-day");
+      if (!moment) return;  // a time the server must explain: the form posts as usual
+      event.preventDefault();
+      var times = parseInt(checked(form, "times")[0] || "1", 10);
+      var tileText = event.submitter.querySelector(".toggle-label");
+      var label = (tileText ? tileText.textContent.trim() : event.submitter.value) +
+        " · " + form.getAttribute("data-day-text");
+      var saving = Promise.resolve();
+      for (var n = 0; n < times; n++) {
+        saving = saving.then(function () {
+          return queue({
+            body: { id: newId(), branch: branch, asked_at: moment, topics: [event.submitter.value] },
+            label: label
+          });
+        });
+      }
+      saving.then(function () { delete form.dataset.submitting; });
     } else if (form.matches("form.quick-form") && event.submitter && event.submitter.value) {
       event.preventDefault();
       var tile = event.submitter.querySelector(".toggle-label");

@@ -1,6 +1,7 @@
 /* The desk's service worker (served as /desk/sw.js, scope /desk/). It keeps the desk page
    and its files so that the desk opens without a connection after a first visit:
-   - the desk page: from the network when there is one (and a copy is kept), else the copy;
+   - the desk page and the paper page: from the network when there is one (and a copy is
+     kept), else the copy;
    - the app's files under /static/: their addresses carry a hash of their content, so a
      kept copy is right for as long as its address is asked for.
    Questions are not sent through here: the page keeps them in its queue (desk-offline.js)
@@ -8,6 +9,7 @@
 "use strict";
 var CACHE = "ido-desk-v1";
 var DESK = new URL("./", self.registration.scope).pathname;  // "/desk/"
+var KEPT = [DESK, DESK + "paper"];  // the desk, and typing in from paper
 
 self.addEventListener("install", function () { self.skipWaiting(); });
 self.addEventListener("activate", function (event) {
@@ -18,16 +20,16 @@ self.addEventListener("activate", function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
-function deskPage(request) {
+function deskPage(request, key) {
   return caches.open(CACHE).then(function (cache) {
     return fetch(request).then(function (response) {
       // a log-in page (the session ended) is not the desk: keep the copy there is
       if (response.ok && !response.redirected && response.type === "basic") {
-        cache.put(DESK, response.clone());
+        cache.put(key, response.clone());
       }
       return response;
     }, function () {
-      return cache.match(DESK).then(function (kept) {
+      return cache.match(key).then(function (kept) {
         return kept || new Response("Geen verbinding / no connection", {
           status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" }
         });
@@ -72,8 +74,8 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
-    if (request.method === "GET" && url.pathname === DESK) {
-      event.respondWith(deskPage(request));
+    if (request.method === "GET" && KEPT.indexOf(url.pathname) >= 0) {
+      event.respondWith(deskPage(request, url.pathname));
     } else {
       event.respondWith(fetch(request).catch(function () { return offlinePage(request); }));
     }
