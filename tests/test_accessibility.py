@@ -7,6 +7,7 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from ido.core.db import db
 from ido.core.devices import activate, enrol_device
@@ -147,8 +148,11 @@ def test_every_page_for_every_role_has_no_violations(browser, live_url, places, 
     found += _problems_here(page, "paper day refused")
     page.locator("#day").fill(f"{now_local():%d-%m-%Y}")
     _submit(page.locator("main form button[type=submit]").first)
-    _submit(page.locator("button.tile").first)  # one question typed in from paper
-    found += _problems_here(page, "/desk/paper with a line")
+    page.locator("button.tile").first.click()  # one question typed in from paper (no reload)
+    expect(page.locator("[data-saved-live]")).to_contain_text(
+        "Opgeslagen:" if language == "nl" else "Saved:"
+    )
+    found += _problems_here(page, "/desk/paper with a line saved")
     page.context.close()
 
     page = _context(browser, live_url, language, "vol2@a.example")  # two branches, none today

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from .conftest import PASSWORD
 from .helpers import codes, questions
+from .test_accessibility import AXE_SCRIPT, _problems_here
 from .test_browser import CHROMIUM, CHROMIUM_ARGS, TABLET, live_url  # noqa: F401
 
 pytestmark = pytest.mark.once  # the browser and its queue; the API's idempotency is tested on both
@@ -181,6 +182,7 @@ def test_a_refused_entry_shows_why_and_can_be_corrected(chromium, live_url, app,
     """Personal data typed into a note offline is refused when it arrives: the entry stays
     with the reason, goes back into the form, and is saved once corrected."""
     context = _profile(chromium, tmp_path / "profile")
+    context.add_init_script(AXE_SCRIPT)  # axe-core, past the page's script policy
     page = context.new_page()
     _log_in(page, live_url)
     _kept_for_offline(page)
@@ -194,6 +196,7 @@ def test_a_refused_entry_shows_why_and_can_be_corrected(chromium, live_url, app,
     refused = page.locator('[data-queue-list] li[data-state="refused"]')
     expect(refused).to_contain_text("telefoonnummer")
     expect(page.locator("#queue-heading")).to_have_text("0 vragen wachten op verzending")
+    assert _problems_here(page, "the queue with a refused entry") == []  # axe, at this width
     refused.get_by_role("button", name="Aanpassen").click()
     note = page.get_by_role("textbox", name="Notitie")
     expect(note).to_have_value("bel terug op 06-12345678")
