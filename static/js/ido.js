@@ -59,7 +59,17 @@
     form.dataset.submitting = "1";
   }
 
+  // The log-in page: the copy of the desk kept for offline use (it lists today's entries and
+  // who logged them) is dropped, so the next person on a shared computer does not see it.
+  // Questions not yet sent stay in their own queue.
+  function forgetDeskCopy() {
+    if (document.querySelector("form[data-forget-desk-copy]") && window.caches) {
+      window.caches.delete("ido-desk-v1").catch(function () {});
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    forgetDeskCopy();
     syncFollowups();
     focusErrorSummary();
     document.addEventListener("focusin", keepFocusClear);
