@@ -68,6 +68,15 @@ def _kept_for_offline(page):
     assert page.evaluate("!!navigator.serviceWorker.controller")
 
 
+def _desk(chromium, live_url, tmp_path):  # noqa: F811
+    """A volunteer's desk in a browser with a profile on disk, kept for offline use."""
+    context = _profile(chromium, tmp_path / "profile")
+    page = context.new_page()
+    _log_in(page, live_url)
+    _kept_for_offline(page)
+    return context, page
+
+
 def _save(page, topic: str):
     page.locator("label").get_by_text(topic, exact=True).click()
     page.get_by_role("button", name="Vraag opslaan").click()
@@ -153,10 +162,7 @@ def test_an_answer_lost_on_the_way_is_not_counted_twice(chromium, live_url, app,
 
 
 def test_a_session_that_ended_offline_asks_to_log_in_then_sends(chromium, live_url, app, tmp_path):  # noqa: F811
-    context = _profile(chromium, tmp_path / "profile")
-    page = context.new_page()
-    _log_in(page, live_url)
-    _kept_for_offline(page)
+    context, page = _desk(chromium, live_url, tmp_path)
     context.set_offline(True)
     _save(page, "DigiD")
     _save(page, "Overig")
@@ -218,10 +224,7 @@ def test_undo_of_an_entry_not_yet_sent_takes_it_out_of_the_queue(
     app,
     tmp_path,
 ):
-    context = _profile(chromium, tmp_path / "profile")
-    page = context.new_page()
-    _log_in(page, live_url)
-    _kept_for_offline(page)
+    context, page = _desk(chromium, live_url, tmp_path)
     page.get_by_role("button", name="Snelle modus").click()  # quick mode works offline too
     context.set_offline(True)
     page.get_by_role("button", name="Toeslagen").click()
@@ -275,10 +278,7 @@ def test_pages_that_need_a_connection_say_so_and_that_nothing_was_saved(
     app,
     tmp_path,
 ):
-    context = _profile(chromium, tmp_path / "profile")
-    page = context.new_page()
-    _log_in(page, live_url)
-    _kept_for_offline(page)
+    context, page = _desk(chromium, live_url, tmp_path)
     page.get_by_role("link", name="Invoeren van papier").click()  # online: the real page
     day = page.get_by_role("button", name="Begin met deze dag")
     expect(day).to_be_visible()
@@ -299,10 +299,7 @@ def test_paper_mode_and_undo_work_offline(chromium, live_url, app, tmp_path):  #
 
     from ido.core.timeutil import day_text, now_local
 
-    context = _profile(chromium, tmp_path / "profile")
-    page = context.new_page()
-    _log_in(page, live_url)
-    _kept_for_offline(page)
+    context, page = _desk(chromium, live_url, tmp_path)
     _save(page, "Overig")  # online: sent at once
     expect(page.locator(".saved")).to_contain_text("Opgeslagen: Overig")
     context.set_offline(True)

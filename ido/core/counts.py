@@ -173,20 +173,29 @@ def key_totals(first: date, last: date, by: str, branches: list[Branch]) -> dict
     return {keys[key_id]: count for key_id, count in db.session.execute(query.group_by(key))}
 
 
+def _link_month_counts(
+    table: Any, counted: Any, first: date, last: date, branches: list[Branch], *where: Any
+) -> dict[tuple[date, int], int]:
+    """`counted` per month and branch from a link table's own rows (their index), with more
+    conditions (on the joined topic, for questions)."""
+    links = table.c
+    query = db.select(links.local_month, links.branch_id, counted).select_from(table)
+    if table is question_topics:
+        query = query.join(Topic, Topic.id == links.topic_id)
+    query = query.where(
+        links.counted,
+        links.local_month >= first,
+        links.local_month <= last,
+        among(links.branch_id, [b.id for b in branches]),
+        *where,
+    ).group_by(links.local_month, links.branch_id)
+    return {(month, branch): count for month, branch, count in db.session.execute(query)}
+
+
 def referred_counts(first: date, last: date, branches: list[Branch]) -> dict[tuple[date, int], int]:
     """Visitors referred to at least one agency or partner, per month and branch."""
-    links = question_referrals.c
-    query = (
-        db.select(links.local_month, links.branch_id, func.count(func.distinct(links.question_id)))
-        .where(
-            links.counted,
-            links.local_month >= first,
-            links.local_month <= last,
-            among(links.branch_id, [b.id for b in branches]),
-        )
-        .group_by(links.local_month, links.branch_id)
-    )
-    return {(month, branch): count for month, branch, count in db.session.execute(query)}
+    visitors = func.count(func.distinct(question_referrals.c.question_id))
+    return _link_month_counts(question_referrals, visitors, first, last, branches)
 
 
 def duration_counts(
@@ -333,20 +342,9 @@ def question_counts(first: date, last: date, branches: list[Branch]) -> dict[tup
     """Questions (not visitors) per month and branch: every topic of an entry is a question, a
     follow-up and its topic together one (DigiD and "DigiD-app" are one question about DigiD).
     An entry is one visitor; `monthly_counts(..., "total", ...)` counts those."""
-    links = question_topics.c
-    query = (
-        db.select(links.local_month, links.branch_id, func.count())
-        .join(Topic, Topic.id == links.topic_id)
-        .where(
-            links.counted,
-            Topic.parent_id.is_(None),
-            links.local_month >= first,
-            links.local_month <= last,
-            among(links.branch_id, [b.id for b in branches]),
-        )
-        .group_by(links.local_month, links.branch_id)
+    return _link_month_counts(
+        question_topics, func.count(), first, last, branches, Topic.parent_id.is_(None)
     )
-    return {(month, branch): count for month, branch, count in db.session.execute(query)}
 
 
 def counts_and_totals(
