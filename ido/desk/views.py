@@ -309,7 +309,13 @@ def render_desk(
 
 
 def offline_texts() -> dict[str, str]:
-    """What the offline queue (desk-offline.js) says, in the page's language."""
+    """What the offline queue (desk-offline.js) says, in the page's language (worked out once
+    per language: the desk is the hot path)."""
+    return _offline_texts(str(get_locale()))
+
+
+@functools.cache
+def _offline_texts(_language: str) -> dict[str, str]:
     return {
         "waiting_one": _("1 question waiting to be sent"),
         "waiting_many": _("%(n)s questions waiting to be sent", n="%(n)s"),
