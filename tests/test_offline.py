@@ -77,6 +77,17 @@ def _desk(chromium, live_url, tmp_path):  # noqa: F811
     return context, page
 
 
+def _arrived(app, page, count: int):
+    """Wait until `count` questions are stored (the queue goes by itself after a page load;
+    the queue area starts hidden, so waiting for it to hide proves nothing)."""
+    for _ in range(300):
+        with app.app_context():
+            if len(questions()) >= count:
+                return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"fewer than {count} questions arrived")
+
+
 def _save(page, topic: str):
     page.locator("label").get_by_text(topic, exact=True).click()
     page.get_by_role("button", name="Vraag opslaan").click()
@@ -181,7 +192,8 @@ def test_a_session_that_ended_offline_asks_to_log_in_then_sends(chromium, live_u
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_url(re.compile(r"/desk/"))
-    expect(page.locator("section.queue")).to_be_hidden(timeout=15_000)  # sent on the page load
+    _arrived(app, page, 2)  # sent on the page load
+    expect(page.locator("section.queue")).to_be_hidden()
     with app.app_context():
         assert sorted(codes(q.topics)[0] for q in questions()) == ["digid", "overig"]
     context.close()
@@ -204,8 +216,12 @@ def test_a_refused_entry_shows_why_and_can_be_corrected(chromium, live_url, app,
     page.get_by_role("button", name="Nu verzenden").click()
     refused = page.locator('[data-queue-list] li[data-state="refused"]')
     expect(refused).to_contain_text("telefoonnummer")
-    expect(page.locator("#queue-heading")).to_have_text("0 vragen wachten op verzending")
+    expect(page.locator("#queue-heading")).to_have_text(
+        "0 vragen wachten op verzending · 1 geweigerd"
+    )
     assert _problems_here(page, "the queue with a refused entry") == []  # axe, at this width
+    page.wait_for_timeout(1500)
+    corrected_at = datetime.now(UTC)
     refused.get_by_role("button", name="Aanpassen").click()
     note = page.get_by_role("textbox", name="Notitie")
     expect(note).to_have_value("bel terug op 06-12345678")
@@ -215,6 +231,7 @@ def test_a_refused_entry_shows_why_and_can_be_corrected(chromium, live_url, app,
     with app.app_context():
         [question] = questions()
         assert question.note == "terugbellen afgesproken"
+        assert question.asked_at < corrected_at - timedelta(seconds=1)  # when it was logged
     context.close()
 
 
@@ -227,8 +244,8 @@ def test_undo_of_an_entry_not_yet_sent_takes_it_out_of_the_queue(
     context, page = _desk(chromium, live_url, tmp_path)
     page.get_by_role("button", name="Snelle modus").click()  # quick mode works offline too
     context.set_offline(True)
-    page.get_by_role("button", name="Toeslagen").click()
-    page.get_by_role("button", name="Overig").click()
+    page.locator("button.tile[value=toeslagen]").click()
+    page.locator("button.tile[value=overig]").click()
     expect(page.locator("#queue-heading")).to_have_text("2 vragen wachten op verzending")
     page.locator("[data-queue-list] li").filter(has_text="Overig").get_by_role(
         "button", name="Ongedaan maken"
@@ -257,7 +274,7 @@ def test_a_long_outage_keeps_the_moment_each_entry_was_logged(chromium, live_url
     for n in range(60):
         if n and n % 20 == 0:
             page.reload()
-        page.get_by_role("button", name="Toeslagen").click()
+        page.locator("button.tile[value=toeslagen]").click()
         logged.append(page.evaluate("Date.now()"))
         page.clock.fast_forward(10_000)  # ten seconds between visitors
     expect(page.locator("#queue-heading")).to_have_text("60 vragen wachten op verzending")
@@ -318,11 +335,11 @@ def test_paper_mode_and_undo_work_offline(chromium, live_url, app, tmp_path):  #
     page.reload()  # the paper page is kept for offline use as the desk is
     context.set_offline(True)
     page.locator("label[for=times-3]").click()
-    page.get_by_role("button", name="Toeslagen").click()
+    page.locator("button.tile[value=toeslagen]").click()
     expect(page.locator("#queue-heading")).to_have_text("3 vragen wachten op verzending")
     page.locator("label[for=times-1]").click()
     page.locator("#at").fill("14.30")
-    page.get_by_role("button", name="DigiD").click()
+    page.locator("button.tile[value=digid]").click()
     expect(page.locator("#queue-heading")).to_have_text("4 vragen wachten op verzending")
     page.reload()
     expect(page.locator("#queue-heading")).to_have_text("4 vragen wachten op verzending")
@@ -335,4 +352,67 @@ def test_paper_mode_and_undo_work_offline(chromium, live_url, app, tmp_path):  #
         *[("toeslagen", yesterday, None)] * 3,  # no time on the paper: unknown, not guessed
     ]
     assert isinstance(yesterday, date)
+    context.close()
+
+
+def test_the_desk_is_kept_from_the_first_visit_and_a_fast_clock_is_corrected(
+    chromium,
+    live_url,  # noqa: F811
+    app,
+    tmp_path,
+):
+    """A tablet enrolled and used without ever reloading still opens offline; and its clock,
+    ten minutes fast, does not get questions refused as being in the future: the server's
+    clock (from its answer) sets the moment back."""
+    context = _profile(chromium, tmp_path / "profile")
+    context.clock.install(time=datetime.now(UTC) + timedelta(minutes=10))
+    page = context.new_page()
+    _enrol_tablet(page, live_url, app)
+    page.wait_for_function("caches.open('ido-desk-v1').then(c => c.match('/desk/'))")
+    _save(page, "Toeslagen")
+    expect(page.locator(".saved")).to_contain_text("Opgeslagen: Toeslagen")
+    with app.app_context():
+        [question] = questions()
+        assert abs(question.asked_at - datetime.now(UTC)) < timedelta(minutes=1)
+    context.set_offline(True)
+    page.reload()  # never reloaded online: the copy of the first visit opens
+    expect(page.get_by_role("button", name="Vraag opslaan")).to_be_visible()
+    context.close()
+
+
+def test_questions_wait_for_the_person_who_saved_them(chromium, live_url, app, tmp_path):  # noqa: F811
+    """Saved offline by one volunteer, who then logs out (warned): the next person on this
+    browser does not send them under their own name; they go when the volunteer is back."""
+    context, page = _desk(chromium, live_url, tmp_path)
+    context.set_offline(True)
+    _save(page, "DigiD")
+    expect(page.locator("#queue-heading")).to_have_text("1 vraag wacht op verzending")
+    page.route("**/api/v1/questions", lambda route: route.abort())  # still no way through
+    context.set_offline(False)
+    warnings = []
+
+    def accept(dialog):
+        warnings.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
+    page.get_by_role("button", name=re.compile("Uitloggen")).click()
+    page.wait_for_url(re.compile(r"/auth/login"))
+    assert warnings and "Er wachten nog 1 van uw vragen" in warnings[0]
+    page.unroute("**/api/v1/questions")
+    _log_in(page, live_url, "vol2@a.example")  # another volunteer of branch a1 (and a2)
+    page.get_by_text("A Centrum").click()
+    page.locator("main form button[type=submit]").first.click()
+    expect(page.locator("[data-queue-others]")).to_contain_text("iemand anders")
+    page.get_by_role("button", name="Nu verzenden").click()
+    page.wait_for_timeout(500)
+    with app.app_context():
+        assert questions() == []  # not sent under the other volunteer's name
+    page.get_by_role("button", name=re.compile("Uitloggen")).click()
+    page.wait_for_url(re.compile(r"/auth/login"))
+    _log_in(page, live_url)  # the volunteer who saved it
+    _arrived(app, page, 1)
+    with app.app_context():
+        [question] = questions()
+        assert question.logged_by.email == "vol@a.example"
     context.close()

@@ -330,6 +330,23 @@ def _offline_texts(_language: str) -> dict[str, str]:
         "undo_waiting": _("undo"),
         "unknown": _("unknown"),
         "queued": _("Saved on this device: %(topics)s. Sending…", topics="%(topics)s"),
+        "refused_count": _("%(n)s refused", n="%(n)s"),
+        "refused_now": _("Refused: %(topics)s.", topics="%(topics)s"),
+        "sent": _("%(n)s waiting questions were sent.", n="%(n)s"),
+        "others": _(
+            "%(n)s questions saved here by someone else are waiting: they are sent when that "
+            "person logs in here again.",
+            n="%(n)s",
+        ),
+        "typed_offline": _(
+            "Without a connection, an earlier moment needs both its date (dd-mm-yyyy) and its "
+            "time (hh:mm). Nothing was saved yet."
+        ),
+        "log_out": _(
+            "%(n)s of your questions are still waiting to be sent from this device. Log out? "
+            "They are sent when you log in here again.",
+            n="%(n)s",
+        ),
         "you": _("you"),
     }
 

@@ -74,7 +74,8 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
-    if (request.method === "GET" && KEPT.indexOf(url.pathname) >= 0) {
+    // kept without a query: the paper page's "other day" must not replace the kept day
+    if (request.method === "GET" && KEPT.indexOf(url.pathname) >= 0 && !url.search) {
       event.respondWith(deskPage(request, url.pathname));
     } else {
       event.respondWith(fetch(request).catch(function () { return offlinePage(request); }));
