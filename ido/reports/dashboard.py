@@ -282,8 +282,12 @@ def national_summaries(
                 ],
             ),
             FormSection(
-                _("Referred to"),
-                [(a.name, referred_to.get(a.code, 0)) for a in ordered_agencies],
+                _("Referred to"),  # the shared agencies and this branch's library's partners
+                [
+                    (a.name, referred_to.get(a.code, 0))
+                    for a in ordered_agencies
+                    if a.seen_by(branch.library_id)
+                ],
             ),
             FormSection(_("Help given"), [(h.name, help_counts.get(h.code, 0)) for h in cats.help]),
             FormSection(
