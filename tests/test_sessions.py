@@ -72,6 +72,58 @@ def test_role_change_or_deactivation_ends_sessions(org, app, change):
     assert not _ended(coordinator)
 
 
+def _token_of(app, email: str) -> str:
+    with app.app_context():
+        return committed(create_token(user(email), "made before")[1])
+
+
+def _answers(app, token: str) -> int:
+    return Api(app.test_client(), token).get("/api/v1/taxonomy").status_code
+
+
+@pytest.mark.parametrize(
+    "change", ["password", "password_link", "role", "deactivate_and_back", "deactivate_command"]
+)
+def test_a_password_role_or_deactivation_ends_api_tokens_for_good(org, app, runner, change):
+    """A token an intruder made keeps no access after the owner's new password; a token made
+    for one role does not act in another; reactivating a person revives none of them."""
+    token, other = _token_of(app, "coord@a.example"), _token_of(app, "coord@b.example")
+    assert _answers(app, token) == 200
+    new = "een nieuw en lang wachtwoord voor de balie"
+    if change == "password":
+        here = _logged_in(app, "coord@a.example")
+        form = {"current": PASSWORD, "password": new}
+        assert here.post("/auth/profile/password", data=form).status_code == 302
+    elif change == "password_link":
+        from ido.core.passwords import make_password_link
+
+        with app.app_context():
+            link = committed(make_password_link(user("coord@a.example"), None))
+        form = {"password": new}
+        assert app.test_client().post(f"/auth/set-password/{link}", data=form).status_code == 302
+    else:
+        admin = _logged_in(app, "admin@ido.example")
+        with app.app_context():
+            person = user("coord@a.example").id
+        form = {"name": "Coördinator A", "role": "coordinator", "active": "y"}
+        if change == "role":
+            form["role"] = "volunteer"
+            form["branches"] = ["a1"]
+            assert admin.post(f"/admin/people/{person}", data=form).status_code == 302
+        else:
+            if change == "deactivate_command":
+                assert runner.invoke(args=["deactivate-user", "coord@a.example"]).exit_code == 0
+            else:
+                off = {k: v for k, v in form.items() if k != "active"}
+                assert admin.post(f"/admin/people/{person}", data=off).status_code == 302
+            assert admin.post(f"/admin/people/{person}", data=form).status_code == 302
+            with app.app_context():
+                assert user("coord@a.example").may_log_in  # active again
+    assert _answers(app, token) == 401
+    assert _answers(app, other) == 200  # another person's token goes on
+    assert _answers(app, _token_of(app, "coord@a.example")) == 200  # a new one works
+
+
 def test_a_deactivated_library_ends_its_sessions_tokens_and_tablets(org, app):
     from ido.core.devices import activate, enrol_device
 

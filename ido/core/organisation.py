@@ -12,6 +12,7 @@ from ido.core.db import db
 from ido.core.exceptions import ServiceError
 from ido.core.models import ROLES, Branch, Library, User
 from ido.core.passwords import check_password_policy, end_sessions, hash_password
+from ido.core.tokens import end_tokens
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +150,7 @@ def deactivate_user(email: str, actor: Actor | None = None) -> User:
         user.active = False
         audit(actor, "update", "user", user.id, user.library_id, {"active": [True, False]})
     end_sessions(user)
+    end_tokens(user, actor, "deactivated")  # reactivating does not bring them back
     db.session.flush()
     return user
 
@@ -200,6 +202,9 @@ def update_user(
         audit(actor, "update", "user", user.id, user.library_id, changes)
     if "role" in changes or "active" in changes:
         end_sessions(user)  # they log in again with what they may do now
+    if "role" in changes or changes.get("active") == [True, False]:
+        # a token was granted for what they could do then; reactivating revives none
+        end_tokens(user, actor, "role" if "role" in changes else "deactivated")
     db.session.flush()
     return changes
 

@@ -16,7 +16,7 @@ from ido.core.audit import Actor, audit
 from ido.core.db import db
 from ido.core.exceptions import ServiceError
 from ido.core.models import PasswordLink, User, utcnow
-from ido.core.tokens import digest
+from ido.core.tokens import digest, end_tokens
 
 log = logging.getLogger(__name__)
 LINK_HOURS = 24
@@ -117,6 +117,7 @@ def _store(user: User, password: str) -> None:
     check_password_policy(password, user.email, user.name)
     user.password_hash = hash_password(password)
     end_sessions(user)  # a new password ends every session, also one an intruder holds
+    end_tokens(user, user, "password")  # and every API token made before it
     audit(user, "update", "user", user.id, user.library_id, {"password": "changed"})
     log.info("password changed for user %s", user.id)
 

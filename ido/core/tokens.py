@@ -57,6 +57,21 @@ def revoke_token(token: ApiToken, actor: Actor | None) -> None:
     db.session.flush()
 
 
+def end_tokens(user: User, actor: Actor | None, reason: str) -> int:
+    """Revoke every token of the user that still works, for good: a new password, another
+    role or deactivation ends what was granted before (an intruder's token included), and
+    reactivating the person does not bring the tokens back. Returns how many were ended."""
+    tokens = user_tokens(user)
+    now = utcnow()
+    for token in tokens:
+        token.revoked_at = now
+        audit(actor, "delete", "api_token", token.id, user.library_id, {"reason": reason})
+    if tokens:
+        log.info("%s API tokens of user %s ended (%s)", len(tokens), user.id, reason)
+        db.session.flush()
+    return len(tokens)
+
+
 def user_for_token(plaintext: str) -> User | None:
     """The active user a valid, unrevoked token belongs to; records its use."""
     if not plaintext.startswith(PREFIX):
