@@ -8,7 +8,7 @@ from flask import Flask
 from ido import cli
 from ido.core.db import db
 from ido.web import assets, errors, i18n, lifecycle, security
-from ido.web.extensions import compress, csrf, limiter, login_manager, migrate
+from ido.web.extensions import compress, configure_limiter, csrf, login_manager, migrate
 
 MIN_SECRET_KEY = 32
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -116,7 +116,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     csrf.init_app(app)
     login_manager.init_app(app)
-    limiter.init_app(app)
+    configure_limiter(app)
     compress.init_app(app)
     i18n.init_app(app)
     assets.register(app)

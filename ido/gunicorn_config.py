@@ -31,3 +31,32 @@ loglevel = os.environ.get("IDO_GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("IDO_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # The worker's heartbeat file in memory, not on disk (gunicorn's advice for containers).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+PER_PROCESS_OK = "IDO_THROTTLE_PER_PROCESS"  # "accept": start anyway, with a warning
+
+
+def on_starting(server) -> None:
+    """Refuse to start several workers that each keep their own count of failed log-ins.
+
+    With the default `memory://` throttle store every worker counts on its own, so every
+    documented limit (5 wrong passwords a minute per account, 10 wrong tablet codes) is
+    multiplied by the number of workers. Set RATELIMIT_STORAGE_URI to a shared store
+    (redis://...), run one worker (IDO_WORKERS=1), or accept it with
+    IDO_THROTTLE_PER_PROCESS=accept (a warning at every start)."""
+    from ido import create_app
+
+    storage = str(create_app().config["RATELIMIT_STORAGE_URI"])
+    workers = server.cfg.workers
+    if not storage.startswith("memory://") or workers <= 1:
+        return
+    message = (
+        f"the log-in throttle counts per process (RATELIMIT_STORAGE_URI={storage}) and "
+        f"{workers} workers would each count on their own: every limit is {workers} times "
+        "what is documented. Set RATELIMIT_STORAGE_URI to a shared store (redis://...), or "
+        f"IDO_WORKERS=1, or {PER_PROCESS_OK}=accept to start anyway."
+    )
+    if os.environ.get(PER_PROCESS_OK) == "accept":
+        server.log.warning("Warning: %s", message)
+        return
+    server.log.error("Refusing to start: %s", message)
+    raise SystemExit(1)

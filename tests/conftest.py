@@ -318,6 +318,7 @@ def gunicorn_url(database_url, org):
         "FLASK_IDO_LOG_LEVEL": '"WARNING"',
     }
     env.update(IDO_BIND=f"127.0.0.1:{port}", IDO_WORKERS="2", IDO_THREADS="4")
+    env["IDO_THROTTLE_PER_PROCESS"] = "accept"  # the throttle has tests of its own
     server = subprocess.Popen(  # with the settings of `make serve`
         [GUNICORN, "--config", "python:ido.gunicorn_config", "ido:create_app()"],
         env=env,

@@ -51,7 +51,7 @@ def test_static_files_are_cached_for_a_year_under_their_content_hash(client, org
 def test_the_health_check_reaches_the_database(client, app):
     answer = client.get("/healthz")
     assert answer.status_code == 200
-    assert answer.get_json() == {"status": "ok", "database": "ok"}
+    assert answer.get_json() == {"status": "ok", "database": "ok", "throttle": "ok"}
 
 
 @pytest.mark.once

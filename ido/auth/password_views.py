@@ -1,13 +1,14 @@
 """Setting a password through a one-time link, and changing one's own password."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from ido.auth.views import bp
-from ido.core.exceptions import ServiceError
+from ido.auth.views import ACCOUNT_SCOPE, account_key, bp
+from ido.core.exceptions import ServiceError, WrongPassword
 from ido.core.passwords import change_password, use_password_link, valid_link
 from ido.web.access import allow
+from ido.web.extensions import limiter
 from ido.web.forms import ChangePasswordForm, PasswordForm
 from ido.web.pages import render_form
 
@@ -34,12 +35,24 @@ def set_password(token: str):
 
 @bp.route("/profile/password", methods=["GET", "POST"])
 @allow(devices=False)
+# A wrong current password counts as a failed log-in of the account from this address: anyone
+# at an unlocked desk session guesses no faster here than on the log-in page.
+@limiter.shared_limit(
+    lambda: current_app.config["IDO_LOGIN_LIMIT_ACCOUNT"],
+    scope=ACCOUNT_SCOPE,
+    key_func=lambda: account_key(current_user.email),
+    methods=["POST"],
+    deduct_when=lambda _response: g.get("wrong_password", False),
+)
 def own_password():
     """Change one's own password."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
             change_password(current_user, form.current.data, form.password.data)
+        except WrongPassword as error:
+            g.wrong_password = True
+            form.current.errors.append(str(error))
         except ServiceError as error:
             form.password.errors.append(str(error))
         else:

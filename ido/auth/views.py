@@ -10,6 +10,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ido.auth.forms import LoginForm
@@ -23,8 +24,18 @@ from ido.web.pages import render_form
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
+ACCOUNT_SCOPE = "password-checks"  # one count for the log-in and the password change
+
+
+def account_key(email: str) -> str:
+    """Failed password checks count per account *and* address together: a stranger who
+    knows an e-mail address locks only their own tries out, never the owner at the desk.
+    (Per address alone there is a much looser ceiling, IDO_LOGIN_LIMIT_ADDRESS.)"""
+    return f"login:{email.strip().lower()}|{get_remote_address()}"
+
+
 def _account_key() -> str:
-    return "login:" + (request.form.get("email") or "").strip().lower()
+    return account_key(request.form.get("email") or "")
 
 
 def _failed(response) -> bool:
@@ -33,10 +44,11 @@ def _failed(response) -> bool:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-# Per account: 5 failures in a minute lock it for the rest of that minute. Per address a much
-# looser ceiling, because all desks of a branch often share one public address.
-@limiter.limit(
+# Per account and address: 5 failures in a minute lock that pair for the rest of that minute.
+# Per address a much looser ceiling, because all desks of a branch often share one address.
+@limiter.shared_limit(
     lambda: current_app.config["IDO_LOGIN_LIMIT_ACCOUNT"],
+    scope=ACCOUNT_SCOPE,
     key_func=_account_key,
     methods=["POST"],
     deduct_when=_failed,

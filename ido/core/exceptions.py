@@ -9,6 +9,10 @@ class ServiceError(ValueError):
     """Input that cannot be stored; the message says why, for the person who typed it."""
 
 
+class WrongPassword(ServiceError):
+    """The current password given to confirm a change is not the user's (throttled)."""
+
+
 class IdConflict(ServiceError):
     """A question with this id exists with different content."""
 

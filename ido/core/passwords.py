@@ -14,7 +14,7 @@ from zxcvbn import zxcvbn
 
 from ido.core.audit import Actor, audit
 from ido.core.db import db
-from ido.core.exceptions import ServiceError
+from ido.core.exceptions import ServiceError, WrongPassword
 from ido.core.models import PasswordLink, User, utcnow
 from ido.core.tokens import digest, end_tokens
 
@@ -133,6 +133,6 @@ def use_password_link(link: PasswordLink, password: str) -> User:
 def change_password(user: User, current: str, new: str) -> None:
     """A user changes their own password, knowing the current one."""
     if not check_password(user, current):
-        raise ServiceError(_("The current password is not correct."))
+        raise WrongPassword(_("The current password is not correct."))
     _store(user, new)
     db.session.flush()

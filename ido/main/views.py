@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ido.core.db import db
+from ido.web.extensions import throttle_store_ok
 from ido.web.forms import LanguageForm
 from ido.web.i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_SECONDS, LANGUAGES
 from ido.web.navigation import safe_next
@@ -71,11 +72,16 @@ def accessibility():
 
 @bp.get("/healthz")
 def healthz():
-    """For a load balancer or monitor: 200 when the app can reach its database, else 503."""
+    """For a load balancer or monitor: 200 when the app can reach its database, else 503.
+
+    A throttle store (Redis) that cannot be reached gives 200 with status "degraded": the app
+    still serves everyone (log-ins are let through unthrottled), but a monitor should warn."""
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError as error:
         log.error("health check: the database cannot be reached (%s)", type(error).__name__)
         db.session.rollback()
         return jsonify(status="error", database="unreachable"), 503
-    return jsonify(status="ok", database="ok")
+    if not throttle_store_ok():
+        return jsonify(status="degraded", database="ok", throttle="unreachable")
+    return jsonify(status="ok", database="ok", throttle="ok")
