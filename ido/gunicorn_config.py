@@ -60,3 +60,18 @@ def on_starting(server) -> None:
         return
     server.log.error("Refusing to start: %s", message)
     raise SystemExit(1)
+
+
+# gunicorn reads at most this much of a body the app left unread (a 413 reads none) before
+# the next request on the connection; past it, it closes the connection.
+DRAIN_LIMIT = 64 * 1024
+
+
+def pre_request(worker, req) -> None:
+    """A body too large to be drained is answered with `Connection: close`: the client then
+    opens a new connection for its next request, instead of finding this one closed after
+    being told it stays open (a 413 for a body over MAX_CONTENT_LENGTH, say)."""
+    worker.log.debug("%s %s", req.method, req.path)
+    for name, value in req.headers:
+        if name == "CONTENT-LENGTH" and (not value.isdecimal() or int(value) > DRAIN_LIMIT):
+            req.must_close = True

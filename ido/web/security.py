@@ -1,8 +1,11 @@
 """Log-in: who is asking (session, bearer token or desk tablet), cookies and HTTP headers."""
 
-from flask import Flask, flash, g, has_request_context, redirect, request
+import re
+
+from flask import Flask, abort, flash, g, has_request_context, redirect, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_login.utils import login_url
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
@@ -67,6 +70,42 @@ def unauthorized():
     return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 
+# A host name of labels of 1 to 63 letters, digits, - or _ (at most 253 characters), an IPv4
+# address, or an IPv6 address in brackets; an optional port.
+_HOST = re.compile(
+    r"(?:(?=[^:]{1,253}(?::|$))[A-Za-z0-9_-]{1,63}(?:\.[A-Za-z0-9_-]{1,63})*\.?"
+    r"|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?"
+)
+BAD_HOST = b"400 Bad Request: the Host header is not a host name.\n"
+
+
+class HostGuard:
+    """Refuse a request whose Host header is no host name with a plain 400, before Flask
+    builds its URL adapter (a label of 64 characters or more made every route answer 500)."""
+
+    def __init__(self, wsgi_app) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        host = environ.get("HTTP_HOST")
+        if host is not None and not _HOST.fullmatch(host):
+            start_response(
+                "400 Bad Request",
+                [
+                    ("Content-Type", "text/plain; charset=utf-8"),
+                    ("Content-Length", str(len(BAD_HOST))),
+                    ("Connection", "close"),
+                ],
+            )
+            return [BAD_HOST]
+        return self.wsgi_app(environ, start_response)
+
+
+# A control character (NUL among them) in the path names no page; PostgreSQL refuses NUL in
+# text, so a path segment holding one must not reach a query.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 class HttpsAwareSessionInterface(SecureCookieSessionInterface):
     """Session cookies are Secure whenever the request came over HTTPS (or when configured)."""
 
@@ -79,6 +118,8 @@ class HttpsAwareSessionInterface(SecureCookieSessionInterface):
 def register(app: Flask) -> None:
     """Log-in settings, HTTPS-aware cookies and the security headers of every response."""
     app.session_interface = HttpsAwareSessionInterface()
+    # inside the proxy fix: the host checked is the one the app will use
+    app.wsgi_app = HostGuard(app.wsgi_app)  # type: ignore[method-assign]
     proxies = app.config["IDO_PROXY_COUNT"]
     if proxies:  # behind nginx or a load balancer: trust its X-Forwarded-Proto and -For
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
@@ -86,6 +127,11 @@ def register(app: Flask) -> None:
         )
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
+
+    @app.before_request
+    def no_control_characters_in_the_path():
+        if _CONTROL.search(request.path):
+            abort(404)
 
     @app.after_request
     def security_headers(response):
@@ -95,4 +141,9 @@ def register(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if request.endpoint != "static" and current_user and current_user.is_authenticated:
+            # What a logged-in person sees (notes, today's questions, people) stays out of
+            # the browser's cache and back/forward cache: a shared computer's next user
+            # cannot bring it back. The offline desk keeps its own copy (a service worker).
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
