@@ -3,10 +3,11 @@
 import os
 from pathlib import Path
 
+import click
 from flask import Flask
 
 from ido import cli
-from ido.core.db import db
+from ido.core.db import database_url, db
 from ido.web import assets, errors, i18n, lifecycle, security
 from ido.web.extensions import compress, configure_limiter, csrf, login_manager, migrate
 
@@ -108,6 +109,13 @@ def configure(app: Flask, test_config: dict | None) -> None:
             "set a random one in instance/config.py or FLASK_SECRET_KEY (make run writes one "
             "for you; or: python3 -c 'import secrets; print(secrets.token_hex(32))')."
         )
+    try:
+        url = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    except ValueError as error:
+        # Flask's command line shows a ClickException as one line, anything else as a traceback
+        # of some 40 lines with the reason last.
+        raise click.ClickException(str(error)) from None
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
 
 
 def register_extensions(app: Flask) -> None:

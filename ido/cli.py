@@ -10,11 +10,12 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
+from sqlalchemy.exc import SQLAlchemyError
 
 from ido.core.backup import backup, restore
 from ido.core.categories import seed_categories
 from ido.core.counts import DIMENSIONS, counts_and_totals
-from ido.core.db import db
+from ido.core.db import connection_problem, db, one_line
 from ido.core.exceptions import ParamError, ServiceError
 from ido.core.exports import DIALECTS, counts_csv
 from ido.core.models import ROLES, User
@@ -53,7 +54,16 @@ def command(name: str):
 @command("init-db")
 def init_db() -> None:
     """Migrate the database to the newest schema and add missing default categories."""
-    upgrade()
+    # An operator (make serve, the systemd unit) sees one line with the reason, not a traceback.
+    problem = connection_problem()
+    if problem:
+        raise click.ClickException(problem)
+    try:
+        upgrade()
+    except SQLAlchemyError as error:
+        raise click.ClickException(
+            f"The database upgrade failed; its failing step was rolled back: {one_line(error)}"
+        ) from None
     added = seed_categories()
     ensure_first_version()
     click.echo(f"Database is up to date; {added} default categories added.")

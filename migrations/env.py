@@ -1,8 +1,11 @@
 import logging
 from logging.config import fileConfig
 
+import sqlalchemy as sa
 from alembic import context
+from alembic.util import CommandError
 from flask import current_app
+from sqlalchemy import event
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -12,6 +15,7 @@ config = context.config
 # This line sets up loggers basically.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
+LEFTOVER_PREFIX = "_alembic_tmp_"  # what alembic's batch mode names a table's copy
 
 
 def get_engine():
@@ -88,22 +92,64 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        # SQLite alters a table by copying it and dropping the old one, and dropping a table
-        # with foreign keys on would cascade: it would delete the question's link rows. The
-        # pragma only works outside a transaction, so it is set before the migrations begin.
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+            transactional_sqlite(connection)
         try:
+            drop_leftover_copies(connection)
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                # one transaction per migration, its version stamp included: a crash leaves
+                # the database at the last migration that finished
+                transaction_per_migration=True,
+                transactional_ddl=True,
+                **conf_args,
+            )
             with context.begin_transaction():
                 context.run_migrations()
         finally:
-            if sqlite:
-                connection.rollback()
-                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-                connection.commit()
+            if sqlite:  # its settings stay out of the app's pool: it is closed, not returned
+                connection.invalidate()
+
+
+def transactional_sqlite(connection):
+    """Make an SQLite connection run DDL in real transactions (SQLAlchemy's pysqlite recipe).
+
+    pysqlite begins a transaction before INSERT, UPDATE and DELETE only: a process killed
+    while a migration copied a table (CREATE TABLE _alembic_tmp_agency, INSERT INTO it ...)
+    kept the empty copy, and every later upgrade failed on it. Here the driver begins nothing
+    and every transaction starts with BEGIN IMMEDIATE, which waits for other writers (busy
+    timeout) instead of failing when a read turns into a write.
+    """
+    driver = connection.connection.dbapi_connection
+    # SQLite alters a table by copying it and dropping the old one, and dropping a table
+    # with foreign keys on would cascade: it would delete the question's link rows. The
+    # pragma does nothing inside a transaction, so it is set before the first BEGIN.
+    driver.execute("PRAGMA foreign_keys=OFF")
+    driver.isolation_level = None
+    event.listen(connection, "begin", lambda c: c.exec_driver_sql("BEGIN IMMEDIATE"))
+
+
+def drop_leftover_copies(connection):
+    """Drop the table copies (`_alembic_tmp_<table>`) that a killed upgrade of an older
+    version left behind; refuse when the table itself is gone, as the copy may hold its rows."""
+    with connection.begin():
+        tables = set(sa.inspect(connection).get_table_names())
+        for copy in sorted(t for t in tables if t.startswith(LEFTOVER_PREFIX)):
+            original = copy.removeprefix(LEFTOVER_PREFIX)
+            if original not in tables:
+                raise CommandError(
+                    f"The database holds {copy}, a copy left behind by an interrupted upgrade, "
+                    f"but no table {original}: restore the last backup "
+                    "(flask --app ido restore FILE --replace), then run init-db again."
+                )
+            sa.Table(copy, sa.MetaData()).drop(connection)
+            logger.warning(
+                "Removed the table %s, left behind by an interrupted upgrade; "
+                "the upgrade runs again.",
+                copy,
+            )
 
 
 if context.is_offline_mode():

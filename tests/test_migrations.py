@@ -3,6 +3,7 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
+from sqlalchemy import text
 
 from ido import create_app
 from ido.core.db import db
@@ -20,6 +21,11 @@ def test_migrations_from_empty_match_the_models(database):
             )
             differences = compare_metadata(context, db.metadata)
         assert differences == []
+        if db.engine.dialect.name == "sqlite":  # the migrations' settings stayed with them
+            assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            driver = db.session.connection().connection.dbapi_connection
+            assert driver.isolation_level == ""  # pysqlite's own transactions for the app
+            db.session.rollback()
         downgrade(revision="base")
         with db.engine.connect() as connection:
             remaining = set(db.inspect(connection).get_table_names()) - {"alembic_version"}

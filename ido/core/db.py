@@ -5,8 +5,9 @@ import sqlite3
 import psycopg
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, UOWTransaction
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -25,6 +26,52 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The two drivers the connection settings below are made for.
+DRIVERS = ("sqlite", "sqlite+pysqlite", "postgresql+psycopg")
+EXAMPLE_URLS = "sqlite:////path/to/ido.sqlite or postgresql://user:password@host/name"
+
+
+def database_url(configured: str | URL) -> str | URL:
+    """The configured database URL, with `postgres://` and `postgresql://` (what hosts hand
+    out) pointed at psycopg 3; raises ValueError, with a one-line reason, for any other."""
+    try:
+        url = make_url(configured)
+    except ArgumentError:  # the message never repeats the URL: it may hold a password
+        raise ValueError(
+            f"The database URL (SQLALCHEMY_DATABASE_URI) cannot be read; expected {EXAMPLE_URLS}."
+        ) from None
+    if url.drivername in ("postgres", "postgresql"):
+        if isinstance(configured, URL):
+            return url.set(drivername="postgresql+psycopg")
+        # by text, so that the rest (an escaped password, the options) stays exactly as given
+        return "postgresql+psycopg://" + str(configured).partition("://")[2]
+    if url.drivername not in DRIVERS:
+        raise ValueError(
+            f"The database URL (SQLALCHEMY_DATABASE_URI) begins with {url.drivername}://, "
+            f"which IDO Logboek does not use; expected {EXAMPLE_URLS}."
+        )
+    return configured
+
+
+def one_line(error: BaseException) -> str:
+    """A database error's own message (the driver's, not SQLAlchemy's wrapping) on one line."""
+    reason = error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
+    return " ".join(str(reason).split())
+
+
+def connection_problem() -> str | None:
+    """Why the database cannot be opened, in one line for the operator; None when it can."""
+    try:
+        with db.engine.connect():
+            pass
+    except DBAPIError as error:
+        where = db.engine.url.render_as_string(hide_password=True)
+        hint = ""
+        if db.engine.dialect.name == "sqlite":
+            hint = " (does its folder exist, may this user write there, is it an SQLite file?)"
+        return f"Cannot open the database {where}: {one_line(error)}{hint}"
+    return None
 
 
 @event.listens_for(Engine, "connect")
