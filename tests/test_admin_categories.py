@@ -29,7 +29,7 @@ def test_coordinator_adds_a_local_partner_that_shows_on_the_desk(client, org, ap
     assert "Repair Café Astad" in client.get("/desk/").get_data(as_text=True)
     with app.app_context():
         event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.entity == "category"))
-        assert event.entity_id == "agency:repair_cafe" and event.action == "create"
+        assert event.entity_id == "agency:lib-a.repair_cafe" and event.action == "create"
 
 
 def test_coordinator_may_not_change_shared_lists(client, org, app):
@@ -125,10 +125,10 @@ def test_local_partners_belong_to_one_library(client, org, app):
     _login(client)  # coordinator of library A
     assert _add_partner(client, "buurthuis_a", "Buurthuis Astad").status_code == 302
     with app.app_context():
-        partner = db.session.scalar(db.select(Agency).where(Agency.code == "buurthuis_a"))
+        partner = db.session.scalar(db.select(Agency).where(Agency.code == "lib-a.buurthuis_a"))
         library_a = partner.library_id
         event = db.session.scalar(
-            db.select(AuditEvent).where(AuditEvent.entity_id == "agency:buurthuis_a")
+            db.select(AuditEvent).where(AuditEvent.entity_id == "agency:lib-a.buurthuis_a")
         )
         assert library_a is not None and event.library_id == library_a
     # A may not change the partners every library shares; an administrator may
@@ -137,9 +137,9 @@ def test_local_partners_belong_to_one_library(client, org, app):
 
     _login(client, "coord@b.example")
     assert "Buurthuis Astad" not in client.get("/admin/categories/agency").get_data(as_text=True)
-    assert client.get("/admin/categories/agency/buurthuis_a").status_code == 404
+    assert client.get("/admin/categories/agency/lib-a.buurthuis_a").status_code == 404
     rename = {"name_nl": "Overgenomen", "name_en": "Taken", "position": "1", "kind": "partner"}
-    assert client.post("/admin/categories/agency/buurthuis_a", data=rename).status_code == 404
+    assert client.post("/admin/categories/agency/lib-a.buurthuis_a", data=rename).status_code == 404
     client.post("/auth/logout")
 
     client.post("/auth/login", data={"email": "vol@b.example", "password": PASSWORD})
@@ -148,11 +148,11 @@ def test_local_partners_belong_to_one_library(client, org, app):
         "/desk/"
     ).get_data(as_text=True)
     refused = client.post(
-        "/desk/", data={**form, "topics": ["digid"], "referrals": ["buurthuis_a"]}
+        "/desk/", data={**form, "topics": ["digid"], "referrals": ["lib-a.buurthuis_a"]}
     )
     assert refused.status_code == 422
     with app.app_context():
-        partner = db.session.scalar(db.select(Agency).where(Agency.code == "buurthuis_a"))
+        partner = db.session.scalar(db.select(Agency).where(Agency.code == "lib-a.buurthuis_a"))
         assert partner.name_nl == "Buurthuis Astad" and partner.active
     client.post("/auth/logout")
 
@@ -186,3 +186,24 @@ def test_an_administrator_adds_an_agency_of_the_network_with_its_level(client, o
         assert (kvk.kind, kvk.level) == ("npd", "uitvoering")
     bad = {**data, "code": "kvk2", "kind": "npd", "level": "wereld"}
     assert client.post("/admin/categories/agency", data=bad).status_code == 422
+
+
+def test_each_library_has_partner_codes_of_its_own(client, org, app):
+    """Adding a partner never tells whether another library has one of that code: the code
+    is stored under the library's own code, so B's "schuldhulp" and A's never meet."""
+    _login(client, "coord@b.example")
+    assert _add_partner(client, "schuldhulp", "Schuldhulp Bstad").status_code == 302
+    client.post("/auth/logout")
+    _login(client)  # coordinator A: the same code as B's is simply A's own
+    page = client.get("/admin/categories/agency").get_data(as_text=True)
+    assert "lib-a.code" in page  # the form says how the code is stored
+    assert _add_partner(client, "schuldhulp", "Schuldhulp Astad").status_code == 302
+    assert "lib-b" not in client.get("/admin/categories/agency").get_data(as_text=True)
+    again = _add_partner(client, "schuldhulp", "Nog een")  # A's own code is A's to know
+    assert again.status_code == 422 and "lib-a.schuldhulp" in again.get_data(as_text=True)
+    too_long = _add_partner(client, "x" * 40, "Lang")
+    assert too_long.status_code == 422
+    assert any("34" in m for m in messages(too_long.get_data(as_text=True)))
+    with app.app_context():
+        found = db.session.scalars(db.select(Agency.code).where(Agency.kind == "partner"))
+        assert {"lib-a.schuldhulp", "lib-b.schuldhulp"} <= set(found)

@@ -215,3 +215,19 @@ def test_admin_adds_renames_and_deactivates_a_library(client, org, app):
     client.post("/auth/logout")
     _login(client, "coord@a.example")  # a coordinator may not manage libraries
     assert client.get("/admin/libraries").status_code == 403
+
+
+def test_adding_a_person_with_another_librarys_address_does_not_say_it_exists(client, org, app):
+    """A coordinator learns nothing of another library's people: the refusal neither says the
+    address exists nor names the library."""
+    _login(client)  # coordinator of library A
+    data = {"email": "vol@b.example", "name": "Iemand", "role": "volunteer", "branches": ["a1"]}
+    refused = client.post("/admin/people", data=data)
+    assert refused.status_code == 422
+    text = " ".join(messages(refused.get_data(as_text=True)))
+    assert "vol@b.example" in text
+    for telling in ("bestaat", "exists", "Bibliotheek B", "lib-b", "Vrijwilliger B"):
+        assert telling not in text
+    own = client.post("/admin/people", data={**data, "email": "vol2@a.example"})
+    assert own.status_code == 422  # one's own library's people are no secret
+    assert "vol2@a.example" in " ".join(messages(own.get_data(as_text=True)))

@@ -76,7 +76,7 @@ def test_counts_are_scoped(client, counted):
     volunteer = _api(client, counted, "vol@a.example")  # branch a1 only
     assert {r[1] for r in _rows(volunteer, "from=2026-01&to=2026-12")} == {"a1"}
     assert volunteer.get("/api/v1/counts?branch=a2").status_code == 403
-    assert _api(client, counted).get("/api/v1/counts?branch=b1").status_code == 403
+    assert _api(client, counted).get("/api/v1/counts?branch=b1").status_code == 422  # as unknown
     admin = _api(client, counted, "admin@ido.example")
     assert {r[1] for r in _rows(admin, "from=2026-01&to=2026-12")} == {"a1", "a2", "b1"}
 
@@ -366,8 +366,8 @@ def test_reports_are_for_coordinators_and_admins_only(client, counted):
     client.post("/auth/logout")
     assert client.get("/reports/monthly.csv").status_code == 302  # to the log-in page
     _login(client, "coord@b.example")
-    assert client.get("/reports/monthly.csv?branch=a1").status_code == 403
-    assert client.get("/reports/monthly.xlsx?branch=a1").status_code == 403
+    assert client.get("/reports/monthly.csv?branch=a1").status_code == 422  # as unknown
+    assert client.get("/reports/monthly.xlsx?branch=a1").status_code == 422
     body = client.get("/reports/monthly.csv?from=2026-01&to=2026-12&dialect=rfc4180")
     assert "a1" not in body.get_data(as_text=True).split()
     book = load_workbook(
@@ -469,9 +469,9 @@ def test_a_script_with_a_token_gets_json_errors_from_reports_too(client, counted
     with app.app_context():
         token = committed(create_token(user("coord@a.example"), "script")[1])
     headers = {"Authorization": f"Bearer {token}"}
-    forbidden = client.get("/reports/monthly.csv?branch=b1", headers=headers)
-    assert forbidden.status_code == 403
-    assert forbidden.get_json()["errors"]["branch"][0]["code"] == "forbidden"
+    refused = client.get("/reports/monthly.csv?branch=b1", headers=headers)
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"]["branch"][0]["code"] == "unknown_code"
     missing = client.get("/reports/bestaat-niet", headers=headers)
     assert missing.status_code == 404 and missing.get_json()["errors"]["_"][0]["code"] == "404"
 

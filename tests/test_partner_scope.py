@@ -33,7 +33,8 @@ def partner_of_b(org):
         db.session.commit()
         now = now_local().astimezone(UTC)
         for moment in (now, datetime(2026, 2, 10, 10, 0, tzinfo=UTC)):
-            store_question("b1", moment, ["digid"], referrals=[SECRET_CODE], agencies=["uwv"])
+            referral = "lib-b." + SECRET_CODE  # as the library's own partners are stored
+            store_question("b1", moment, ["digid"], referrals=[referral], agencies=["uwv"])
             store_question("a1", moment, ["digid"], referrals=["uwv"])
     return org
 

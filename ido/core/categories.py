@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, scoped_session, selectinload
 
 from ido.core import defaults
 from ido.core.audit import Actor, apply_changes, audit
-from ido.core.checks import check_code
+from ido.core.checks import check_code, partner_code
 from ido.core.db import db, has_writes
 from ido.core.exceptions import ServiceError
 from ido.core.models import (
@@ -21,6 +21,7 @@ from ido.core.models import (
     Category,
     Channel,
     Help,
+    Library,
     Outcome,
     Question,
     TaxonomyVersion,
@@ -296,7 +297,11 @@ def save_category(
     model = CATEGORY_MODELS[kind]
     code = values.pop("code", "").strip()
     if item is None:
-        check_code(code)
+        library = values.get("library_id") and db.session.get(Library, values["library_id"])
+        if model is Agency and library:  # a library's own partner: a code of its own
+            code = partner_code(library.code, code)
+        else:
+            check_code(code)
         if db.session.scalar(db.select(model).where(model.code == code)):
             raise ServiceError(_("The code %(code)s is already in use.", code=code))
         item = model(code=code, **values)

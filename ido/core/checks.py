@@ -6,7 +6,11 @@ from flask_babel import gettext as _
 
 from ido.core.exceptions import ServiceError
 
-CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+# A code as it is typed for something new (a library, a branch, a category)...
+NEW_CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+# ...and any stored code, looked up: a library's own partner is "<library code>.<code>".
+CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
+PARTNER_SEPARATOR = "."
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -35,9 +39,26 @@ INVISIBLE = frozenset("\u200b\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2
 
 def check_code(code: str) -> str:
     """The code, if it is a valid slug; a ServiceError that says what a code is otherwise."""
-    if not CODE_PATTERN.match(code):
+    if not NEW_CODE_PATTERN.match(code):
         raise ServiceError(_("A code is 1 to 40 lowercase letters, digits, - or _."))
     return code
+
+
+def partner_code(library_code: str, code: str) -> str:
+    """The stored code of a library's own partner: its library's code, a dot, the code typed.
+
+    Each library has codes of its own, so adding one never tells whether another library
+    has a partner of that code (library codes hold no dot, so no two libraries' codes meet)."""
+    check_code(code)
+    full = f"{library_code}{PARTNER_SEPARATOR}{code}"
+    if len(full) > 40:
+        raise ServiceError(
+            _(
+                "A partner code of this library is at most %(n)s characters.",
+                n=40 - len(library_code) - len(PARTNER_SEPARATOR),
+            )
+        )
+    return full
 
 
 def check_email(email: str) -> str:

@@ -108,7 +108,15 @@ def create_user(
     email = check_email(email)
     if role not in ROLES:
         raise ServiceError(_("The role must be one of: %(roles)s.", roles=", ".join(ROLES)))
-    if user_by_email(email):
+    existing = user_by_email(email)
+    if existing is not None:
+        actor_library, actor_id = getattr(actor, "library_id", None), getattr(actor, "id", None)
+        if actor_library is not None and existing.library_id != actor_library:
+            # a coordinator learns nothing of another library's people (the log keeps it)
+            log.warning("a new person's address belongs to another library (user %s)", actor_id)
+            raise ServiceError(
+                _("%(email)s cannot be used here. Ask an administrator.", email=email)
+            )
         raise ServiceError(_("A user with e-mail %(email)s already exists.", email=email))
     if role != "admin" and not library_code:
         raise ServiceError(_("A volunteer or coordinator belongs to a library."))

@@ -96,15 +96,20 @@ def scoped_branches(
         if code in by_code:
             chosen.append(by_code[code])
         elif (
-            not CODE_PATTERN.match(code)  # no code at all: nothing to look up (NUL, ...)
-            or db.session.scalar(db.select(Branch.id).where(Branch.code == code)) is None
-        ):
-            raise ParamError(
-                "branch", "unknown_code", _("No branch with code %(code)s.", code=code)
+            CODE_PATTERN.match(code)  # no code at all: nothing to look up (NUL, ...)
+            and user.library_id is not None
+            and db.session.scalar(
+                db.select(Branch.id).where(
+                    Branch.code == code, Branch.library_id == user.library_id
+                )
             )
-        else:
+        ):  # a branch of one's own library one does not work at
             raise ParamError(
                 "branch", "forbidden", _("You do not have access to this branch."), 403
+            )
+        else:  # unknown, or another library's: the same answer, so codes cannot be probed
+            raise ParamError(
+                "branch", "unknown_code", _("No branch with code %(code)s.", code=code)
             )
     return chosen
 
