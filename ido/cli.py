@@ -168,7 +168,8 @@ def deactivate_user_command(email: str) -> None:
 
 @command("purge-notes")
 def purge_notes_command() -> None:
-    """Empty notes older than IDO_NOTE_RETENTION_DAYS (default 90); the counts stay."""
+    """Empty notes older than IDO_NOTE_RETENTION_DAYS (default 90), also in the database
+    files; the counts stay."""
     emptied = purge_old_notes()
     days = current_app.config["IDO_NOTE_RETENTION_DAYS"]
     click.echo(f"{emptied} notes older than {days} days emptied.")
@@ -178,9 +179,15 @@ def purge_notes_command() -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(file: Path) -> None:
     """Write a consistent copy of the whole database to FILE, also while the app runs
-    (SQLite's online backup, or pg_dump for PostgreSQL)."""
+    (SQLite's online backup, or pg_dump for PostgreSQL). The copy keeps the notes that the
+    purge empties later: delete each backup within IDO_NOTE_RETENTION_DAYS days."""
     backup(current_app.config["SQLALCHEMY_DATABASE_URI"], file)
+    days = current_app.config["IDO_NOTE_RETENTION_DAYS"]
     click.echo(f"Backup written to {file}.")
+    click.echo(
+        f"It holds notes that the purge cannot reach: delete it within {days} days "
+        "(IDO_NOTE_RETENTION_DAYS; see README, Backups)."
+    )
 
 
 @command("restore")

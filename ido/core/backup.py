@@ -7,6 +7,9 @@ SQLite database file.
 PostgreSQL: `pg_dump --format=custom` (one consistent snapshot, also while the app writes) and
 `pg_restore`, from Debian's `postgresql-client`. The password, if the URL has one, goes to them
 in the environment, never on a command line that `ps` shows.
+
+Everything includes the notes, and the purge of old notes cannot reach a backup: backups must
+be deleted before they are IDO_NOTE_RETENTION_DAYS old (README, Backups).
 """
 
 import logging
