@@ -1,5 +1,6 @@
 """JSON API v1: every status code of the contract, idempotent POST, scope, tokens, OpenAPI."""
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -280,3 +281,69 @@ def test_a_day_without_a_time_is_stored_with_its_time_unknown(api, app):
         assert refused.get_json()["errors"]["asked_at"][0]["code"] == code
     with app.app_context():
         assert len(questions()) == 1
+
+
+def test_an_unlisted_method_is_405_with_allow(client):
+    """RFC 9110: a 405 names the methods the resource has (the error page is built anew)."""
+    for path, methods in [
+        ("/api/v1/questions", {"GET", "HEAD", "OPTIONS", "POST"}),
+        (f"/api/v1/questions/{uuid.uuid4()}", {"DELETE", "OPTIONS"}),
+        ("/auth/logout", {"OPTIONS", "POST"}),  # a page: the same header
+    ]:
+        response = client.open(path, method="TRACE")
+        assert response.status_code == 405, path
+        assert set(response.headers["Allow"].split(", ")) == methods
+
+
+def test_the_api_refuses_what_its_document_does_not_allow(api, app):
+    """Spellings the desk's form or the report pages take, but the document does not: 422 on
+    the field, nothing stored. An empty parameter is refused, not taken as left out."""
+    client = api("vol2@a.example")
+    for query in ["to=", "from=", "page=", "branch=", "branch=%20a1", "branch=a1,a2"]:
+        response = client.get(f"/api/v1/questions?{query}")
+        assert response.status_code == 422, query
+        assert list(response.get_json()["errors"]) == [query.split("=")[0]]
+    for query in ["to=", "from=", "branch=", "municipality=", "branch=a1,,a2", "branch=a1,%20a2"]:
+        response = client.get(f"/api/v1/counts?{query}")
+        assert response.status_code == 422, query
+        assert list(response.get_json()["errors"]) == [query.split("=")[0]]
+    assert client.get("/api/v1/counts?branch=a1,a2").status_code == 200
+    day = (now_local() - timedelta(days=1)).date().isoformat()
+    for field, value in [
+        ("asked_at", f"{day}T10:00Z"),  # no seconds
+        ("asked_at", f"{day}t10:00:00z"),
+        ("asked_at", f" {day}"),
+        ("asked_at", f"{day}T10:00:00+01:00:30"),
+        ("asked_at", ""),
+        ("id", str(uuid.uuid4()).replace("-", "")),
+        ("id", f"{{{uuid.uuid4()}}}"),
+        ("id", ""),
+        ("branch", " a1"),
+        ("branch", "a1,a1"),
+    ]:
+        body = {"branch": "a1", "topics": ["digid"], field: value}
+        response = client.post("/api/v1/questions", json=body)
+        assert response.status_code == 422, (field, value)
+        assert list(response.get_json()["errors"]) == [field]
+    with app.app_context():
+        assert questions() == []
+    body = {"branch": "a1", "topics": ["digid"], "asked_at": f"{day}T10:00:00Z"}
+    stored = client.post("/api/v1/questions", json={**body, "duration_minutes": 10.0})
+    assert stored.status_code == 201  # 10.0 is a whole number in JSON
+    assert client.delete(f"/api/v1/questions/{{{stored.get_json()['id']}}}").status_code == 404
+
+
+@pytest.mark.once
+def test_the_documents_patterns_are_the_servers_rules():
+    """The years, codes and note characters the document allows are the ones the server
+    takes (the fuzzer tries a few values; these try them all)."""
+    from ido.api import openapi
+    from ido.core.checks import CODE_PATTERN, has_bad_characters
+    from ido.core.report_params import FIRST_YEAR, LAST_YEAR
+
+    years = [y for y in range(10_000) if re.fullmatch(openapi.YEAR, f"{y:04}")]
+    assert years == list(range(FIRST_YEAR, LAST_YEAR + 1))
+    assert openapi.CODE_TEXT["pattern"] == CODE_PATTERN.pattern
+    note = re.compile(openapi.NOTE["pattern"])
+    for char in map(chr, [*range(0xD800), *range(0xE000, 0x10000)]):
+        assert (note.fullmatch(char) is None) == has_bad_characters(char), hex(ord(char))

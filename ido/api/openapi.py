@@ -1,8 +1,14 @@
-"""The OpenAPI 3.1 description of API v1; tests validate real responses against it."""
+"""The OpenAPI 3.1 description of API v1: it says what the server takes and what it refuses
+(the patterns are the ones ido.api.shapes and the core parsers check), and the tests hold
+real requests and responses to it (tests/test_api_fuzz.py)."""
 
 from typing import Any
 
+from ido.api.shapes import CODE, MONTH_DAY, UUID, moment_spelling
+from ido.core.checks import INVISIBLE
 from ido.core.counts import DIMENSIONS
+from ido.core.questions import MAX_MINUTES, MAX_NOTE, MIN_MINUTES
+from ido.core.report_params import MAX_MONTHS
 
 
 def _ref(name: str) -> dict:
@@ -17,6 +23,28 @@ def _errors(description: str) -> dict:
     return _json(_ref("Errors"), description)
 
 
+def _text(spelling: str, **extra: Any) -> dict:
+    """A string spelled so from start to end (a JSON Schema pattern matches anywhere)."""
+    return {"type": "string", "pattern": f"^{spelling}$", **extra}
+
+
+def _or_null(schema: dict) -> dict:
+    """An optional field: null counts as left out."""
+    return {**schema, "type": [schema["type"], "null"]}
+
+
+YEAR = "20[0-9]{2}"  # report_params.FIRST_YEAR to LAST_YEAR: 2000 to 2099 (a test checks)
+DAY = _text(YEAR + MONTH_DAY, format="date")
+MONTH = _text(f"{YEAR}-(0[1-9]|1[0-2])")
+CODE_TEXT = _text(CODE, maxLength=40)
+CODES = {"type": "array", "items": CODE_TEXT}
+# A note holds no control character (tab and line breaks aside) and none of the invisible
+# ones of ido.core.checks (a half surrogate pair cannot be written in a pattern; it is
+# refused too)
+BAD_CHARACTERS = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f" + "".join(
+    f"\\u{ord(c):04x}" for c in sorted(INVISIBLE)
+)
+NOTE = _text(f"[^{BAD_CHARACTERS}]*", maxLength=MAX_NOTE)
 CODE_LIST = {"type": "array", "items": {"type": "string"}}
 CATEGORY: dict[str, Any] = {
     "type": "object",
@@ -44,27 +72,36 @@ SCHEMAS = {
     "QuestionInput": {
         "type": "object",
         "required": ["branch", "topics"],
+        "description": "Other keys are ignored; null is the same as leaving a key out. "
+        "Refused with 422 although well-formed: a code that does not exist or is not active "
+        "for the branch (unknown_code), a moment in the future (future) or before the token's "
+        "earliest day (too_early), personal data in the note (personal_data), an id already "
+        "used for other content (id_conflict)",
         "properties": {
-            "id": {"type": "string", "format": "uuid"},
-            "branch": {"type": "string"},
-            "asked_at": {
-                "type": "string",
-                "anyOf": [{"format": "date-time"}, {"format": "date"}],
-                "description": (
-                    "ISO 8601 with offset; default now. A date alone (YYYY-MM-DD): that day, "
-                    "its time unknown (a paper tally sheet). A volunteer's token goes back to the "
-                    "first day of the previous month (IDO_BACKDATE_MONTHS), a coordinator's "
-                    "further"
-                ),
-            },
-            "topics": {**CODE_LIST, "minItems": 1},
-            "agencies": CODE_LIST,
-            "referrals": CODE_LIST,
-            "help": CODE_LIST,
-            "channel": {"type": "string", "default": "balie"},
-            "duration_minutes": {"type": "integer", "minimum": 1, "maximum": 480, "default": 10},
-            "outcome": {"type": "string", "default": "geholpen"},
-            "note": {"type": ["string", "null"], "maxLength": 500},
+            "id": _or_null(_text(UUID, format="uuid")),
+            "branch": CODE_TEXT,
+            "asked_at": _or_null(
+                _text(
+                    moment_spelling(YEAR),
+                    anyOf=[{"format": "date-time"}, {"format": "date"}],
+                    description=(
+                        "RFC 3339 with Z or an offset (seconds required; T and Z in capitals); "
+                        "default now. A date alone (YYYY-MM-DD): that day, its time unknown (a "
+                        "paper tally sheet). A volunteer's token goes back to the first day of "
+                        "the previous month (IDO_BACKDATE_MONTHS), a coordinator's further"
+                    ),
+                )
+            ),
+            "topics": {**CODES, "minItems": 1},
+            "agencies": _or_null(CODES),
+            "referrals": _or_null(CODES),
+            "help": _or_null(CODES),
+            "channel": _or_null({**CODE_TEXT, "default": "balie"}),
+            "duration_minutes": _or_null(
+                {"type": "integer", "minimum": MIN_MINUTES, "maximum": MAX_MINUTES, "default": 10}
+            ),
+            "outcome": _or_null({**CODE_TEXT, "default": "geholpen"}),
+            "note": _or_null(NOTE),
         },
     },
     "Question": {
@@ -191,88 +228,124 @@ SCHEMAS = {
 }
 
 
-def _query(name: str, description: str, schema: dict | None = None) -> dict:
+def _query(name: str, description: str, schema: dict) -> dict:
     return {
         "name": name,
         "in": "query",
         "required": False,
         "description": description,
-        "schema": schema or {"type": "string"},
+        "schema": schema,
     }
 
 
 UNAUTHORIZED = _errors("No valid token or session")
+BAD_PARAMETER = _errors(
+    "A parameter that breaks its schema (given empty, too: leave it out for its default), "
+    "or a well-formed branch code that does not exist or is inactive (unknown_code)"
+)
+# A stored question's id, for the client that deletes it next (and for stateful testing)
+DELETE_LINK = {
+    "DeleteQuestion": {"operationId": "deleteQuestion", "parameters": {"id": "$response.body#/id"}}
+}
 PATHS = {
     "/taxonomy": {
         "get": {
+            "operationId": "taxonomy",
             "summary": "Branches in scope and every active category",
             "responses": {"200": _json(_ref("Taxonomy"), "The lists"), "401": UNAUTHORIZED},
         }
     },
     "/questions": {
         "post": {
+            "operationId": "createQuestion",
             "summary": "Log a question (idempotent by id)",
             "requestBody": {
                 "required": True,
                 "content": {"application/json": {"schema": _ref("QuestionInput")}},
             },
             "responses": {
-                "201": _json(_ref("Question"), "Stored"),
-                "200": _json(_ref("Question"), "Already stored with this id and content"),
+                "201": {**_json(_ref("Question"), "Stored"), "links": DELETE_LINK},
+                "200": {
+                    **_json(_ref("Question"), "Already stored with this id and content"),
+                    "links": DELETE_LINK,
+                },
                 "400": _errors("The body is not a JSON object"),
                 "401": UNAUTHORIZED,
                 "403": _errors("The branch is outside the user's scope"),
+                "413": _errors("The body is larger than 1 MiB"),
                 "422": _errors(
-                    "Invalid input; codes: required, unknown_code, invalid, future, "
-                    "out_of_range, too_long, personal_data, id_conflict"
+                    "Invalid input; codes: required, invalid, unknown_code, future, too_early, "
+                    "out_of_range, too_long, invalid_character, personal_data, id_conflict"
                 ),
             },
         },
         "get": {
+            "operationId": "listQuestions",
             "summary": "Questions in scope, newest first, 50 a page",
             "parameters": [
-                _query("branch", "A branch code"),
-                _query("from", "First local date", {"type": "string", "format": "date"}),
-                _query("to", "Last local date", {"type": "string", "format": "date"}),
-                _query("page", "Page number from 1", {"type": "integer", "minimum": 1}),
+                _query("branch", "A branch code (default: every branch in scope)", CODE_TEXT),
+                _query("from", "First local date", DAY),
+                _query("to", "Last local date", DAY),
+                _query(
+                    "page",
+                    "Page number from 1 (past the last: no questions)",
+                    {"type": "integer", "minimum": 1, "maximum": 999_999},  # PAGE_PATTERN
+                ),
             ],
             "responses": {
                 "200": _json(_ref("QuestionPage"), "A page of questions"),
                 "401": UNAUTHORIZED,
                 "403": _errors("Branch outside scope"),
-                "422": _errors("Bad parameter"),
+                "422": BAD_PARAMETER,
             },
         },
     },
     "/questions/{id}": {
         "delete": {
+            "operationId": "deleteQuestion",
             "summary": "Delete a question (within the desk's rules)",
             "parameters": [
-                {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                {
+                    "name": "id",
+                    "in": "path",
+                    "required": True,
+                    "schema": _text(UUID, format="uuid"),
+                }
             ],
             "responses": {
                 "204": {"description": "Deleted"},
                 "401": UNAUTHORIZED,
                 "403": _errors("Not allowed (any more)"),
-                "404": _errors("No such question in scope"),
+                "404": _errors("No such question in scope (or no UUID)"),
             },
         }
     },
     "/counts": {
         "get": {
+            "operationId": "counts",
             "summary": "Question counts per month, branch and category",
+            "description": "Refused with 422 although well-formed: 'from' after 'to' (with 'to' "
+            f"left out: after this month), or a period of more than {MAX_MONTHS} months",
             "parameters": [
-                _query("from", "First month, YYYY-MM (default: 11 months before 'to')"),
-                _query("to", "Last month, YYYY-MM (default: this month)"),
-                _query("by", "Dimension", {"enum": list(DIMENSIONS)}),
-                _query("branch", "Comma-separated branch codes (default: all in scope)"),
-                _query("municipality", "Only the branches serving this municipality"),
+                _query("from", "First month (default: 11 months before 'to')", MONTH),
+                _query("to", "Last month (default: this month)", MONTH),
+                _query("by", "Dimension", {"type": "string", "enum": list(DIMENSIONS)}),
+                _query(
+                    "branch",
+                    "Comma-separated branch codes, no spaces (default: all in scope)",
+                    _text(f"{CODE}(,{CODE})*"),
+                ),
+                _query(
+                    "municipality",
+                    "Only the branches serving this municipality (none: no rows)",
+                    {"type": "string", "minLength": 1},
+                ),
             ],
             "responses": {
                 "200": _json(_ref("Counts"), "Count rows"),
                 "401": UNAUTHORIZED,
                 "403": _errors("Branch outside scope"),
-                "422": _errors("Bad parameter"),
+                "422": BAD_PARAMETER,
             },
         }
     },

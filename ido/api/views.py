@@ -1,5 +1,6 @@
 """JSON API v1: taxonomy, questions (idempotent POST by id), counts, and its OpenAPI document."""
 
+import re
 import uuid
 
 from flask import Blueprint, current_app, g, jsonify, request
@@ -7,7 +8,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ido.api import openapi
-from ido.api.shapes import body_to_formdata, question_json
+from ido.api.shapes import (
+    COUNT_PARAMETERS,
+    LIST_PARAMETERS,
+    UUID,
+    body_to_formdata,
+    check_branch_codes,
+    question_json,
+    refuse_empty,
+)
 from ido.core.categories import active_categories
 from ido.core.counts import Totals, counts_and_totals
 from ido.core.db import db
@@ -80,6 +89,7 @@ def _branch(code: str | None) -> Branch:
     """The one active branch named by code, in the user's scope (ParamError otherwise)."""
     if not code:
         raise ParamError("branch", "required", _("Give the branch code."))
+    check_branch_codes(code)  # one code as the document spells it: no spaces, no list
     found = scoped_branches(code, current_user)  # unknown codes and other libraries: refused
     if len(found) != 1 or not found[0].active:
         raise ParamError("branch", "unknown_code", _("No branch with code %(code)s.", code=code))
@@ -126,6 +136,7 @@ def create_question():
 @bp.get("/questions")
 def list_questions():
     """Questions in scope, newest first, 50 a page; filter by branch and local dates."""
+    refuse_empty(request.args, LIST_PARAMETERS)
     branches = (
         [_branch(request.args["branch"])]
         if request.args.get("branch")
@@ -150,11 +161,8 @@ def list_questions():
 @bp.delete("/questions/<question_id>")
 def remove_question(question_id: str):
     """Soft-delete a question, within the same rules as the desk."""
-    try:
-        key = uuid.UUID(question_id)
-    except ValueError:
-        key = None
-    question = db.session.get(Question, key) if key else None
+    known = re.fullmatch(UUID, question_id)  # the document's spelling only, as for POST
+    question = db.session.get(Question, uuid.UUID(question_id)) if known else None
     if question is None or not can_see(current_user, question):
         return error_response(404, "id", "not_found", _("No such question."))
     if not may_change(current_user, question):
@@ -174,6 +182,8 @@ def _totals(totals: dict, row) -> dict:
 def counts():
     """Visitors per month, branch and category, as rows; `by=total` also gives the questions
     and the minutes of help."""
+    refuse_empty(request.args, COUNT_PARAMETERS)
+    check_branch_codes(request.args.get("branch"), several=True)
     params = count_params(request.args, current_user)
     rows, totals = counts_and_totals(params.first, params.last, params.by, params.branches)
     return jsonify(

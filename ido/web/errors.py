@@ -1,10 +1,10 @@
 """Application-wide error answers: JSON under /api/, HTML pages elsewhere; one JSON builder."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ido.core.db import db
 from ido.core.exceptions import InvalidQuestion, ParamError, ServiceError
@@ -78,7 +78,13 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error):
-        return respond(error.code, _messages().get(error.code, error.description))
+        response = make_response(
+            respond(error.code, _messages().get(error.code, error.description))
+        )
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            # the answer is built anew, so the exception's Allow header (RFC 9110) is copied
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
 
     @app.errorhandler(500)
     def server_error(error):
