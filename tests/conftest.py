@@ -60,6 +60,8 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "once: does not depend on the database; runs in one of the two passes"
     )
+    config.addinivalue_line("markers", "slow: takes several seconds (left out by test-quick)")
+    config.addinivalue_line("markers", "browser: drives Chromium (left out by test-quick)")
 
 
 def pytest_collection_modifyitems(config, items):

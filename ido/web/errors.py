@@ -4,7 +4,7 @@ from flask import Flask, jsonify, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import HTTPException
 
 from ido.core.db import db
 from ido.core.exceptions import InvalidQuestion, ParamError, ServiceError
@@ -81,9 +81,11 @@ def register(app: Flask) -> None:
         response = make_response(
             respond(error.code, _messages().get(error.code, error.description))
         )
-        if isinstance(error, MethodNotAllowed) and error.valid_methods:
-            # the answer is built anew, so the exception's Allow header (RFC 9110) is copied
-            response.headers["Allow"] = ", ".join(error.valid_methods)
+        # the answer is built anew, so the exception's own headers are copied: Allow on a 405
+        # (RFC 9110), Retry-After on a 429, ...
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
         return response
 
     @app.errorhandler(500)
