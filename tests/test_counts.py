@@ -437,6 +437,7 @@ def test_counts_follow_an_edit_and_a_delete(client, counted, app):
     with app.app_context():
         question = db.session.get(Question, question_id)
         data = _same_question_in_june(question)
+        data.early_confirmed = True  # a month long reported: the coordinator confirms it
         update_question(question, data, user("coord@a.example"))
         db.session.commit()
     assert _rows(api, "from=2026-05&to=2026-06&by=topic") == [("2026-06", "a1", "studie", 1)]

@@ -23,7 +23,7 @@ from ido.core.db import db
 from ido.core.exceptions import IdConflict, ParamError
 from ido.core.listing import NEWEST_FIRST, QuestionFilter
 from ido.core.models import Branch, Question
-from ido.core.questions import delete_question, record_question
+from ido.core.questions import confirmed_by_program, delete_question, record_question
 from ido.core.report_params import count_params, parse_date, parse_page, scoped_branches
 from ido.core.scope import branches_in_scope, can_see, may_change
 from ido.web.errors import error_response, errors_response
@@ -107,16 +107,13 @@ def create_question():
         return error_response(400, "_", "bad_request", _("The body must be a JSON object."))
     formdata, errors, given = body_to_formdata(body)
     branch = _branch(body.get("branch") if isinstance(body.get("branch"), str) else None)
-    # a coordinator's or administrator's program may date a question before the desk's
-    # earliest day (an import of last year's tally sheets); it has no box to tick
-    may_go_further = bool(current_user.is_admin or current_user.is_coordinator)
     form = QuestionForm(
         active_categories(branch),  # the topics and partners this branch's desk offers
         formdata=formdata,
         meta={"csrf": False},
-        may_go_further=may_go_further,
+        actor=current_user,
     )
-    form.confirm_early.data = may_go_further
+    form.confirm_early.data = confirmed_by_program(current_user)
     if not form.validate() or errors:
         for name, messages in form.errors.items():
             if name not in errors:  # a wrong type says enough; no follow-on messages

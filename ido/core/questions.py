@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, Subquery, Table, func, insert, literal_column, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -41,7 +42,7 @@ from ido.core.models import (
     utcnow,
 )
 from ido.core.privacy import personal_data_kinds, personal_data_message
-from ido.core.timeutil import LOCAL_TZ, day_text, local_columns
+from ido.core.timeutil import LOCAL_TZ, day_text, local_columns, start_of_month
 
 log = logging.getLogger(__name__)
 MAX_NOTE = 500
@@ -66,6 +67,8 @@ class QuestionData:
     help: list[Help] = field(default_factory=list)
     note: str | None = None
     time_known: bool = True  # False: only the day of asked_at is known (a paper tally sheet)
+    # the person confirmed a moment before the desk's earliest day ("The date is right")
+    early_confirmed: bool = False
 
 
 def topics_problem(topics: Sequence[object]) -> Problem | None:
@@ -87,6 +90,43 @@ def moment_problem(moment: datetime | None) -> Problem | None:
     if moment is not None and moment.year < EARLIEST_YEAR:
         return ("too_early", _("The date is too far in the past."))
     return None
+
+
+def may_backdate(actor: Actor | None) -> bool:
+    """Whether the actor may date a question before the desk's earliest day, after confirming
+    it: a coordinator or an administrator, and a command the operator runs (no actor). A
+    volunteer and a desk tablet may not."""
+    if actor is None:
+        return True
+    return bool(getattr(actor, "is_admin", False) or getattr(actor, "is_coordinator", False))
+
+
+def confirmed_by_program(actor: Actor | None) -> bool:
+    """A program (the API) has no box to tick: the request of someone who may go back further
+    is its own confirmation (an import of last year's tally sheets)."""
+    return may_backdate(actor)
+
+
+def earliest_moment() -> datetime:
+    """The desk's earliest moment: midnight on the first day of the month IDO_BACKDATE_MONTHS
+    months ago (1: the previous month)."""
+    return start_of_month(current_app.config["IDO_BACKDATE_MONTHS"])
+
+
+def asked_at_problem(
+    moment: datetime | None, actor: Actor | None, confirmed: bool
+) -> Problem | None:
+    """Every rule of a typed moment: not in the future, not before 2000, and not before the
+    desk's earliest day unless the actor may go further and confirmed it (code
+    `confirm_early`: ask for the confirmation). A command the operator runs (no actor) has
+    nothing to tick: it is its own confirmation."""
+    confirmed = confirmed or actor is None
+    problem = moment_problem(moment)
+    if problem is None and moment is not None:
+        problem = backdate_problem(moment, earliest_moment(), may_backdate(actor))
+        if problem is not None and problem[0] == "confirm_early" and confirmed:
+            problem = None
+    return problem
 
 
 def backdate_problem(moment: datetime, earliest: datetime, may_go_further: bool) -> Problem | None:
@@ -124,15 +164,21 @@ def note_problem(note: str | None) -> Problem | None:
     return None
 
 
-def check_question(data: QuestionData) -> None:
-    """Raise InvalidQuestion with every broken rule, per field."""
+def check_question(data: QuestionData, actor: Actor | None, kept: datetime | None = None) -> None:
+    """Raise InvalidQuestion with every broken rule, per field. The actor's role sets how far
+    back the moment may go (see `asked_at_problem`); `kept` is the moment a corrected question
+    has, which it may keep however old it is."""
     moment = data.asked_at
     if moment is not None and not data.time_known:  # a day alone: its start must be past
         moment = moment.astimezone(LOCAL_TZ).replace(hour=0, minute=0, second=0, microsecond=0)
     problems = {
         "topics": topics_problem(data.topics),
         "duration_minutes": duration_problem(data.duration_minutes),
-        "asked_at": moment_problem(moment),
+        "asked_at": (
+            None
+            if data.asked_at is not None and data.asked_at == kept
+            else asked_at_problem(moment, actor, data.early_confirmed)
+        ),
         "note": note_problem(data.note),
     }
     errors = {name: [problem] for name, problem in problems.items() if problem}
@@ -304,7 +350,7 @@ def record_question(
     InvalidQuestion for a broken rule and IdConflict for an id used for other content.
     """
     try:
-        check_question(data)
+        check_question(data, actor)
     except InvalidQuestion:
         # a question stored before answers as stored, even where today's rules refuse it
         if question_id is not None and db.session.get(Question, question_id) is not None:
@@ -344,7 +390,7 @@ def update_question(
 ) -> dict[str, list[Any]]:
     """Change a question; returns what changed, as the audit trail keeps it (a changed note
     is only said to have changed)."""
-    check_question(data)
+    check_question(data, actor, kept=question.asked_at)
     before = snapshot(question)
     links_before: dict[Link | str, list[int] | tuple[date, int]] = {
         link: sorted(item.id for item in getattr(question, link.relation)) for link in LINKS

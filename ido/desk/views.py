@@ -35,7 +35,7 @@ from ido.core.listing import NEWEST_FIRST, own_recent_rows, row_query
 from ido.core.models import Branch, Question, Topic, utcnow
 from ido.core.questions import (
     QuestionData,
-    backdate_problem,
+    asked_at_problem,
     delete_question,
     moment_problem,
     record_question,
@@ -46,7 +46,7 @@ from ido.core.scope import (
     in_scope,
     may_change,
 )
-from ido.core.timeutil import LOCAL_TZ, day_text, now_local, start_of_month, to_local
+from ido.core.timeutil import LOCAL_TZ, day_text, now_local, to_local
 from ido.desk.forms import (
     TIMES,
     BranchForm,
@@ -255,11 +255,6 @@ def fresh_fields(form: QuestionForm) -> Markup | None:
     return kept
 
 
-def _may_go_further() -> bool:
-    """Whether this user may log a question before the desk's earliest day (after confirming)."""
-    return bool(current_user.is_admin or current_user.is_coordinator)
-
-
 def _saved(branch: Branch, rows: list[TodayRow], categories: Categories) -> TodayRow | None:
     """The question this session just saved, from today's list when it is there (a back-dated
     one, or one further down, is looked up); None once undone."""
@@ -376,7 +371,7 @@ def index():
         if fields is not None:  # only the form's id and token are new
             token = DeskTokenForm(formdata=None, id=str(uuid.uuid4()))
             return render_desk(branch, token, categories, fields)
-    form = QuestionForm(categories, may_go_further=_may_go_further())
+    form = QuestionForm(categories, actor=current_user)
     if form.validate_on_submit():
         return _store(form.question_id(), form.to_data(branch))
     return render_desk(branch, form, categories, fresh_fields(form))
@@ -428,13 +423,7 @@ def _paper_day() -> date | None:
 def _day_problem(day: date, confirmed: bool) -> tuple[str, str] | None:
     """Why questions cannot be logged on this day (the desk's rules for back-dating)."""
     moment = datetime.combine(day, time(), tzinfo=LOCAL_TZ)
-    problem = moment_problem(moment)
-    if problem is None:
-        months = current_app.config["IDO_BACKDATE_MONTHS"]
-        problem = backdate_problem(moment, start_of_month(months), _may_go_further())
-        if problem is not None and problem[0] == "confirm_early" and confirmed:
-            problem = None
-    return problem
+    return asked_at_problem(moment, current_user, confirmed)
 
 
 def _paper_rows(branch: Branch, day: date) -> list[Any]:
@@ -535,6 +524,7 @@ def _log_from_paper(form: PaperForm, branch: Branch, day: date, categories: Cate
         topic,
         asked_at=moment if at is not None or moment <= utcnow() else utcnow(),
         time_known=at is not None,
+        early_confirmed=session.get("paper_confirmed", False),
     )
     added = 0
     try:
@@ -616,7 +606,7 @@ def edit(question_id: uuid.UUID):
     form = QuestionForm(
         with_held(active_categories(question.branch), question),
         data=_form_data(question),
-        may_go_further=_may_go_further(),
+        actor=current_user,
         kept_moment=question.asked_at,
         kept_time_known=question.local_hour is not None,
     )

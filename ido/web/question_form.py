@@ -4,7 +4,6 @@ import re
 import uuid
 from datetime import date, datetime, time
 
-from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,16 +20,16 @@ from wtforms import (
 )
 
 from ido.core import defaults
+from ido.core.audit import Actor
 from ido.core.categories import Categories
 from ido.core.questions import (
     QuestionData,
-    backdate_problem,
+    asked_at_problem,
     duration_problem,
-    moment_problem,
     note_problem,
     topics_problem,
 )
-from ido.core.timeutil import LOCAL_TZ, day_text, now_local, start_of_month
+from ido.core.timeutil import LOCAL_TZ, day_text, now_local
 from ido.web.forms import INVALID_CHOICE, Form, Required, choices, coded
 
 AGENCY_ORDER = ("npd", "government", "partner")
@@ -184,17 +183,17 @@ class QuestionForm(Form):
         self,
         categories: Categories,
         *args,
-        may_go_further: bool = False,
+        actor: Actor | None,
         kept_moment: datetime | None = None,
         kept_time_known: bool = True,
         **kwargs,
     ):
-        """`may_go_further`: the user may confirm a moment before the desk's earliest (a
-        coordinator); `kept_moment`: the moment the question has (editing), which is kept even
-        when it is older than that."""
+        """`actor`: who saves (their role sets how far back a moment may go, see
+        `ido.core.questions.asked_at_problem`); `kept_moment`: the moment the question has
+        (editing), which is kept even when it is older than that."""
         super().__init__(*args, **kwargs)
         self.categories = categories
-        self.may_go_further, self.kept_moment = may_go_further, kept_moment
+        self.actor, self.kept_moment = actor, kept_moment
         self.kept_time_known = kept_time_known
         self.moment: datetime | None = None
         self.time_known = True
@@ -281,14 +280,9 @@ class QuestionForm(Form):
 
     def _moment_allowed(self, field, moment: datetime) -> bool:
         """Not in the future, not before the desk's earliest day unless confirmed."""
-        problem = moment_problem(moment)
-        if problem is None:
-            months = current_app.config["IDO_BACKDATE_MONTHS"]
-            problem = backdate_problem(moment, start_of_month(months), self.may_go_further)
-            if problem is not None and problem[0] == "confirm_early":
-                self.confirm_asked = True
-                if self.confirm_early.data:
-                    problem = None
+        problem = asked_at_problem(moment, self.actor, bool(self.confirm_early.data))
+        if problem is not None and problem[0] == "confirm_early":
+            self.confirm_asked = True
         if problem is not None:
             field.errors.append(coded(*problem))
             return False
@@ -332,4 +326,5 @@ class QuestionForm(Form):
             asked_at=self.moment,
             time_known=self.time_known,
             note=self.note.data,
+            early_confirmed=bool(self.confirm_early.data),
         )
