@@ -62,8 +62,8 @@ def on_starting(server) -> None:
     raise SystemExit(1)
 
 
-# gunicorn reads at most this much of a body the app left unread (a 413 reads none) before
-# the next request on the connection; past it, it closes the connection.
+# gunicorn reads less than this much of a body the app left unread (a 413 reads none) before
+# the next request on the connection; at it, it closes the connection.
 DRAIN_LIMIT = 64 * 1024
 
 
@@ -73,5 +73,7 @@ def pre_request(worker, req) -> None:
     being told it stays open (a 413 for a body over MAX_CONTENT_LENGTH, say)."""
     worker.log.debug("%s %s", req.method, req.path)
     for name, value in req.headers:
-        if name == "CONTENT-LENGTH" and (not value.isdecimal() or int(value) > DRAIN_LIMIT):
+        too_long = name == "CONTENT-LENGTH" and (not value.isdecimal() or int(value) >= DRAIN_LIMIT)
+        # a chunked body's length is unknown until it is read: the app may not read it all
+        if too_long or name == "TRANSFER-ENCODING":
             req.must_close = True

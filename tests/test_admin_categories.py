@@ -207,3 +207,26 @@ def test_each_library_has_partner_codes_of_its_own(client, org, app):
     with app.app_context():
         found = db.session.scalars(db.select(Agency.code).where(Agency.kind == "partner"))
         assert {"lib-a.schuldhulp", "lib-b.schuldhulp"} <= set(found)
+
+
+def test_a_library_with_a_long_code_still_has_room_for_partner_codes(client, org, app):
+    """Library codes may have 40 characters: a long one is shortened with a hash of it, so
+    two long codes alike at the start still give partner codes of their own."""
+    from ido.core.categories import save_category
+    from ido.core.organisation import create_library
+
+    with app.app_context():
+        codes = [
+            "bibliotheek-rotterdam-noord-en-omstreken",
+            "bibliotheek-rotterdam-zuid-en-omstreken",
+        ]
+        made = []
+        for code in codes:
+            library = create_library(code, code)
+            values = {"code": "schuld-budget", "name_nl": "S", "name_en": "S"}
+            values |= {"kind": "partner", "library_id": library.id}
+            made.append(save_category("agency", None, values, library.id).code)
+        db.session.commit()
+    assert made[0] != made[1] and all(len(code) <= 40 for code in made)
+    assert all(code.endswith(".schuld-budget") for code in made)
+    assert made[0].startswith("bibliotheek-rotte")

@@ -2,6 +2,7 @@
 too large; and what a shared computer's browser may keep of the pages."""
 
 import http.client
+import re
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -15,20 +16,69 @@ LONG_LABEL = "a" * 64 + ".example"
 
 @pytest.mark.parametrize(
     "host",
-    [LONG_LABEL, "x." * 130 + "nl", "ex ample.nl", "a..b", "", "bib.nl:port", "bib.nl\x00"],
+    [
+        LONG_LABEL,
+        "x." * 130 + "nl",
+        "ex ample.nl",
+        "a..b",
+        "",
+        "bib.nl:port",
+        "bib.nl\x00",
+        "xn--a",  # punycode that does not decode
+        "xn--zz.example",
+        "[::::]",  # brackets around no IPv6 address
+        "[1::2::3]",
+        "bib.nl:99999",
+    ],
 )
-@pytest.mark.parametrize("path", ["/", "/auth/login", "/api/v1/taxonomy", "/nope", "/static/x"])
-def test_a_host_header_that_is_no_host_name_is_400(client, org, host, path, caplog):
-    answer = client.get(path, headers={"Host": host})
-    assert answer.status_code == 400
-    assert b"Host header" in answer.data
-    assert answer.headers["Connection"] == "close"
+@pytest.mark.parametrize(
+    "path", ["/", "/auth/login", "/reports/", "/api/v1/taxonomy", "/nope", "/static/x"]
+)
+def test_a_host_header_that_is_no_host_name_is_400(org, host, path, caplog):
+    """Sent as a client sends it (the test client itself cannot build some of these)."""
+    from werkzeug.test import EnvironBuilder
+
+    environ = EnvironBuilder(path=path).get_environ()
+    environ["HTTP_HOST"] = host
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer.update(status=status, headers=dict(headers))
+
+    body = b"".join(org(environ, start_response))
+    assert answer["status"] == "400 Bad Request"
+    assert b"Host header" in body
+    assert answer["headers"]["Connection"] == "close"
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
 
 
-@pytest.mark.parametrize("host", ["a" * 63 + ".example", "bib.example.nl:8443", "[::1]:5000"])
+@pytest.mark.parametrize(
+    "host", ["a" * 63 + ".example", "bib.example.nl:8443", "[::1]:5000", "xn--bcher-kva.example"]
+)
 def test_real_host_names_are_served(client, org, host):
     assert client.get("/auth/login", headers={"Host": host}).status_code == 200
+    assert client.get("/reports/", headers={"Host": host}).status_code == 302  # to log in
+
+
+def test_a_referer_that_is_no_address_is_as_if_none_was_sent(database_url, org):
+    """Over HTTPS, CSRF protection compares the Referer with the host: an unreadable one is
+    refused as a missing one (400), not a 500."""
+    from ido import create_app
+
+    from .conftest import dispose, make_config
+
+    app = create_app(make_config(database_url, WTF_CSRF_ENABLED=True))
+    client = app.test_client()
+    https = {"base_url": "https://bib.example.nl"}
+    page = client.get("/auth/login", **https).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    data = {"csrf_token": token, "email": "vol@a.example", "password": PASSWORD}
+    for referer in ("https://[::::]/auth/login", "https://bib.example.nl:99999/"):
+        answer = client.post("/auth/login", data=data, headers={"Referer": referer}, **https)
+        assert answer.status_code == 400
+    good = {"Referer": "https://bib.example.nl/auth/login"}
+    assert client.post("/auth/login", data=data, headers=good, **https).status_code == 302
+    dispose(app)
 
 
 @pytest.mark.parametrize(
@@ -90,6 +140,34 @@ def _post(connection, size: int) -> http.client.HTTPResponse:
     answer = connection.getresponse()
     answer.read()
     return answer
+
+
+def _raw(parts, request: bytes) -> bytes:
+    """Send bytes as they are; the whole answer until the server closes or goes quiet."""
+    import socket
+
+    with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+        sock.sendall(request)
+        sock.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer
+
+
+def test_a_body_gunicorn_cannot_drain_says_connection_close(gunicorn_url):
+    """At 64 KiB or more left unread, or a chunked body, gunicorn closes the connection after
+    the answer: the answer must say so."""
+    parts = urlsplit(gunicorn_url)
+    head = "POST /nope HTTP/1.1\r\nHost: localhost\r\n"
+    exactly = (head + "Content-Length: 65536\r\n\r\n").encode() + b"x" * 65536
+    assert b"Connection: close" in _raw(parts, exactly).split(b"\r\n\r\n")[0]
+    body = b"x" * 100_000
+    chunked = (head + "Transfer-Encoding: chunked\r\n\r\n").encode()
+    chunked += f"{len(body):x}\r\n".encode() + body + b"\r\n0\r\n\r\n"
+    assert b"Connection: close" in _raw(parts, chunked).split(b"\r\n\r\n")[0]
+    small = (head + "Content-Length: 5\r\n\r\n").encode() + b"x" * 5
+    assert b"Connection: keep-alive" in _raw(parts, small).split(b"\r\n\r\n")[0]
 
 
 def test_a_body_too_large_is_413_and_the_connection_closes_cleanly(gunicorn_url):

@@ -12,6 +12,7 @@ from flask_login import current_user
 from ido.admin.forms import AGENCY_KIND_NAMES, CategoryForm
 from ido.admin.views import bp
 from ido.core.categories import CATEGORY_MODELS, all_of_kind, save_category
+from ido.core.checks import partner_prefix
 from ido.core.db import db
 from ido.core.exceptions import ServiceError
 from ido.core.models import AGENCY_KINDS, Topic
@@ -104,6 +105,8 @@ def categories(kind: str):
         titles=KIND_TITLES,
         items=items,
         kind_names=AGENCY_KIND_NAMES,
+        # a coordinator's partners are stored under their library's code: the form says so
+        partner_prefix=partner_prefix(current_user.library.code) if current_user.library else None,
     )
 
 

@@ -1,5 +1,6 @@
 """Small checks on typed input that several services share."""
 
+import hashlib
 import re
 
 from flask_babel import gettext as _
@@ -50,15 +51,27 @@ def partner_code(library_code: str, code: str) -> str:
     Each library has codes of its own, so adding one never tells whether another library
     has a partner of that code (library codes hold no dot, so no two libraries' codes meet)."""
     check_code(code)
-    full = f"{library_code}{PARTNER_SEPARATOR}{code}"
+    prefix = partner_prefix(library_code)
+    full = f"{prefix}{PARTNER_SEPARATOR}{code}"
     if len(full) > 40:
         raise ServiceError(
             _(
                 "A partner code of this library is at most %(n)s characters.",
-                n=40 - len(library_code) - len(PARTNER_SEPARATOR),
+                n=40 - len(prefix) - len(PARTNER_SEPARATOR),
             )
         )
     return full
+
+
+PARTNER_PREFIX_MAX = 24  # leaves a partner code at least 15 characters of its own
+
+
+def partner_prefix(library_code: str) -> str:
+    """What a library's partner codes begin with: its code, or for a long one its first 17
+    characters and 6 of its SHA-256 (two long codes alike at the start still differ)."""
+    if len(library_code) <= PARTNER_PREFIX_MAX:
+        return library_code
+    return library_code[:17] + "-" + hashlib.sha256(library_code.encode()).hexdigest()[:6]
 
 
 def check_email(email: str) -> str:

@@ -220,11 +220,17 @@ def update_user(
 def update_library(
     library: Library, name: str, active: bool, actor: Actor | None = None
 ) -> dict[str, list[Any]]:
-    """Rename a library or (de)activate it; its branches and history stay."""
+    """Rename a library or (de)activate it; its branches and history stay. Deactivating it
+    ends its people's sessions and API tokens for good: reactivating it revives none (they
+    log in again and make new tokens)."""
     if not name.strip():
         raise ServiceError(_("Give a name."))
     changes = apply_changes(library, name=name.strip(), active=active)
     if changes:
         audit(actor, "update", "library", library.id, library.id, changes)
+    if changes.get("active") == [True, False]:
+        for person in db.session.scalars(db.select(User).where(User.library_id == library.id)):
+            end_sessions(person)
+            end_tokens(person, actor, "library deactivated")
     db.session.flush()
     return changes

@@ -1,6 +1,8 @@
 """Log-in: who is asking (session, bearer token or desk tablet), cookies and HTTP headers."""
 
+import ipaddress
 import re
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, flash, g, has_request_context, redirect, request
 from flask.sessions import SecureCookieSessionInterface
@@ -74,9 +76,41 @@ def unauthorized():
 # address, or an IPv6 address in brackets; an optional port.
 _HOST = re.compile(
     r"(?:(?=[^:]{1,253}(?::|$))[A-Za-z0-9_-]{1,63}(?:\.[A-Za-z0-9_-]{1,63})*\.?"
-    r"|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?"
+    r"|\[([0-9A-Fa-f:.]{2,45})\])(?::([0-9]{1,5}))?"
 )
 BAD_HOST = b"400 Bad Request: the Host header is not a host name.\n"
+
+
+def valid_host(host: str) -> bool:
+    """Whether Werkzeug and the standard library can take the host: its spelling, a real
+    IPv6 address in brackets, a port up to 65535, and punycode labels (xn--) that decode."""
+    match = _HOST.fullmatch(host)
+    if match is None:
+        return False
+    address, port = match.groups()
+    if port is not None and int(port) > 65535:
+        return False
+    if address is not None:
+        try:
+            ipaddress.IPv6Address(address)
+        except ValueError:
+            return False
+        return True
+    for label in host.partition(":")[0].split("."):
+        if label[:4].lower() == "xn--":
+            try:
+                label.encode("ascii").decode("idna")
+            except UnicodeError:
+                return False
+    return True
+
+
+def _parses(url: str) -> bool:
+    try:
+        urlsplit(url).port  # noqa: B018 (the port is checked when it is read)
+    except ValueError:
+        return False
+    return True
 
 
 class HostGuard:
@@ -88,7 +122,9 @@ class HostGuard:
 
     def __call__(self, environ, start_response):
         host = environ.get("HTTP_HOST")
-        if host is not None and not _HOST.fullmatch(host):
+        if "HTTP_REFERER" in environ and not _parses(environ["HTTP_REFERER"]):
+            del environ["HTTP_REFERER"]  # unreadable: as if none was sent (CSRF's check on it)
+        if host is not None and not valid_host(host):
             start_response(
                 "400 Bad Request",
                 [
