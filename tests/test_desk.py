@@ -250,7 +250,7 @@ def test_english_desk_shows_english_labels(auth, client):
 def test_todays_list_shows_the_latest_twenty_and_links_to_all(auth, client, app):
     from datetime import UTC, datetime
 
-    from ido.desk.views import TODAY_SHOWN
+    from ido.core.desk_rows import TODAY_SHOWN
 
     from .helpers import store_question
 
