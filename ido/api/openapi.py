@@ -7,6 +7,7 @@ from typing import Any
 from ido.api.shapes import CODE, MONTH_DAY, UUID, moment_spelling
 from ido.core.checks import INVISIBLE
 from ido.core.counts import DIMENSIONS
+from ido.core.models import AGENCY_KINDS
 from ido.core.questions import MAX_MINUTES, MAX_NOTE, MIN_MINUTES
 from ido.core.report_params import MAX_MONTHS
 
@@ -179,7 +180,7 @@ SCHEMAS = {
                     "required": ["code", "name", "kind"],
                     "properties": {
                         **CATEGORY["properties"],
-                        "kind": {"enum": ["npd", "government", "partner"]},
+                        "kind": {"enum": list(AGENCY_KINDS)},
                         "level": {
                             "enum": ["rijk", "uitvoering", "gemeente", "provincie", "overig"]
                         },

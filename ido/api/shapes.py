@@ -6,9 +6,7 @@ from collections.abc import Mapping
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from werkzeug.datastructures import MultiDict
 
-from ido.core import defaults
 from ido.core.checks import CODE_PATTERN
 from ido.core.exceptions import ParamError
 from ido.core.models import Question
@@ -48,9 +46,6 @@ COUNT_PARAMETERS = {
     "branch": _l("Give the branch code."),
     "municipality": _l("Give the municipality."),
 }
-LIST_FIELDS = ("topics", "agencies", "referrals", "help")
-TEXT_FIELDS = ("id", "branch", "asked_at", "channel", "outcome")
-KNOWN_FIELDS = {*LIST_FIELDS, *TEXT_FIELDS, "duration_minutes", "note"}
 
 
 def refuse_empty(args: Mapping[str, str], parameters: Mapping[str, LazyString]) -> None:
@@ -92,53 +87,3 @@ def question_json(question: Question) -> dict:
         "note": question.note,
         "created_at": to_local(question.created_at).isoformat(),
     }
-
-
-def body_to_formdata(body: dict) -> tuple[MultiDict, dict, set[str]]:
-    """Turn a JSON body into form data for the shared QuestionForm.
-
-    Returns the form data, type errors per field, and the fields the body gave.
-    """
-    data: MultiDict[str, str]
-    data, errors = MultiDict(), {}
-    given = {key for key in body if key in KNOWN_FIELDS and body[key] is not None}
-
-    def wrong(field, message):
-        errors[field] = [{"code": "invalid", "message": message}]
-
-    for field in LIST_FIELDS:
-        value = body.get(field, [])
-        if value is None:
-            value = []
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            wrong(field, _("Give a list of codes."))
-            continue
-        for item in value:
-            data.add(field, item)
-    for field in TEXT_FIELDS:
-        value = body.get(field)
-        if value is None:
-            continue
-        if not isinstance(value, str):
-            wrong(field, _("Give a text."))
-            continue
-        if field in SPELLINGS and not re.fullmatch(SPELLINGS[field][0], value):
-            wrong(field, str(SPELLINGS[field][1]))
-            continue
-        data[field] = value
-    duration = body.get("duration_minutes")
-    if isinstance(duration, float) and duration.is_integer():
-        duration = int(duration)  # 10.0 is a whole number in JSON (and in JSON Schema)
-    if duration is not None:
-        if isinstance(duration, bool) or not isinstance(duration, int):
-            wrong("duration_minutes", _("Give a whole number."))
-        else:
-            data["duration_minutes"] = str(duration)
-    note = body.get("note")
-    if note is not None and not isinstance(note, str):
-        wrong("note", _("Give a text or null."))
-    elif note:
-        data["note"] = note
-    for field, default in defaults.DESK_DEFAULTS.items():
-        data.setdefault(field, str(default))
-    return data, errors, given  # other keys (created_at, say) are ignored

@@ -8,11 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ido.api import openapi
+from ido.api.body import body_to_formdata
 from ido.api.shapes import (
     COUNT_PARAMETERS,
     LIST_PARAMETERS,
     UUID,
-    body_to_formdata,
     check_branch_codes,
     question_json,
     refuse_empty,

@@ -21,7 +21,7 @@ from ido.core.counts import (
     weekday_hour_counts,
 )
 from ido.core.defaults import DURATIONS
-from ido.core.models import Branch, Category
+from ido.core.models import AGENCY_KINDS, Branch, Category
 from ido.core.national_form import Applying, FormMapping, Line, applying, band_label
 from ido.core.report_params import CountParams
 from ido.core.timeutil import add_months, months_between, now_local
@@ -236,7 +236,7 @@ def national_summaries(
     durations = duration_counts(month, month, branches, mapping.bands)
     ordered_agencies = sorted(
         cats.agencies,
-        key=lambda a: (("npd", "government", "partner").index(a.kind), a.position),
+        key=lambda a: (AGENCY_KINDS.index(a.kind), a.position),
     )
     public = [a for a in ordered_agencies if a.kind != "partner"]  # the government ones
     summaries = []

@@ -22,6 +22,7 @@ from wtforms import (
 from ido.core import defaults
 from ido.core.audit import Actor
 from ido.core.categories import Categories
+from ido.core.models import AGENCY_KINDS
 from ido.core.questions import (
     QuestionData,
     asked_at_problem,
@@ -31,8 +32,6 @@ from ido.core.questions import (
 )
 from ido.core.timeutil import LOCAL_TZ, day_text, now_local
 from ido.web.forms import INVALID_CHOICE, Form, Required, choices, coded
-
-AGENCY_ORDER = ("npd", "government", "partner")
 
 
 def _refuse(problem) -> None:
@@ -133,7 +132,7 @@ def _choices(categories: Categories) -> dict[str, list]:
     key = ("choices", str(get_locale()))
     made = categories.memo.get(key)
     if made is None:
-        grouped = sorted(categories.agencies, key=lambda a: AGENCY_ORDER.index(a.kind))
+        grouped = sorted(categories.agencies, key=lambda a: AGENCY_KINDS.index(a.kind))
         made = {
             "topics": choices(
                 categories.topics,
