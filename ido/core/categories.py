@@ -79,8 +79,10 @@ def active_categories(branch: Branch | None = None, library_id: int | None = Non
     cached = _CACHE.get(key)
     if cached is None:
         # loaded in a session of its own, so that no request ever holds (or changes) the
-        # cached objects; its version is read first, so the lists are at least that new
-        with Session(db.engine, expire_on_commit=False) as side:
+        # cached objects; its version is read first, so the lists are at least that new. On
+        # the request's own connection: a request holding SQLite's write lock never waits for
+        # a second connection from a pool that the requests waiting for the lock have taken.
+        with Session(bind=db.session.connection(), expire_on_commit=False) as side:
             key = (database, _version(side), branch_id, library_id)
             cached = _load(side, branch_id, library_id)
         with _CACHE_LOCK:
