@@ -27,9 +27,14 @@ from ido.core.organisation import (
     deactivate_user,
     user_by_email,
 )
-from ido.core.report_params import count_params
+from ido.core.report_params import count_params, parse_month, scoped_branches
+from ido.core.reporting.municipality import municipality_report
+from ido.core.reporting.national import national_summaries
+from ido.core.reporting.periods import parse_period
 from ido.core.retention import purge_old_notes
+from ido.core.scope import branches_in_scope
 from ido.core.tokens import create_token
+from ido.web import documents
 
 
 def command(name: str):
@@ -147,15 +152,88 @@ def create_token_command(email: str, name: str) -> None:
 @click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True))
 def export_counts_command(first, last, by, branches, dialect, out) -> None:
     """Write monthly counts (all libraries, or the branches named) to a CSV file."""
-    everyone = User(role="admin", email="cli", name="cli", password_hash="")
     try:
-        params = count_params({"from": first, "to": last, "by": by, "branch": branches}, everyone)
+        params = count_params(
+            {"from": first, "to": last, "by": by, "branch": branches}, _operator()
+        )
     except ParamError as error:
         raise click.ClickException(str(error)) from None
     rows, totals = counts_and_totals(params.first, params.last, by, params.branches)
     with open(out, "w", encoding="utf-8", newline="") as handle:
         handle.writelines(counts_csv(rows, by, dialect, totals))
     click.echo(f"{len(rows)} rows written to {out}.")
+
+
+def _operator() -> User:
+    """Who a report command reads as: every library's branches (an unsaved administrator)."""
+    return User(role="admin", email="cli", name="cli", password_hash="")
+
+
+def _write_document(html: str, out: str) -> str:
+    """Write a report as HTML, or as an A4 PDF when the file name ends in .pdf."""
+    if Path(out).suffix.lower() == ".pdf":
+        try:
+            Path(out).write_bytes(documents.pdf(html))
+        except OSError as error:  # WeasyPrint needs Pango
+            raise click.ClickException(f"Cannot make a PDF here ({error}); write .html") from None
+        return "PDF"
+    Path(out).write_text(html, encoding="utf-8")
+    return "HTML"
+
+
+LANGUAGE = click.option(
+    "--language", default="nl", type=click.Choice(["nl", "en"]), help="Of the document."
+)
+OUT = click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="A .html file, or .pdf for an A4 PDF.",
+)
+
+
+@command("export-national")
+@click.option("--month", required=True, help="The month, YYYY-MM.")
+@click.option("--branch", "branches", default="", help="Comma-separated branch codes (all).")
+@LANGUAGE
+@OUT
+def export_national_command(month: str, branches: str, language: str, out: str) -> None:
+    """Write each branch's month in the order of the national IDO form (as the page shows it)
+    to an HTML or PDF file."""
+    headers = {"Accept-Language": language}
+    with current_app.test_request_context(headers=headers):
+        try:
+            chosen = parse_month(month, "month")
+            found = scoped_branches(branches, _operator())
+        except ParamError as error:
+            raise click.ClickException(str(error)) from None
+        assert chosen is not None
+        form, summaries = national_summaries(chosen, found)
+        kind = _write_document(documents.national_html(chosen, form, summaries), out)
+    click.echo(f"{kind} of {len(summaries)} branches for {month} written to {out}.")
+
+
+@command("export-municipality")
+@click.option("--municipality", required=True, help="The municipality, as its branches name it.")
+@click.option("--period", required=True, help="A year (2026) or a quarter (2026-Q3).")
+@LANGUAGE
+@OUT
+def export_municipality_command(municipality: str, period: str, language: str, out: str) -> None:
+    """Write the annual or quarterly report of a municipality (every library's branches
+    there) to an HTML or PDF file."""
+    headers = {"Accept-Language": language}
+    with current_app.test_request_context(headers=headers):
+        try:
+            chosen = parse_period(period)
+        except ParamError as error:
+            raise click.ClickException(str(error)) from None
+        everywhere = branches_in_scope(_operator(), include_inactive=True)
+        found = [b for b in everywhere if b.municipality == municipality]
+        if not found:
+            raise click.ClickException(f"No branch is in the municipality {municipality!r}.")
+        report = municipality_report(municipality, chosen, found)
+        kind = _write_document(documents.municipality_html(report), out)
+    click.echo(f"{kind} report of {municipality} for {chosen.code} written to {out}.")
 
 
 @command("deactivate-user")
@@ -209,6 +287,8 @@ def register(app: Flask) -> None:
         seed_demo_command,
         create_token_command,
         export_counts_command,
+        export_national_command,
+        export_municipality_command,
         purge_notes_command,
         deactivate_user_command,
         backup_command,

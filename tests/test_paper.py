@@ -105,7 +105,7 @@ def test_the_day_is_checked_like_any_back_dating(auth, client, app):
 
 def test_a_question_without_a_time_counts_everywhere_but_busy_hours(auth, client, app):
     from ido.core.report_params import count_params
-    from ido.reports.dashboard import dashboard
+    from ido.core.reporting.figures import dashboard
 
     auth.login("vol@a.example")
     _start(client)

@@ -22,11 +22,14 @@ from ido.core.report_params import (
     parse_page,
     scoped_branches,
 )
+from ido.core.reporting.figures import dashboard
+from ido.core.reporting.municipality import municipality_report
+from ido.core.reporting.national import national_summaries
+from ido.core.reporting.periods import parse_period, period_choices
 from ido.core.scope import branches_in_scope
 from ido.core.timeutil import now_local, start_of_month
-from ido.reports.annual import municipality_report, parse_period, period_choices, report_pdf
-from ido.reports.dashboard import dashboard, national_summaries
 from ido.web.access import allow
+from ido.web.documents import report_pdf
 from ido.web.errors import respond
 from ido.web.question_rows import today_rows
 

@@ -1,0 +1,167 @@
+"""The dashboard's figures: the month against the month before and a year before, the trend,
+and the tables and charts by topic, agency, referral, help, channel, outcome, weekday, hour,
+branch and municipality."""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+
+from ido.core.counts import (
+    Totals,
+    key_totals,
+    monthly_totals,
+    totals_between,
+    weekday_hour_counts,
+)
+from ido.core.models import Branch
+from ido.core.report_params import CountParams
+from ido.core.reporting.periods import Period, month_days
+from ido.core.timeutil import add_months, months_between, now_local
+
+
+@dataclass
+class Series:
+    """A titled list of (label, value) pairs: drawn as a chart, shown as a table."""
+
+    title: str
+    items: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(v for _, v in self.items)
+
+    @property
+    def top(self) -> int:
+        return max((v for _, v in self.items), default=0)
+
+
+def _by_key(
+    params: CountParams, by: str, keep: Callable[[Any], bool] = lambda key: True
+) -> list[tuple[str, int]]:
+    totals = key_totals(params.first, params.last, by, params.branches)
+    ordered = sorted(
+        ((k, n) for k, n in totals.items() if keep(k)), key=lambda kv: (-kv[1], kv[0].position)
+    )
+    return [(key.name, count) for key, count in ordered]
+
+
+def weekday_names() -> list[str]:
+    return [
+        _("Monday"),
+        _("Tuesday"),
+        _("Wednesday"),
+        _("Thursday"),
+        _("Friday"),
+        _("Saturday"),
+        _("Sunday"),
+    ]
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A period with its visitors, questions and hours of help."""
+
+    period: Period
+    totals: Totals
+
+    @property
+    def first(self) -> date:
+        return self.period.first
+
+    @property
+    def last(self) -> date:
+        return self.period.last
+
+
+def comparison(month: date, branch_ids: list[int]) -> dict[str, Counted]:
+    """The month, against the same days of the month before and of the same month a year
+    before: up to today while the month runs (the 22nd against the 1st to the 22nd), whole
+    months once it is over. Comparing a running month with a whole one misleads."""
+    today = now_local().date()
+    days = today.day if month == today.replace(day=1) else None
+    found = {}
+    for key, shown in (
+        ("now", month),
+        ("before", add_months(month, -1)),
+        ("year_before", add_months(month, -12)),
+    ):
+        period = month_days(shown, days)
+        found[key] = Counted(period, totals_between(period.first, period.last, branch_ids))
+    return found
+
+
+@dataclass
+class TotalsSeries(Series):
+    """A chart of visitors whose table also gives the questions and hours of help."""
+
+    totals: list[tuple[str, Totals]] = field(default_factory=list)
+
+
+def _totals_series(title: str, found: dict[str, Totals]) -> TotalsSeries:
+    ordered = sorted(found.items(), key=lambda kv: (-kv[1].visitors, kv[0]))
+    return TotalsSeries(title, [(name, t.visitors) for name, t in ordered], ordered)
+
+
+def dashboard(params: CountParams) -> dict[str, Any]:
+    """Every figure on the dashboard for the chosen period and branches."""
+    branches = params.branches
+    trend_first = add_months(params.last, -11)
+    by_id = {b.id: b for b in branches}
+    monthly: dict[date, list[Totals]] = defaultdict(list)
+    branch_months: dict[Branch, list[Totals]] = defaultdict(list)
+    for (month, branch_id), found in monthly_totals(
+        min(trend_first, params.first), params.last, branches
+    ).items():
+        monthly[month].append(found)
+        if month >= params.first:
+            branch_months[by_id[branch_id]].append(found)
+    per_month = {month: Totals.of(found) for month, found in monthly.items()}
+    per_branch = {branch: Totals.of(found) for branch, found in branch_months.items()}
+    months = months_between(trend_first, params.last)
+    town_totals: dict[str, list[Totals]] = defaultdict(list)
+    for branch, found in per_branch.items():
+        town_totals[branch.municipality].append(found)
+    per_municipality = {town: Totals.of(found) for town, found in town_totals.items()}
+    hours = weekday_hour_counts(params.first, params.last, branches)
+    days = weekday_names()
+    ids = [b.id for b in branches]
+    return {
+        "compare": comparison(params.last, ids),
+        "running": params.last == now_local().date().replace(day=1),
+        "period": Totals.of(per_branch.values()),
+        "trend": Series(
+            _("Visitors per month"),
+            [(f"{m:%Y-%m}", per_month.get(m, Totals()).visitors) for m in months],
+        ),
+        "trend_totals": [(f"{m:%Y-%m}", per_month.get(m, Totals())) for m in months],
+        "topics": Series(_("By topic"), _by_key(params, "topic")),
+        "npd": Series(
+            _("Concerns an agency of the national network (NPD)"),
+            _by_key(params, "agency", lambda a: a.kind == "npd"),
+        ),
+        "referrals": Series(_("Referred to"), _by_key(params, "referral")),
+        "help": Series(_("Help given"), _by_key(params, "help")),
+        "channels": Series(_("Channel"), _by_key(params, "channel")),
+        "outcomes": Series(_("Outcome"), _by_key(params, "outcome")),
+        "weekdays": Series(
+            _("By weekday"),
+            [
+                (days[d], sum(n for (wd, _h), n in hours.items() if wd == d))
+                for d in range(7)
+                if d < 5 or any(wd == d for wd, _h in hours)
+            ],
+        ),
+        "hours": Series(
+            _("By hour"),
+            [
+                (f"{h:02d}:00", sum(n for (_d, hh), n in hours.items() if hh == h))
+                for h in sorted({h for _d, h in hours if h is not None})  # time known
+            ],
+        ),
+        "branches": _totals_series(_("By branch"), {b.name: t for b, t in per_branch.items()}),
+        "municipalities": _totals_series(_("By municipality"), per_municipality),
+    }
