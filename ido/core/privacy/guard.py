@@ -1,0 +1,74 @@
+"""The guard: the finders in turn, each kind blanked out before the next (BSNs last), and the
+message that names what was found, never the text."""
+
+from collections.abc import Callable
+
+from flask_babel import lazy_gettext as _l
+
+from ido.core.privacy.finders import (
+    Spans,
+    _alone,
+    _birth_date_spans,
+    _blank,
+    _bsn_spans,
+    _email_spans,
+    _iban_spans,
+    _normalised,
+    _phone_spans,
+    _postcode_spans,
+)
+
+KINDS = {
+    "email": _l("an e-mail address"),
+    "iban": _l("a bank account number (IBAN)"),
+    "phone": _l("a phone number"),
+    "postcode": _l("a postcode with house number"),
+    "birth_date": _l("a birth date"),
+    "bsn": _l("a citizen service number (BSN)"),
+}
+
+
+# each finder gives the spans of its kind, and spans to blank without naming them
+CHECKS: list[tuple[str, Callable[[str], tuple[Spans, Spans]]]] = [
+    ("email", _alone(_email_spans)),
+    ("iban", _alone(_iban_spans)),
+    ("phone", _phone_spans),
+    ("postcode", _alone(_postcode_spans)),
+    ("birth_date", _alone(_birth_date_spans)),
+    ("bsn", _alone(_bsn_spans)),
+]
+
+
+def personal_data_kinds(text: str | None) -> list[str]:
+    """The kinds of personal data found in the text, in KINDS order (empty: nothing found)."""
+    if not text:
+        return []
+    text = _normalised(text)
+    found: list[str] = []
+    services: Spans = []  # numbers no visitor owns (0800, 0900): not a BSN inside them either
+    for kind, find in CHECKS:
+        spans, others = find(text)
+        # a BSN that only begins inside such a number's digits is still a BSN: "100 08 00 05
+        # 1900" holds one, though "08 00 05 1900" also reads as a 0800 number
+        spans = [span for span in spans if not _within(span, services)]
+        if spans:
+            found.append(kind)
+            text = _blank(text, spans)
+        services += others
+    return found
+
+
+def _within(span: tuple[int, int], others: Spans) -> bool:
+    return any(start <= span[0] and span[1] <= end for start, end in others)
+
+
+def personal_data_message(kinds: list[str]) -> str:
+    """A plain Dutch (or English) message naming what was found, never the text itself."""
+    from flask_babel import gettext as _
+
+    names = ", ".join(str(KINDS[k]) for k in kinds)
+    return _(
+        "This note seems to contain personal data (%(kinds)s). Leave it out or rephrase "
+        "it: we never store personal data of visitors.",
+        kinds=names,
+    )
