@@ -5,7 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from ido.core.db import db
 from ido.core.models import Agency, Branch, Library, Question, Topic, User
-from ido.core.questions import joined_codes
+from ido.core.models import joined_codes
 
 from .conftest import PASSWORD, dispose
 
@@ -268,6 +268,7 @@ def test_bad_arguments_fail_clearly_and_change_nothing(runner, app, org, args, m
     assert _counts(app) == before
 
 
+@pytest.mark.slow  # a year of demo questions
 def test_seed_demo_once(runner, app):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output

@@ -1,0 +1,72 @@
+"""Questions: the one place that writes them (check, record, change and delete, each audited),
+and where they are found again.
+
+- `rules`: every rule a question must meet, the privacy guard and back-dating included;
+  `check_question` holds every caller to them (the forms call the same checks to put each
+  message at its field)
+- `content`: what a question holds, as compared and audited
+- `service`: record, update and delete, with the audit trail and the link rows
+
+Services flush; the caller commits."""
+
+from ido.core.questions.content import (
+    NOTE_CHANGED,
+    NOTE_GIVEN,
+    audited,
+    clean_note,
+    snapshot,
+    with_parents,
+)
+from ido.core.questions.rules import (
+    EARLIEST_YEAR,
+    MAX_MINUTES,
+    MAX_NOTE,
+    MIN_MINUTES,
+    Problem,
+    QuestionData,
+    asked_at_problem,
+    backdate_problem,
+    check_question,
+    confirmed_by_program,
+    duration_problem,
+    earliest_moment,
+    may_backdate,
+    moment_problem,
+    note_problem,
+    topics_problem,
+)
+from ido.core.questions.service import (
+    delete_question,
+    record_question,
+    resync_links,
+    update_question,
+)
+
+__all__ = [
+    "EARLIEST_YEAR",
+    "MAX_MINUTES",
+    "MAX_NOTE",
+    "MIN_MINUTES",
+    "NOTE_CHANGED",
+    "NOTE_GIVEN",
+    "Problem",
+    "QuestionData",
+    "asked_at_problem",
+    "audited",
+    "backdate_problem",
+    "check_question",
+    "clean_note",
+    "confirmed_by_program",
+    "delete_question",
+    "duration_problem",
+    "earliest_moment",
+    "may_backdate",
+    "moment_problem",
+    "note_problem",
+    "record_question",
+    "resync_links",
+    "snapshot",
+    "topics_problem",
+    "update_question",
+    "with_parents",
+]
