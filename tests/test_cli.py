@@ -4,8 +4,7 @@ import pytest
 from sqlalchemy.orm import selectinload
 
 from ido.core.db import db
-from ido.core.models import Agency, Branch, Library, Question, Topic, User
-from ido.core.models import joined_codes
+from ido.core.models import Agency, Branch, Library, Question, Topic, User, joined_codes
 
 from .conftest import PASSWORD, dispose
 
