@@ -32,8 +32,8 @@ from ido.core.db import db  # noqa: E402
 from ido.core.exports import counts_workbook, raw_csv  # noqa: E402
 from ido.core.models import LINKS, Branch, Library, Question, User, joined_codes, link_rows  # noqa: E402
 from ido.core.report_params import CountParams  # noqa: E402
+from ido.core.reporting.figures import dashboard  # noqa: E402
 from ido.core.timeutil import local_columns  # noqa: E402
-from ido.reports.dashboard import dashboard  # noqa: E402
 
 BRANCHES, LIBRARIES, YEARS = 700, 70, 3
 BIG_TOWN = 24  # branches in the largest municipality
@@ -199,7 +199,9 @@ def measure_report(url: str, label: str, runs: int = 3) -> None:
     from flask import render_template
     from flask_login import login_user
 
-    from ido.reports.annual import municipality_report, parse_period, period_choices, report_pdf
+    from ido.core.reporting.municipality import municipality_report
+    from ido.core.reporting.periods import parse_period, period_choices
+    from ido.web.documents import report_pdf
 
     app = create_app(config(url))
     with app.test_request_context("/reports/municipality"):
