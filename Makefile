@@ -9,7 +9,7 @@ unexport PYTHONDONTWRITEBYTECODE
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test bench bench-desk bench-load install install-test translations extract-messages lint test-sqlite test-postgres clean
+.PHONY: run serve test test-quick bench bench-desk bench-load install install-test translations extract-messages lint test-sqlite test-postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,11 @@ test: install-test
 	$(MAKE) --no-print-directory -j3 --output-sync=target lint test-sqlite test-postgres
 	$(BIN)/coverage combine --quiet .coverage.sqlite .coverage.postgres
 	$(BIN)/coverage report --skip-covered --fail-under=98
+
+# The edit loop: SQLite only, no coverage, without the tests marked browser (Chromium) or slow
+# (servers, subprocesses, fuzzing). `make test-quick ARGS="-x tests/test_desk.py"` narrows it.
+test-quick: install-test
+	$(BIN)/pytest -q -m "not browser and not slow" $(ARGS)
 
 # What a desk save costs (CPU and SQL statements), then reports and exports on 1,000,000
 # questions (each on SQLite, then a throwaway PostgreSQL).

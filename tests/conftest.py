@@ -3,7 +3,9 @@
 Speed: the schema, the default categories and the two-library organisation are built once per
 session into template databases; each test gets its own copy (a file copy on SQLite, CREATE
 DATABASE ... TEMPLATE on PostgreSQL), with users whose password hashes were made once, cheaply.
-Tests marked `once` do not depend on the database and run only in the SQLite pass.
+Tests marked `once` do not depend on the database and run in one pass only. Tests marked
+`slow` (servers, subprocesses, fuzzing) and `browser` (Chromium, tests/browser/) are left out by
+`make test-quick`; tests that use a gunicorn or Redis server are marked slow here.
 """
 
 import itertools
@@ -23,6 +25,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from hypothesis import settings
+from jinja2 import BytecodeCache
 
 from ido import create_app
 from ido.core.categories import seed_categories
@@ -64,8 +67,19 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives Chromium (left out by test-quick)")
 
 
+SLOW_FIXTURES = {"gunicorn_url", "redis_url"}  # each starts a server process
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker
 def pytest_collection_modifyitems(config, items):
-    """Leave out, in each pass, the `once` tests that the other pass runs."""
+    """Mark browser and server tests, and leave out, in each pass, the `once` tests that the
+    other pass runs."""
+    browser_tests = Path(__file__).parent / "browser"
+    for item in items:
+        if browser_tests in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+        if SLOW_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.slow)
 
     def runs_here(item) -> bool:
         if item.get_closest_marker("once") is None:
@@ -198,10 +212,29 @@ def database_url(request, databases):
     databases.drop(url)
 
 
+class SharedTemplates(BytecodeCache):
+    """Compiled templates kept in memory for all the apps of a run: each app has its own
+    Jinja environment, and compiling the templates again took a quarter of a typical test."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+SHARED_TEMPLATES = SharedTemplates()
+
+
 @pytest.fixture
 def app(database_url):
     """An app on the test's own database."""
     app = create_app(make_config(database_url))
+    app.jinja_env.bytecode_cache = SHARED_TEMPLATES  # a changed template is compiled again
     yield app
     dispose(app)
 
@@ -232,11 +265,18 @@ def org(app):
 
 
 class Auth:
+    """The one way tests log in: `auth.login(email)` for the test's client, or
+    `Auth(another_client).login(email)`; request options (query_string, headers,
+    environ_base, ...) go with the POST."""
+
     def __init__(self, client):
         self.client = client
 
-    def login(self, email: str, password: str = PASSWORD):
-        return self.client.post("/auth/login", data={"email": email, "password": password})
+    def login(self, email: str, password: str = PASSWORD, csrf_token=None, **request):
+        data = {"email": email, "password": password}
+        if csrf_token is not None:  # for an app with CSRF protection on
+            data["csrf_token"] = csrf_token
+        return self.client.post("/auth/login", data=data, **request)
 
     def logout(self):
         return self.client.post("/auth/logout")

@@ -1,5 +1,7 @@
 """Small helpers shared by the tests."""
 
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from ido.core.categories import active_categories
@@ -14,6 +16,18 @@ from ido.core.questions import (
 )
 
 from .conftest import form_fields
+
+
+def wait_until(condition: Callable[[], object], what: str, seconds: float = 15, pause=None):
+    """Ask `condition` again until it holds (and return what it gave), or fail after `seconds`
+    saying what did not happen. `pause()` waits between tries: a browser test passes
+    `lambda: page.wait_for_timeout(50)`, so that Playwright goes on handling the page's events."""
+    deadline = time.monotonic() + seconds
+    while not (found := condition()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {seconds} s: {what}")
+        pause() if pause else time.sleep(0.05)
+    return found
 
 
 def committed(value):

@@ -6,11 +6,10 @@ from ido.core.db import db
 from ido.core.models import Agency, AuditEvent, Topic
 
 from .conftest import messages
-from .test_admin_people import _login
 
 
-def test_coordinator_adds_a_local_partner_that_shows_on_the_desk(client, org, app):
-    _login(client)
+def test_coordinator_adds_a_local_partner_that_shows_on_the_desk(client, org, app, auth):
+    auth.login("coord@a.example")
     response = client.post(
         "/admin/categories/agency",
         data={
@@ -32,8 +31,8 @@ def test_coordinator_adds_a_local_partner_that_shows_on_the_desk(client, org, ap
         assert event.entity_id == "agency:lib-a.repair_cafe" and event.action == "create"
 
 
-def test_coordinator_may_not_change_shared_lists(client, org, app):
-    _login(client)
+def test_coordinator_may_not_change_shared_lists(client, org, app, auth):
+    auth.login("coord@a.example")
     assert client.get("/admin/categories/topic").status_code == 403
     assert client.get("/admin/categories/agency/uwv").status_code == 403  # the network's
     response = client.post(
@@ -45,8 +44,8 @@ def test_coordinator_may_not_change_shared_lists(client, org, app):
         assert db.session.scalar(db.select(Agency).where(Agency.code == "nieuw")) is None
 
 
-def test_admin_renames_reorders_and_deactivates_a_topic(client, org, app):
-    _login(client, "admin@ido.example")
+def test_admin_renames_reorders_and_deactivates_a_topic(client, org, app, auth):
+    auth.login("admin@ido.example")
     response = client.post(
         "/admin/categories/topic/studie",
         data={
@@ -71,7 +70,7 @@ def test_admin_renames_reorders_and_deactivates_a_topic(client, org, app):
         )
         assert event.changes["name_nl"] == ["Studiefinanciering (DUO)", "Studie en DUO"]
     client.post("/auth/logout")
-    _login(client, "vol@a.example")
+    auth.login("vol@a.example")
     assert "Studie en DUO" not in client.get("/desk/").get_data(as_text=True)
 
 
@@ -88,8 +87,8 @@ def test_admin_renames_reorders_and_deactivates_a_topic(client, org, app):
         ),
     ],
 )
-def test_category_input_is_checked(client, org, app, data, message):
-    _login(client, "admin@ido.example")
+def test_category_input_is_checked(client, org, app, data, message, auth):
+    auth.login("admin@ido.example")
     with app.app_context():
         before = db.session.scalar(db.select(db.func.count(Topic.id)))
     response = client.post("/admin/categories/topic", data={"group": "overheid", **data})
@@ -99,8 +98,8 @@ def test_category_input_is_checked(client, org, app, data, message):
         assert db.session.scalar(db.select(db.func.count(Topic.id))) == before
 
 
-def test_unknown_kind_of_category_is_404(client, org):
-    _login(client, "admin@ido.example")
+def test_unknown_kind_of_category_is_404(client, org, auth):
+    auth.login("admin@ido.example")
     assert client.get("/admin/categories/planeet").status_code == 404
 
 
@@ -118,11 +117,10 @@ def _add_partner(client, code: str, name: str):
     )
 
 
-def test_local_partners_belong_to_one_library(client, org, app):
-    from .conftest import PASSWORD
+def test_local_partners_belong_to_one_library(client, org, app, auth):
     from .helpers import desk_form
 
-    _login(client)  # coordinator of library A
+    auth.login("coord@a.example")  # coordinator of library A
     assert _add_partner(client, "buurthuis_a", "Buurthuis Astad").status_code == 302
     with app.app_context():
         partner = db.session.scalar(db.select(Agency).where(Agency.code == "lib-a.buurthuis_a"))
@@ -135,14 +133,14 @@ def test_local_partners_belong_to_one_library(client, org, app):
     assert client.get("/admin/categories/agency/taalhuis").status_code == 403
     client.post("/auth/logout")
 
-    _login(client, "coord@b.example")
+    auth.login("coord@b.example")
     assert "Buurthuis Astad" not in client.get("/admin/categories/agency").get_data(as_text=True)
     assert client.get("/admin/categories/agency/lib-a.buurthuis_a").status_code == 404
     rename = {"name_nl": "Overgenomen", "name_en": "Taken", "position": "1", "kind": "partner"}
     assert client.post("/admin/categories/agency/lib-a.buurthuis_a", data=rename).status_code == 404
     client.post("/auth/logout")
 
-    client.post("/auth/login", data={"email": "vol@b.example", "password": PASSWORD})
+    auth.login("vol@b.example")
     form = desk_form(client)
     assert "buurthuis_a" not in str(form) and "Buurthuis Astad" not in client.get(
         "/desk/"
@@ -156,12 +154,12 @@ def test_local_partners_belong_to_one_library(client, org, app):
         assert partner.name_nl == "Buurthuis Astad" and partner.active
     client.post("/auth/logout")
 
-    _login(client, "admin@ido.example")
+    auth.login("admin@ido.example")
     assert client.get("/admin/categories/agency/taalhuis").status_code == 200
 
 
-def test_a_label_with_a_control_character_is_refused(client, org, app):
-    _login(client)
+def test_a_label_with_a_control_character_is_refused(client, org, app, auth):
+    auth.login("coord@a.example")
     response = _add_partner(client, "bel_partner", "Partner\x07Astad")
     assert response.status_code == 422
     assert "Deze tekst bevat een teken dat niet kan worden opgeslagen." in response.get_data(
@@ -171,9 +169,9 @@ def test_a_label_with_a_control_character_is_refused(client, org, app):
         assert db.session.scalar(db.select(Agency).where(Agency.code == "bel_partner")) is None
 
 
-def test_an_administrator_adds_an_agency_of_the_network_with_its_level(client, org, app):
+def test_an_administrator_adds_an_agency_of_the_network_with_its_level(client, org, app, auth):
     """The kind is npd now; the old code (manifestgroep) is still taken for a release."""
-    _login(client, "admin@ido.example")
+    auth.login("admin@ido.example")
     data = {"code": "kvk", "name_nl": "KVK", "name_en": "Chamber of Commerce"}
     response = client.post(
         "/admin/categories/agency", data={**data, "kind": "manifestgroep", "level": "uitvoering"}
@@ -188,13 +186,13 @@ def test_an_administrator_adds_an_agency_of_the_network_with_its_level(client, o
     assert client.post("/admin/categories/agency", data=bad).status_code == 422
 
 
-def test_each_library_has_partner_codes_of_its_own(client, org, app):
+def test_each_library_has_partner_codes_of_its_own(client, org, app, auth):
     """Adding a partner never tells whether another library has one of that code: the code
     is stored under the library's own code, so B's "schuldhulp" and A's never meet."""
-    _login(client, "coord@b.example")
+    auth.login("coord@b.example")
     assert _add_partner(client, "schuldhulp", "Schuldhulp Bstad").status_code == 302
     client.post("/auth/logout")
-    _login(client)  # coordinator A: the same code as B's is simply A's own
+    auth.login("coord@a.example")  # coordinator A: the same code as B's is simply A's own
     page = client.get("/admin/categories/agency").get_data(as_text=True)
     assert "lib-a.code" in page  # the form says how the code is stored
     assert _add_partner(client, "schuldhulp", "Schuldhulp Astad").status_code == 302

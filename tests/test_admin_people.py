@@ -11,12 +11,8 @@ from .helpers import user
 NEW_PASSWORD = "zomer fiets bibliotheek"
 
 
-def _login(client, email="coord@a.example", password=PASSWORD):
-    return client.post("/auth/login", data={"email": email, "password": password})
-
-
-def test_coordinator_adds_and_changes_a_branch(client, org, app):
-    _login(client)
+def test_coordinator_adds_and_changes_a_branch(client, org, app, auth):
+    auth.login("coord@a.example")
     response = client.post(
         "/admin/branches",
         data={"code": "a3", "name": "A Bibliobus", "municipality": "Adorp", "in_library": "y"},
@@ -48,8 +44,8 @@ def test_coordinator_adds_and_changes_a_branch(client, org, app):
     assert "A Bus (Astad)" not in client.get("/desk/branch").get_data(as_text=True)  # inactive
 
 
-def test_branch_input_is_checked(client, org, app):
-    _login(client)
+def test_branch_input_is_checked(client, org, app, auth):
+    auth.login("coord@a.example")
     for data, message in (
         (
             {"code": "a1", "name": "X", "municipality": "M"},
@@ -66,8 +62,8 @@ def test_branch_input_is_checked(client, org, app):
         assert db.session.scalar(db.select(db.func.count(Branch.id))) == 3
 
 
-def test_coordinator_cannot_touch_another_library(client, org, app):
-    _login(client, "coord@b.example")
+def test_coordinator_cannot_touch_another_library(client, org, app, auth):
+    auth.login("coord@b.example")
     with app.app_context():
         a1 = db.session.scalar(db.select(Branch).where(Branch.code == "a1")).id
         volunteer = user("vol@a.example").id
@@ -82,8 +78,8 @@ def test_coordinator_cannot_touch_another_library(client, org, app):
     assert "vol@a.example" not in page and "vol@b.example" in page
 
 
-def test_new_volunteer_gets_access_through_a_password_link(client, org, app):
-    _login(client)
+def test_new_volunteer_gets_access_through_a_password_link(client, org, app, auth):
+    auth.login("coord@a.example")
     response = client.post(
         "/admin/people",
         data={
@@ -97,14 +93,14 @@ def test_new_volunteer_gets_access_through_a_password_link(client, org, app):
     [link] = re.findall(r'<code class="token">([^<]+)</code>', response.get_data(as_text=True))
     path = link.split("localhost", 1)[1]
     client.post("/auth/logout")
-    assert _login(client, "nieuw@a.example", NEW_PASSWORD).status_code == 200  # not yet
+    assert auth.login("nieuw@a.example", NEW_PASSWORD).status_code == 200  # not yet
     page = client.get(path)
     assert page.status_code == 200 and "nieuw@a.example" in page.get_data(as_text=True)
     weak = client.post(path, data={"password": "welkom123456"})
     assert weak.status_code == 422
     assert client.post(path, data={"password": NEW_PASSWORD}).status_code == 302
     assert client.get(path).status_code == 404  # used: it works once
-    assert _login(client, "nieuw@a.example", NEW_PASSWORD).status_code == 302
+    assert auth.login("nieuw@a.example", NEW_PASSWORD).status_code == 302
     assert "Vandaag in A Dorp" in client.get("/desk/").get_data(as_text=True)
 
 
@@ -123,8 +119,8 @@ def test_password_link_expires_after_24_hours(client, org, app):
     assert response.status_code == 404 and "verlopen" in response.get_data(as_text=True)
 
 
-def test_coordinator_changes_role_branches_and_deactivates(client, org, app):
-    _login(client)
+def test_coordinator_changes_role_branches_and_deactivates(client, org, app, auth):
+    auth.login("coord@a.example")
     with app.app_context():
         volunteer = user("vol@a.example").id
     response = client.post(
@@ -150,8 +146,8 @@ def test_coordinator_changes_role_branches_and_deactivates(client, org, app):
         assert db.session.get(User, volunteer).role == "coordinator"
 
 
-def test_coordinator_cannot_lock_themselves_out(client, org, app):
-    _login(client)
+def test_coordinator_cannot_lock_themselves_out(client, org, app, auth):
+    auth.login("coord@a.example")
     with app.app_context():
         me = user("coord@a.example").id
     response = client.post(f"/admin/people/{me}", data={"name": "C", "role": "volunteer"})
@@ -160,8 +156,8 @@ def test_coordinator_cannot_lock_themselves_out(client, org, app):
         assert db.session.get(User, me).role == "coordinator"
 
 
-def test_user_changes_own_password(client, org, app):
-    _login(client, "vol@a.example")
+def test_user_changes_own_password(client, org, app, auth):
+    auth.login("vol@a.example")
     wrong = client.post(
         "/auth/profile/password", data={"current": "nope nope nope", "password": NEW_PASSWORD}
     )
@@ -170,20 +166,20 @@ def test_user_changes_own_password(client, org, app):
     ok = client.post("/auth/profile/password", data={"current": PASSWORD, "password": NEW_PASSWORD})
     assert ok.status_code == 302
     client.post("/auth/logout")
-    assert _login(client, "vol@a.example", NEW_PASSWORD).status_code == 302
+    assert auth.login("vol@a.example", NEW_PASSWORD).status_code == 302
 
 
-def test_volunteers_cannot_manage(client, org):
-    _login(client, "vol@a.example")
+def test_volunteers_cannot_manage(client, org, auth):
+    auth.login("vol@a.example")
     for path in ("/admin/people", "/admin/branches"):
         assert client.get(path).status_code == 403
         assert client.post(path, data={}).status_code == 403
 
 
-def test_admin_adds_renames_and_deactivates_a_library(client, org, app):
+def test_admin_adds_renames_and_deactivates_a_library(client, org, app, auth):
     from ido.core.models import Library
 
-    _login(client, "admin@ido.example")
+    auth.login("admin@ido.example")
     assert (
         client.post("/admin/libraries", data={"code": "lib-c", "name": "Bibliotheek C"}).status_code
         == 302
@@ -213,14 +209,16 @@ def test_admin_adds_renames_and_deactivates_a_library(client, org, app):
     with app.app_context():
         assert user("coord@c.example").library.code == "lib-c"
     client.post("/auth/logout")
-    _login(client, "coord@a.example")  # a coordinator may not manage libraries
+    auth.login("coord@a.example")  # a coordinator may not manage libraries
     assert client.get("/admin/libraries").status_code == 403
 
 
-def test_adding_a_person_with_another_librarys_address_does_not_say_it_exists(client, org, app):
+def test_adding_a_person_with_another_librarys_address_does_not_say_it_exists(
+    client, org, app, auth
+):
     """A coordinator learns nothing of another library's people: the refusal neither says the
     address exists nor names the library."""
-    _login(client)  # coordinator of library A
+    auth.login("coord@a.example")  # coordinator of library A
     data = {"email": "vol@b.example", "name": "Iemand", "role": "volunteer", "branches": ["a1"]}
     refused = client.post("/admin/people", data=data)
     assert refused.status_code == 422

@@ -229,14 +229,13 @@ def test_delete_within_the_desk_rules(api, app):
 def test_session_user_needs_csrf_header(database_url, org):
     from ido import create_app
 
-    from .conftest import PASSWORD, dispose, form_fields, make_config
+    from .conftest import Auth, dispose, form_fields, make_config
 
     app = create_app(make_config(database_url, WTF_CSRF_ENABLED=True))
     client = app.test_client()
     page = client.get("/auth/login").get_data(as_text=True)
-    data = form_fields(page, "")
-    data.update(email=["vol@a.example"], password=[PASSWORD])
-    client.post("/auth/login", data=data)
+    token = form_fields(page, "")["csrf_token"][0]
+    assert Auth(client).login("vol@a.example", csrf_token=token).status_code == 302
     body = {"branch": "a1", "topics": ["digid"]}
     assert client.get("/api/v1/taxonomy").status_code == 200  # reading needs no token
     assert client.post("/api/v1/questions", json=body).status_code == 400

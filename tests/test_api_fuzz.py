@@ -22,6 +22,7 @@ import uuid
 from collections import defaultdict
 from datetime import date, datetime
 
+import pytest
 import schemathesis
 from schemathesis import engine
 from schemathesis.engine import events
@@ -38,6 +39,7 @@ from ido.core.tokens import create_token
 from .api_client import Api
 from .helpers import user
 
+pytestmark = pytest.mark.slow  # thousands of requests
 CODE_FIELDS = {"branch": "branches", "channel": "channels", "outcome": "outcomes"}
 CODES_FIELDS = {"topics": "topics", "agencies": "agencies", "referrals": "agencies", "help": "help"}
 

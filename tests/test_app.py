@@ -13,7 +13,7 @@ from ido import create_app
 from ido.core.db import db
 from ido.core.models import Question
 
-from .conftest import PASSWORD, dispose, form_fields, make_config
+from .conftest import PASSWORD, Auth, dispose, form_fields, make_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,6 +35,7 @@ def test_secret_key_is_required():
         create_app({"SECRET_KEY": None, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
 
+@pytest.mark.slow  # a Python process of its own
 @pytest.mark.once
 def test_environment_configures_the_app(tmp_path):
     env = {**os.environ, "FLASK_SECRET_KEY": "from-env-" + "x" * 32, "FLASK_IDO_EDIT_MINUTES": "20"}
@@ -62,13 +63,13 @@ def test_security_headers_on_every_page(client, org):
     assert "<script>" not in response.get_data(as_text=True)  # scripts are static files only
 
 
-def test_error_pages(client, org):
+def test_error_pages(client, org, auth):
     response = client.get("/bestaat-niet")
     assert response.status_code == 404
     assert "Deze pagina bestaat niet (meer)." in response.get_data(as_text=True)
     # no route matches a malformed id: 404 before any log-in check, for anyone
     assert client.get("/desk/questions/not-a-uuid/edit").status_code == 404
-    client.post("/auth/login", data={"email": "vol@a.example", "password": PASSWORD})
+    auth.login("vol@a.example")
     assert client.get("/desk/questions/not-a-uuid/edit").status_code == 404
 
 
@@ -77,7 +78,7 @@ def test_csrf_is_required_on_forms(database_url, org):
     client = app.test_client()
     page = client.get("/auth/login").get_data(as_text=True)
     assert 'name="csrf_token"' in page
-    response = client.post("/auth/login", data={"email": "vol@a.example", "password": PASSWORD})
+    response = Auth(client).login("vol@a.example")
     assert response.status_code == 400
     assert "Dit formulier is verlopen" in response.get_data(as_text=True)
     data = form_fields(page, "")  # the log-in form posts to itself

@@ -4,7 +4,7 @@ import pytest
 
 from ido.core.db import db
 
-from .conftest import PASSWORD, messages
+from .conftest import PASSWORD, Auth, messages
 from .helpers import user
 
 
@@ -35,8 +35,8 @@ def test_wrong_password_and_unknown_user_get_the_same_message(auth, client, emai
     assert client.get("/desk/").status_code == 302
 
 
-def test_empty_fields_are_explained(client, org):
-    response = client.post("/auth/login", data={"email": "", "password": ""})
+def test_empty_fields_are_explained(client, org, auth):
+    response = auth.login("", "")
     assert response.status_code == 422
     found = messages(response.get_data(as_text=True))
     assert "Vul uw e-mailadres in." in found and "Vul uw wachtwoord in." in found
@@ -57,16 +57,14 @@ def test_password_is_stored_as_argon2_hash(org, app):
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
 
 
-def test_next_redirect_within_the_site(client, org):
-    data = {"email": "vol@a.example", "password": PASSWORD}
-    response = client.post("/auth/login?next=/desk/branch", data=data)
+def test_next_redirect_within_the_site(auth):
+    response = auth.login("vol@a.example", query_string={"next": "/desk/branch"})
     assert response.headers["Location"] == "/desk/branch"
 
 
 @pytest.mark.parametrize("evil", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
-def test_next_redirect_never_leaves_the_site(client, org, evil):
-    data = {"email": "vol@a.example", "password": PASSWORD}
-    response = client.post("/auth/login", query_string={"next": evil}, data=data)
+def test_next_redirect_never_leaves_the_site(auth, evil):
+    response = auth.login("vol@a.example", query_string={"next": evil})
     assert response.headers["Location"] == "/", evil
 
 
@@ -80,12 +78,12 @@ def test_language_switch_to_english_and_back(client, org):
     assert '<html lang="nl">' in client.get("/auth/login").get_data(as_text=True)
 
 
-def test_the_first_visit_follows_the_browser_and_a_choice_outlives_log_out(client, org):
+def test_the_first_visit_follows_the_browser_and_a_choice_outlives_log_out(client, org, auth):
     english = {"Accept-Language": "en-GB,en;q=0.9,nl;q=0.5"}
     assert '<html lang="en">' in client.get("/auth/login", headers=english).get_data(as_text=True)
     french = {"Accept-Language": "fr-FR,fr;q=0.9"}  # neither: Dutch
     assert '<html lang="nl">' in client.get("/auth/login", headers=french).get_data(as_text=True)
-    client.post("/auth/login", data={"email": "vol@a.example", "password": PASSWORD})
+    auth.login("vol@a.example")
     response = client.post("/language", data={"lang": "en", "next": "/desk/"})
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("ido_lang=en;") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
@@ -110,37 +108,31 @@ def test_the_address_ceiling_is_loose(database_url, org):
     from .conftest import dispose, make_config
 
     app = create_app(make_config(database_url, IDO_LOGIN_LIMIT_ADDRESS="8 per hour"))
-    client = app.test_client()
+    auth = Auth(app.test_client())
     for number in range(8):  # eight accounts, one failure each: under every account limit
-        data = {"email": f"nobody{number}@a.example", "password": "wrong password!"}
-        assert client.post("/auth/login", data=data).status_code == 200
-    data = {"email": "vol@a.example", "password": PASSWORD}
-    assert client.post("/auth/login", data=data).status_code == 429
+        assert auth.login(f"nobody{number}@a.example", "wrong password!").status_code == 200
+    assert auth.login("vol@a.example").status_code == 429
     dispose(app)
 
 
-def test_cookies_are_secure_over_https_and_headers_strict(client, org):
-    response = client.post(
-        "/auth/login",
-        base_url="https://ido.example",
-        data={"email": "vol@a.example", "password": PASSWORD},
-    )
+def test_cookies_are_secure_over_https_and_headers_strict(auth):
+    response = auth.login("vol@a.example", base_url="https://ido.example")
     cookie = response.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
-    plain = client.post("/auth/login", data={"email": "vol2@a.example", "password": PASSWORD})
+    plain = auth.login("vol2@a.example")
     assert "Secure" not in plain.headers.get("Set-Cookie", "Secure-less")
 
 
-def test_new_session_on_login(client, org):
+def test_new_session_on_login(client, org, auth):
     with client.session_transaction() as session:
         session["planted"] = "by someone else"
-    client.post("/auth/login", data={"email": "vol@a.example", "password": PASSWORD})
+    auth.login("vol@a.example")
     with client.session_transaction() as session:
         assert "planted" not in session and "_user_id" in session
 
 
-def test_deactivate_user_command(runner, client, org, app):
+def test_deactivate_user_command(runner, client, org, app, auth):
     from ido.core.tokens import create_token
 
     from .api_client import Api
@@ -148,7 +140,7 @@ def test_deactivate_user_command(runner, client, org, app):
     with app.app_context():
         token = create_token(user("vol@a.example"), "t")[1]
         db.session.commit()
-    client.post("/auth/login", data={"email": "vol@a.example", "password": PASSWORD})
+    auth.login("vol@a.example")
     result = runner.invoke(args=["deactivate-user", "VOL@a.example"])
     assert result.exit_code == 0, result.output
     assert client.get("/desk/").status_code == 302  # logged out at once

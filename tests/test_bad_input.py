@@ -46,8 +46,8 @@ def _counts(app) -> tuple[int, int]:
         ("GET", "/reports/?branch=%00", 422),
     ],
 )
-def test_coordinator_pages(client, org, app, method, path, status):
-    client.post("/auth/login", data={"email": "coord@a.example", "password": PASSWORD})
+def test_coordinator_pages(client, org, app, method, path, status, auth):
+    auth.login("coord@a.example")
     before = _counts(app)
     response = client.open(path, method=method)
     assert response.status_code == status, response.get_data(as_text=True)[:300]
@@ -122,8 +122,8 @@ def test_api_bodies_too_deep_or_too_large(client, app, bearer, body, status):
         ({"note": ["Bel\x00terug"]}, "Er is een teken verstuurd dat niet is toegestaan."),
     ],
 )
-def test_desk_fields(client, org, app, change, message):
-    client.post("/auth/login", data={"email": "vol@a.example", "password": PASSWORD})
+def test_desk_fields(client, org, app, change, message, auth):
+    auth.login("vol@a.example")
     before = _counts(app)
     response = client.post("/desk/", data={**desk_form(client), "topics": ["digid"], **change})
     assert response.status_code == 422
@@ -131,8 +131,8 @@ def test_desk_fields(client, org, app, change, message):
     assert _counts(app) == before
 
 
-def test_log_in_with_nul_is_refused(client, org):
-    response = client.post("/auth/login", data={"email": "vol\x00@a.example", "password": PASSWORD})
+def test_log_in_with_nul_is_refused(client, org, auth):
+    response = auth.login("vol\x00@a.example")
     assert response.status_code == 422
 
 
@@ -145,8 +145,8 @@ def test_no_header_injection_through_next(client, org):
     assert "x=1" not in response.headers.get("Set-Cookie", "")
 
 
-def test_a_topic_cannot_follow_up_itself(client, org, app):
-    client.post("/auth/login", data={"email": "admin@ido.example", "password": PASSWORD})
+def test_a_topic_cannot_follow_up_itself(client, org, app, auth):
+    auth.login("admin@ido.example")
     before = _counts(app)
     response = client.post(
         "/admin/categories/topic/digid",
@@ -198,11 +198,11 @@ def _rows(app) -> dict[str, int]:
         (None, "/auth/login", {"email": "vol@a.example\x03", "password": PASSWORD}),
     ],
 )
-def test_control_characters_are_refused_in_every_form(client, org, app, email, path, data):
+def test_control_characters_are_refused_in_every_form(client, org, app, email, path, data, auth):
     """NUL and the other control characters (line breaks too, in a one-line field) get a
     clear 422 at the field and change nothing, on SQLite and PostgreSQL alike."""
     if email:
-        client.post("/auth/login", data={"email": email, "password": PASSWORD})
+        auth.login(email)
     before = _rows(app)
     response = client.post(path, data=data)
     assert response.status_code == 422, response.status_code
@@ -212,9 +212,11 @@ def test_control_characters_are_refused_in_every_form(client, org, app, email, p
 
 
 @pytest.mark.parametrize("invisible", ["\u202e", "\u2066", "\u200b", "\ufeff"])
-def test_invisible_characters_that_change_how_text_reads_are_refused(client, org, app, invisible):
+def test_invisible_characters_that_change_how_text_reads_are_refused(
+    client, org, app, invisible, auth
+):
     """A direction override can make a note or a name read as something else."""
-    client.post("/auth/login", data={"email": "vol@a.example", "password": PASSWORD})
+    auth.login("vol@a.example")
     before = _counts(app)
     data = {**desk_form(client), "topics": ["digid"], "note": f"terugbellen{invisible}morgen"}
     response = client.post("/desk/", data=data)

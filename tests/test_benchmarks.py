@@ -17,6 +17,7 @@ from ido.core.models import LINKS, Question, joined_codes
 from .conftest import CHEAP_ARGON2, dispose, make_config
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # the benchmark scripts, on small data
 
 
 def _module(name: str):

@@ -5,15 +5,14 @@ from ido.core.models import AuditEvent
 
 from .conftest import form_fields
 from .helpers import branch
-from .test_admin_people import _login
 
 
 def _desk_page(client):
     return client.get("/desk/").get_data(as_text=True)
 
 
-def test_branch_shows_only_its_topics_and_partners_in_its_order(client, org, app):
-    _login(client)
+def test_branch_shows_only_its_topics_and_partners_in_its_order(client, org, app, auth):
+    auth.login("coord@a.example")
     with app.app_context():
         a1 = branch("a1").id
     response = client.post(
@@ -29,7 +28,7 @@ def test_branch_shows_only_its_topics_and_partners_in_its_order(client, org, app
     )
     assert response.status_code == 302
     client.post("/auth/logout")
-    _login(client, "vol@a.example")  # works at a1
+    auth.login("vol@a.example")  # works at a1
     page = _desk_page(client)
     assert page.index('id="topics-gemeente"') < page.index('id="topics-digid"')
     assert 'id="topics-toeslagen"' not in page
@@ -44,13 +43,13 @@ def test_branch_shows_only_its_topics_and_partners_in_its_order(client, org, app
         )
         assert "desk_topics" in event.changes
     client.post("/auth/logout")
-    _login(client, "vol2@a.example")  # another branch keeps every topic
+    auth.login("vol2@a.example")  # another branch keeps every topic
     client.post("/desk/branch", data={"branch": "2"})
     assert 'id="topics-toeslagen"' in _desk_page(client)
 
 
-def test_show_all_and_bad_order(client, org, app):
-    _login(client)
+def test_show_all_and_bad_order(client, org, app, auth):
+    auth.login("coord@a.example")
     with app.app_context():
         a1 = branch("a1").id
     bad = client.post(
@@ -63,11 +62,11 @@ def test_show_all_and_bad_order(client, org, app):
     ok = client.post(f"/admin/branches/{a1}/desk", data={"all-topic": "1", "all-partner": "1"})
     assert ok.status_code == 302
     client.post("/auth/logout")
-    _login(client, "coord@b.example")
+    auth.login("coord@b.example")
     assert client.get(f"/admin/branches/{a1}/desk").status_code == 404
 
 
-def test_a_failure_half_way_leaves_both_lists_unchanged(client, org, app):
+def test_a_failure_half_way_leaves_both_lists_unchanged(client, org, app, auth):
     """The topics are written (flushed) before the partners are refused: one transaction, so
     the request's rollback takes the topics back too."""
     from sqlalchemy import event
@@ -75,7 +74,7 @@ def test_a_failure_half_way_leaves_both_lists_unchanged(client, org, app):
     from ido.core.categories import branch_selection
     from ido.core.models import BranchCategory
 
-    _login(client)
+    auth.login("coord@a.example")
     with app.app_context():
         a1 = branch("a1").id
         engine = db.engine
@@ -112,7 +111,7 @@ def test_a_failure_half_way_leaves_both_lists_unchanged(client, org, app):
     assert "checked" not in page.split('id="topic-digid"')[1].split(">")[0]  # as saved: none
 
 
-def test_the_edit_page_and_the_api_offer_only_the_branchs_choices(client, org, app):
+def test_the_edit_page_and_the_api_offer_only_the_branchs_choices(client, org, app, auth):
     """What the branch's desk leaves out, its edit page and the API refuse too; a question
     that already holds it (logged before the choice) keeps it when corrected."""
     from ido.core.categories import active_categories, save_branch_desk
@@ -135,7 +134,7 @@ def test_the_edit_page_and_the_api_offer_only_the_branchs_choices(client, org, a
     assert api.post("/api/v1/questions", json={**body, "branch": "a2"}).status_code == 201
     assert api.post("/api/v1/questions", json={**body, "topics": ["digid"]}).status_code == 201
 
-    _login(client, "coord@a.example")
+    auth.login("coord@a.example")
     url = f"/desk/questions/{old}/edit"
     page = client.get(url).get_data(as_text=True)
     assert 'value="zorg" checked' in page and 'value="studie"' not in page

@@ -12,7 +12,6 @@ from ido.core.db import db
 from ido.core.questions import QuestionData, update_question
 
 from .api_client import Api
-from .conftest import PASSWORD
 from .helpers import branch, committed, questions, store_question, user
 
 
@@ -90,12 +89,8 @@ def test_bad_count_parameters_are_422(client, counted, query):
     assert response.status_code == 422
 
 
-def _login(client, email="coord@a.example"):
-    client.post("/auth/login", data={"email": email, "password": PASSWORD})
-
-
-def test_csv_excel_nl_dialect(client, counted):
-    _login(client)
+def test_csv_excel_nl_dialect(client, counted, auth):
+    auth.login("coord@a.example")
     response = client.get("/reports/monthly.csv?from=2026-01&to=2026-02&by=topic")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
@@ -128,8 +123,8 @@ def test_csv_excel_nl_dialect(client, counted):
     ]
 
 
-def test_csv_rfc4180_dialect_and_total(client, counted):
-    _login(client)
+def test_csv_rfc4180_dialect_and_total(client, counted, auth):
+    auth.login("coord@a.example")
     response = client.get("/reports/monthly.csv?from=2026-01&to=2026-12&dialect=rfc4180&by=total")
     raw = response.data
     assert not raw.startswith(b"\xef\xbb\xbf")
@@ -152,14 +147,14 @@ def test_csv_rfc4180_dialect_and_total(client, counted):
     assert client.get("/reports/monthly.csv?dialect=tsv").status_code == 422
 
 
-def test_csv_cells_cannot_start_a_formula(client, counted, app):
+def test_csv_cells_cannot_start_a_formula(client, counted, app, auth):
     from ido.core.db import db
     from ido.core.models import Branch
 
     with app.app_context():
         db.session.scalar(db.select(Branch).where(Branch.code == "a1")).name = "=cmd|' /C calc'!A0"
         db.session.commit()
-    _login(client)
+    auth.login("coord@a.example")
     for dialect, delimiter in (("excel-nl", ";"), ("rfc4180", ",")):
         body = client.get(f"/reports/monthly.csv?from=2026-01&to=2026-12&dialect={dialect}")
         rows = list(
@@ -170,8 +165,8 @@ def test_csv_cells_cannot_start_a_formula(client, counted, app):
         assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 
 
-def test_xlsx_has_a_sheet_per_dimension_with_months_as_columns(client, counted):
-    _login(client)
+def test_xlsx_has_a_sheet_per_dimension_with_months_as_columns(client, counted, auth):
+    auth.login("coord@a.example")
     response = client.get("/reports/monthly.xlsx?from=2026-01&to=2026-03")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].endswith('-2026-01-2026-03-tellingen.xlsx"')
@@ -212,13 +207,13 @@ def test_xlsx_has_a_sheet_per_dimension_with_months_as_columns(client, counted):
     assert book["Onderwerp"].freeze_panes == "F2"
 
 
-def test_counts_per_municipality_add_up_its_branches(client, counted, app):
+def test_counts_per_municipality_add_up_its_branches(client, counted, app, auth):
     from ido.core.organisation import update_branch
 
     with app.app_context():  # a2 moves to Astad: two branches in one municipality
         update_branch(branch("a2"), "A Dorp", "Astad", False, True)
         db.session.commit()
-    _login(client)
+    auth.login("coord@a.example")
     url = "/reports/monthly.csv?from=2026-01&to=2026-12&by=total&per=municipality"
     rows = list(
         csv.reader(io.StringIO(client.get(url + "&dialect=rfc4180").get_data(as_text=True)))
@@ -238,8 +233,8 @@ def test_counts_per_municipality_add_up_its_branches(client, counted, app):
     assert client.get(url.replace("per=municipality", "per=provincie")).status_code == 422
 
 
-def test_raw_export_streams_questions_without_notes_unless_asked(client, counted, app):
-    _login(client, "admin@ido.example")
+def test_raw_export_streams_questions_without_notes_unless_asked(client, counted, app, auth):
+    auth.login("admin@ido.example")
     response = client.get("/reports/questions.csv?from=2026-01&to=2026-12&dialect=rfc4180")
     assert response.is_streamed
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True), newline="")))
@@ -286,7 +281,7 @@ def _reference_lines(notes: bool) -> list[list[str]]:
 
 @pytest.mark.parametrize(("dialect", "separator"), [("excel-nl", ";"), ("rfc4180", ",")])
 def test_raw_export_renders_every_question_as_the_orm_would(
-    client, counted, app, dialect, separator
+    client, counted, app, dialect, separator, auth
 ):
     with app.app_context():
         at = lambda *parts: datetime(*parts, tzinfo=UTC)  # noqa: E731
@@ -330,7 +325,7 @@ def test_raw_export_renders_every_question_as_the_orm_would(
             user("coord@a.example"),
         )
         db.session.commit()
-    _login(client, "admin@ido.example")
+    auth.login("admin@ido.example")
     for notes in (False, True):
         response = client.get(
             f"/reports/questions.csv?from=2026-01&to=2026-12&dialect={dialect}"
@@ -359,13 +354,13 @@ def test_raw_export_renders_every_question_as_the_orm_would(
     assert june[4:8] == ["digid|digid_app", "cak", "", ""]
 
 
-def test_reports_are_for_coordinators_and_admins_only(client, counted):
-    _login(client, "vol@a.example")
+def test_reports_are_for_coordinators_and_admins_only(client, counted, auth):
+    auth.login("vol@a.example")
     for path in ("/reports/monthly.csv", "/reports/monthly.xlsx", "/reports/questions.csv"):
         assert client.get(path).status_code == 403
     client.post("/auth/logout")
     assert client.get("/reports/monthly.csv").status_code == 302  # to the log-in page
-    _login(client, "coord@b.example")
+    auth.login("coord@b.example")
     assert client.get("/reports/monthly.csv?branch=a1").status_code == 422  # as unknown
     assert client.get("/reports/monthly.xlsx?branch=a1").status_code == 422
     body = client.get("/reports/monthly.csv?from=2026-01&to=2026-12&dialect=rfc4180")

@@ -19,7 +19,7 @@ def test_connection_settings(counted):
                 name: db.session.execute(text(f"PRAGMA {name}")).scalar()
                 for name in ("journal_mode", "busy_timeout", "foreign_keys")
             }
-            assert pragmas == {"journal_mode": "wal", "busy_timeout": 5000, "foreign_keys": 1}
+            assert pragmas == {"journal_mode": "wal", "busy_timeout": 30_000, "foreign_keys": 1}
             return
         # A count run again and again is never prepared, so PostgreSQL plans it for its own
         # values each time (a generic plan for hundreds of branch ids is ten times slower).

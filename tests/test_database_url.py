@@ -115,6 +115,7 @@ def test_the_url_a_host_hands_out_works(database_url, scheme):
     dispose(app)
 
 
+@pytest.mark.slow  # flask commands in processes of their own
 @pytest.mark.once
 def test_the_operator_sees_one_line():
     """`flask --app ido init-db` as make serve and the systemd unit run it, on a URL that

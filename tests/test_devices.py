@@ -5,15 +5,14 @@ import re
 from ido.core.db import db
 from ido.core.models import AuditEvent, DeskDevice
 
-from .conftest import form_fields, messages
+from .conftest import Auth, form_fields, messages
 from .helpers import questions
-from .test_admin_people import _login
 
 
 def _enrol(app, name="Tablet balie"):
     """A coordinator makes a code; a fresh tablet (its own client) uses it."""
     coordinator = app.test_client()
-    _login(coordinator)
+    Auth(coordinator).login("coord@a.example")
     page = coordinator.post("/admin/devices", data={"branch": "2", "name": name})
     assert page.status_code == 200
     [code] = re.findall(
@@ -74,7 +73,7 @@ def test_wrong_or_expired_code_is_refused(org, app):
     assert response.status_code == 422
     assert any("niet (meer) geldig" in m for m in messages(response.get_data(as_text=True)))
     coordinator = app.test_client()
-    _login(coordinator)
+    Auth(coordinator).login("coord@a.example")
     page = coordinator.post("/admin/devices", data={"branch": "1", "name": "Oud"})
     [code] = re.findall(r'enrol-code">([^<]+)<', page.get_data(as_text=True))
     with app.app_context():
@@ -87,7 +86,7 @@ def test_wrong_or_expired_code_is_refused(org, app):
 def test_coordinator_of_another_library_cannot_revoke(org, app):
     _enrol(app)
     other = app.test_client()
-    _login(other, "coord@b.example")
+    Auth(other).login("coord@b.example")
     with app.app_context():
         device_id = db.session.scalar(db.select(DeskDevice.id))
     assert other.post(f"/admin/devices/{device_id}/revoke").status_code == 404
@@ -97,6 +96,6 @@ def test_coordinator_of_another_library_cannot_revoke(org, app):
 
 def test_a_person_logging_in_on_a_tablet_is_themselves(org, app):
     _coordinator, tablet, _code = _enrol(app)
-    _login(tablet, "vol@a.example")
+    Auth(tablet).login("vol@a.example")
     page = tablet.get("/desk/").get_data(as_text=True)
     assert "Vrijwilliger A1" in page and "Vandaag in A Centrum" in page

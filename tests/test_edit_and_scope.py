@@ -120,7 +120,7 @@ def test_coordinator_sees_only_own_library_branches(auth, client):
     assert "A Centrum" in page and "B Centrum" in page
 
 
-def test_user_without_branches_is_told_what_to_do(client, org, app):
+def test_user_without_branches_is_told_what_to_do(client, org, app, auth):
     with app.app_context():
         from ido.core.organisation import create_user
 
@@ -128,7 +128,7 @@ def test_user_without_branches_is_told_what_to_do(client, org, app):
 
         create_user("new@a.example", "Nieuw", "volunteer", PASSWORD, "lib-a")
         db.session.commit()
-    client.post("/auth/login", data={"email": "new@a.example", "password": "correct horse battery"})
+    auth.login("new@a.example")
     assert client.get("/desk/").headers["Location"] == "/desk/branch"
     page = client.get("/desk/branch").get_data(as_text=True)
     assert "Vraag uw IDO-coördinator om toegang." in page

@@ -24,8 +24,9 @@ from ido import create_app
 from ido.core.db import db
 
 from .conftest import DB_KIND, dispose, make_config
-from .test_upgrades import SNAPSHOTS, _load
+from .snapshots import SNAPSHOTS, load_tables
 
+pytestmark = pytest.mark.slow  # upgrades in child processes that are killed
 BEFORE = "5e2b7c1d9a40"
 FILLED = "8a3f6d2e4b17"  # the oldest filled database; its rows, less the columns BEFORE lacks
 COPY = "_alembic_tmp_"  # what alembic names the copy when SQLite alters a table
@@ -51,7 +52,7 @@ def upgraded(databases):
         upgrade(revision=BEFORE)
         snapshot = json.loads((SNAPSHOTS / f"{FILLED}.json").read_text(encoding="utf-8"))
         columns = {name: set(t.c.keys()) for name, t in _reflected().tables.items()}
-        _load(
+        load_tables(
             {
                 name: [{k: v for k, v in row.items() if k in columns[name]} for row in rows]
                 for name, rows in snapshot["tables"].items()

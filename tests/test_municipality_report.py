@@ -10,8 +10,8 @@ from pypdf import PdfReader
 
 from ido.core.db import db
 
+from .conftest import Auth
 from .helpers import store_question
-from .test_admin_people import _login
 
 
 def _text(html: str) -> str:
@@ -24,11 +24,11 @@ def _pdf(response) -> PdfReader:
     return PdfReader(io.BytesIO(response.data))
 
 
-def test_a_quarter_against_the_quarter_before_per_location(client, counted, app):
+def test_a_quarter_against_the_quarter_before_per_location(client, counted, app, auth):
     """Q1 2026 at Astad: three visitors (four questions, 65 minutes) against one in Q4 2025."""
     with app.app_context():
         store_question("a1", datetime(2025, 12, 5, 10, tzinfo=UTC), ["digid"], duration=30)
-    _login(client)
+    auth.login("coord@a.example")
     response = client.get("/reports/municipality?municipality=Astad&period=2026-Q1")
     assert response.status_code == 200
     text = _text(response.get_data(as_text=True))
@@ -43,7 +43,7 @@ def test_a_quarter_against_the_quarter_before_per_location(client, counted, app)
     assert "DigiD" in text and "Zo is geteld" in text
 
 
-def test_a_running_year_is_compared_with_as_many_days_before(client, counted, app):
+def test_a_running_year_is_compared_with_as_many_days_before(client, counted, app, auth):
     from ido.core.timeutil import now_local
 
     today = now_local()
@@ -52,7 +52,7 @@ def test_a_running_year_is_compared_with_as_many_days_before(client, counted, ap
         later = today.replace(year=today.year - 1, day=min(today.day + 1, 28))
         if later.date() > today.replace(year=today.year - 1).date():
             store_question("a1", later, ["digid"])
-    _login(client)
+    auth.login("coord@a.example")
     html = client.get(f"/reports/municipality?municipality=Astad&period={today.year}")
     page = html.get_data(as_text=True)
     text = _text(page)
@@ -64,8 +64,8 @@ def test_a_running_year_is_compared_with_as_many_days_before(client, counted, ap
     assert before[-1] == 1 and sum(before) == 1
 
 
-def test_the_pdf_holds_the_report_on_as_few_pages_as_it_needs(client, counted):
-    _login(client)
+def test_the_pdf_holds_the_report_on_as_few_pages_as_it_needs(client, counted, auth):
+    auth.login("coord@a.example")
     response = client.get("/reports/municipality.pdf?municipality=Astad&period=2026-Q1")
     assert response.headers["Content-Disposition"] == (
         'attachment; filename="ido-astad-2026-Q1-verslag.pdf"'
@@ -94,7 +94,8 @@ def _lowest_text(page) -> float:
     return 1 - min(lows) / height
 
 
-def test_a_large_municipality_fills_each_page_before_the_next(client, org, app):
+@pytest.mark.slow  # a long PDF
+def test_a_large_municipality_fills_each_page_before_the_next(client, org, app, auth):
     """Fifteen locations and a question on every topic: more than a page, and no page but
     the last is left half empty by a block pushed to the next."""
     from ido.core.categories import active_categories
@@ -109,7 +110,7 @@ def test_a_large_municipality_fills_each_page_before_the_next(client, org, app):
                 topic = topics[(n + month) % len(topics)]
                 at = datetime(2025, month, 10, 10, tzinfo=UTC)
                 store_question(f"m{n}", at, [topic], referrals=["uwv"] if month % 3 else [])
-    _login(client)
+    auth.login("coord@a.example")
     pdf = _pdf(client.get("/reports/municipality.pdf?municipality=Grootstad&period=2025"))
     assert 2 <= len(pdf.pages) <= 3
     for page in pdf.pages[:-1]:
@@ -133,21 +134,23 @@ def test_a_large_municipality_fills_each_page_before_the_next(client, org, app):
         ("municipality=%00&period=2026", "municipality", 422),
     ],
 )
-def test_a_report_that_cannot_be_made_is_refused_clearly(client, counted, query, field, status):
-    _login(client)
+def test_a_report_that_cannot_be_made_is_refused_clearly(
+    client, counted, query, field, status, auth
+):
+    auth.login("coord@a.example")
     for path in ("/reports/municipality", "/reports/municipality.pdf"):
         response = client.get(f"{path}?{query}")
         assert response.status_code == status
     assert response.get_data(as_text=True)  # a page saying what was wrong
 
 
-def test_the_municipality_is_chosen_when_there_are_several(client, counted, app):
-    _login(client)  # library A: Astad and Adorp
+def test_the_municipality_is_chosen_when_there_are_several(client, counted, app, auth):
+    auth.login("coord@a.example")  # library A: Astad and Adorp
     page = client.get("/reports/municipality?period=2026").get_data(as_text=True)
     assert "Kies een gemeente" in page and "IDO-jaarverslag" not in page
     assert client.get("/reports/municipality.pdf?period=2026").status_code == 422
     client = app.test_client()
-    _login(client, "coord@b.example")  # one municipality: no need to choose
+    Auth(client).login("coord@b.example")  # one municipality: no need to choose
     page = client.get("/reports/municipality?period=2026").get_data(as_text=True)
     assert "gemeente Bstad" in page
 
@@ -162,7 +165,7 @@ def test_file_names_are_made_safe_from_any_municipality_name():
 
 
 def test_a_server_without_pango_says_so_and_points_to_the_printable_page(
-    client, counted, monkeypatch
+    client, counted, monkeypatch, auth
 ):
     """WeasyPrint loads Pango when it is first used; where Debian's package is missing the
     PDF link answers 503 with what to do, not a 500."""
@@ -172,7 +175,7 @@ def test_a_server_without_pango_says_so_and_points_to_the_printable_page(
         raise OSError("cannot load library 'libpango-1.0-0'")
 
     monkeypatch.setattr(ido.reports.views, "report_pdf", no_pango)
-    _login(client)
+    auth.login("coord@a.example")
     response = client.get("/reports/municipality.pdf?municipality=Astad&period=2026")
     assert response.status_code == 503
     assert "Druk in plaats daarvan de verslagpagina af" in response.get_data(as_text=True)

@@ -10,9 +10,8 @@ from ido.core.exceptions import ServiceError
 from ido.core.models import AuditEvent, Channel, NationalForm
 from ido.core.national_form import band_label, default_mapping, parse_bands
 
-from .conftest import messages
+from .conftest import Auth, messages
 from .helpers import store_question
-from .test_admin_people import _login
 
 
 @pytest.mark.once
@@ -70,11 +69,11 @@ def _lines(html: str, branch: str = "a1") -> dict[str, str]:
     )
 
 
-def test_an_administrator_changes_the_form_and_old_months_keep_theirs(client, counted, app):
+def test_an_administrator_changes_the_form_and_old_months_keep_theirs(client, counted, app, auth):
     """A version from January 2026 (the built-in one, saved) and one from March that renames a
     group, moves DigiD, sets bands and calls a referral differently: February prints with the
     first, March with the second."""
-    _login(client, "admin@ido.example")
+    auth.login("admin@ido.example")
     page = client.get("/admin/national-form")
     assert page.status_code == 200
     data = _form_data(page.get_data(as_text=True))
@@ -100,7 +99,7 @@ def test_an_administrator_changes_the_form_and_old_months_keep_theirs(client, co
     )
 
     client = app.test_client()
-    _login(client)  # the coordinator of library A
+    Auth(client).login("coord@a.example")  # the coordinator of library A
     march = client.get("/reports/national?month=2026-03&branch=a1").get_data(as_text=True)
     lines = _lines(march)
     assert lines["DigiD apart"] == "1" and lines["Overheid digitaal"] == "0"
@@ -125,7 +124,7 @@ def test_an_administrator_changes_the_form_and_old_months_keep_theirs(client, co
         ).all()
         assert len(events) == 2
     client = app.test_client()
-    _login(client, "admin@ido.example")
+    Auth(client).login("admin@ido.example")
     history = client.get("/admin/national-form").get_data(as_text=True)
     assert "maart 2026" in history and "januari 2026" in history
     first = versions[0].id
@@ -155,9 +154,9 @@ def test_an_administrator_changes_the_form_and_old_months_keep_theirs(client, co
     ],
 )
 def test_a_mapping_that_cannot_be_right_is_refused_and_nothing_is_saved(
-    client, org, app, change, field, message
+    client, org, app, change, field, message, auth
 ):
-    _login(client, "admin@ido.example")
+    auth.login("admin@ido.example")
     data = _form_data(client.get("/admin/national-form").get_data(as_text=True))
     response = client.post("/admin/national-form", data={**data, **change})
     html = response.get_data(as_text=True)
@@ -168,17 +167,17 @@ def test_a_mapping_that_cannot_be_right_is_refused_and_nothing_is_saved(
         assert db.session.scalar(db.select(db.func.count()).select_from(NationalForm)) == 0
 
 
-def test_only_administrators_see_the_mapping_and_unknown_versions_are_404(client, org, app):
-    _login(client)
+def test_only_administrators_see_the_mapping_and_unknown_versions_are_404(client, org, app, auth):
+    auth.login("coord@a.example")
     assert client.get("/admin/national-form").status_code == 403
     assert client.post("/admin/national-form", data={"valid_from": "2026-01"}).status_code == 403
     client = app.test_client()
-    _login(client, "admin@ido.example")
+    Auth(client).login("admin@ido.example")
     for version in ("999", "abc", "1" * 20, "\u0661"):
         assert client.get(f"/admin/national-form?version={version}").status_code == 404
 
 
-def test_a_channel_added_after_the_mapping_shows_as_not_assigned(client, org, app):
+def test_a_channel_added_after_the_mapping_shows_as_not_assigned(client, org, app, auth):
     """The numbers still add up when the mapping lags behind the lists, and the gap shows."""
     from datetime import UTC, datetime
 
@@ -186,13 +185,13 @@ def test_a_channel_added_after_the_mapping_shows_as_not_assigned(client, org, ap
         db.session.add(Channel(code="chat", name_nl="Chat", name_en="Chat", position=99))
         db.session.commit()
         store_question("a1", datetime(2026, 4, 2, 10, tzinfo=UTC), ["digid"], channel="chat")
-    _login(client)
+    auth.login("coord@a.example")
     lines = _lines(client.get("/reports/national?month=2026-04&branch=a1").get_data(as_text=True))
     assert lines["Niet ingedeeld (werk de indeling van het landelijke formulier bij)"] == "1"
     assert lines["Online"] == "0" and lines["Bezoekers (registraties)"] == "1"
 
 
-def test_a_topic_added_after_the_mapping_must_be_placed_before_saving(client, org, app):
+def test_a_topic_added_after_the_mapping_must_be_placed_before_saving(client, org, app, auth):
     """The page does not quietly put a new topic on the first line: it shows no line chosen,
     and saving asks for one."""
     from ido.core.models import Topic
@@ -200,7 +199,7 @@ def test_a_topic_added_after_the_mapping_must_be_placed_before_saving(client, or
     with app.app_context():
         db.session.add(Topic(code="ai_hulp", name_nl="AI-hulp", name_en="AI help", group="overig"))
         db.session.commit()
-    _login(client, "admin@ido.example")
+    auth.login("admin@ido.example")
     page = client.get("/admin/national-form").get_data(as_text=True)
     select = re.search(r'<select[^>]*name="topic_ai_hulp"[^>]*>(.*?)</select>', page, re.S)[1]
     assert "selected" not in select and select.startswith('<option value="">– kies een regel –')

@@ -89,8 +89,8 @@ EXPORTS = [
 
 
 @pytest.mark.parametrize("email", ["coord@a.example", "vol@a.example", "vol2@a.example"])
-def test_library_a_never_sees_the_partners_of_library_b(partner_of_b, client, email):
-    client.post("/auth/login", data={"email": email, "password": "correct horse battery"})
+def test_library_a_never_sees_the_partners_of_library_b(partner_of_b, client, email, auth):
+    auth.login(email)
     seen = _walk(client, ["/", "/desk/", "/reports/", "/admin/", *EXPORTS])
     assert not [path for path, status in seen.items() if status >= 500]
     if email.startswith("coord"):
@@ -115,9 +115,7 @@ def test_the_api_never_names_the_partners_of_another_library(partner_of_b, clien
         assert SECRET_CODE not in response.get_data(as_text=True), path
 
 
-def test_library_b_sees_its_own_partner_on_the_national_page(partner_of_b, client):
+def test_library_b_sees_its_own_partner_on_the_national_page(partner_of_b, client, auth):
     """The check above would pass on a page that names no partner at all."""
-    client.post(
-        "/auth/login", data={"email": "coord@b.example", "password": "correct horse battery"}
-    )
+    auth.login("coord@b.example")
     assert SECRET_NAME in client.get("/reports/national").get_data(as_text=True)

@@ -232,6 +232,7 @@ ordinary = st.one_of(
 )
 
 
+@pytest.mark.slow  # many Hypothesis examples
 @pytest.mark.once
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(ordinary, min_size=1, max_size=8).map(" ".join))
@@ -381,6 +382,7 @@ NEAR_MISSES = (
 )
 
 
+@pytest.mark.slow  # times megabytes of text
 @pytest.mark.once
 def test_a_megabyte_is_read_in_linear_time():
     """No pattern backtracks: a megabyte of what once made patterns backtrack (a long label
@@ -402,6 +404,7 @@ def test_a_megabyte_is_read_in_linear_time():
     assert time.process_time() - started < 10
 
 
+@pytest.mark.slow  # times megabytes of text
 @pytest.mark.once
 def test_ten_times_the_text_takes_about_ten_times_as_long():
     """Half a megabyte of near misses (every finder has work on it) costs about ten times what

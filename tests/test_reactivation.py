@@ -6,13 +6,13 @@ from ido.core.models import Library
 from ido.core.tokens import create_token
 
 from .api_client import Api
-from .conftest import PASSWORD
+from .conftest import Auth
 from .helpers import committed, user
 
 
 def _logged_in(app, email: str):
     client = app.test_client()
-    response = client.post("/auth/login", data={"email": email, "password": PASSWORD})
+    response = Auth(client).login(email)
     assert response.status_code == 302
     return client
 

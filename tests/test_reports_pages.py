@@ -2,8 +2,6 @@
 
 import re
 
-from .test_counts import _login
-
 
 def _table(html: str, title: str) -> dict[str, int]:
     """The numbers table under a chart, as {label: count}."""
@@ -13,8 +11,8 @@ def _table(html: str, title: str) -> dict[str, int]:
     return {label: int(count) for label, count in rows}
 
 
-def test_dashboard_shows_every_dimension_with_tables(client, counted):
-    _login(client)
+def test_dashboard_shows_every_dimension_with_tables(client, counted, auth):
+    auth.login("coord@a.example")
     response = client.get("/reports/?from=2026-01&to=2026-11")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -43,8 +41,8 @@ def test_dashboard_shows_every_dimension_with_tables(client, counted):
     assert "B Centrum" not in html
 
 
-def test_dashboard_filters_by_branch_and_municipality(client, counted):
-    _login(client)
+def test_dashboard_filters_by_branch_and_municipality(client, counted, auth):
+    auth.login("coord@a.example")
     html = client.get("/reports/?from=2026-01&to=2026-11&branch=a2").get_data(as_text=True)
     assert _table(html, "Per vestiging") == {"A Dorp": 1}
     html = client.get("/reports/?from=2026-01&to=2026-11&municipality=Astad").get_data(as_text=True)
@@ -53,15 +51,15 @@ def test_dashboard_filters_by_branch_and_municipality(client, counted):
     assert client.get("/reports/?from=vorige-maand").status_code == 422
 
 
-def test_dashboard_this_month_against_last(client, counted):
-    _login(client)
+def test_dashboard_this_month_against_last(client, counted, auth):
+    auth.login("coord@a.example")
     html = client.get("/reports/?from=2026-01&to=2026-02").get_data(as_text=True)
     assert re.search(r'kpi-value">1</span>\s*bezoeker in februari 2026', html)
     assert re.search(r'kpi-value">1</span>\s*in januari 2026', html)
     assert re.search(r'kpi-value">0</span>\s*in februari 2025', html)  # a year before
 
 
-def test_a_running_month_is_compared_with_the_same_days_before(client, org, app):
+def test_a_running_month_is_compared_with_the_same_days_before(client, org, app, auth):
     """On the 22nd, the 1st to the 22nd against the 1st to the 22nd of last month (and of
     the same month last year), with the hours of help; not against a whole month."""
     from datetime import timedelta
@@ -80,7 +78,7 @@ def test_a_running_month_is_compared_with_the_same_days_before(client, org, app)
         store_question("a1", first, ["digid"], duration=30)
         if today.day < 28:
             store_question("a1", first.replace(day=28), ["digid"])  # later in that month
-    _login(client)
+    auth.login("coord@a.example")
     html = client.get("/").headers["Location"]
     assert html == "/reports/"  # coordinators land on their reports
     html = client.get("/reports/").get_data(as_text=True)
@@ -90,8 +88,8 @@ def test_a_running_month_is_compared_with_the_same_days_before(client, org, app)
     assert "0,5 uur hulp" in html
 
 
-def test_national_summary_in_form_order(client, counted):
-    _login(client)
+def test_national_summary_in_form_order(client, counted, auth):
+    auth.login("coord@a.example")
     html = client.get("/reports/national?month=2026-03&branch=a1").get_data(as_text=True)
     sections = re.findall(r"<legend>\d+\. ([^<]+)</legend>", html)
     assert sections == [
@@ -124,17 +122,17 @@ def test_national_summary_in_form_order(client, counted):
     assert client.get("/reports/national?month=2026-03&branch=b1").status_code == 422  # as unknown
 
 
-def test_report_pages_refuse_volunteers(client, counted):
-    _login(client, "vol@a.example")
+def test_report_pages_refuse_volunteers(client, counted, auth):
+    auth.login("vol@a.example")
     assert client.get("/reports/").status_code == 403
     assert client.get("/reports/national").status_code == 403
     assert "/reports/" not in client.get("/desk/").get_data(as_text=True)
 
 
-def test_visitors_and_questions_are_counted_apart(client, counted):
+def test_visitors_and_questions_are_counted_apart(client, counted, auth):
     """One entry is one visitor; each topic is one question, a follow-up with its topic one:
     January to March of the fixture holds four entries (one of library B) with five topics."""
-    _login(client)
+    auth.login("coord@a.example")
     html = client.get("/reports/?from=2026-01&to=2026-03").get_data(as_text=True)
     # a1: digid_app (1 question: DigiD), toeslagen + gemeente (2), digid (1)
     assert re.search(r'kpi-value">3</span>\s*bezoekers van jan', html)

@@ -3,11 +3,13 @@ drawn by Hypothesis, as every role: never a 5xx (on SQLite and on PostgreSQL).""
 
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .conftest import PASSWORD
+from .conftest import Auth
 
+pytestmark = pytest.mark.slow  # hundreds of requests
 ROLES = [None, "vol@a.example", "coord@a.example", "coord@b.example", "admin@ido.example"]
 NASTY = [
     "",
@@ -143,7 +145,7 @@ def test_no_route_answers_with_a_server_error(org):
         query = data.draw(st.dictionaries(st.sampled_from(PARAMS), TEXT, max_size=3))
         client = app.test_client()
         if role:
-            client.post("/auth/login", data={"email": role, "password": PASSWORD})
+            Auth(client).login(role)
         if method == "GET":
             response = client.get(path, query_string=query)
         elif pattern.startswith("/api/"):

@@ -5,12 +5,10 @@ import re
 
 import pytest
 
-from .conftest import PASSWORD
-
 
 @pytest.mark.once
-def test_pages_scripts_and_styles_go_out_compressed(client, org):
-    client.post("/auth/login", data={"email": "vol@a.example", "password": PASSWORD})
+def test_pages_scripts_and_styles_go_out_compressed(client, org, auth):
+    auth.login("vol@a.example")
     desk = client.get("/desk/", headers={"Accept-Encoding": "br, gzip"})
     assert desk.headers["Content-Encoding"] == "br"
     assert "Accept-Encoding" in desk.headers["Vary"]
@@ -68,10 +66,10 @@ def test_the_health_check_says_503_when_the_database_is_gone(tmp_path):
 
 
 @pytest.mark.once
-def test_a_streamed_export_is_compressed_on_the_fly_and_unchanged(client, counted):
+def test_a_streamed_export_is_compressed_on_the_fly_and_unchanged(client, counted, auth):
     import brotli
 
-    client.post("/auth/login", data={"email": "coord@a.example", "password": PASSWORD})
+    auth.login("coord@a.example")
     path = "/reports/questions.csv?from=2026-01&to=2026-03"
     plain = client.get(path).data
     packed = client.get(path, headers={"Accept-Encoding": "br"})

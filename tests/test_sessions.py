@@ -10,13 +10,13 @@ from ido.core.models import Library
 from ido.core.tokens import create_token
 
 from .api_client import Api
-from .conftest import PASSWORD, make_config
+from .conftest import PASSWORD, Auth, make_config
 from .helpers import branch, committed, user
 
 
 def _logged_in(app, email: str):
     client = app.test_client()
-    response = client.post("/auth/login", data={"email": email, "password": PASSWORD})
+    response = Auth(client).login(email)
     assert response.status_code == 302
     assert client.get("/desk/branch").status_code == 200
     return client
@@ -135,9 +135,7 @@ def test_a_deactivated_library_ends_its_sessions_tokens_and_tablets(org, app):
         db.session.scalar(db.select(Library).where(Library.code == "lib-a")).active = False
         db.session.commit()
     assert _ended(volunteer)
-    refused = app.test_client().post(
-        "/auth/login", data={"email": "vol@a.example", "password": PASSWORD}
-    )
+    refused = Auth(app.test_client()).login("vol@a.example")
     assert refused.status_code == 200 and "klopt niet" in refused.get_data(as_text=True)
     assert Api(app.test_client(), token).get("/api/v1/taxonomy").status_code == 401
     tablet = app.test_client()

@@ -16,7 +16,7 @@ from ido import create_app
 from ido.core.db import db
 from ido.core.organisation import create_user
 
-from .conftest import PASSWORD, dispose, make_config
+from .conftest import PASSWORD, Auth, dispose, make_config
 
 ROOT = Path(__file__).resolve().parent.parent
 FAILED_LOGINS = """
@@ -73,6 +73,7 @@ def redis_url():
     server.wait(10)
 
 
+@pytest.mark.slow  # two Python processes
 @pytest.mark.once
 def test_two_processes_count_failures_together(database_url, org, redis_url):
     """Two worker processes, one Redis: the sixth failure is refused, whichever process."""
@@ -97,6 +98,7 @@ def test_two_processes_count_failures_together(database_url, org, redis_url):
     assert worker(3) == [200, 200, 429]  # alone, this process would have allowed all three
 
 
+@pytest.mark.slow  # the real argon2 cost
 @pytest.mark.once
 def test_an_unknown_address_is_answered_as_slowly_as_a_known_one(database_url):
     """With the real argon2 cost, the time of a refusal does not tell which addresses exist."""
@@ -111,14 +113,11 @@ def test_an_unknown_address_is_answered_as_slowly_as_a_known_one(database_url):
     with app.app_context():
         create_user("echt@a.example", "Echt", "admin", PASSWORD)
         db.session.commit()
-    client = app.test_client()
+    auth = Auth(app.test_client())
 
     def seconds(email: str) -> float:
         started = time.perf_counter()
-        assert (
-            client.post("/auth/login", data={"email": email, "password": "wrong!"}).status_code
-            == 200
-        )
+        assert auth.login(email, "wrong!").status_code == 200
         return time.perf_counter() - started
 
     seconds("niemand@a.example")  # the first makes the stand-in hash once
@@ -135,6 +134,7 @@ def test_wrong_enrolment_codes_are_throttled(client, org):
     assert client.post("/desk/enrol", data={"code": "AAAA-AAAA"}).status_code == 429
 
 
+@pytest.mark.slow  # waits out one-second windows
 @pytest.mark.once
 def test_the_account_limit_backs_off_in_steps(database_url, org):
     """Each step of the limit waits longer (here in seconds, as the real ones in minutes,
@@ -142,11 +142,10 @@ def test_the_account_limit_backs_off_in_steps(database_url, org):
     app = create_app(
         make_config(database_url, IDO_LOGIN_LIMIT_ACCOUNT="2 per second; 3 per 10 seconds")
     )
-    client = app.test_client()
+    auth = Auth(app.test_client())
 
     def attempt() -> int:
-        data = {"email": "vol@a.example", "password": "wrong!"}
-        return client.post("/auth/login", data=data).status_code
+        return auth.login("vol@a.example", "wrong!").status_code
 
     assert [attempt(), attempt(), attempt()] == [200, 200, 429]
     time.sleep(1.1)
@@ -157,8 +156,9 @@ def test_the_account_limit_backs_off_in_steps(database_url, org):
 
 
 def _login(client, password: str, address: str = "10.0.0.1") -> int:
-    data = {"email": "vol@a.example", "password": password}
-    return client.post("/auth/login", data=data, environ_base={"REMOTE_ADDR": address}).status_code
+    """The status of a log-in as vol@a.example from that address."""
+    from_address = {"environ_base": {"REMOTE_ADDR": address}}
+    return Auth(client).login("vol@a.example", password, **from_address).status_code
 
 
 def test_a_stranger_cannot_lock_the_owner_out(client, org):
@@ -222,6 +222,7 @@ def test_log_in_works_when_the_throttle_store_goes_away(database_url, org, redis
     dispose(app)
 
 
+@pytest.mark.slow  # starts gunicorn
 @pytest.mark.once
 @pytest.mark.parametrize("accept", [False, True])
 def test_make_serve_refuses_workers_that_throttle_each_on_their_own(database_url, accept):

@@ -19,7 +19,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
-from sqlalchemy import MetaData, func, insert, select, text
+from sqlalchemy import func, select
 
 from ido import MIGRATIONS_DIR, create_app
 from ido.core.counts import DIMENSIONS, monthly_counts
@@ -27,11 +27,11 @@ from ido.core.db import db
 from ido.core.models import Branch
 
 from .conftest import dispose, make_config
+from .snapshots import SNAPSHOTS, load_tables
 
 # The history as it stood when it was frozen; new revisions are appended after it.
 HISTORY = ["07c4eaa5e320", "d06d07f94e00", "c158317a8e68", "5e2b7c1d9a40", "8a3f6d2e4b17"]
 BASELINE = "8a3f6d2e4b17"
-SNAPSHOTS = Path(__file__).parent / "data" / "migrations"
 MONTHS = (date(2025, 1, 1), date(2026, 12, 1))
 
 
@@ -66,7 +66,7 @@ def test_a_database_filled_at_a_revision_upgrades_whole(database, revision):
     app = create_app(make_config(database(f"upgrade_{revision}")))
     with app.app_context():
         upgrade(revision=revision)
-        _load(snapshot["tables"])
+        load_tables(snapshot["tables"])
         upgrade()
         with db.engine.connect() as connection:
             context = MigrationContext.configure(
@@ -99,44 +99,6 @@ def _counts() -> dict[str, list[list]]:
         )
         for by in DIMENSIONS
     }
-
-
-def _load(tables: dict[str, list[dict]]) -> None:
-    """Make the tables, as they are at this revision (reflected, not the models), hold
-    exactly the rows, then move PostgreSQL's id sequences past them."""
-    with db.engine.begin() as connection:
-        reflected = MetaData()
-        reflected.reflect(connection)
-        for name in reversed(tables):  # what the migrations wrote (seed rows) gives way
-            connection.execute(reflected.tables[name].delete())
-        for name, rows in tables.items():
-            table = reflected.tables[name]
-            if rows:
-                connection.execute(insert(table), [_decoded(table, row) for row in rows])
-            serial = rows and isinstance(rows[0].get("id"), int)
-            if connection.dialect.name == "postgresql" and serial:
-                sequence = f"pg_get_serial_sequence('\"{name}\"', 'id')"
-                connection.execute(
-                    text(f'SELECT setval({sequence}, (SELECT max(id) FROM "{name}"))')
-                )
-
-
-def _decoded(table, row: dict) -> dict:
-    values = {}
-    for name, value in row.items():
-        column = table.c[name]
-        try:
-            kind = column.type.python_type
-        except NotImplementedError:
-            kind = object
-        if value is not None and kind is datetime:
-            value = datetime.fromisoformat(value)
-        elif value is not None and kind is date:
-            value = date.fromisoformat(value)
-        elif value is not None and kind is uuid.UUID:
-            value = uuid.UUID(value)
-        values[name] = value
-    return values
 
 
 def _encoded(value):

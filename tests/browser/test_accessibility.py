@@ -6,28 +6,18 @@ import itertools
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from ido.core.db import db
 from ido.core.devices import activate, enrol_device
 from ido.core.timeutil import now_local
 
-from .conftest import PASSWORD
-from .helpers import branch, store_question, user
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, browser, live_url, open_desk  # noqa: F401
+from ..helpers import branch, store_question, user
+from .pages import AXE_SCRIPT, log_in, open_desk, problems_here
 
 pytestmark = pytest.mark.once
 NARROW = {"width": 320, "height": 640}  # WCAG 1.4.10: content reflows at 320 CSS pixels
 REPORT_YEAR = now_local().year  # the municipality report of this year holds the test data
-AXE_SCRIPT = Axe().axe_script  # axe-core as axe-playwright-python ships it (no download)
-# WCAG 2.0, 2.1 and 2.2 at levels A and AA, as axe-core tags its rules
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-    "resultTypes": ["violations"],
-    "iframes": False,  # the app has none
-    "preload": False,  # the stylesheet need not be fetched again: computed styles suffice
-}
 
 
 @pytest.fixture
@@ -48,29 +38,7 @@ def places(org, app):
         }
 
 
-# what sticks out past the window's right edge, innermost first (for the failure message)
-WIDEST = """[...document.querySelectorAll("body *")]
-  .filter(e => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest(".table-region"))
-  .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > innerWidth + 1))
-  .slice(0, 4).map(e => e.tagName.toLowerCase() + (e.className ? "." + e.className : "")
-    + " " + (e.textContent || "").trim().slice(0, 30))"""
-
-
-def _problems_here(page, label: str) -> list[str]:
-    """Sideways scrolling and axe-core's violations on the page as it is now."""
-    found = []
-    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    if width[0] > width[1]:
-        culprits = page.evaluate(WIDEST)
-        found.append(f"{label}: scrolls sideways ({width[0]} px at {width[1]} px): {culprits}")
-    results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
-    for violation in results["violations"]:
-        targets = [node["target"] for node in violation["nodes"]][:3]
-        found.append(f"{label}: {violation['id']} ({violation['help']}) at {targets}")
-    return found
-
-
-def _context(browser, live_url, language: str, email: str | None = None, secret=None):  # noqa: F811
+def _context(browser, live_url, language: str, email: str | None = None, secret=None):
     context = browser.new_context(viewport=NARROW, locale="nl-NL" if language == "nl" else "en-GB")
     context.add_cookies([{"name": "ido_lang", "value": language, "url": live_url}])
     if secret:
@@ -79,11 +47,7 @@ def _context(browser, live_url, language: str, email: str | None = None, secret=
     page = context.new_page()
     page.set_default_timeout(5000)
     if email:
-        page.goto(f"{live_url}/auth/login")
-        page.locator("#email").fill(email)
-        page.locator("#password").fill(PASSWORD)
-        _submit(page.locator("main form button[type=submit]").first)
-        page.wait_for_load_state()
+        log_in(page, live_url, email, next_path=None)
     return page
 
 
@@ -97,7 +61,7 @@ def _visit_all(page, base, paths: list[str]) -> list[str]:
     found = []
     for path in paths:
         response = page.goto(base + path)
-        found += _problems_here(page, f"{path} ({response.status})")
+        found += problems_here(page, f"{path} ({response.status})")
     return found
 
 
@@ -106,11 +70,11 @@ def _submit_empty(page, base, path: str, form: str) -> list[str]:
     page.goto(base + path)
     _submit(page.locator(f"{form} button[type=submit]").first)
     page.wait_for_load_state()
-    return _problems_here(page, f"{path} refused")
+    return problems_here(page, f"{path} refused")
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
-def test_every_page_for_every_role_has_no_violations(browser, live_url, places, language):  # noqa: F811
+def test_every_page_for_every_role_has_no_violations(browser, live_url, places, language):
     q, a1, vol, library = places["question"], places["a1"], places["vol"], places["library"]
     found = []
 
@@ -131,7 +95,7 @@ def test_every_page_for_every_role_has_no_violations(browser, live_url, places, 
     page.locator("#email").fill("vol@a.example")
     page.locator("#password").fill("not the password")
     _submit(page.locator("main form button[type=submit]").first)
-    found += _problems_here(page, "log-in refused")
+    found += problems_here(page, "log-in refused")
     found += _submit_empty(page, live_url, "/desk/enrol", "main form")
     page.context.close()
 
@@ -145,20 +109,20 @@ def test_every_page_for_every_role_has_no_violations(browser, live_url, places, 
     found += _visit_all(page, live_url, ["/desk/paper"])  # the day to choose
     page.locator("#day").fill("01-01-2001")  # refused: before the desk's earliest day
     _submit(page.locator("main form button[type=submit]").first)
-    found += _problems_here(page, "paper day refused")
+    found += problems_here(page, "paper day refused")
     page.locator("#day").fill(f"{now_local():%d-%m-%Y}")
     _submit(page.locator("main form button[type=submit]").first)
     page.locator("button.tile").first.click()  # one question typed in from paper (no reload)
     expect(page.locator("[data-saved-live]")).to_contain_text(
         "Opgeslagen:" if language == "nl" else "Saved:"
     )
-    found += _problems_here(page, "/desk/paper with a line saved")
+    found += problems_here(page, "/desk/paper with a line saved")
     page.context.close()
 
     page = _context(browser, live_url, language, "vol2@a.example")  # two branches, none today
     found += _visit_all(page, live_url, ["/desk/mine", "/desk/branch"])  # none of their own
     _submit(page.locator("form button[type=submit]").last)
-    found += _problems_here(page, "desk of an empty day")
+    found += problems_here(page, "desk of an empty day")
     page.context.close()
 
     page = _context(browser, live_url, language, "coord@a.example")
@@ -186,7 +150,7 @@ def test_every_page_for_every_role_has_no_violations(browser, live_url, places, 
     page.goto(f"{live_url}/admin/people/{vol}")  # a new password link, shown once
     page.once("dialog", lambda dialog: dialog.accept())  # "Make a new password link?"
     _submit(page.locator(f"form[action='/admin/people/{vol}/password-link'] button"))
-    found += _problems_here(page, "password link made")
+    found += problems_here(page, "password link made")
     set_password = (page.locator("main code.token").text_content() or "").strip()
     if set_password.startswith("/"):
         set_password = live_url + set_password
@@ -194,14 +158,14 @@ def test_every_page_for_every_role_has_no_violations(browser, live_url, places, 
     enrol = page.locator("form:has(input[name=name])")  # not a tablet's revoke button
     enrol.locator(".toggle label").first.click()  # the first branch
     _submit(enrol.locator("button[type=submit]"))
-    found += _problems_here(page, "enrolment code made")
+    found += problems_here(page, "enrolment code made")
     page.context.close()
 
     page = _context(browser, live_url, language)  # the password link, opened by its owner
     page.goto(set_password)
-    found += _problems_here(page, "set a password")
+    found += problems_here(page, "set a password")
     _submit(page.locator("main form button[type=submit]").first)  # left empty: refused
-    found += _problems_here(page, "set a password, refused")
+    found += problems_here(page, "set a password, refused")
     page.context.close()
 
     page = _context(browser, live_url, language, "coord@b.example")  # a library without data
@@ -232,7 +196,7 @@ def test_every_page_for_every_role_has_no_violations(browser, live_url, places, 
     )
     page.fill("#bands", "1-10, 20+")  # the mapping page refused: a gap between the bands
     _submit(page.locator("main form button[type=submit]").first)
-    found += _problems_here(page, "national form mapping, refused")
+    found += problems_here(page, "national form mapping, refused")
     page.context.close()
 
     page = _context(browser, live_url, language, secret=places["secret"])  # a desk tablet
@@ -256,7 +220,7 @@ def _in_view(page, locator) -> bool:
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s['width']}x{s['height']}")
-def test_follow_ups_open_under_their_tile_in_view_and_are_announced(browser, live_url, size):  # noqa: F811
+def test_follow_ups_open_under_their_tile_in_view_and_are_announced(browser, live_url, size):
     page, problems = open_desk(browser, live_url, viewport=size)
     digid = page.locator("#topics-digid")
     assert digid.get_attribute("aria-expanded") == "false"
@@ -274,7 +238,7 @@ def test_follow_ups_open_under_their_tile_in_view_and_are_announced(browser, liv
     page.context.close()
 
 
-def test_a_refused_save_moves_focus_to_an_error_summary_linking_each_field(browser, live_url):  # noqa: F811
+def test_a_refused_save_moves_focus_to_an_error_summary_linking_each_field(browser, live_url):
     page, problems = open_desk(browser, live_url, viewport=SIZES[2])
     page.get_by_text("Eerder tijdstip of een notitie").click()
     page.locator("#asked_date").fill("31-02-2026")
@@ -310,7 +274,7 @@ FOCUSED = """(() => {
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s['width']}x{s['height']}")
-def test_keyboard_focus_is_never_hidden_under_the_save_bar(browser, live_url, size):  # noqa: F811
+def test_keyboard_focus_is_never_hidden_under_the_save_bar(browser, live_url, size):
     """Tab through the whole desk form: every focused control shows above the sticky bar
     (WCAG 2.2, 2.4.11 Focus not obscured)."""
     page, problems = open_desk(browser, live_url, viewport=size)
@@ -331,7 +295,7 @@ def test_keyboard_focus_is_never_hidden_under_the_save_bar(browser, live_url, si
     page.context.close()
 
 
-def test_the_disclosures_show_whether_they_are_open(browser, live_url):  # noqa: F811
+def test_the_disclosures_show_whether_they_are_open(browser, live_url):
     page, problems = open_desk(browser, live_url)
     summary = page.get_by_text("Eerder tijdstip of een notitie")
     marker = "el => getComputedStyle(el, '::before').content"
@@ -355,7 +319,7 @@ CHART_TEXTS = """[...document.querySelectorAll("svg.bars, svg.columns")].map(svg
 
 
 @pytest.mark.parametrize("width", [320, 1920])
-def test_chart_labels_are_never_cut_off_or_on_top_of_each_other(browser, live_url, org, app, width):  # noqa: F811
+def test_chart_labels_are_never_cut_off_or_on_top_of_each_other(browser, live_url, org, app, width):
     """Long topic names and weekday names: each label lies inside its chart, no two labels
     overlap, and a shortened one carries its whole name in a <title>."""
     from datetime import timedelta
@@ -397,7 +361,7 @@ def _pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
 
 
-def test_the_national_form_prints_one_branch_on_one_a4_page(browser, live_url, org, app):  # noqa: F811
+def test_the_national_form_prints_one_branch_on_one_a4_page(browser, live_url, org, app):
     """Before, one branch took five half-empty pages. Chromium prints it as a PDF here."""
     from datetime import timedelta
 

@@ -1,77 +1,13 @@
 """The desk in a real browser (Debian's Chromium through Playwright): taps, no-JS, phone width."""
 
-import threading
-
 import pytest
-from playwright import sync_api as playwright_api
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from .conftest import PASSWORD
-from .helpers import codes, questions
+from ..helpers import codes, questions, user, wait_until
+from .pages import PHONE, TABLET, open_desk
 
-# The pages and scripts do not depend on the database: the SQLite pass is enough.
+# The pages and scripts do not depend on the database: one pass is enough.
 pytestmark = pytest.mark.once
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-TABLET = {"width": 768, "height": 1024}
-PHONE = {"width": 360, "height": 740}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-SEEN: list[str] = []  # the paths the live server was asked for, in order
-
-
-@pytest.fixture
-def live_url(org):
-    wsgi_app = org.wsgi_app
-
-    def counting(environ, start_response):
-        SEEN.append(environ["PATH_INFO"])
-        return wsgi_app(environ, start_response)
-
-    org.wsgi_app = counting
-    SEEN.clear()
-    server = make_server("127.0.0.1", 0, org, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-
-
-def open_desk(browser, live_url, viewport=TABLET, javascript=True, email="vol@a.example"):
-    context = browser.new_context(
-        viewport=viewport, java_script_enabled=javascript, locale="nl-NL", has_touch=True
-    )
-    page = context.new_page()
-    problems = []
-    page.on("console", lambda msg: msg.type == "error" and problems.append(msg.text))
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.goto(f"{live_url}/")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(lambda url: "/auth/login" not in url)  # the desk, or a coordinator's reports
-    if "/desk/" not in page.url:
-        page.goto(f"{live_url}/desk/")
-    return page, problems
 
 
 def test_two_taps_on_a_tablet(browser, live_url, app):
@@ -130,14 +66,13 @@ def test_quick_mode_one_tap_then_undo(browser, live_url, app):
     expect(page.locator(".saved")).to_contain_text("Opgeslagen: Computer, tablet of smartphone")
     page.get_by_role("button", name="Ongedaan maken").tap()
     expect(page.locator(".saved")).to_contain_text("Ongedaan gemaakt.")
-    for _ in range(100):  # the undo goes to the server through the queue
+
+    def undone():  # the undo goes to the server through the queue
         with app.app_context():
-            if not questions():
-                break
-        page.wait_for_timeout(50)
+            return questions() == [] and len(questions(include_deleted=True)) == 1
+
+    wait_until(undone, "the undo reached the server", pause=lambda: page.wait_for_timeout(50))
     assert problems == []
-    with app.app_context():
-        assert questions() == [] and len(questions(include_deleted=True)) == 1
     page.context.close()
 
 
@@ -155,8 +90,6 @@ def test_no_sideways_scrolling(browser, live_url, app, viewport):
 
 
 def test_switching_someone_off_asks_first(browser, live_url, app):
-    from .helpers import user
-
     page, problems = open_desk(browser, live_url, email="coord@a.example")
     with app.app_context():
         person = user("vol@a.example").id
@@ -177,7 +110,7 @@ def test_switching_someone_off_asks_first(browser, live_url, app):
     page.context.close()
 
 
-def test_the_desk_is_light_first_time_and_one_request_after(browser, live_url):
+def test_the_desk_is_light_first_time_and_one_request_after(browser, live_url, seen):
     """A tablet that opens the desk with an empty cache transfers at most 30 KB in at most 7
     requests (the page, its style, its two scripts, its icon, the service worker and the
     page once more for the copy kept for offline use); opening it again asks only for the
@@ -194,13 +127,13 @@ def test_the_desk_is_light_first_time_and_one_request_after(browser, live_url):
             request.sizes()["responseBodySize"] + request.sizes()["responseHeadersSize"]
         ),
     )
-    SEEN.clear()
+    seen.clear()
     page.goto(f"{live_url}/desk/")
     page.wait_for_load_state("networkidle")
-    assert len(SEEN) <= 7 and SEEN[0] == "/desk/", SEEN
+    assert len(seen) <= 7 and seen[0] == "/desk/", seen
     assert sum(sizes) <= 30_000, sizes
-    SEEN.clear()
+    seen.clear()
     page.goto(f"{live_url}/desk/")  # as following a link or the redirect after a save does
     page.wait_for_load_state("networkidle")
-    assert SEEN == ["/desk/"]
+    assert seen == ["/desk/"]
     context.close()

@@ -1,0 +1,49 @@
+"""Fixtures of the browser tests (marked `browser` in tests/conftest.py): one Chromium for all
+of them, and the test's app served on a port of its own."""
+
+import threading
+
+import pytest
+from playwright import sync_api as playwright_api
+from werkzeug.serving import make_server
+
+from .pages import CHROMIUM, CHROMIUM_ARGS
+
+
+@pytest.fixture(scope="package")
+def playwright():
+    with playwright_api.sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="package")
+def browser(playwright):
+    """One Chromium for every browser test; each test opens its own context (cookies, storage,
+    service workers and caches of its own), which costs a fraction of a launch."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def seen():
+    """The paths the live server was asked for, in order."""
+    return []
+
+
+@pytest.fixture
+def live_url(org, seen):
+    """The test's app (with the organisation) served by Werkzeug in a thread."""
+    wsgi_app = org.wsgi_app
+
+    def counting(environ, start_response):
+        seen.append(environ["PATH_INFO"])
+        return wsgi_app(environ, start_response)
+
+    org.wsgi_app = counting
+    server = make_server("127.0.0.1", 0, org, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()

@@ -1,0 +1,51 @@
+"""The migration snapshots in tests/data/migrations/: a database's rows as they were at one
+revision, loaded into a database migrated to that revision (made by tests/test_upgrades.py)."""
+
+import uuid
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import MetaData, insert, text
+
+from ido.core.db import db
+
+SNAPSHOTS = Path(__file__).parent / "data" / "migrations"
+
+
+def load_tables(tables: dict[str, list[dict]]) -> None:
+    """Make the tables, as they are at this revision (reflected, not the models), hold
+    exactly the rows, then move PostgreSQL's id sequences past them."""
+    with db.engine.begin() as connection:
+        reflected = MetaData()
+        reflected.reflect(connection)
+        for name in reversed(tables):  # what the migrations wrote (seed rows) gives way
+            connection.execute(reflected.tables[name].delete())
+        for name, rows in tables.items():
+            table = reflected.tables[name]
+            if rows:
+                connection.execute(insert(table), [decoded(table, row) for row in rows])
+            serial = rows and isinstance(rows[0].get("id"), int)
+            if connection.dialect.name == "postgresql" and serial:
+                sequence = f"pg_get_serial_sequence('\"{name}\"', 'id')"
+                connection.execute(
+                    text(f'SELECT setval({sequence}, (SELECT max(id) FROM "{name}"))')
+                )
+
+
+def decoded(table, row: dict) -> dict:
+    """A snapshot row's values as the column types take them (JSON holds them as text)."""
+    values = {}
+    for name, value in row.items():
+        column = table.c[name]
+        try:
+            kind = column.type.python_type
+        except NotImplementedError:
+            kind = object
+        if value is not None and kind is datetime:
+            value = datetime.fromisoformat(value)
+        elif value is not None and kind is date:
+            value = date.fromisoformat(value)
+        elif value is not None and kind is uuid.UUID:
+            value = uuid.UUID(value)
+        values[name] = value
+    return values
