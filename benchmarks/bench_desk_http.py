@@ -42,11 +42,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 from bench_reports import generate  # noqa: E402
 
 from ido import create_app  # noqa: E402
-from ido.core.categories import active_categories  # noqa: E402
 from ido.core.db import db  # noqa: E402
 from ido.core.models import Branch, Question, User  # noqa: E402
 from ido.core.organisation import create_user  # noqa: E402
 from ido.core.questions import QuestionData, record_question  # noqa: E402
+from ido.core.taxonomy import active_categories  # noqa: E402
 from ido.core.timeutil import now_local  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"

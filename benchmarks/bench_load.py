@@ -46,7 +46,7 @@ from ido import create_app  # noqa: E402
 from ido.core.db import db  # noqa: E402
 from ido.core.models import Branch, Question, User  # noqa: E402
 from ido.core.organisation import create_user  # noqa: E402
-from ido.core.tokens import create_token  # noqa: E402
+from ido.core.organisation.tokens import create_token  # noqa: E402
 
 PASSWORD = "a long and unusual bench sentence"
 BROWSER_DESKS, API_DESKS, EXPORTERS = 44, 4, 2

@@ -26,13 +26,13 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 
 from ido import create_app  # noqa: E402
-from ido.core.categories import active_categories, seed_categories  # noqa: E402
-from ido.core.counts import DIMENSIONS, monthly_counts  # noqa: E402
 from ido.core.db import db  # noqa: E402
-from ido.core.exports import counts_workbook, raw_csv  # noqa: E402
 from ido.core.models import LINKS, Branch, Library, Question, User, joined_codes, link_rows  # noqa: E402
-from ido.core.report_params import CountParams  # noqa: E402
+from ido.core.reporting.counts import DIMENSIONS, monthly_counts  # noqa: E402
+from ido.core.reporting.exports import counts_workbook, raw_csv  # noqa: E402
 from ido.core.reporting.figures import dashboard  # noqa: E402
+from ido.core.reporting.params import CountParams  # noqa: E402
+from ido.core.taxonomy import active_categories, seed_categories  # noqa: E402
 from ido.core.timeutil import local_columns  # noqa: E402
 
 BRANCHES, LIBRARIES, YEARS = 700, 70, 3

@@ -13,13 +13,9 @@ from flask_migrate import upgrade
 from sqlalchemy.exc import SQLAlchemyError
 
 from ido.core.backup import backup, restore
-from ido.core.categories import seed_categories
-from ido.core.counts import DIMENSIONS, counts_and_totals
 from ido.core.db import connection_problem, db, one_line
 from ido.core.exceptions import ParamError, ServiceError
-from ido.core.exports import DIALECTS, counts_csv
 from ido.core.models import ROLES, User
-from ido.core.national_form import ensure_first_version
 from ido.core.organisation import (
     create_branch,
     create_library,
@@ -27,13 +23,17 @@ from ido.core.organisation import (
     deactivate_user,
     user_by_email,
 )
-from ido.core.report_params import count_params, parse_month, scoped_branches
+from ido.core.organisation.scope import branches_in_scope
+from ido.core.organisation.tokens import create_token
+from ido.core.reporting.counts import DIMENSIONS, counts_and_totals
+from ido.core.reporting.exports import DIALECTS, counts_csv
 from ido.core.reporting.municipality import municipality_report
 from ido.core.reporting.national import national_summaries
+from ido.core.reporting.national_form import ensure_first_version
+from ido.core.reporting.params import count_params, parse_month, scoped_branches
 from ido.core.reporting.periods import parse_period
 from ido.core.retention import purge_old_notes
-from ido.core.scope import branches_in_scope
-from ido.core.tokens import create_token
+from ido.core.taxonomy import seed_categories
 from ido.web import documents
 
 

@@ -28,9 +28,9 @@ from hypothesis import settings
 from jinja2 import BytecodeCache
 
 from ido import create_app
-from ido.core.categories import seed_categories
 from ido.core.db import db
 from ido.core.organisation import create_branch, create_library, create_user
+from ido.core.taxonomy import seed_categories
 
 DB_KIND = os.environ.get("IDO_TEST_DB", "sqlite")
 # CI runs the property tests with fixed examples, so a run is repeatable; locally they vary.

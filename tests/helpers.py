@@ -4,7 +4,6 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from ido.core.categories import active_categories
 from ido.core.db import db
 from ido.core.models import AuditEvent, Branch, Question, User
 from ido.core.questions import (
@@ -14,6 +13,7 @@ from ido.core.questions import (
     may_backdate,
     record_question,
 )
+from ido.core.taxonomy import active_categories
 
 from .conftest import form_fields
 

@@ -210,8 +210,8 @@ def test_each_library_has_partner_codes_of_its_own(client, org, app, auth):
 def test_a_library_with_a_long_code_still_has_room_for_partner_codes(client, org, app):
     """Library codes may have 40 characters: a long one is shortened with a hash of it, so
     two long codes alike at the start still give partner codes of their own."""
-    from ido.core.categories import save_category
     from ido.core.organisation import create_library
+    from ido.core.taxonomy import save_category
 
     with app.app_context():
         codes = [

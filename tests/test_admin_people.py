@@ -107,7 +107,7 @@ def test_new_volunteer_gets_access_through_a_password_link(client, org, app, aut
 def test_password_link_expires_after_24_hours(client, org, app):
     from datetime import timedelta
 
-    from ido.core.passwords import make_password_link
+    from ido.core.organisation.passwords import make_password_link
 
     with app.app_context():
         token = make_password_link(user("vol@a.example"), None)

@@ -10,8 +10,8 @@ from openapi_spec_validator import validate
 from ido.api.openapi import document
 from ido.core.db import db
 from ido.core.models import ApiToken, Question
+from ido.core.organisation.tokens import create_token, revoke_token
 from ido.core.timeutil import now_local
-from ido.core.tokens import create_token, revoke_token
 
 from .api_client import Api
 from .helpers import codes, committed, questions, user
@@ -338,7 +338,7 @@ def test_the_documents_patterns_are_the_servers_rules():
     takes (the fuzzer tries a few values; these try them all)."""
     from ido.api import openapi
     from ido.core.checks import CODE_PATTERN, has_bad_characters
-    from ido.core.report_params import FIRST_YEAR, LAST_YEAR
+    from ido.core.reporting.params import FIRST_YEAR, LAST_YEAR
 
     years = [y for y in range(10_000) if re.fullmatch(openapi.YEAR, f"{y:04}")]
     assert years == list(range(FIRST_YEAR, LAST_YEAR + 1))

@@ -5,7 +5,7 @@ import pytest
 
 from ido.api.body import body_to_formdata
 from ido.core.db import db
-from ido.core.tokens import create_token
+from ido.core.organisation.tokens import create_token
 
 from .api_client import Api
 from .helpers import questions, user

@@ -32,9 +32,9 @@ from schemathesis.specs.openapi.checks import ignored_auth
 from ido.api.shapes import CODE, UUID, moment_spelling
 from ido.core.db import db
 from ido.core.models import AuditEvent, Question
-from ido.core.report_params import MAX_MONTHS, parse_month
+from ido.core.organisation.tokens import create_token
+from ido.core.reporting.params import MAX_MONTHS, parse_month
 from ido.core.timeutil import months_between, now_local, start_of_month
-from ido.core.tokens import create_token
 
 from .api_client import Api
 from .helpers import user

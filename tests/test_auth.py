@@ -133,7 +133,7 @@ def test_new_session_on_login(client, org, auth):
 
 
 def test_deactivate_user_command(runner, client, org, app, auth):
-    from ido.core.tokens import create_token
+    from ido.core.organisation.tokens import create_token
 
     from .api_client import Api
 

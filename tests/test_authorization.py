@@ -7,7 +7,7 @@ import pytest
 
 from ido.core.db import db
 from ido.core.models import Agency
-from ido.core.tokens import create_token
+from ido.core.organisation.tokens import create_token
 
 from .helpers import branch, user
 
@@ -125,7 +125,7 @@ def test_every_route_has_a_rule(app):
 
 
 def _partner_of_library_a() -> str:
-    from ido.core.categories import save_category
+    from ido.core.taxonomy import save_category
 
     code = f"partner-{db.session.scalar(db.select(db.func.count()).select_from(Agency))}"
     values = {
@@ -149,8 +149,8 @@ def _fresh_ids(app) -> dict:
         question.logged_by = user("vol@a.example")
         token, _plaintext = create_token(user("coord@a.example"), "matrix")
         db.session.commit()
-        from ido.core.devices import enrol_device
-        from ido.core.passwords import make_password_link
+        from ido.core.organisation.devices import enrol_device
+        from ido.core.organisation.passwords import make_password_link
 
         from .helpers import branch
 
@@ -173,7 +173,7 @@ def _fresh_ids(app) -> dict:
 @pytest.mark.parametrize("role", list(ROLES))
 def test_matrix(app, org, role, client, auth):
     if role == "device":
-        from ido.core.devices import activate, enrol_device
+        from ido.core.organisation.devices import activate, enrol_device
 
         from .helpers import branch
 

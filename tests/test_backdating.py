@@ -167,7 +167,7 @@ def test_editing_keeps_an_old_moment_and_shows_it_the_dutch_way(auth, client, ap
 
 def test_the_api_keeps_volunteers_within_reach_and_lets_coordinators_import(client, org, app):
     with app.app_context():
-        from ido.core.tokens import create_token
+        from ido.core.organisation.tokens import create_token
 
         volunteer = committed(create_token(user("vol@a.example"), "t")[1])
         coordinator = committed(create_token(user("coord@a.example"), "t")[1])

@@ -5,9 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from ido.core.categories import active_categories
-from ido.core.devices import DevicePrincipal, activate, enrol_device
 from ido.core.exceptions import InvalidQuestion
+from ido.core.organisation.devices import DevicePrincipal, activate, enrol_device
 from ido.core.questions import (
     QuestionData,
     confirmed_by_program,
@@ -16,6 +15,7 @@ from ido.core.questions import (
     record_question,
     update_question,
 )
+from ido.core.taxonomy import active_categories
 from ido.core.timeutil import LOCAL_TZ
 
 from .helpers import branch, user

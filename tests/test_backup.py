@@ -8,11 +8,11 @@ from datetime import date
 from sqlalchemy import func
 
 from ido import create_app
-from ido.core.counts import DIMENSIONS, monthly_counts
 from ido.core.db import db
 from ido.core.models import LINKS, Branch, Question
+from ido.core.organisation.tokens import create_token
+from ido.core.reporting.counts import DIMENSIONS, monthly_counts
 from ido.core.timeutil import now_local
-from ido.core.tokens import create_token
 
 from .conftest import dispose, make_config
 from .helpers import post_question, user

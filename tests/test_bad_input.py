@@ -57,7 +57,7 @@ def test_coordinator_pages(client, org, app, method, path, status, auth):
 @pytest.fixture
 def bearer(org, app):
     with app.app_context():
-        from ido.core.tokens import create_token
+        from ido.core.organisation.tokens import create_token
 
         return {
             "Authorization": "Bearer " + committed(create_token(user("vol2@a.example"), "t")[1])

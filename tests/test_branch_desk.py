@@ -71,8 +71,8 @@ def test_a_failure_half_way_leaves_both_lists_unchanged(client, org, app, auth):
     the request's rollback takes the topics back too."""
     from sqlalchemy import event
 
-    from ido.core.categories import branch_selection
     from ido.core.models import BranchCategory
+    from ido.core.taxonomy import branch_selection
 
     auth.login("coord@a.example")
     with app.app_context():
@@ -114,8 +114,8 @@ def test_a_failure_half_way_leaves_both_lists_unchanged(client, org, app, auth):
 def test_the_edit_page_and_the_api_offer_only_the_branchs_choices(client, org, app, auth):
     """What the branch's desk leaves out, its edit page and the API refuse too; a question
     that already holds it (logged before the choice) keeps it when corrected."""
-    from ido.core.categories import active_categories, save_branch_desk
-    from ido.core.tokens import create_token
+    from ido.core.organisation.tokens import create_token
+    from ido.core.taxonomy import active_categories, save_branch_desk
 
     from .api_client import Api
     from .helpers import committed, questions, store_question, user

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from ido.core.db import db
-from ido.core.tokens import create_token
+from ido.core.organisation.tokens import create_token
 
 from .helpers import post_question, questions, user
 
@@ -37,8 +37,8 @@ def test_a_renamed_topic_reaches_every_worker_on_its_next_request(gunicorn_url, 
     import re
     import urllib.request
 
-    from ido.core.categories import save_category
     from ido.core.models import Topic
+    from ido.core.taxonomy import save_category
 
     def api_taxonomy() -> list[str]:
         request = urllib.request.Request(

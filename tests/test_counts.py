@@ -7,16 +7,16 @@ from datetime import UTC, datetime
 import pytest
 from openpyxl import load_workbook
 
-from ido.core.categories import active_categories
 from ido.core.db import db
 from ido.core.questions import QuestionData, update_question
+from ido.core.taxonomy import active_categories
 
 from .api_client import Api
 from .helpers import branch, committed, questions, store_question, user
 
 
 def _api(client, app, email="coord@a.example"):
-    from ido.core.tokens import create_token
+    from ido.core.organisation.tokens import create_token
 
     with app.app_context():
         return Api(client, committed(create_token(user(email), "t")[1]))
@@ -250,8 +250,8 @@ def test_raw_export_streams_questions_without_notes_unless_asked(client, counted
 
 def _reference_lines(notes: bool) -> list[list[str]]:
     """The raw export as a plain per-question rendering through the ORM would give it."""
-    from ido.core.exports import safe_cell
     from ido.core.models import Question
+    from ido.core.reporting.exports import safe_cell
     from ido.core.timeutil import LOCAL_TZ
 
     def joined(items):
@@ -375,7 +375,7 @@ def test_reports_are_for_coordinators_and_admins_only(client, counted, auth):
 
 
 def test_reports_with_a_bearer_token(client, counted, app):
-    from ido.core.tokens import create_token
+    from ido.core.organisation.tokens import create_token
 
     with app.app_context():
         token = committed(create_token(user("coord@a.example"), "script")[1])
@@ -460,7 +460,7 @@ def _same_question_in_june(question):
 
 def test_a_script_with_a_token_gets_json_errors_from_reports_too(client, counted, app):
     """One rule for JSON or a page: a bearer token on a report page is a script, too."""
-    from ido.core.tokens import create_token
+    from ido.core.organisation.tokens import create_token
 
     with app.app_context():
         token = committed(create_token(user("coord@a.example"), "script")[1])
@@ -488,7 +488,7 @@ def test_totals_between_days_count_visitors_questions_and_minutes(
 ):
     from datetime import date
 
-    from ido.core.counts import totals_between
+    from ido.core.reporting.counts import totals_between
 
     with app.app_context():
         ids = [branch("a1").id, branch("a2").id]

@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
-from ido.core.counts import monthly_counts
 from ido.core.db import db
 from ido.core.models import Branch
+from ido.core.reporting.counts import monthly_counts
 
 from .conftest import DB_KIND
 

@@ -250,7 +250,7 @@ def test_english_desk_shows_english_labels(auth, client):
 def test_todays_list_shows_the_latest_twenty_and_links_to_all(auth, client, app):
     from datetime import UTC, datetime
 
-    from ido.core.desk_rows import TODAY_SHOWN
+    from ido.core.questions.desk_rows import TODAY_SHOWN
 
     from .helpers import store_question
 
@@ -275,9 +275,9 @@ def test_todays_list_shows_the_latest_twenty_and_links_to_all(auth, client, app)
 def test_a_renamed_topic_and_another_language_show_at_once(auth, client, app):
     """The desk's fields are rendered once per process for what they show: a category changed
     by an administrator, or another language, is on the very next page."""
-    from ido.core.categories import save_category
     from ido.core.db import db
     from ido.core.models import Topic
+    from ido.core.taxonomy import save_category
 
     auth.login("vol@a.example")
     assert "Toeslagen" in client.get("/desk/").get_data(as_text=True)
@@ -293,9 +293,9 @@ def test_a_renamed_topic_and_another_language_show_at_once(auth, client, app):
 
 
 def _deactivate_topic(app, code: str) -> None:
-    from ido.core.categories import save_category
     from ido.core.db import db
     from ido.core.models import Topic
+    from ido.core.taxonomy import save_category
 
     with app.app_context():
         topic = db.session.scalar(db.select(Topic).where(Topic.code == code))
@@ -307,7 +307,7 @@ def test_a_follow_up_of_a_switched_off_topic_is_saved_and_changed(auth, client, 
     """The reference lists are shared, session-less objects: a follow-up whose parent an
     administrator switched off is still stored (with its parent, as always) and can be
     corrected, through the desk and the API alike."""
-    from ido.core.tokens import create_token
+    from ido.core.organisation.tokens import create_token
 
     from .api_client import Api
     from .helpers import committed, user

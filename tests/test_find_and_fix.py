@@ -156,7 +156,7 @@ def test_a_moment_typed_again_in_local_time_is_no_change(org, app):
 def test_an_unchanged_edit_of_an_api_question_is_no_change(client, org, app, auth):
     """Found by a probe: seconds from the API and a note's line breaks as a browser sends them
     (CRLF) made an edit saved without changes look like one, and dropped the seconds."""
-    from ido.core.tokens import create_token
+    from ido.core.organisation.tokens import create_token
 
     from .api_client import Api
     from .helpers import committed, user
@@ -227,8 +227,8 @@ def test_undo_tapped_twice_says_it_was_done(auth, client, app):
 def test_every_kind_of_audit_value_reads_as_words(org, app):
     """The trail's values as a coordinator reads them, for each kind of event the app writes."""
     from ido.admin.audit_changes import readable_changes, subject_names
-    from ido.core.categories import active_categories
-    from ido.core.devices import enrol_device
+    from ido.core.organisation.devices import enrol_device
+    from ido.core.taxonomy import active_categories
 
     from .helpers import branch, user
 
@@ -322,9 +322,9 @@ def test_every_kind_of_audit_value_reads_as_words(org, app):
 
 
 def test_filters_by_tablet_and_audit_dates_and_names_of_topics_off_the_desk(client, org, app, auth):
-    from ido.core.categories import active_categories, save_branch_desk
-    from ido.core.devices import DevicePrincipal, enrol_device
+    from ido.core.organisation.devices import DevicePrincipal, enrol_device
     from ido.core.questions import QuestionData, record_question
+    from ido.core.taxonomy import active_categories, save_branch_desk
 
     from .helpers import branch
 

@@ -28,7 +28,7 @@ def test_one_line_per_request_without_query_or_note(auth, client, app, caplog):
 
 
 def test_the_log_names_the_route_not_a_secret_in_the_path(client, org, app, caplog):
-    from ido.core.passwords import make_password_link
+    from ido.core.organisation.passwords import make_password_link
 
     from .helpers import user
 

@@ -36,9 +36,9 @@ def test_migrations_from_empty_match_the_models(database):
 def test_the_code_copies_are_filled_for_questions_stored_before_them(database):
     from datetime import UTC, datetime
 
-    from ido.core.categories import seed_categories
     from ido.core.models import Question
     from ido.core.organisation import create_branch, create_library, create_user
+    from ido.core.taxonomy import seed_categories
 
     from .conftest import PASSWORD
     from .helpers import store_question

@@ -98,8 +98,8 @@ def _lowest_text(page) -> float:
 def test_a_large_municipality_fills_each_page_before_the_next(client, org, app, auth):
     """Fifteen locations and a question on every topic: more than a page, and no page but
     the last is left half empty by a block pushed to the next."""
-    from ido.core.categories import active_categories
     from ido.core.organisation import create_branch
+    from ido.core.taxonomy import active_categories
 
     with app.app_context():
         topics = [t.code for t in active_categories().topics if not t.parent]

@@ -8,7 +8,7 @@ import pytest
 from ido.core.db import db
 from ido.core.exceptions import ServiceError
 from ido.core.models import AuditEvent, Channel, NationalForm
-from ido.core.national_form import band_label, default_mapping, parse_bands
+from ido.core.reporting.national_form import band_label, default_mapping, parse_bands
 
 from .conftest import Auth, messages
 from .helpers import store_question
@@ -40,7 +40,7 @@ def test_duration_bands_with_a_gap_an_overlap_or_no_end_are_refused(text):
 
 @pytest.mark.once
 def test_the_built_in_mapping_places_every_default_channel_and_topic():
-    from ido.core import defaults
+    from ido.core.taxonomy import defaults
 
     mapping = default_mapping()
     assert {code for code, *_ in defaults.CHANNELS} == set(mapping.channel_of)

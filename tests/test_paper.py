@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from ido.core.db import db
-from ido.core.exports import raw_csv
+from ido.core.reporting.exports import raw_csv
 from ido.core.timeutil import LOCAL_TZ, now_local, start_of_month
 
 from .conftest import form_fields, messages
@@ -104,8 +104,8 @@ def test_the_day_is_checked_like_any_back_dating(auth, client, app):
 
 
 def test_a_question_without_a_time_counts_everywhere_but_busy_hours(auth, client, app):
-    from ido.core.report_params import count_params
     from ido.core.reporting.figures import dashboard
+    from ido.core.reporting.params import count_params
 
     auth.login("vol@a.example")
     _start(client)

@@ -9,10 +9,10 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from ido.core.categories import save_category
 from ido.core.db import db
+from ido.core.organisation.tokens import create_token
+from ido.core.taxonomy import save_category
 from ido.core.timeutil import now_local
-from ido.core.tokens import create_token
 
 from .helpers import branch, store_question, user
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from stdnum import iban
 from stdnum.nl import bsn
 
-from ido.core.privacy import KINDS, personal_data_kinds
+from ido.core.questions.privacy import KINDS, personal_data_kinds
 
 from .conftest import messages
 from .helpers import desk_form, questions
@@ -356,7 +356,7 @@ def test_desk_refuses_a_note_with_personal_data_and_stores_nothing(auth, client,
 
 
 def test_api_answers_personal_data_with_422(client, org, app):
-    from ido.core.tokens import create_token
+    from ido.core.organisation.tokens import create_token
 
     from .api_client import Api
     from .helpers import user

@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import insert
 
-from ido.core.categories import active_categories
 from ido.core.db import db
 from ido.core.exceptions import InvalidQuestion, ServiceError
 from ido.core.models import LINKS, Question
 from ido.core.organisation import update_branch, update_library, update_user
 from ido.core.questions import QuestionData, record_question, resync_links, update_question
+from ido.core.taxonomy import active_categories
 
 from .helpers import branch, questions, store_question, user
 

@@ -3,7 +3,7 @@ sessions and API tokens its people had (they log in again and make new tokens)."
 
 from ido.core.db import db
 from ido.core.models import Library
-from ido.core.tokens import create_token
+from ido.core.organisation.tokens import create_token
 
 from .api_client import Api
 from .conftest import Auth

@@ -7,7 +7,7 @@ import pytest
 from ido import create_app
 from ido.core.db import db
 from ido.core.models import Library
-from ido.core.tokens import create_token
+from ido.core.organisation.tokens import create_token
 
 from .api_client import Api
 from .conftest import PASSWORD, Auth, make_config
@@ -43,7 +43,7 @@ def test_a_new_password_ends_the_other_sessions_but_not_this_one(org, app):
 
 
 def test_a_password_link_ends_every_session(org, app):
-    from ido.core.passwords import make_password_link
+    from ido.core.organisation.passwords import make_password_link
 
     elsewhere = _logged_in(app, "vol@a.example")
     with app.app_context():
@@ -95,7 +95,7 @@ def test_a_password_role_or_deactivation_ends_api_tokens_for_good(org, app, runn
         form = {"current": PASSWORD, "password": new}
         assert here.post("/auth/profile/password", data=form).status_code == 302
     elif change == "password_link":
-        from ido.core.passwords import make_password_link
+        from ido.core.organisation.passwords import make_password_link
 
         with app.app_context():
             link = committed(make_password_link(user("coord@a.example"), None))
@@ -125,7 +125,7 @@ def test_a_password_role_or_deactivation_ends_api_tokens_for_good(org, app, runn
 
 
 def test_a_deactivated_library_ends_its_sessions_tokens_and_tablets(org, app):
-    from ido.core.devices import activate, enrol_device
+    from ido.core.organisation.devices import activate, enrol_device
 
     volunteer = _logged_in(app, "vol@a.example")
     with app.app_context():

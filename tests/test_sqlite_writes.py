@@ -11,7 +11,7 @@ import pytest
 
 from ido.core.db import SQLITE_BUSY_MS, db
 from ido.core.models import Branch
-from ido.core.tokens import create_token
+from ido.core.organisation.tokens import create_token
 
 from .conftest import DB_KIND, make_config
 from .helpers import post_question, questions, user

@@ -191,7 +191,7 @@ def test_log_in_works_when_the_throttle_store_goes_away(database_url, org, redis
     says so once, and /healthz reports the store."""
     import redis
 
-    from ido.core.devices import enrol_device
+    from ido.core.organisation.devices import enrol_device
 
     from .helpers import branch, committed, user
 

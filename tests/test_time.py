@@ -4,10 +4,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from ido.core.categories import active_categories
 from ido.core.db import db
 from ido.core.models import Question
 from ido.core.questions import QuestionData, record_question
+from ido.core.taxonomy import active_categories
 from ido.core.timeutil import local_day_and_month
 
 from .helpers import branch

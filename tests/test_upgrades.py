@@ -22,9 +22,9 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from ido import MIGRATIONS_DIR, create_app
-from ido.core.counts import DIMENSIONS, monthly_counts
 from ido.core.db import db
 from ido.core.models import Branch
+from ido.core.reporting.counts import DIMENSIONS, monthly_counts
 
 from .conftest import dispose, make_config
 from .snapshots import SNAPSHOTS, load_tables
@@ -111,17 +111,17 @@ def make_snapshot(folder: Path) -> Path:
     """Fill a database at the newest revision through the services (two libraries, users of
     every role, questions with every kind of link, a deleted one, tokens, a tablet, local
     partners, audit events) and write its content and counts as JSON."""
-    from ido.core.categories import (
+    from ido.core.organisation.devices import activate, enrol_device
+    from ido.core.organisation.passwords import make_password_link
+    from ido.core.organisation.tokens import create_token
+    from ido.core.questions import delete_question
+    from ido.core.reporting.national_form import default_mapping, ensure_first_version, save_version
+    from ido.core.taxonomy import (
         active_categories,
         save_branch_desk,
         save_category,
         seed_categories,
     )
-    from ido.core.devices import activate, enrol_device
-    from ido.core.national_form import default_mapping, ensure_first_version, save_version
-    from ido.core.passwords import make_password_link
-    from ido.core.questions import delete_question
-    from ido.core.tokens import create_token
 
     from .conftest import build_org
     from .helpers import branch, store_question, user

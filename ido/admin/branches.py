@@ -8,12 +8,12 @@ from flask_login import current_user
 
 from ido.admin.forms import BranchForm
 from ido.admin.views import bp
-from ido.core.categories import active_categories, branch_selection, save_branch_desk
 from ido.core.db import db
 from ido.core.exceptions import ServiceError
 from ido.core.models import Branch, Library
 from ido.core.organisation import create_branch, update_branch
-from ido.core.scope import branches_in_scope
+from ido.core.organisation.scope import branches_in_scope
+from ido.core.taxonomy import active_categories, branch_selection, save_branch_desk
 from ido.web.access import get_scoped_or_404
 from ido.web.forms import EmptyForm
 from ido.web.pages import render_form

@@ -11,11 +11,11 @@ from flask_login import current_user
 
 from ido.admin.forms import AGENCY_KIND_NAMES, CategoryForm
 from ido.admin.views import bp
-from ido.core.categories import CATEGORY_MODELS, all_of_kind, save_category
 from ido.core.checks import partner_prefix
 from ido.core.db import db
 from ido.core.exceptions import ServiceError
 from ido.core.models import AGENCY_KINDS, Topic
+from ido.core.taxonomy import CATEGORY_MODELS, all_of_kind, save_category
 from ido.web.pages import render_form
 
 KIND_TITLES = {

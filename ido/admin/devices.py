@@ -7,9 +7,9 @@ from flask_login import current_user
 from ido.admin.forms import DeviceForm
 from ido.admin.views import bp
 from ido.core.db import db
-from ido.core.devices import enrol_device, revoke_device
 from ido.core.models import DeskDevice
-from ido.core.scope import branches_in_scope
+from ido.core.organisation.devices import enrol_device, revoke_device
+from ido.core.organisation.scope import branches_in_scope
 from ido.web.access import get_scoped_or_404
 from ido.web.forms import EmptyForm
 from ido.web.pages import render_form

@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ido.core.models import TOPIC_GROUPS
 from ido.core.models.taxonomy import OLD_AGENCY_KINDS
-from ido.core.privacy import personal_data_kinds, personal_data_message
+from ido.core.questions.privacy import personal_data_kinds, personal_data_message
 from ido.web.forms import INVALID_CHOICE, Form
 
 

@@ -17,7 +17,7 @@ from ido.admin.views import bp
 from ido.core.db import db
 from ido.core.exceptions import ServiceError
 from ido.core.models import Channel, Topic
-from ido.core.national_form import (
+from ido.core.reporting.national_form import (
     FormMapping,
     Line,
     applying,

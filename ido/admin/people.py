@@ -10,8 +10,8 @@ from ido.core.db import db
 from ido.core.exceptions import ServiceError
 from ido.core.models import Library, User
 from ido.core.organisation import create_user, update_user
-from ido.core.passwords import make_password_link
-from ido.core.scope import branches_in_scope
+from ido.core.organisation.passwords import make_password_link
+from ido.core.organisation.scope import branches_in_scope
 from ido.web.access import get_scoped_or_404
 from ido.web.forms import EmptyForm
 from ido.web.pages import render_form

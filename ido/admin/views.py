@@ -12,7 +12,7 @@ from ido.core.checks import has_bad_characters
 from ido.core.db import db
 from ido.core.exceptions import ParamError
 from ido.core.models import AuditEvent, User
-from ido.core.report_params import parse_date, parse_page
+from ido.core.reporting.params import parse_date, parse_page
 from ido.core.retention import last_purge
 from ido.core.timeutil import LOCAL_TZ
 from ido.web.access import allow

@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from ido.api.openapi import SCHEMAS
 from ido.api.shapes import SPELLINGS
-from ido.core import defaults
+from ido.core.taxonomy import defaults
 
 LIST_FIELDS = ("topics", "agencies", "referrals", "help")
 # What the form and the question service answer with a code of their own: a missing branch or

@@ -6,10 +6,10 @@ from typing import Any
 
 from ido.api.shapes import CODE, MONTH_DAY, UUID, moment_spelling
 from ido.core.checks import INVISIBLE
-from ido.core.counts import DIMENSIONS
 from ido.core.models import AGENCY_KINDS
 from ido.core.questions import MAX_MINUTES, MAX_NOTE, MIN_MINUTES
-from ido.core.report_params import MAX_MONTHS
+from ido.core.reporting.counts import DIMENSIONS
+from ido.core.reporting.params import MAX_MONTHS
 
 
 def _ref(name: str) -> dict:

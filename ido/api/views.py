@@ -17,15 +17,15 @@ from ido.api.shapes import (
     question_json,
     refuse_empty,
 )
-from ido.core.categories import active_categories
-from ido.core.counts import Totals, counts_and_totals
 from ido.core.db import db
 from ido.core.exceptions import IdConflict, ParamError
-from ido.core.listing import NEWEST_FIRST, QuestionFilter
 from ido.core.models import Branch, Question
+from ido.core.organisation.scope import branches_in_scope, can_see, may_change
 from ido.core.questions import confirmed_by_program, delete_question, record_question
-from ido.core.report_params import count_params, parse_date, parse_page, scoped_branches
-from ido.core.scope import branches_in_scope, can_see, may_change
+from ido.core.questions.listing import NEWEST_FIRST, QuestionFilter
+from ido.core.reporting.counts import Totals, counts_and_totals
+from ido.core.reporting.params import count_params, parse_date, parse_page, scoped_branches
+from ido.core.taxonomy import active_categories
 from ido.web.errors import error_response, errors_response
 from ido.web.extensions import csrf
 from ido.web.forms import error_code

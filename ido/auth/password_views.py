@@ -6,7 +6,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ido.auth.views import ACCOUNT_SCOPE, account_key, bp
 from ido.core.exceptions import ServiceError, WrongPassword
-from ido.core.passwords import change_password, use_password_link, valid_link
+from ido.core.organisation.passwords import change_password, use_password_link, valid_link
 from ido.web.access import allow
 from ido.web.extensions import limiter
 from ido.web.forms import ChangePasswordForm, PasswordForm

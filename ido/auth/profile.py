@@ -7,7 +7,7 @@ from flask_login import current_user
 from ido.auth.forms import TokenForm
 from ido.auth.views import bp
 from ido.core.models import ApiToken
-from ido.core.tokens import create_token, revoke_token, user_tokens
+from ido.core.organisation.tokens import create_token, revoke_token, user_tokens
 from ido.web.access import allow, get_scoped_or_404
 from ido.web.forms import EmptyForm
 

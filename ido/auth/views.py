@@ -15,7 +15,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ido.auth.forms import LoginForm
 from ido.core.organisation import user_by_email
-from ido.core.passwords import check_password, end_sessions, waste_a_check
+from ido.core.organisation.passwords import check_password, end_sessions, waste_a_check
 from ido.web.extensions import limiter
 from ido.web.forms import EmptyForm
 from ido.web.navigation import safe_next

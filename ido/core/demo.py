@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from ido.core.categories import Categories, active_categories
 from ido.core.db import db
 from ido.core.models import LINKS, Branch, Library, Link, Question, User, joined_codes, link_rows
 from ido.core.organisation import create_branch, create_library, create_user
+from ido.core.taxonomy import Categories, active_categories
 from ido.core.timeutil import LOCAL_TZ, local_columns, now_local
 
 DEMO_PASSWORD = "demo-wachtwoord"

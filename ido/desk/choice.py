@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from ido.core.db import db
 from ido.core.models import Branch
-from ido.core.scope import branches_in_scope, in_scope
+from ido.core.organisation.scope import branches_in_scope, in_scope
 from ido.desk import bp
 from ido.desk.forms import BranchForm
 from ido.web.forms import EmptyForm

@@ -6,14 +6,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ido.core import defaults
-from ido.core.categories import active_categories, with_held
 from ido.core.db import db
-from ido.core.desk_rows import branch_names
-from ido.core.listing import own_recent_rows
 from ido.core.models import Question
+from ido.core.organisation.scope import in_scope, may_change
 from ido.core.questions import delete_question, update_question
-from ido.core.scope import in_scope, may_change
+from ido.core.questions.desk_rows import branch_names
+from ido.core.questions.listing import own_recent_rows
+from ido.core.taxonomy import active_categories, defaults, with_held
 from ido.core.timeutil import day_text, to_local
 from ido.desk import bp
 from ido.web.access import get_scoped_or_404

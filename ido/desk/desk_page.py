@@ -9,13 +9,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from ido.core import defaults
-from ido.core.categories import Categories, active_categories
-from ido.core.desk_rows import TODAY_SHOWN, desk_row, todays_questions
 from ido.core.exceptions import IdConflict
 from ido.core.models import Branch, Topic
+from ido.core.organisation.scope import branches_in_scope
 from ido.core.questions import QuestionData, record_question
-from ido.core.scope import branches_in_scope
+from ido.core.questions.desk_rows import TODAY_SHOWN, desk_row, todays_questions
+from ido.core.taxonomy import Categories, active_categories, defaults
 from ido.desk import bp
 from ido.desk.choice import current_branch
 from ido.desk.forms import DeskTokenForm, QuickForm

@@ -3,7 +3,7 @@
 from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
-from ido.core.devices import COOKIE, activate
+from ido.core.organisation.devices import COOKIE, activate
 from ido.desk import bp
 from ido.desk.forms import EnrolForm
 from ido.web.extensions import limiter

@@ -8,12 +8,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ido.core.categories import Categories, active_categories
 from ido.core.db import db
-from ido.core.desk_rows import paper_rows
 from ido.core.exceptions import IdConflict
 from ido.core.models import Branch, utcnow
 from ido.core.questions import asked_at_problem, moment_problem, record_question
+from ido.core.questions.desk_rows import paper_rows
+from ido.core.taxonomy import Categories, active_categories
 from ido.core.timeutil import LOCAL_TZ, day_text
 from ido.desk import bp
 from ido.desk.choice import current_branch

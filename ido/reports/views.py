@@ -8,25 +8,25 @@ from flask import Blueprint, Response, current_app, render_template, request, st
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ido.core import exports
-from ido.core.categories import active_categories, all_of_kind
-from ido.core.counts import counts_and_totals
 from ido.core.db import db
 from ido.core.exceptions import ParamError
-from ido.core.listing import PAGE_SIZE, QuestionFilter, find_rows
 from ido.core.models import DeskDevice, User
-from ido.core.report_params import (
+from ido.core.organisation.scope import branches_in_scope
+from ido.core.questions.listing import PAGE_SIZE, QuestionFilter, find_rows
+from ido.core.reporting import exports
+from ido.core.reporting.counts import counts_and_totals
+from ido.core.reporting.figures import dashboard
+from ido.core.reporting.municipality import municipality_report
+from ido.core.reporting.national import national_summaries
+from ido.core.reporting.params import (
     count_params,
     parse_date,
     parse_month,
     parse_page,
     scoped_branches,
 )
-from ido.core.reporting.figures import dashboard
-from ido.core.reporting.municipality import municipality_report
-from ido.core.reporting.national import national_summaries
 from ido.core.reporting.periods import parse_period, period_choices
-from ido.core.scope import branches_in_scope
+from ido.core.taxonomy import active_categories, all_of_kind
 from ido.core.timeutil import now_local, start_of_month
 from ido.web.access import allow
 from ido.web.documents import report_pdf

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from ido.core.db import db
 from ido.core.models import ROLES
-from ido.core.scope import can_see
+from ido.core.organisation.scope import can_see
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from flask import current_app, render_template
 
 from ido.core.models import Branch
-from ido.core.national_form import Applying
 from ido.core.reporting.municipality import MunicipalityReport
 from ido.core.reporting.national import FormSection
+from ido.core.reporting.national_form import Applying
 
 STYLE_SHEETS = ("css/ido.css", "css/report.css")  # the page's own, and the report's print rules
 

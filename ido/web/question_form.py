@@ -19,9 +19,7 @@ from wtforms import (
     ValidationError,
 )
 
-from ido.core import defaults
 from ido.core.audit import Actor
-from ido.core.categories import Categories
 from ido.core.models import AGENCY_KINDS
 from ido.core.questions import (
     QuestionData,
@@ -30,6 +28,7 @@ from ido.core.questions import (
     note_problem,
     topics_problem,
 )
+from ido.core.taxonomy import Categories, defaults
 from ido.core.timeutil import LOCAL_TZ, day_text, now_local
 from ido.web.forms import INVALID_CHOICE, Form, Required, choices, coded
 

@@ -10,10 +10,10 @@ from flask import url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
-from ido.core.categories import Categories
 from ido.core.db import db
 from ido.core.models import Agency, Topic
-from ido.core.scope import logged_by_this, may_change_in_branch
+from ido.core.organisation.scope import logged_by_this, may_change_in_branch
+from ido.core.taxonomy import Categories
 from ido.core.timeutil import day_text, now_local, to_local
 
 

@@ -13,10 +13,10 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ido.core import devices
 from ido.core.db import db
 from ido.core.models import User
-from ido.core.tokens import user_for_token
+from ido.core.organisation import devices
+from ido.core.organisation.tokens import user_for_token
 from ido.web.errors import error_response, wants_json
 from ido.web.extensions import login_manager
 

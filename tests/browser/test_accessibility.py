@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ido.core.db import db
-from ido.core.devices import activate, enrol_device
+from ido.core.organisation.devices import activate, enrol_device
 from ido.core.timeutil import now_local
 
 from ..helpers import branch, store_question, user

@@ -36,7 +36,7 @@ def _enrol_tablet(page, live_url, app):
     """A desk tablet of branch a1, enrolled with a code as a coordinator hands it out: its
     cookie outlives a closed browser, as a tablet at the desk needs."""
     from ido.core.db import db
-    from ido.core.devices import enrol_device
+    from ido.core.organisation.devices import enrol_device
 
     from ..helpers import branch, user
 

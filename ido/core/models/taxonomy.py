@@ -94,7 +94,7 @@ Category: TypeAlias = Topic | Agency | Help | Channel | Outcome
 
 class TaxonomyVersion(db.Model):  # type: ignore[name-defined]
     """One row: a number raised in the same transaction as any change of the reference lists
-    or of a branch's desk choice (ido.core.categories). Each worker process keeps the lists
+    or of a branch's desk choice (ido.core.taxonomy). Each worker process keeps the lists
     it loaded under this number, so a change reaches every worker on its next request. A
     migration that changes the lists raises it too."""
 
@@ -108,7 +108,7 @@ class NationalForm(db.Model):  # type: ignore[name-defined]
     """One version of how our categories map onto the lines of the national IDO form (the
     KB's registration form): saved by an administrator, applying from `valid_from` (a month's
     first day) until a later version. Versions are never changed, so an old month prints as
-    it was reported. The mapping's shape is `ido.core.national_form.FormMapping`."""
+    it was reported. The mapping's shape is `ido.core.reporting.national_form.FormMapping`."""
 
     __tablename__ = "national_form"
 

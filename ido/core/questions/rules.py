@@ -21,14 +21,14 @@ from ido.core.models import (
     Topic,
     utcnow,
 )
-from ido.core.privacy import personal_data_kinds, personal_data_message
+from ido.core.questions.privacy import personal_data_kinds, personal_data_message
 from ido.core.timeutil import LOCAL_TZ, day_text, start_of_month
 
 log = logging.getLogger(__name__)
 MAX_NOTE = 500
 MIN_MINUTES, MAX_MINUTES = 1, 480
 FUTURE_TOLERANCE = timedelta(minutes=5)
-EARLIEST_YEAR = 2000  # as far back as reports go (ido.core.report_params.FIRST_YEAR)
+EARLIEST_YEAR = 2000  # as far back as reports go (ido.core.reporting.params.FIRST_YEAR)
 Problem = tuple[str, str]  # (code, message)
 
 

@@ -10,15 +10,15 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from ido.core.counts import (
+from ido.core.models import Branch
+from ido.core.reporting.counts import (
     Totals,
     key_totals,
     monthly_totals,
     totals_between,
     weekday_hour_counts,
 )
-from ido.core.models import Branch
-from ido.core.report_params import CountParams
+from ido.core.reporting.params import CountParams
 from ido.core.reporting.periods import Period, month_days
 from ido.core.timeutil import add_months, months_between, now_local
 

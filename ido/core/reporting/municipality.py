@@ -10,7 +10,8 @@ from datetime import date
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from ido.core.counts import (
+from ido.core.models import Branch, Category
+from ido.core.reporting.counts import (
     Totals,
     branch_totals_between,
     key_totals,
@@ -18,7 +19,6 @@ from ido.core.counts import (
     referred_counts,
     totals_between,
 )
-from ido.core.models import Branch, Category
 from ido.core.reporting.figures import Series
 from ido.core.reporting.periods import Period, previous
 from ido.core.timeutil import add_months, now_local

@@ -9,17 +9,17 @@ from typing import cast
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ido.core.categories import active_categories
-from ido.core.counts import (
+from ido.core.models import AGENCY_KINDS, Branch, Category
+from ido.core.reporting.counts import (
     Totals,
     duration_counts,
     monthly_counts,
     monthly_totals,
     referred_counts,
 )
-from ido.core.defaults import DURATIONS
-from ido.core.models import AGENCY_KINDS, Branch, Category
-from ido.core.national_form import Applying, FormMapping, Line, applying, band_label
+from ido.core.reporting.national_form import Applying, FormMapping, Line, applying, band_label
+from ido.core.taxonomy import active_categories
+from ido.core.taxonomy.defaults import DURATIONS
 
 
 @dataclass

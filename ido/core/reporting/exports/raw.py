@@ -8,18 +8,18 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, SQLColumnExpression, String, bindparam, cast, func, null
 
-from ido.core.counts import (
+from ido.core.db import db
+from ido.core.models import Branch, Category, Channel, Outcome, Question
+from ido.core.reporting.counts import (
     among,
     driver_chunks,
 )
-from ido.core.db import db
-from ido.core.models import Branch, Category, Channel, Outcome, Question
 from ido.core.timeutil import LOCAL_TZ, months_between
 
 if TYPE_CHECKING:
     pass
 
-from ido.core.exports.cells import safe_cell
+from ido.core.reporting.exports.cells import safe_cell
 
 # (rfc4180 header, excel-nl header) per column, in order; several codes are joined with "|".
 RAW_COLUMNS = [

@@ -5,9 +5,7 @@ from typing import Any, cast
 
 from flask_babel import gettext as _
 
-from ido.core import defaults
 from ido.core.audit import Actor, apply_changes, audit
-from ido.core.categories.lists import _C, branch_selection, bump_taxonomy, log
 from ido.core.checks import check_code, partner_code
 from ido.core.db import db
 from ido.core.exceptions import ServiceError
@@ -22,6 +20,8 @@ from ido.core.models import (
     Outcome,
     Topic,
 )
+from ido.core.taxonomy import defaults
+from ido.core.taxonomy.lists import _C, branch_selection, bump_taxonomy, log
 
 
 def set_branch_selection(

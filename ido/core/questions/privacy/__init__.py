@@ -6,6 +6,6 @@ numbers, postcodes with a house number and birth dates are found and blanked out
 is tested for BSNs last, because digits inside a phone number or IBAN can pass the BSN 11-test
 by chance. Every pattern is bounded, so a megabyte of text takes linear time."""
 
-from ido.core.privacy.guard import KINDS, personal_data_kinds, personal_data_message
+from ido.core.questions.privacy.guard import KINDS, personal_data_kinds, personal_data_message
 
 __all__ = ["KINDS", "personal_data_kinds", "personal_data_message"]

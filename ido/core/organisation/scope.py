@@ -9,7 +9,7 @@ from ido.core.db import db
 from ido.core.models import ApiToken, Branch, DeskDevice, Library, Question, User, utcnow
 
 if TYPE_CHECKING:
-    from ido.core.devices import DevicePrincipal
+    from ido.core.organisation.devices import DevicePrincipal
 
 
 def branches_in_scope(user: User, include_inactive: bool = False) -> list[Branch]:

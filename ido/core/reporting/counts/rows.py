@@ -23,9 +23,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from ido.core.db import db
-from ido.core.defaults import DURATIONS
 from ido.core.models import LINKS, Branch, Category, Channel, Outcome, Question, Topic
 from ido.core.models.question import question_referrals, question_topics
+from ido.core.taxonomy.defaults import DURATIONS
 from ido.core.timeutil import months_between
 
 # dimension: (link table and its column, or the question's own column; the category model)

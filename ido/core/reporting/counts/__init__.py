@@ -7,7 +7,7 @@ carry each question's month and branch).
 
 The dashboard, the counts API, the CSV and the XLSX exports all read these."""
 
-from ido.core.counts.rows import (
+from ido.core.reporting.counts.rows import (
     DIMENSIONS,
     CountRow,
     among,
@@ -19,7 +19,7 @@ from ido.core.counts.rows import (
     referred_counts,
     weekday_hour_counts,
 )
-from ido.core.counts.totals import (
+from ido.core.reporting.counts.totals import (
     Totals,
     branch_totals_between,
     counts_and_totals,

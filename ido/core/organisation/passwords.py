@@ -16,7 +16,7 @@ from ido.core.audit import Actor, audit
 from ido.core.db import db
 from ido.core.exceptions import ServiceError, WrongPassword
 from ido.core.models import PasswordLink, User, utcnow
-from ido.core.tokens import digest, end_tokens
+from ido.core.organisation.tokens import digest, end_tokens
 
 log = logging.getLogger(__name__)
 LINK_HOURS = 24

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from ido.core.audit import Actor, audit
 from ido.core.db import db
 from ido.core.models import Branch, DeskDevice, utcnow
-from ido.core.tokens import digest, record_use
+from ido.core.organisation.tokens import digest, record_use
 
 log = logging.getLogger(__name__)
 

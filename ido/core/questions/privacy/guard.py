@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from flask_babel import lazy_gettext as _l
 
-from ido.core.privacy.finders import (
+from ido.core.questions.privacy.finders import (
     Spans,
     _alone,
     _birth_date_spans,

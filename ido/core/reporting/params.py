@@ -8,11 +8,11 @@ from datetime import date
 from flask_babel import gettext as _
 
 from ido.core.checks import CODE_PATTERN
-from ido.core.counts import DIMENSIONS
 from ido.core.db import db
 from ido.core.exceptions import ParamError
 from ido.core.models import Branch, User
-from ido.core.scope import branches_in_scope
+from ido.core.organisation.scope import branches_in_scope
+from ido.core.reporting.counts import DIMENSIONS
 from ido.core.timeutil import add_months, months_between, now_local
 
 

@@ -12,7 +12,7 @@ import phonenumbers
 from stdnum import iban, numdb
 from stdnum.nl import bsn
 
-from ido.core.privacy.patterns import (
+from ido.core.questions.privacy.patterns import (
     AT_WORD,
     BIRTH_DATES,
     DIGIT_CHAIN,

@@ -11,10 +11,16 @@ from sqlalchemy import (
     func,
 )
 
-from ido.core.counts.rows import CountRow, _link_month_counts, _scope, among, monthly_counts
 from ido.core.db import db
 from ido.core.models import Branch, Question, Topic
 from ido.core.models.question import question_topics
+from ido.core.reporting.counts.rows import (
+    CountRow,
+    _link_month_counts,
+    _scope,
+    among,
+    monthly_counts,
+)
 from ido.core.timeutil import add_months
 
 

@@ -1,6 +1,6 @@
 """What the desk reads: today's list and count at a branch, one row of it, a paper day's rows
-and branch names. Beside `ido.core.listing`, whose row shape they share; the statements the
-desk runs on every page are built once per process and bound per request."""
+and branch names. Beside `listing`, whose row shape they share; the statements the desk runs
+on every page are built once per process and bound per request."""
 
 import functools
 import uuid
@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import Integer, Select, bindparam, func
 
 from ido.core.db import db
-from ido.core.listing import NEWEST_FIRST, row_query
 from ido.core.models import Branch, Question
+from ido.core.questions.listing import NEWEST_FIRST, row_query
 from ido.core.timeutil import now_local
 
 TODAY_SHOWN = 20  # the desk lists the latest ones (a tablet screen or two); "show all" lists all

@@ -1,6 +1,6 @@
 """CSV (two dialects), XLSX and the raw question export, all fed by the report queries."""
 
-from ido.core.exports.cells import (
+from ido.core.reporting.exports.cells import (
     DIALECTS,
     DUTCH_DIMENSIONS,
     count_header,
@@ -12,8 +12,8 @@ from ido.core.exports.cells import (
     safe_cell,
     write_csv,
 )
-from ido.core.exports.raw import RAW_COLUMNS, raw_csv
-from ido.core.exports.workbook import counts_workbook
+from ido.core.reporting.exports.raw import RAW_COLUMNS, raw_csv
+from ido.core.reporting.exports.workbook import counts_workbook
 
 __all__ = [
     "DIALECTS",

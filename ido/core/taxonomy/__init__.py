@@ -4,7 +4,7 @@ process under the taxonomy version, edited and seeded.
 - `lists`: the active lists as a desk, a report or a form reads them, kept per process
 - `editing`: adding and changing categories, a branch's desk choice, the default lists"""
 
-from ido.core.categories.editing import (
+from ido.core.taxonomy.editing import (
     CATEGORY_MODELS,
     MAX_POSITION,
     all_of_kind,
@@ -13,7 +13,7 @@ from ido.core.categories.editing import (
     seed_categories,
     set_branch_selection,
 )
-from ido.core.categories.lists import (
+from ido.core.taxonomy.lists import (
     TAXONOMY_MODELS,
     Categories,
     active_categories,

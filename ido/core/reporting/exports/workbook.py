@@ -13,20 +13,20 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from ido.core.counts import (
+from ido.core.models import Branch
+from ido.core.reporting.counts import (
     DIMENSIONS,
     Totals,
     monthly_counts,
     monthly_totals,
 )
-from ido.core.models import Branch
 from ido.core.timeutil import months_between
 
 if TYPE_CHECKING:
     from openpyxl.cell import Cell
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from ido.core.exports.cells import DUTCH_DIMENSIONS, Key, Table, safe_cell
+from ido.core.reporting.exports.cells import DUTCH_DIMENSIONS, Key, Table, safe_cell
 
 COUNT_FORMAT = "#,##0"  # whole numbers, thousands grouped as the reader's Excel does
 HOURS_FORMAT = "#,##0.0"  # hours of help, to a tenth

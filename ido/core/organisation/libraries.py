@@ -11,8 +11,8 @@ from ido.core.checks import check_code, check_email
 from ido.core.db import db
 from ido.core.exceptions import ServiceError
 from ido.core.models import ROLES, Branch, Library, User
-from ido.core.passwords import check_password_policy, end_sessions, hash_password
-from ido.core.tokens import end_tokens
+from ido.core.organisation.passwords import check_password_policy, end_sessions, hash_password
+from ido.core.organisation.tokens import end_tokens
 
 log = logging.getLogger(__name__)
 

@@ -15,11 +15,11 @@ from typing import Any
 
 from flask_babel import get_locale
 
-from ido.core import defaults
 from ido.core.audit import Actor, audit
 from ido.core.db import db
 from ido.core.exceptions import ServiceError
 from ido.core.models import NationalForm
+from ido.core.taxonomy import defaults
 
 MAX_MINUTES = 480  # the longest duration a question may have
 FIRST_VERSION = date(2024, 4, 1)  # the form as the KB introduced it in April 2024

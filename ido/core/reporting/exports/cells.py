@@ -9,11 +9,11 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ido.core.counts import (
+from ido.core.models import Category
+from ido.core.reporting.counts import (
     CountRow,
     Totals,
 )
-from ido.core.models import Category
 
 if TYPE_CHECKING:
     pass
