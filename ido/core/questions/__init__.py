@@ -6,6 +6,8 @@ and where they are found again.
   message at its field)
 - `content`: what a question holds, as compared and audited
 - `service`: record, update and delete, with the audit trail and the link rows
+- `listing`, `desk_rows`: finding questions again (lists, search, the desk's day)
+- `privacy`: the guard that refuses a note holding a visitor's personal data
 
 Services flush; the caller commits."""
 
