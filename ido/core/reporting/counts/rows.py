@@ -55,7 +55,7 @@ def among(column: SQLColumnExpression[Any], ids: list[int]) -> ColumnElement[boo
     return column.in_(ids)
 
 
-def _scope(
+def in_period(
     query: Select[*tuple[Any, ...]], first: date, last: date, branch_ids: list[int]
 ) -> Select[*tuple[Any, ...]]:
     return query.where(
@@ -163,12 +163,12 @@ def key_totals(first: date, last: date, by: str, branches: list[Branch]) -> dict
         )
     else:
         key = getattr(Question, cast(str, column))
-        query = _scope(db.select(key, func.count()), first, last, ids)
+        query = in_period(db.select(key, func.count()), first, last, ids)
     keys = _lookup(model)
     return {keys[key_id]: count for key_id, count in db.session.execute(query.group_by(key))}
 
 
-def _link_month_counts(
+def link_month_counts(
     table: Any, counted: Any, first: date, last: date, branches: list[Branch], *where: Any
 ) -> dict[tuple[date, int], int]:
     """`counted` per month and branch from a link table's own rows (their index), with more
@@ -190,7 +190,7 @@ def _link_month_counts(
 def referred_counts(first: date, last: date, branches: list[Branch]) -> dict[tuple[date, int], int]:
     """Visitors referred to at least one agency or partner, per month and branch."""
     visitors = func.count(func.distinct(question_referrals.c.question_id))
-    return _link_month_counts(question_referrals, visitors, first, last, branches)
+    return link_month_counts(question_referrals, visitors, first, last, branches)
 
 
 def duration_counts(
@@ -205,7 +205,7 @@ def duration_counts(
             *[(Question.duration_minutes == minutes, minutes) for minutes in DURATIONS],
             else_=null(),
         )
-    query = _scope(
+    query = in_period(
         db.select(Question.local_month, Question.branch_id, duration, func.count()),
         first,
         last,
@@ -219,7 +219,7 @@ def weekday_hour_counts(
 ) -> dict[tuple[int, int | None], int]:
     """Questions per local weekday (0 = Monday) and hour, for staffing the desk; the hour is
     None for those whose time is not known (typed in from paper without one)."""
-    query = _scope(
+    query = in_period(
         db.select(Question.local_weekday, Question.local_hour, func.count()),
         first,
         last,

@@ -16,9 +16,9 @@ from ido.core.models import Branch, Question, Topic
 from ido.core.models.question import question_topics
 from ido.core.reporting.counts.rows import (
     CountRow,
-    _link_month_counts,
-    _scope,
     among,
+    in_period,
+    link_month_counts,
     monthly_counts,
 )
 from ido.core.timeutil import add_months
@@ -111,7 +111,7 @@ def monthly_totals(
     first: date, last: date, branches: list[Branch]
 ) -> dict[tuple[date, int], Totals]:
     """Visitors, questions and minutes of help per month and branch (with any of them)."""
-    query = _scope(
+    query = in_period(
         db.select(
             Question.local_month,
             Question.branch_id,
@@ -133,7 +133,7 @@ def question_counts(first: date, last: date, branches: list[Branch]) -> dict[tup
     """Questions (not visitors) per month and branch: every topic of an entry is a question, a
     follow-up and its topic together one (DigiD and "DigiD-app" are one question about DigiD).
     An entry is one visitor; `monthly_counts(..., "total", ...)` counts those."""
-    return _link_month_counts(
+    return link_month_counts(
         question_topics, func.count(), first, last, branches, Topic.parent_id.is_(None)
     )
 
