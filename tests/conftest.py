@@ -8,6 +8,8 @@ Tests marked `once` do not depend on the database and run in one pass only. Test
 `make test-quick`; tests that use a gunicorn or Redis server are marked slow here.
 """
 
+import contextlib
+import copy
 import itertools
 import json
 import os
@@ -21,16 +23,18 @@ import time
 import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from argon2 import PasswordHasher
 from hypothesis import settings
-from jinja2 import BytecodeCache
+from sqlalchemy import create_engine
 
 from ido import create_app
 from ido.core.db import db
 from ido.core.organisation import create_branch, create_library, create_user
 from ido.core.taxonomy import seed_categories
+from ido.web.extensions import limiter
 
 DB_KIND = os.environ.get("IDO_TEST_DB", "sqlite")
 # CI runs the property tests with fixed examples, so a run is repeatable; locally they vary.
@@ -51,11 +55,12 @@ ORG_USERS = [  # email, name, role, library, branches
 
 # Tests marked `once` do not depend on the database and run in one pass only: most in the
 # SQLite pass, these in the PostgreSQL pass (a module, or a module's tests whose names hold a
-# given text), so that the two passes (which run side by side) take about as long.
+# given text), so that the two passes (which run side by side) take about as long. The browser
+# tests (all `once`) run in a pass of their own: `make test-browser`.
 ONCE_IN_POSTGRES_PASS = {
-    "test_browser.py": "",
-    "test_offline.py": "",
-    "test_accessibility.py": "[en]",
+    "test_authorization.py": "",
+    "test_benchmarks.py": "",
+    "test_throttle.py": "",
 }
 
 
@@ -212,29 +217,44 @@ def database_url(request, databases):
     databases.drop(url)
 
 
-class SharedTemplates(BytecodeCache):
-    """Compiled templates kept in memory for all the apps of a run: each app has its own
-    Jinja environment, and compiling the templates again took a quarter of a typical test."""
-
-    def __init__(self):
-        self.compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket):
-        if bucket.key in self.compiled:
-            bucket.bytecode_from_string(self.compiled[bucket.key])
-
-    def dump_bytecode(self, bucket):
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
-
-
-SHARED_TEMPLATES = SharedTemplates()
+@pytest.fixture(scope="session")
+def one_app(databases):
+    """The app of a pass, and what a test may change of it as it was built. Building an app
+    (its URL rules, templates and catalogues) per test took a fifth of a typical test's time."""
+    app = create_app(make_config(databases.copy("base")))
+    dispose(app)  # each test puts its own database in (see `app`)
+    built = SimpleNamespace(
+        config=copy.deepcopy(dict(app.config)),
+        wsgi_app=app.wsgi_app,
+        # the one Limiter of ido.web.extensions keeps the store of the app it was last
+        # attached to: an app a test builds for itself replaces it
+        throttle=(limiter._storage, limiter._limiter),
+    )
+    yield app, built
+    dispose(app)
 
 
 @pytest.fixture
-def app(database_url):
-    """An app on the test's own database."""
+def app(one_app, database_url):
+    """The app on the test's own database, with its configuration, its WSGI stack and the
+    log-in throttle's counts as they were when it was built."""
+    app, built = one_app
+    limiter._storage, limiter._limiter = built.throttle
+    limiter.storage.reset()
+    app.config.clear()
+    app.config.update(copy.deepcopy(built.config), SQLALCHEMY_DATABASE_URI=database_url)
+    app.wsgi_app = built.wsgi_app
+    with app.app_context():  # the engines Flask-SQLAlchemy made from the configuration
+        db.engines[None] = create_engine(database_url, **app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    yield app
+    dispose(app)
+
+
+@pytest.fixture
+def own_app(database_url):
+    """An app of the test's own, for a test that changes how the app is set up (adds a route,
+    a hook): the shared one has answered requests and takes no more."""
     app = create_app(make_config(database_url))
-    app.jinja_env.bytecode_cache = SHARED_TEMPLATES  # a changed template is compiled again
     yield app
     dispose(app)
 
@@ -344,10 +364,10 @@ def dispose(app) -> None:
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 
-@pytest.fixture
-def gunicorn_url(database_url, org):
-    """gunicorn as `make serve` starts it, with 2 worker processes of 4 threads each, on the
-    test database."""
+@contextlib.contextmanager
+def gunicorn_serving(database_url: str):
+    """gunicorn as `make serve` starts it, with 2 worker processes of 4 threads each, on that
+    database; its URL while it runs."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -381,3 +401,10 @@ def gunicorn_url(database_url, org):
     server.terminate()
     _, errors = server.communicate(timeout=30)
     assert "Traceback" not in errors, errors[-3000:]
+
+
+@pytest.fixture
+def gunicorn_url(database_url, org):
+    """gunicorn on the test's own database (with the organisation)."""
+    with gunicorn_serving(database_url) as url:
+        yield url

@@ -123,6 +123,7 @@ def test_post_every_field_and_same_id_other_content_conflicts(api, app):
         )
 
 
+@pytest.mark.once  # refused in Python before any query
 @pytest.mark.parametrize(
     ("change", "field", "code"),
     [
@@ -154,6 +155,7 @@ def test_bad_input_is_422_with_a_code_and_stores_nothing(api, app, change, field
         assert questions() == []
 
 
+@pytest.mark.once  # refused in Python before any query
 @pytest.mark.parametrize("data", ["[1, 2]", "not json", '"text"', ""])
 def test_body_that_is_not_an_object_is_400(api, app, data):
     client = api("vol@a.example")
@@ -282,6 +284,7 @@ def test_a_day_without_a_time_is_stored_with_its_time_unknown(api, app):
         assert len(questions()) == 1
 
 
+@pytest.mark.once  # HTTP only: no query decides it
 def test_an_unlisted_method_is_405_with_allow(client):
     """RFC 9110: a 405 names the methods the resource has (the error page is built anew)."""
     for path, methods in [

@@ -54,6 +54,7 @@ def test_environment_configures_the_app(tmp_path):
     assert out.stdout.split() == ["from-env-" + "x" * 32, "20"]
 
 
+@pytest.mark.once  # response headers
 def test_security_headers_on_every_page(client, org):
     response = client.get("/auth/login")
     csp = response.headers["Content-Security-Policy"]
@@ -63,6 +64,7 @@ def test_security_headers_on_every_page(client, org):
     assert "<script>" not in response.get_data(as_text=True)  # scripts are static files only
 
 
+@pytest.mark.once  # error pages
 def test_error_pages(client, org, auth):
     response = client.get("/bestaat-niet")
     assert response.status_code == 404
@@ -73,6 +75,7 @@ def test_error_pages(client, org, auth):
     assert client.get("/desk/questions/not-a-uuid/edit").status_code == 404
 
 
+@pytest.mark.once  # CSRF
 def test_csrf_is_required_on_forms(database_url, org):
     app = create_app(make_config(database_url, WTF_CSRF_ENABLED=True))
     client = app.test_client()
@@ -116,6 +119,7 @@ def test_translation_catalogues_are_complete(lang):
     assert not catalog.fuzzy
 
 
+@pytest.mark.once  # HTTP only: no query decides it
 @pytest.mark.parametrize(("path", "json"), [("/api/v1/questions", True), ("/desk/", False)])
 def test_a_refusal_no_form_caught_is_a_clear_422(app, path, json):
     """The safety net for a service rule that no form checks first: 422, never 500."""
@@ -133,6 +137,7 @@ def test_a_refusal_no_form_caught_is_a_clear_422(app, path, json):
         assert "Geen persoonsgegevens." in response.get_data(as_text=True)
 
 
+@pytest.mark.once  # templates
 @pytest.mark.parametrize(
     ("language", "expected"),
     [

@@ -35,6 +35,7 @@ def test_wrong_password_and_unknown_user_get_the_same_message(auth, client, emai
     assert client.get("/desk/").status_code == 302
 
 
+@pytest.mark.once  # refused in Python before any query
 def test_empty_fields_are_explained(client, org, auth):
     response = auth.login("", "")
     assert response.status_code == 422
@@ -57,17 +58,20 @@ def test_password_is_stored_as_argon2_hash(org, app):
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
 
 
+@pytest.mark.once  # redirects
 def test_next_redirect_within_the_site(auth):
     response = auth.login("vol@a.example", query_string={"next": "/desk/branch"})
     assert response.headers["Location"] == "/desk/branch"
 
 
+@pytest.mark.once  # redirects
 @pytest.mark.parametrize("evil", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
 def test_next_redirect_never_leaves_the_site(auth, evil):
     response = auth.login("vol@a.example", query_string={"next": evil})
     assert response.headers["Location"] == "/", evil
 
 
+@pytest.mark.once  # a cookie
 def test_language_switch_to_english_and_back(client, org):
     client.post("/language", data={"lang": "en", "next": "/auth/login"})
     page = client.get("/auth/login").get_data(as_text=True)
@@ -78,6 +82,7 @@ def test_language_switch_to_english_and_back(client, org):
     assert '<html lang="nl">' in client.get("/auth/login").get_data(as_text=True)
 
 
+@pytest.mark.once  # a cookie
 def test_the_first_visit_follows_the_browser_and_a_choice_outlives_log_out(client, org, auth):
     english = {"Accept-Language": "en-GB,en;q=0.9,nl;q=0.5"}
     assert '<html lang="en">' in client.get("/auth/login", headers=english).get_data(as_text=True)
@@ -93,6 +98,7 @@ def test_the_first_visit_follows_the_browser_and_a_choice_outlives_log_out(clien
     assert '<html lang="en">' in page and "You are logged out." in page
 
 
+@pytest.mark.once  # the throttle's own store
 def test_failed_logins_are_throttled_per_account(auth, client, app):
     for _ in range(5):
         assert auth.login("vol@a.example", "wrong password!").status_code == 200
@@ -102,6 +108,7 @@ def test_failed_logins_are_throttled_per_account(auth, client, app):
     assert auth.login("vol2@a.example").status_code == 302  # other accounts at this desk go on
 
 
+@pytest.mark.once  # the throttle's own store
 def test_the_address_ceiling_is_loose(database_url, org):
     from ido import create_app
 
@@ -115,6 +122,7 @@ def test_the_address_ceiling_is_loose(database_url, org):
     dispose(app)
 
 
+@pytest.mark.once  # cookies and headers
 def test_cookies_are_secure_over_https_and_headers_strict(auth):
     response = auth.login("vol@a.example", base_url="https://ido.example")
     cookie = response.headers["Set-Cookie"]

@@ -79,6 +79,7 @@ def test_a_date_without_a_time_is_refused_and_the_text_kept(auth, client, app):
     assert "De vraag is niet opgeslagen." in page
 
 
+@pytest.mark.once  # refused in Python before any query
 @pytest.mark.parametrize(
     ("day", "at", "expected"),
     [

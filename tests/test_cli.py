@@ -257,6 +257,7 @@ BAD_ARGUMENTS = [
 ]
 
 
+@pytest.mark.once  # refused in Python before any query
 @pytest.mark.parametrize(("args", "message"), BAD_ARGUMENTS)
 def test_bad_arguments_fail_clearly_and_change_nothing(runner, app, org, args, message):
     before = _counts(app)

@@ -109,6 +109,7 @@ INVALID_INPUT = {
 }
 
 
+@pytest.mark.once  # refused in Python before any query
 @pytest.mark.parametrize(("expected", "change"), INVALID_INPUT.items())
 def test_validation_messages_and_nothing_stored(auth, client, app, expected, change):
     auth.login("vol@a.example")
@@ -192,6 +193,7 @@ def test_quick_mode_one_tap_and_undo(auth, client, app):
     )
 
 
+@pytest.mark.once  # refused in Python before any query
 def test_quick_mode_refuses_unknown_topic(auth, client, app):
     auth.login("vol@a.example")
     response = client.post("/desk/quick", data={"id": str(uuid.uuid4()), "topic": "astrologie"})
@@ -228,6 +230,7 @@ def test_followup_topics_are_on_the_page_with_hints(auth, client):
     assert page.index('id="referrals-uwv"') < page.index('id="referrals-juridisch_loket"')
 
 
+@pytest.mark.once  # refused in Python before any query
 def test_non_numeric_duration_gets_one_clear_message(auth, client, app):
     auth.login("vol@a.example")
     found = _post_invalid(client, app, duration_minutes=["tien"])

@@ -8,12 +8,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import Auth
+from .conftest import Auth, gunicorn_serving
 from .helpers import store_question
 
 LONG_LABEL = "a" * 64 + ".example"
 
 
+@pytest.mark.once  # refused before routing
 @pytest.mark.parametrize(
     "host",
     [
@@ -52,6 +53,7 @@ def test_a_host_header_that_is_no_host_name_is_400(org, host, path, caplog):
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
 
 
+@pytest.mark.once  # HTTP only: no query decides it
 @pytest.mark.parametrize(
     "host", ["a" * 63 + ".example", "bib.example.nl:8443", "[::1]:5000", "xn--bcher-kva.example"]
 )
@@ -60,6 +62,7 @@ def test_real_host_names_are_served(client, org, host):
     assert client.get("/reports/", headers={"Host": host}).status_code == 302  # to log in
 
 
+@pytest.mark.once  # CSRF's Referer check
 def test_a_referer_that_is_no_address_is_as_if_none_was_sent(database_url, org):
     """Over HTTPS, CSRF protection compares the Referer with the host: an unreadable one is
     refused as a missing one (400), not a 500."""
@@ -103,6 +106,7 @@ def test_a_control_character_in_a_path_segment_is_404(client, org, path, auth):
     assert client.post(path).status_code == 404
 
 
+@pytest.mark.once  # response headers
 def test_pages_with_notes_and_every_logged_in_page_are_not_stored(client, org, app, auth):
     """A shared computer's browser cache and back button do not bring back what the last
     user saw."""
@@ -144,6 +148,15 @@ def _post(connection, size: int) -> http.client.HTTPResponse:
     return answer
 
 
+@pytest.fixture(scope="module")
+def framing_url(databases):
+    """One gunicorn for the tests of its HTTP framing, which read and write no data."""
+    url = databases.copy("org")
+    with gunicorn_serving(url) as served:
+        yield served
+    databases.drop(url)
+
+
 def _raw(parts, request: bytes) -> bytes:
     """Send bytes as they are; the whole answer until the server closes or goes quiet."""
     import socket
@@ -157,10 +170,12 @@ def _raw(parts, request: bytes) -> bytes:
     return answer
 
 
-def test_a_body_gunicorn_cannot_drain_says_connection_close(gunicorn_url):
+@pytest.mark.once  # gunicorn's HTTP framing
+@pytest.mark.slow
+def test_a_body_gunicorn_cannot_drain_says_connection_close(framing_url):
     """At 64 KiB or more left unread, or a chunked body, gunicorn closes the connection after
     the answer: the answer must say so."""
-    parts = urlsplit(gunicorn_url)
+    parts = urlsplit(framing_url)
     head = "POST /nope HTTP/1.1\r\nHost: localhost\r\n"
     exactly = (head + "Content-Length: 65536\r\n\r\n").encode() + b"x" * 65536
     assert b"Connection: close" in _raw(parts, exactly).split(b"\r\n\r\n")[0]
@@ -172,11 +187,13 @@ def test_a_body_gunicorn_cannot_drain_says_connection_close(gunicorn_url):
     assert b"Connection: keep-alive" in _raw(parts, small).split(b"\r\n\r\n")[0]
 
 
-def test_a_body_too_large_is_413_and_the_connection_closes_cleanly(gunicorn_url):
+@pytest.mark.once  # gunicorn's HTTP framing
+@pytest.mark.slow
+def test_a_body_too_large_is_413_and_the_connection_closes_cleanly(framing_url):
     """gunicorn reads at most 64 KiB of a body the app did not read: past that it must say
     `Connection: close` (it said keep-alive, then closed, and the client's next request on
     the connection failed)."""
-    parts = urlsplit(gunicorn_url)
+    parts = urlsplit(framing_url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
     answer = _post(connection, 2 * 1024 * 1024)
     assert answer.status == 413

@@ -2,11 +2,15 @@
 
 import logging
 
+import pytest
+
 from ido import create_app
 from ido.core.db import db
 
 from .conftest import dispose, make_config
 from .helpers import desk_form, questions
+
+pytestmark = pytest.mark.once  # log lines: no query decides them
 
 
 def test_one_line_per_request_without_query_or_note(auth, client, app, caplog):
@@ -69,8 +73,9 @@ def test_log_level_is_configurable(database_url):
     dispose(chatty)
 
 
-def test_an_unhandled_error_is_logged_with_the_route_not_the_path(app, caplog):
+def test_an_unhandled_error_is_logged_with_the_route_not_the_path(own_app, caplog):
     """A 500 logs its traceback once, naming the route: a secret in the path stays out."""
+    app = own_app
 
     def broken(token):
         raise RuntimeError("something broke")

@@ -64,6 +64,7 @@ def test_a_running_year_is_compared_with_as_many_days_before(client, counted, ap
     assert before[-1] == 1 and sum(before) == 1
 
 
+@pytest.mark.once  # the PDF's layout
 def test_the_pdf_holds_the_report_on_as_few_pages_as_it_needs(client, counted, auth):
     auth.login("coord@a.example")
     response = client.get("/reports/municipality.pdf?municipality=Astad&period=2026-Q1")
@@ -94,6 +95,7 @@ def _lowest_text(page) -> float:
     return 1 - min(lows) / height
 
 
+@pytest.mark.once  # the PDF's layout
 @pytest.mark.slow  # a long PDF
 def test_a_large_municipality_fills_each_page_before_the_next(client, org, app, auth):
     """Fifteen locations and a question on every topic: more than a page, and no page but
@@ -121,6 +123,7 @@ def test_a_large_municipality_fills_each_page_before_the_next(client, org, app, 
     assert "Geholpen bezoekers 180" in text and "Doorverwezen bezoekers 120 (67 %)" in text
 
 
+@pytest.mark.once  # refused in Python before any query
 @pytest.mark.parametrize(
     "query, field, status",
     [
@@ -164,6 +167,7 @@ def test_file_names_are_made_safe_from_any_municipality_name():
     assert _slug("東京") == ""
 
 
+@pytest.mark.once  # no PDF library
 def test_a_server_without_pango_says_so_and_points_to_the_printable_page(
     client, counted, monkeypatch, auth
 ):

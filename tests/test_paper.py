@@ -56,6 +56,7 @@ def test_a_tally_sheet_is_typed_in_a_tap_per_line(auth, client, app):
     assert "Dag op het papier" in client.get("/desk/paper").get_data(as_text=True)
 
 
+@pytest.mark.once  # refused in Python before any query
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [

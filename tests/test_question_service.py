@@ -31,6 +31,7 @@ def _data(**change) -> QuestionData:
     return QuestionData(**values)
 
 
+@pytest.mark.once  # refused in Python before any query
 @pytest.mark.parametrize(
     ("change", "field", "code"),
     [
