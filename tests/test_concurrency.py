@@ -9,7 +9,23 @@ import pytest
 from ido.core.db import db
 from ido.core.organisation.tokens import create_token
 
+from .conftest import gunicorn_serving
 from .helpers import post_question, questions, user
+
+
+@pytest.fixture(scope="module")
+def database_url(databases):
+    """One database for this module, served by one gunicorn: neither test reads what the
+    other writes (one stores questions of its own, the other renames a topic)."""
+    url = databases.copy("org")
+    yield url
+    databases.drop(url)
+
+
+@pytest.fixture(scope="module")
+def gunicorn_url(database_url):
+    with gunicorn_serving(database_url) as url:
+        yield url
 
 
 def test_identical_saves_from_many_desks_at_once_are_stored_once(gunicorn_url, app):
