@@ -255,7 +255,10 @@ def test_a_long_outage_keeps_the_moment_each_entry_was_logged(browser, live_url,
         page.locator("button.tile[value=toeslagen]").click()
         logged.append(page.evaluate("Date.now()"))
         page.clock.fast_forward(10_000)  # ten seconds between visitors
-    expect(page.locator("#queue-heading")).to_have_text("60 vragen wachten op verzending")
+    expect(page.locator("#queue-heading")).to_have_text(
+        "60 vragen wachten op verzending",
+        timeout=30_000,  # sixty saves in a busy browser
+    )
     context.set_offline(False)
     expect(page.locator("section.queue")).to_be_hidden(timeout=30_000)
     with app.app_context():
