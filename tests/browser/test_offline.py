@@ -248,17 +248,17 @@ def test_a_long_outage_keeps_the_moment_each_entry_was_logged(browser, live_url,
     _kept_for_offline(page)
     page.get_by_role("button", name="Snelle modus").click()
     context.set_offline(True)
-    logged = []
-    for n in range(60):
-        if n and n % 20 == 0:
+    logged, queue = [], page.locator("#queue-heading")
+    for n in range(1, 61):
+        if n % 20 == 1 and n > 1:
             page.reload()
         page.locator("button.tile[value=toeslagen]").click()
         logged.append(page.evaluate("Date.now()"))
+        # in the queue before the next visitor taps (a tap while the last one is still being
+        # stored is taken for a double tap and ignored; a busy browser can take that long)
+        waiting = "1 vraag wacht" if n == 1 else f"{n} vragen wachten"
+        expect(queue).to_have_text(f"{waiting} op verzending")
         page.clock.fast_forward(10_000)  # ten seconds between visitors
-    expect(page.locator("#queue-heading")).to_have_text(
-        "60 vragen wachten op verzending",
-        timeout=30_000,  # sixty saves in a busy browser
-    )
     context.set_offline(False)
     expect(page.locator("section.queue")).to_be_hidden(timeout=30_000)
     with app.app_context():
