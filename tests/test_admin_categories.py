@@ -1,5 +1,7 @@
 """Categories: admins manage every list; coordinators add and change local partners."""
 
+import re
+
 import pytest
 
 from ido.core.db import db
@@ -42,6 +44,17 @@ def test_coordinator_may_not_change_shared_lists(client, org, app, auth):
     assert response.status_code == 422
     with app.app_context():
         assert db.session.scalar(db.select(Agency).where(Agency.code == "nieuw")) is None
+
+
+def test_a_topics_page_shows_the_topic_it_follows_up(client, auth):
+    """The edit page of a follow-up preselects the topic it belongs under; a topic of its own
+    preselects none."""
+    auth.login("admin@ido.example")
+    selected = re.compile(r'<option selected value="([^"]*)">')
+    page = client.get("/admin/categories/topic/digid_app").get_data(as_text=True)
+    assert selected.findall(page.split('name="parent"')[1].split("</select>")[0]) == ["digid"]
+    page = client.get("/admin/categories/topic/digid").get_data(as_text=True)
+    assert selected.findall(page.split('name="parent"')[1].split("</select>")[0]) == [""]
 
 
 def test_admin_renames_reorders_and_deactivates_a_topic(client, org, app, auth):
