@@ -123,6 +123,35 @@ def test_a_large_municipality_fills_each_page_before_the_next(client, org, app, 
     assert "Geholpen bezoekers 180" in text and "Doorverwezen bezoekers 120 (67 %)" in text
 
 
+HYPHENS = ("-", "\u2010")  # WeasyPrint draws U+2010 where it hyphenates
+
+
+@pytest.mark.once  # the PDF's layout
+def test_a_word_too_long_for_its_column_breaks_with_a_hyphen(client, org, app, auth):
+    """The three narrow tables hold long names (Schuldhulpverlening, Cliëntondersteuner) and
+    the heading Bezoekers: each word of the PDF is whole, or broken with a hyphen, never
+    cut between two letters without one (Bezoeker|s)."""
+    with app.app_context():
+        partners = ["schuldhulp", "clientondersteuning", "belastinghulp", "rvr", "huurcommissie"]
+        for n in range(5):
+            at = datetime(2025, 3, 10 + n, 10, tzinfo=UTC)
+            store_question("a1", at, ["bibliotheek"], referrals=partners[: n + 1])
+    auth.login("coord@a.example")
+    query = "municipality=Astad&period=2025"
+    page = client.get(f"/reports/municipality?{query}").get_data(as_text=True)
+    words = set(re.findall(r"\w+", _text(page)))
+    pdf = _pdf(client.get(f"/reports/municipality.pdf?{query}"))
+    tokens = " ".join(p.extract_text() for p in pdf.pages).split()
+    cut, hyphenated = [], []
+    for first, then in zip(tokens, tokens[1:], strict=False):
+        if first.endswith(HYPHENS) and first[:-1].isalpha():
+            hyphenated.append(first[:-1] + then)
+        elif first.isalpha() and first not in words and first + then in words:
+            cut.append(f"{first}|{then}")
+    assert cut == []
+    assert {"Schuldhulpverlening", "Bezoekers"} & set(hyphenated)  # the case is tested
+
+
 @pytest.mark.once  # refused in Python before any query
 @pytest.mark.parametrize(
     "query, field, status",
