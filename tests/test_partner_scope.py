@@ -56,7 +56,7 @@ def _text(response) -> str:
     if body[:2] == b"PK":  # an XLSX: its shared strings and sheets
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
             return " ".join(archive.read(name).decode() for name in archive.namelist())
-    return body.decode("utf-8", "replace")
+    return body.decode("utf-8", "replace").replace("\u00ad", "")  # a tile's soft hyphens
 
 
 def _walk(client, start: list[str], limit: int = 400) -> dict[str, int]:

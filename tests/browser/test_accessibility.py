@@ -376,3 +376,49 @@ def test_the_national_form_prints_one_branch_on_one_a4_page(browser, live_url, o
     page.goto(f"{live_url}/reports/national")  # both branches: a page each
     assert _pdf_pages(page.pdf(format="A4")) == 2
     page.context.close()
+
+
+# each word of the tiles' labels and hints that runs onto the next line: whether it breaks at
+# a soft hyphen (drawn as a hyphen) or its own hyphen (ID-|check), or between two letters
+# without one
+BROKEN_WORDS = """[...document.querySelectorAll(".toggle-label, .toggle-hint")].flatMap(el => {
+  const found = [], walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const word of node.data.matchAll(/\\S+/g)) {
+      let top = null;
+      for (let i = word.index; i < word.index + word[0].length; i++) {
+        const range = document.createRange();
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        const rects = range.getClientRects();  // after a break: an empty one on the line before
+        const rect = rects[rects.length - 1];
+        if (!rect || !rect.height) continue;
+        if (top !== null && rect.top > top + 1) {
+          const hyphen = "\\u00ad-".includes(node.data[i - 1]);
+          found.push({word: word[0].replaceAll("\\u00ad", ""), hyphen});
+        }
+        top = rect.top;
+      }
+    }
+  }
+  return found;
+})"""
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_a_tile_breaks_a_long_word_with_a_hyphen(browser, live_url, width):
+    """Chromium on Linux hyphenates nothing by `hyphens: auto` (it has no dictionaries), so
+    the server puts soft hyphens in long words: Bibliotheek-|dienstverlening, never
+    Bibliotheekdienstver|lening. On the desk (follow-ups open) and the paper page's tiles."""
+    page, problems = open_desk(browser, live_url, viewport={"width": width, "height": 844})
+    page.get_by_text("DigiD", exact=True).click()  # its follow-ups: Activeringscode invoeren
+    broken = page.evaluate(BROKEN_WORDS)
+    page.goto(f"{live_url}/desk/paper")
+    page.locator("#day").fill(f"{now_local():%d-%m-%Y}")
+    _submit(page.locator("main form button[type=submit]").first)
+    assert page.locator("button.tile").count() > 5
+    broken += page.evaluate(BROKEN_WORDS)
+    assert [b["word"] for b in broken if not b["hyphen"]] == []
+    assert "Bibliotheekdienstverlening" in [b["word"] for b in broken]  # the case is tested
+    assert problems == []
+    page.context.close()
