@@ -35,8 +35,8 @@ REFUSED = {
     "bsn 1112.22.333": "bsn",
     "burgerservicenummer 123456782": "bsn",
     "100 08 00 05 1900": "bsn",  # its tail also reads as a 0800 number (Hypothesis)
-    "woont op Dorpsstraat 12, 1234 AB": "postcode",
-    "1234AB 5": "postcode",
+    "woont op Dorpsstraat 12, 1234 AB": "address",
+    "1234AB 5": "address",
     "geboren 12-03-1950": "birth_date",
     "geb. 1 mei 1948": "birth_date",
     "Geboortedatum: 01/02/1960": "birth_date",
@@ -64,13 +64,13 @@ REFUSED = {
     "mail j.jansen @ example.nl": "email",
     "mail josé@voorbeeld.nl": "email",
     "jan apenstaartje voorbeeld punt nl": "email",
-    "3511AB-4": "postcode",
-    "3511AB4": "postcode",
-    "3511 ab 4": "postcode",
-    "3511AB, nr 4": "postcode",
-    "postcode 3511AB huisnummer 4": "postcode",
-    "Dorpsstraat 4 3511AB": "postcode",
-    "huisnummer 7 bis, postcode 6211 AA": "postcode",
+    "3511AB-4": "address",
+    "3511AB4": "address",
+    "3511 ab 4": "address",
+    "3511AB, nr 4": "address",
+    "postcode 3511AB huisnummer 4": "address",
+    "Dorpsstraat 4 3511AB": "address",
+    "huisnummer 7 bis, postcode 6211 AA": "address",
     "geboren 1950-03-12": "birth_date",
     "geboren 12 03 1950": "birth_date",
     "verjaardag 12-03-1950": "birth_date",
@@ -90,15 +90,25 @@ REFUSED = {
     "12-03-1950 (geb.datum)": "birth_date",
     "geboren 12 febr. 1950": "birth_date",
     "gebdat 12-03-1950": "birth_date",
-    "Dorpsstraat 4, 3512 DE Utrecht": "postcode",
-    "3512 DE 12": "postcode",
-    "Dorpsstraat 4 hs, 3511AB": "postcode",
-    "Dorpsstraat 4-II, 3511AB": "postcode",
-    "Dorpsstraat 4, Utrecht, 3511AB": "postcode",
-    "3511 AB (nr. 4)": "postcode",
+    "Dorpsstraat 4, 3512 DE Utrecht": "address",
+    "3512 DE 12": "address",
+    "Dorpsstraat 4 hs, 3511AB": "address",
+    "Dorpsstraat 4-II, 3511AB": "address",
+    "Dorpsstraat 4, Utrecht, 3511AB": "address",
+    "3511 AB (nr. 4)": "address",
     "jan.jansen@hotmail": "email",
     "jan.jansen AT gmail DOT com": "email",
     "jan(a)example.nl": "email",
+    # issue 23: names, addresses, postcodes, plates, documents and log-in details
+    "woont in 3511, postcode 3511 AB": "address",
+    "woont 1234 AB Rivierstad": "address",
+    "mevrouw Jansen, Dorpsstraat 12": "name",
+    "Jan de Vries, Kerkstraat 14, Amersfoort": "name",
+    "kenteken XT-123-B": "plate",
+    "NXC1234T5": "document",
+    "gebruikersnaam jansen88": "credentials",
+    "gebruikersnaam jansen88 ww: Geheim123!": "credentials",
+    "wachtwoord is Zomer2024": "credentials",
 }
 ALLOWED = [
     "DigiD app versie 17.4.1 op iPhone 12",
@@ -125,7 +135,7 @@ ALLOWED = [
     "1000 mg 2 keer per dag",
     "stap 2024 op 5",
     "vraag aan @Belastingdienst op X",
-    "woont in 3511, postcode zonder huisnummer 3511 AB",
+    "woont in 3511, postcode zonder huisnummer",
     "Afspraak 02-03-2026 10:30",  # a date and a time, not a landline
     "Periode 01-05-2026 - 31-05-2026 toeslag terug",
     "periode 01.01.2025-31.12.2025",
@@ -138,6 +148,12 @@ ALLOWED = [
     "Geboortedatum klopte niet, sms-code 482915 opnieuw",
     "Baby geboren, toeslag per 01-05-2026",
     "vraag aan @Belastingdienst op X",
+    "DUO gebeld via 050 599 77 55",  # an agency's public regional number
+    "DUO +31 50 599 77 55 vanuit het buitenland",
+    "Verwezen naar het UWV in Amersfoort, Stationsplein",  # a place, a street without number
+    "Wachtwoord vergeten, nieuw wachtwoord ingesteld",
+    "In 2024 WW 3 maanden gehad, WW: aanvraag gedaan",
+    "Windows 11 update KB5034441",
 ]
 
 
@@ -162,7 +178,7 @@ def test_a_corpus_of_personal_data_is_refused_with_its_kind():
     refused, naming its kind and no other."""
     lines = [line.split("\t", 1) for line in _corpus("notes_refused.txt")]
     assert len(lines) >= 150
-    assert {kind for kind, _ in lines} == set(KINDS)
+    assert {kind for kind, _ in lines} <= set(KINDS)  # the other kinds: test_privacy_people
     wrong = {
         note: (kind, found)
         for kind, note in lines
@@ -377,8 +393,9 @@ def test_api_answers_personal_data_with_422(client, org, app):
 
 
 NEAR_MISSES = (
-    "Belastingtelefoon 0800-0543, € 123,45 over 2024, app 17.4.1, 1234 AB, geboren in 1950, "
-    "NL91 ABNA, jan @ x, 06-1234, 111 222 33 en pc 3511AB zonder nummer, geb. 12-03 DOB: 1950 "
+    "Belastingtelefoon 0800-0543, € 123,45 over 2024, app 17.4.1, 2024 IB, geboren in 1950, "
+    "NL91 ABNA, jan @ x, 06-1234, 111 222 33 en Dorpsstraat zonder nummer, geb. 12-03 DOB: 1950 "
+    "mevrouw uit Utrecht, Jan van Galenstraat, wachtwoord vergeten, kenteken kwijt, KB5034441 "
 )
 
 

@@ -34,6 +34,7 @@ from ido.core.questions.privacy.patterns import (
     SINGLE_DIGIT_DOT_GROUP,
     YEAR,
 )
+from ido.core.taxonomy.public_numbers import PUBLIC_NUMBERS
 
 Spans = list[tuple[int, int]]
 
@@ -179,13 +180,27 @@ def _phone_kind(candidate: str) -> str | None:
         except phonenumbers.NumberParseException:
             return None
         if phonenumbers.is_valid_number(number):
-            if phonenumbers.number_type(number) in SERVICE_NUMBER:
+            if phonenumbers.number_type(number) in SERVICE_NUMBER or _is_public(number):
                 return "service"
             if international or digits in lengths:
                 return "private"
         if international:
             return None
     return None
+
+
+def _is_public(number: phonenumbers.PhoneNumber) -> bool:
+    """An agency's or partner's public number (DUO's 050 599 77 55): no visitor owns it."""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) in _public()
+
+
+@cache
+def _public() -> frozenset[str]:
+    return frozenset(
+        phonenumbers.format_number(phonenumbers.parse(n, "NL"), phonenumbers.PhoneNumberFormat.E164)
+        for numbers in PUBLIC_NUMBERS.values()
+        for n in numbers
+    )
 
 
 def _postcode_spans(text: str) -> Spans:

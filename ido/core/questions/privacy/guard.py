@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from flask_babel import lazy_gettext as _l
 
+from ido.core.questions.privacy.addresses import lone_postcode_spans, street_spans
 from ido.core.questions.privacy.finders import (
     Spans,
     _alone,
@@ -17,24 +18,39 @@ from ido.core.questions.privacy.finders import (
     _phone_spans,
     _postcode_spans,
 )
+from ido.core.questions.privacy.identifiers import credential_spans, document_spans, plate_spans
+from ido.core.questions.privacy.names import name_spans
 
 KINDS = {
+    "credentials": _l("log-in details"),
     "email": _l("an e-mail address"),
     "iban": _l("a bank account number (IBAN)"),
     "phone": _l("a phone number"),
-    "postcode": _l("a postcode with house number"),
+    "address": _l("an address or postcode"),
     "birth_date": _l("a birth date"),
+    "plate": _l("a licence plate"),
+    "document": _l("a document number"),
+    "name": _l("a name"),
     "bsn": _l("a citizen service number (BSN)"),
 }
 
 
+def _address_spans(text: str) -> Spans:
+    """A postcode with or without a house number, or a street with one."""
+    return _postcode_spans(text) + street_spans(text) + lone_postcode_spans(text)
+
+
 # each finder gives the spans of its kind, and spans to blank without naming them
 CHECKS: list[tuple[str, Callable[[str], tuple[Spans, Spans]]]] = [
+    ("credentials", _alone(credential_spans)),  # first: "wachtwoord P@ssw0rd" is no e-mail
     ("email", _alone(_email_spans)),
     ("iban", _alone(_iban_spans)),
     ("phone", _phone_spans),
-    ("postcode", _alone(_postcode_spans)),
+    ("address", _alone(_address_spans)),
     ("birth_date", _alone(_birth_date_spans)),
+    ("plate", _alone(plate_spans)),
+    ("document", _alone(document_spans)),
+    ("name", _alone(name_spans)),
     ("bsn", _alone(_bsn_spans)),
 ]
 
