@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 
 def _table(html: str, title: str) -> dict[str, int]:
     """The numbers table under a chart, as {label: count}."""
@@ -16,10 +18,9 @@ def test_dashboard_shows_every_dimension_with_tables(client, counted, auth):
     response = client.get("/reports/?from=2026-01&to=2026-11")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert _table(html, "Per onderwerp") == {
+    assert _table(html, "Per onderwerp") == {  # the follow-up DigiD-app is under DigiD
         "DigiD": 2,
         "Toeslagen": 1,
-        "DigiD-app": 1,
         "Gemeentelijke regelingen en dienstverlening": 1,
         "Zorg en Wmo (CAK, CIZ, zorgverzekering)": 1,
     }
@@ -139,3 +140,74 @@ def test_visitors_and_questions_are_counted_apart(client, counted, auth):
     assert "4 vragen" in html and "Zo wordt geteld: één registratie" in html
     html = client.get("/reports/national?month=2026-01&branch=a1").get_data(as_text=True)
     assert re.search(r"Vragen \(onderwerpen\)</label></th>\s*<td class=\"num\">2</td>", html)
+
+
+def _rows(html: str, title: str) -> list[tuple[str, str, int, int]]:
+    """The rows of the numbers table under a chart: (class, label, count, share)."""
+    start = html.index(f"<h3>{title}</h3>")
+    table = html[start : html.index("</table>", start)]
+    rows = re.findall(
+        r'<tr(?: class="(\w+)")?><th scope="row">(.*?)</th><td class="num">(\d+)</td>'
+        r'<td class="num">(\d+)',
+        table,
+    )
+    return [(kind, re.sub(r"<[^>]+>", "", label), int(n), int(pct)) for kind, label, n, pct in rows]
+
+
+def _heading(html: str, title: str) -> str:
+    """The heading of the count column of the table under a chart."""
+    start = html.index(f"<h3>{title}</h3>")
+    return re.search(r'<th scope="col" class="num">([^<]+)</th>', html[start:])[1]
+
+
+def test_each_table_names_what_it_counts(client, counted, auth):
+    """Topics count questions; channel, outcome, help, weekday, hour, agency and referral
+    count entries, that is visitors (a visitor with two topics has one channel)."""
+    auth.login("coord@a.example")
+    html = client.get("/reports/?from=2026-01&to=2026-11").get_data(as_text=True)
+    assert _heading(html, "Per onderwerp") == "Vragen"
+    for title in ("Kanaal", "Uitkomst", "Geboden hulp", "Per weekdag", "Per uur"):
+        assert _heading(html, title) == "Bezoekers", title
+    assert _heading(html, "Doorverwezen naar") == "Bezoekers"
+    channels = sum(n for _k, _l, n, _p in _rows(html, "Kanaal"))
+    days = sum(n for _k, _l, n, _p in _rows(html, "Per weekdag"))
+    assert channels == days == 4  # the visitors, not the five questions
+    assert re.search(r'kpi-value">4</span>\s*bezoekers van jan', html)
+
+
+def test_follow_ups_stand_under_their_topic_with_a_share_of_it(client, counted, auth):
+    """DigiD-app is one of the two DigiD questions: 50 % of DigiD, in a row under it; the
+    topics alone add up to the questions (5) and to 100 %, the follow-up not counted twice."""
+    auth.login("coord@a.example")
+    html = client.get("/reports/?from=2026-01&to=2026-11").get_data(as_text=True)
+    rows = _rows(html, "Per onderwerp")
+    assert rows[:2] == [("", "DigiD", 2, 40), ("followup", "waarvan DigiD-app", 1, 50)]
+    topics = [row for row in rows if row[0] == ""]
+    assert sum(n for _k, _l, n, _p in topics) == 5  # the questions of the period
+    assert sum(p for _k, _l, _n, p in topics) == 100
+    assert '50<span class="visually-hidden"> % van DigiD</span>' in html
+    assert "DigiD-app: 1</title>" not in html  # the chart draws the topics alone
+    html = client.get("/reports/?from=2026-04&to=2026-11").get_data(as_text=True)
+    assert "waarvan" not in html  # no follow-up in the period: no note about them
+
+
+NL_DAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
+EN_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+@pytest.mark.parametrize(
+    "language, names, short",
+    [("nl", NL_DAYS, "ma di wo do vr za zo"), ("en", EN_DAYS, "Mon Tue Wed Thu Fri Sat Sun")],
+)
+def test_weekdays_are_named_in_one_form(client, counted, auth, language, names, short):
+    """The table gives each day its whole name, the chart's columns each its abbreviation
+    (Babel's, of the page's language): never maandag beside woe."""
+    client.set_cookie("ido_lang", language)
+    auth.login("coord@a.example")
+    html = client.get("/reports/?from=2026-01&to=2026-11").get_data(as_text=True)
+    title = "Per weekdag" if language == "nl" else "By weekday"
+    assert [label for _k, label, _n, _p in _rows(html, title)] == names
+    start = html.index(f"<h3>{title}</h3>")
+    chart = html[start : html.index("</svg>", start)]
+    labels = re.findall(r'class="chart-label small" font-size="12">([^<]+)</text>', chart)
+    assert " ".join(labels) == short

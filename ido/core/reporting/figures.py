@@ -6,8 +6,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
+from babel.dates import get_day_names
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ido.core.models import Branch
@@ -25,10 +27,14 @@ from ido.core.timeutil import add_months, months_between, now_local
 
 @dataclass
 class Series:
-    """A titled list of (label, value) pairs: drawn as a chart, shown as a table."""
+    """A titled list of (label, value) pairs: drawn as a chart, shown as a table. `unit` names
+    what the values count (the table's column: questions or visitors); `short` holds a label
+    per item for a narrow column of a chart, all of one form (ma, di, wo)."""
 
     title: str
     items: list[tuple[str, int]] = field(default_factory=list)
+    unit: str = ""
+    short: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -39,26 +45,47 @@ class Series:
         return max((v for _, v in self.items), default=0)
 
 
+def _ordered(totals: dict[Any, int], keep: Callable[[Any], bool]) -> list[tuple[Any, int]]:
+    """The categories kept, the most counted first (then in their own order)."""
+    kept = ((k, n) for k, n in totals.items() if keep(k))
+    return sorted(kept, key=lambda kv: (-kv[1], kv[0].position))
+
+
 def _by_key(
     params: CountParams, by: str, keep: Callable[[Any], bool] = lambda key: True
 ) -> list[tuple[str, int]]:
     totals = key_totals(params.first, params.last, by, params.branches)
-    ordered = sorted(
-        ((k, n) for k, n in totals.items() if keep(k)), key=lambda kv: (-kv[1], kv[0].position)
+    return [(key.name, count) for key, count in _ordered(totals, keep)]
+
+
+@dataclass
+class TopicSeries(Series):
+    """Questions per topic, and under each topic its follow-ups (DigiD-app under DigiD): one
+    list of (label, value) pairs per item. A follow-up counts in its topic too, so the
+    topics alone add up to the questions, and a follow-up is a share of its topic."""
+
+    followups: list[list[tuple[str, int]]] = field(default_factory=list)
+
+
+def _topics(params: CountParams) -> TopicSeries:
+    totals = key_totals(params.first, params.last, "topic", params.branches)
+    topics = _ordered(totals, lambda topic: topic.parent_id is None)
+    under: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for followup, count in _ordered(totals, lambda topic: topic.parent_id is not None):
+        under[followup.parent_id].append((followup.name, count))
+    return TopicSeries(
+        _("By topic"),
+        [(topic.name, count) for topic, count in topics],
+        _("Questions"),
+        followups=[under.get(topic.id, []) for topic, _count in topics],
     )
-    return [(key.name, count) for key, count in ordered]
 
 
-def weekday_names() -> list[str]:
-    return [
-        _("Monday"),
-        _("Tuesday"),
-        _("Wednesday"),
-        _("Thursday"),
-        _("Friday"),
-        _("Saturday"),
-        _("Sunday"),
-    ]
+def weekday_names(width: Literal["wide", "abbreviated"] = "wide") -> list[str]:
+    """Monday to Sunday in the page's language, all of one form: `wide` (maandag, Monday)
+    or `abbreviated` (ma, Mon), as Babel's calendar data writes them."""
+    names = get_day_names(width, locale=get_locale() or "nl")
+    return [names[day] for day in range(7)]
 
 
 @dataclass(frozen=True)
@@ -103,7 +130,7 @@ class TotalsSeries(Series):
 
 def _totals_series(title: str, found: dict[str, Totals]) -> TotalsSeries:
     ordered = sorted(found.items(), key=lambda kv: (-kv[1].visitors, kv[0]))
-    return TotalsSeries(title, [(name, t.visitors) for name, t in ordered], ordered)
+    return TotalsSeries(title, [(name, t.visitors) for name, t in ordered], totals=ordered)
 
 
 def dashboard(params: CountParams) -> dict[str, Any]:
@@ -127,7 +154,9 @@ def dashboard(params: CountParams) -> dict[str, Any]:
         town_totals[branch.municipality].append(found)
     per_municipality = {town: Totals.of(found) for town, found in town_totals.items()}
     hours = weekday_hour_counts(params.first, params.last, branches)
-    days = weekday_names()
+    weekdays = [d for d in range(7) if d < 5 or any(wd == d for wd, _h in hours)]
+    days, short_days = weekday_names(), weekday_names("abbreviated")
+    visitors = _("Visitors")  # an entry each, whatever it holds: one channel, outcome, day
     ids = [b.id for b in branches]
     return {
         "compare": comparison(params.last, ids),
@@ -138,22 +167,21 @@ def dashboard(params: CountParams) -> dict[str, Any]:
             [(f"{m:%Y-%m}", per_month.get(m, Totals()).visitors) for m in months],
         ),
         "trend_totals": [(f"{m:%Y-%m}", per_month.get(m, Totals())) for m in months],
-        "topics": Series(_("By topic"), _by_key(params, "topic")),
+        "topics": _topics(params),
         "npd": Series(
             _("Concerns an agency of the national network (NPD)"),
             _by_key(params, "agency", lambda a: a.kind == "npd"),
+            visitors,
         ),
-        "referrals": Series(_("Referred to"), _by_key(params, "referral")),
-        "help": Series(_("Help given"), _by_key(params, "help")),
-        "channels": Series(_("Channel"), _by_key(params, "channel")),
-        "outcomes": Series(_("Outcome"), _by_key(params, "outcome")),
+        "referrals": Series(_("Referred to"), _by_key(params, "referral"), visitors),
+        "help": Series(_("Help given"), _by_key(params, "help"), visitors),
+        "channels": Series(_("Channel"), _by_key(params, "channel"), visitors),
+        "outcomes": Series(_("Outcome"), _by_key(params, "outcome"), visitors),
         "weekdays": Series(
             _("By weekday"),
-            [
-                (days[d], sum(n for (wd, _h), n in hours.items() if wd == d))
-                for d in range(7)
-                if d < 5 or any(wd == d for wd, _h in hours)
-            ],
+            [(days[d], sum(n for (wd, _h), n in hours.items() if wd == d)) for d in weekdays],
+            visitors,
+            [short_days[d] for d in weekdays],
         ),
         "hours": Series(
             _("By hour"),
@@ -161,6 +189,7 @@ def dashboard(params: CountParams) -> dict[str, Any]:
                 (f"{h:02d}:00", sum(n for (_d, hh), n in hours.items() if hh == h))
                 for h in sorted({h for _d, h in hours if h is not None})  # time known
             ],
+            visitors,
         ),
         "branches": _totals_series(_("By branch"), {b.name: t for b, t in per_branch.items()}),
         "municipalities": _totals_series(_("By municipality"), per_municipality),
