@@ -93,3 +93,15 @@ def test_the_message_names_the_kind_never_the_text(app, kind, dutch):
     with app.test_request_context(headers={"Accept-Language": "nl"}):
         message = personal_data_message([kind])
     assert f"({dutch})" in message and "Jansen" not in message
+
+
+@pytest.mark.slow  # runs the benchmark once, a fresh interpreter included
+@pytest.mark.once
+def test_the_privacy_benchmark_prints_its_figures(monkeypatch, capsys):
+    import runpy
+
+    monkeypatch.setattr("sys.argv", ["bench_privacy.py", "--rounds", "1"])
+    root = Path(__file__).resolve().parent.parent
+    runpy.run_path(str(root / "benchmarks" / "bench_privacy.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "caught" in out and "falsely refused" in out and "CPU per note" in out
