@@ -1,6 +1,6 @@
 """Desk time: moments are stored in UTC, days and months are counted in Europe/Amsterdam."""
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -60,3 +60,12 @@ def months_between(first: date, last: date) -> list[date]:
         months.append(month)
         month = add_months(month, 1)
     return months
+
+
+def previous_working_day(day: date) -> date:
+    """The working day before `day`, Saturday and Sunday skipped (a Monday's is the Friday):
+    the day a desk open on weekdays most often types in from paper."""
+    earlier = day - timedelta(days=1)
+    while earlier.weekday() >= 5:
+        earlier -= timedelta(days=1)
+    return earlier

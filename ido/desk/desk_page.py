@@ -21,7 +21,7 @@ from ido.desk.forms import DeskTokenForm, QuickForm
 from ido.desk.offline import offline_texts
 from ido.web.pages import render_form
 from ido.web.question_form import QuestionForm
-from ido.web.question_rows import TodayRow, today_rows
+from ido.web.question_rows import TodayRow, blank_row, today_rows
 
 
 def _fields_key() -> tuple[str, str]:
@@ -90,6 +90,7 @@ def render_desk(
         durations=defaults.DURATIONS,
         several_branches=len(branches_in_scope(current_user)) > 1,
         offline_texts=offline_texts(),
+        blank_row=blank_row(),
     )
 
 

@@ -87,7 +87,8 @@ def _offline_texts(_language: str) -> dict[str, str]:
         "undo_waiting": _("undo"),
         "unknown": _("unknown"),
         "queued": _("Saved on this device: %(topics)s. Sending…", topics="%(topics)s"),
-        "refused_count": _("%(n)s refused", n="%(n)s"),
+        "refused_one": _("1 question refused"),
+        "refused_many": _("%(n)s questions refused", n="%(n)s"),
         "refused_now": _("Refused: %(topics)s.", topics="%(topics)s"),
         "sent": _("%(n)s waiting questions were sent.", n="%(n)s"),
         "others": _(
@@ -104,5 +105,5 @@ def _offline_texts(_language: str) -> dict[str, str]:
             "They are sent when you log in here again.",
             n="%(n)s",
         ),
-        "you": _("you"),
+        "you": _("you yourself"),
     }

@@ -1,7 +1,7 @@
 """Typing in a paper tally sheet: choose its day once, then each tap logs a question on it."""
 
 import uuid
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from flask import flash, redirect, request, session, url_for
 from flask_babel import gettext as _
@@ -14,7 +14,7 @@ from ido.core.models import Branch, utcnow
 from ido.core.questions import asked_at_problem, moment_problem, record_question
 from ido.core.questions.desk_rows import paper_rows
 from ido.core.taxonomy import Categories, active_categories
-from ido.core.timeutil import LOCAL_TZ, day_text
+from ido.core.timeutil import LOCAL_TZ, day_text, now_local, previous_working_day
 from ido.desk import bp
 from ido.desk.choice import current_branch
 from ido.desk.desk_page import one_tap
@@ -23,7 +23,7 @@ from ido.desk.offline import offline_texts
 from ido.web.forms import EmptyForm
 from ido.web.pages import render_form
 from ido.web.question_form import NOON, parse_day, parse_time
-from ido.web.question_rows import today_rows
+from ido.web.question_rows import blank_row, today_rows
 
 MAX_TIMES = 50  # one tap logs at most this many (a bundle of tally strokes)
 
@@ -76,11 +76,27 @@ def paper():
         rows=rows,
         times=TIMES,
         offline_texts=offline_texts(),
+        blank_row=blank_row(),
     )
+
+
+def quick_days() -> list[tuple[str, str]]:
+    """The days offered beside the typed one, as (name, dd-mm-jjjj): today, yesterday and the
+    previous working day (Saturday and Sunday skipped), always all three, in one place."""
+    today = now_local().date()
+    days = [
+        (_("Today"), today),
+        (_("Yesterday"), today - timedelta(days=1)),
+        (_("Previous working day"), previous_working_day(today)),
+    ]
+    return [(name, day_text(day)) for name, day in days]
 
 
 def _choose_paper_day(day: date | None):
     form = PaperDayForm()
+    picked = request.form.get("pick", "")  # a button beside the typed day: read as if typed
+    if picked and form.is_submitted():
+        form.day.data = picked
     if form.validate_on_submit():
         try:
             chosen = parse_day(form.day.data or "")
@@ -96,7 +112,7 @@ def _choose_paper_day(day: date | None):
             form.confirm_asked = problem[0] == "confirm_early"
     elif not form.is_submitted() and day is not None:
         form.day.data = day_text(day)
-    return render_form("desk/paper_day.html", form)
+    return render_form("desk/paper_day.html", form, quick_days=quick_days())
 
 
 def _log_from_paper(form: PaperForm, branch: Branch, day: date, categories: Categories):

@@ -1,12 +1,16 @@
 """Static files under a content hash: `/static/css/ido.css?v=<hash>` is cached for a year as
 immutable, so a repeat visit asks for nothing but the page; a changed file gets a new hash,
-so no browser keeps an old one."""
+so no browser keeps an old one. Native JavaScript modules import each other by plain
+relative names (`./clock.js`): an import map sends each name to its hashed address."""
 
+import base64
 import hashlib
+import json
 import os
 from functools import cache
 
-from flask import Flask, request
+from flask import Flask, g, request, url_for
+from markupsafe import Markup
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -33,6 +37,33 @@ def register(app: Flask) -> None:
             version = current_hash(values["filename"])
             if version:
                 values["v"] = version
+
+    @cache
+    def module_tags(folder: str, entry: str, _version: str) -> tuple[Markup, str]:
+        path = os.path.join(app.static_folder or "", folder)
+        files = sorted(name for name in os.listdir(path) if name.endswith(".js"))
+        urls = {name: url_for("static", filename=f"{folder}/{name}") for name in files}
+        imports = {url.partition("?")[0]: url for url in urls.values()}
+        text = json.dumps({"imports": imports}, separators=(",", ":"))
+        digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+        tags = [f'<script type="importmap">{text}</script>']
+        tags += [
+            f'<link rel="modulepreload" href="{url}">' for n, url in urls.items() if n != entry
+        ]
+        tags.append(f'<script type="module" src="{urls[entry]}"></script>')
+        return Markup("\n".join(tags)), f"'sha256-{digest}'"
+
+    def modules(folder: str, entry: str) -> Markup:
+        """The tags that load the modules of a folder under static/ (its `entry` first): the
+        import map (allowed by its hash in this answer's Content-Security-Policy), a preload
+        of each module, and the entry as a module script."""
+        names = sorted(os.listdir(os.path.join(app.static_folder or "", folder)))
+        version = "".join(current_hash(f"{folder}/{name}") for name in names)
+        tags, digest = module_tags(folder, entry, version)
+        g.script_hashes = (*g.get("script_hashes", ()), digest)
+        return tags
+
+    app.jinja_env.globals["modules"] = modules
 
     @app.after_request
     def cache_static(response):

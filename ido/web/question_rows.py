@@ -94,3 +94,22 @@ def today_rows(rows: list[Any], categories: Categories) -> list[TodayRow]:
             )
         )
     return shown
+
+
+def blank_row() -> TodayRow:
+    """A row for the desk script to fill in (its `<template>`): a question just saved by this
+    person or tablet, which may be changed; the id in its links is ID_MARK."""
+    mark = uuid.UUID(ID_MARK)
+    return TodayRow(
+        id=mark,
+        branch_id=0,
+        day="",
+        time="",
+        topics="",
+        referrals="",
+        mine=True,
+        who="",
+        changeable=True,
+        edit_url=url_for("desk.edit", question_id=ID_MARK),
+        delete_url=url_for("desk.delete", question_id=ID_MARK),
+    )

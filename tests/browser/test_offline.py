@@ -201,9 +201,8 @@ def test_a_refused_entry_shows_why_and_can_be_corrected(browser, live_url, app):
     page.get_by_role("button", name="Nu verzenden").click()
     refused = page.locator('[data-queue-list] li[data-state="refused"]')
     expect(refused).to_contain_text("telefoonnummer")
-    expect(page.locator("#queue-heading")).to_have_text(
-        "0 vragen wachten op verzending · 1 geweigerd"
-    )
+    expect(page.locator("#queue-heading")).to_have_text("1 vraag geweigerd")  # not "waiting"
+    expect(page.locator("[data-queue-waiting-note]")).to_be_hidden()  # nor "sent by itself"
     assert problems_here(page, "the queue with a refused entry") == []  # axe, at this width
     refused.get_by_role("button", name="Aanpassen").click()
     note = page.get_by_role("textbox", name="Notitie")

@@ -1,0 +1,270 @@
+/* The desk keeps working without a connection (loaded as a module by the desk and the paper
+   page). Every question saved with this script goes first into a queue in IndexedDB, with an
+   id made here and the moment it was logged, and is then sent to the JSON API. The queue is
+   sent when the page loads, when the connection returns, every half minute and on the retry
+   button; an entry the server refuses stays, with the reason, to be corrected. Without this
+   script (or IndexedDB) the forms post as they always did.
+
+   The parts: clock.js (the corrected clock and Dutch dates), queue.js (the queue and its
+   rules), send.js (the API), view.js (what the page shows), form.js (the question form). */
+
+import { amsterdam, dayOf, makeClock, typedDay } from "./clock.js";
+import { deleteEntry, idbStore, idsOf, newId, saveEntry, undoPlan } from "./queue.js";
+import { http, sender } from "./send.js";
+import { addRow, confirmation, queueView, removeRows } from "./view.js";
+import { clearRefusal, checked, putBack, readQuestionForm, showRefusal } from "./form.js";
+
+const root = document.querySelector("[data-offline-desk]");
+if (root && window.indexedDB && window.fetch) start(root);
+
+function start(root) {
+  const texts = JSON.parse(root.getAttribute("data-texts"));
+  const branch = root.getAttribute("data-branch");
+  const owner = root.getAttribute("data-owner");
+  const store = idbStore(window.indexedDB);
+  const clock = makeClock(window.localStorage);
+  const api = http({
+    fetch: window.fetch.bind(window), api: root.getAttribute("data-api"),
+    csrfUrl: root.getAttribute("data-csrf-url"), csrf: root.getAttribute("data-csrf"),
+  });
+  const fresh = new Set();  // taps made on this page now: their confirmation is shown
+  let lastQueued = 0;
+  let shown = null;  // the tap the confirmation is about
+  const today = () => dayOf(clock.now().toISOString());
+  const box = () => document.querySelector("[data-saved-live]");
+  const questionForm = () => document.querySelector("form.question-form");
+
+  keepForOffline(root);
+
+  /* ---- what the page shows ---- */
+  function say(text, tone = "saved") {
+    const b = box();
+    b.className = tone;
+    b.textContent = text;
+  }
+  function smallButton(text, context, cls, action) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "button small" + (cls ? " " + cls : "");
+    b.textContent = text;
+    const hidden = document.createElement("span");
+    hidden.className = "visually-hidden";
+    hidden.textContent = " " + context;
+    b.appendChild(hidden);
+    b.addEventListener("click", action);
+    return b;
+  }
+  function confirm(entry, arrived) {
+    shown = entry.id;
+    const b = box();
+    b.textContent = "";
+    b.className = "saved";
+    const said = confirmation(entry, texts, { today: today(), arrived });
+    const p = document.createElement("p");
+    if (said.strong) p.appendChild(Object.assign(document.createElement("strong"), { textContent: said.strong }));
+    p.appendChild(document.createTextNode(said.text));
+    b.appendChild(p);
+    b.appendChild(smallButton(texts.undo, entry.label, "", () => undo(entry)));
+  }
+  async function render() {
+    const all = await store.all();  // read first: two renders at once must not mix their lines
+    const view = queueView(all, owner, texts);
+    const entries = new Map(all.map((e) => [e.id, e]));
+    const form = questionForm();
+    root.hidden = view.hidden;
+    root.querySelector("[data-queue-count]").textContent = view.heading;
+    root.classList.toggle("has-refused", view.refused > 0);
+    root.querySelector("[data-queue-waiting-note]").hidden = view.waiting === 0;
+    root.querySelector("[data-queue-refused-note]").hidden = view.refused === 0;
+    const list = root.querySelector("[data-queue-list]");
+    list.replaceChildren(...view.items.map((item) => {
+      const li = document.createElement("li");
+      li.setAttribute("data-state", item.state);
+      li.className = `queue-${item.state}`;
+      li.appendChild(Object.assign(document.createElement("span"), { textContent: item.text }));
+      const entry = entries.get(item.id);
+      if (item.fix && form) li.appendChild(smallButton(texts.fix, item.context, "", () => fix(entry, form)));
+      if (!item.deleting) li.appendChild(smallButton(item.removeText, item.context, "danger", () => undo(entry)));
+      return li;
+    }));
+    const others = root.querySelector("[data-queue-others]");
+    others.hidden = view.others === 0;
+    others.textContent = view.othersText;
+    root.querySelector("[data-queue-login]").hidden = !view.login;
+  }
+  function fix(entry, form) {
+    putBack(form, entry);
+    const more = form.elements.note && form.elements.note.closest("details");
+    if (more) more.open = true;
+    (form.elements.note || form).focus();
+  }
+
+  /* ---- sending, and what arrives ---- */
+  const queue = sender({
+    store, api, clock, owner, fresh: (id) => fresh.has(id),
+    events: {
+      arrived(entry, stored) { addRow(document, stored, entry, texts, today()); },
+      finished(entry) { if (fresh.has(entry.id) && shown === entry.id) confirm(entry, true); },
+      refused(entry, found) {
+        const form = questionForm();
+        const pristine = form && checked(form, "topics").length === 0;
+        if (fresh.has(entry.id) && !entry.delayed && form && pristine && entry.bodies.length === 1) {
+          // refused straight after the save: the form as it was typed, with the reasons
+          // at its fields, as without the script; saved again under its id and moment
+          putBack(form, entry);
+          showRefusal(document, form, found, texts.refused);
+          store.drop(entry.id).then(render);
+          say("", "");
+          return;
+        }
+        say(texts.refused_now.replace("%(topics)s", entry.label) + " " + (entry.reason || texts.refused), "saved refused");
+      },
+      changed: render,
+      sentQuietly(n) { say(texts.sent.replace("%(n)s", n)); },
+    },
+  });
+  const sendAll = () => queue.sendAll();
+
+  /* Undo of a tap: all of it, whether it waits, is on its way or has arrived. */
+  async function undo(entry) {
+    const ids = idsOf(entry);
+    const kept = await store.get(entry.id);
+    const plan = undoPlan(kept, ids, queue.state.onTheWay);
+    if (plan.drop) await store.drop(entry.id);
+    if (plan.remove.length) {
+      await store.put(deleteEntry({
+        tap: entry.id, questions: plan.remove, owner, branch, label: entry.label, loggedAt: Date.now(),
+      }));
+    }
+    removeRows(document, ids);
+    if (shown === entry.id || !kept) say(texts.undone);
+    await render();
+    sendAll();
+  }
+
+  async function enqueue(entry) {
+    fresh.add(entry.id);
+    lastQueued = Date.now();
+    await store.put(entry);
+    confirm(entry, false);
+    await render();
+    sendAll();
+  }
+
+  /* ---- the forms ---- */
+  function onQuestionForm(form, event) {
+    const day = form.elements.asked_date ? form.elements.asked_date.value.trim() : "";
+    const at = form.elements.asked_time ? form.elements.asked_time.value.trim() : "";
+    let moment = null;
+    if (day || at) {
+      if (navigator.onLine) return;  // the server checks a typed moment, with its messages
+      const iso = day ? typedDay(day) : today();
+      moment = iso && at ? amsterdam(iso, at) : null;
+      if (!moment) {  // offline, and not a date and time that can be read here
+        event.preventDefault();
+        delete form.dataset.submitting;
+        say(texts.typed_offline, "saved refused");
+        return;
+      }
+    }
+    if (!checked(form, "topics").length) {
+      if (Date.now() - lastQueued < 2000) {  // a tap after the save cleared the form
+        event.preventDefault();
+        delete form.dataset.submitting;
+      }
+      return;  // else the server says a topic is needed
+    }
+    event.preventDefault();
+    clearRefusal(document);
+    const id = form.dataset.fixId || newId();
+    const made = readQuestionForm(form, {
+      id, branch, moment: form.dataset.fixMoment || moment || clock.now().toISOString(),
+    });
+    const entry = saveEntry({
+      id, owner, branch, bodies: [made.body], label: made.label, referrals: made.referrals,
+      deviceTime: !form.dataset.fixMoment && !moment, loggedAt: Date.now(),
+    });
+    form.reset();
+    delete form.dataset.fixId;
+    delete form.dataset.fixMoment;
+    form.dispatchEvent(new Event("change", { bubbles: true }));  // the follow-ups close (ido.js)
+    enqueue(entry).then(() => {
+      delete form.dataset.submitting;  // stored: the next question may be saved
+      window.scrollTo(0, 0);
+    });
+  }
+
+  function onPaperForm(form, event) {
+    const at = form.elements.at ? form.elements.at.value.trim() : "";
+    const day = form.getAttribute("data-day");
+    const moment = at ? amsterdam(day, at) : day;
+    if (!moment) return;  // a time the server must explain: the form posts as usual
+    event.preventDefault();
+    const times = parseInt(checked(form, "times")[0] || "1", 10);
+    const tile = event.submitter.querySelector(".toggle-label");
+    const topic = tile ? tile.textContent.trim() : event.submitter.value;
+    const bodies = Array.from({ length: times }, () => ({
+      id: newId(), branch, asked_at: moment, topics: [event.submitter.value],
+    }));
+    const entry = saveEntry({
+      id: newId(), owner, branch, bodies, times, loggedAt: Date.now(),
+      label: `${topic}${times > 1 ? ` × ${times}` : ""}`,
+    });
+    entry.topicLabel = topic;
+    // back to one, without a time: the next tap must not log N at that time unseen
+    if (form.elements.at) form.elements.at.value = "";
+    const one = form.querySelector('input[name="times"][value="1"]');
+    if (one) one.checked = true;
+    enqueue(entry).then(() => { delete form.dataset.submitting; });
+  }
+
+  function onQuickForm(form, event) {
+    event.preventDefault();
+    const tile = event.submitter.querySelector(".toggle-label");
+    const id = newId();
+    enqueue(saveEntry({
+      id, owner, branch, loggedAt: Date.now(), deviceTime: true,
+      bodies: [{ id, branch, asked_at: clock.now().toISOString(), topics: [event.submitter.value] }],
+      label: tile ? tile.textContent.trim() : event.submitter.value,
+    })).then(() => { delete form.dataset.submitting; });
+  }
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (event.defaultPrevented) return;
+    const tapped = event.submitter && event.submitter.value;
+    if (form.matches("form.question-form")) onQuestionForm(form, event);
+    else if (form.matches("form.paper-form") && tapped) onPaperForm(form, event);
+    else if (form.matches("form.quick-form") && tapped) onQuickForm(form, event);
+    else if (form.matches("[data-log-out]")) {
+      event.preventDefault();
+      store.all().then((all) => {
+        const mine = all.filter((e) => e.owner === owner);
+        if (!mine.length || window.confirm(texts.log_out.replace("%(n)s", mine.length))) {
+          form.removeAttribute("data-log-out");
+          form.submit();
+        }
+      });
+    }
+  });
+  root.querySelector("[data-queue-retry]").addEventListener("click", sendAll);
+  window.addEventListener("online", sendAll);
+  window.setInterval(sendAll, 30000);
+  render().then(sendAll);
+}
+
+/* Offline use: the service worker, and this page kept from the first visit on. */
+function keepForOffline(root) {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.register(root.getAttribute("data-sw"))
+    .then(() => navigator.serviceWorker.ready)
+    .then(async () => {
+      const path = location.pathname;
+      if (location.search || !window.caches) return;
+      const cache = await caches.open("ido-desk-v1");  // the service worker's (desk-sw.js)
+      if (await cache.match(path)) return;
+      const response = await fetch(path, { credentials: "same-origin" });
+      if (response.ok && !response.redirected) await cache.put(path, response);
+    })
+    .catch(() => {});
+}

@@ -1,0 +1,150 @@
+/* Sending the queue to the JSON API: POST /api/v1/questions for a save, DELETE
+   /api/v1/questions/<id> for an undo, with the session's cookie and CSRF header. The API
+   stores an id once, so an entry sent twice (the answer was lost, the page reloaded) is never
+   counted twice. No DOM here: what the page shows is told through `events`. */
+
+import { pending } from "./queue.js";
+
+/* What an answer means for the entry: "done", "login" (the session ended), "csrf" (a fresh
+   token, then once more), "wait" (try again later), "shift" (the device's clock ran ahead:
+   move the moment back and send again) or "refused" (the entry must be corrected). */
+export function classify(kind, response, found, { retried = false, deviceTime = false, shifted = false } = {}) {
+  const status = response.status;
+  if (status === 200 || status === 201 || (kind === "delete" && (status === 204 || status === 404))) return "done";
+  if (status === 401 || response.type === "opaqueredirect") return "login";
+  const csrf = status === 400 && codeOf(found, "_") === "csrf";
+  if (csrf && !retried) return "csrf";
+  if (status >= 500 || status === 429 || csrf) return "wait";
+  if (codeOf(found, "asked_at") === "future" && deviceTime && !shifted) return "shift";
+  return "refused";
+}
+
+export function codeOf(found, field) {
+  const list = found && found.errors && found.errors[field];
+  return list && list[0] && list[0].code;
+}
+
+/* The messages of a refusal in one line, or `fallback`. */
+export function reasons(found, fallback) {
+  const errors = (found && found.errors) || {};
+  return Object.values(errors).flat().map((e) => e.message).join(" ") || fallback;
+}
+
+/* The API over fetch: `send(entry, item)` sends one body (a save) or one id (a delete). */
+export function http({ fetch, api, csrfUrl, csrf }) {
+  let token = csrf;
+  return {
+    send(entry, item) {
+      const deleting = entry.kind === "delete";
+      return fetch(deleting ? `${api}/${item}` : api, {
+        method: deleting ? "DELETE" : "POST",
+        credentials: "same-origin",
+        redirect: "manual",
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token },
+        body: deleting ? undefined : JSON.stringify(item),
+      });
+    },
+    async refreshToken() {
+      const response = await fetch(csrfUrl, { credentials: "same-origin" });
+      const found = response.ok ? await response.json() : null;
+      if (found && found.csrf_token) token = found.csrf_token;
+    },
+  };
+}
+
+/* The loop that sends this owner's entries one question at a time, in the order they were
+   logged. `events`: arrived(entry, stored) per stored question, finished(entry) when a save
+   has all arrived, refused(entry, found), changed() after each step, sentQuietly(n) for the
+   questions sent that were not saved on this page now (`fresh(id)` says which were). */
+export function sender({ store, api, clock, owner, events, fresh = () => false }) {
+  let sending = false, again = false;
+  const state = { onTheWay: null };  // the id of the question on its way now
+
+  async function sendItem(entry, item, retried = false) {
+    const id = entry.kind === "delete" ? item : item.id;
+    state.onTheWay = id;
+    let response;
+    try {
+      response = await api.send(entry, item);
+    } catch {  // no connection: it waits (and is no longer a save the form can take back)
+      await store.update(entry.id, (e) => ({ ...e, state: "waiting", delayed: true }));
+      return "stop";
+    } finally {
+      state.onTheWay = null;
+    }
+    clock.learn(response.headers.get("Date"));
+    const ok = response.status === 200 || response.status === 201;
+    const found = response.status === 204 ? null : await response.json().catch(() => null);
+    const how = classify(entry.kind, response, found, { retried, deviceTime: entry.deviceTime, shifted: entry.shifted });
+    if (how === "done") {
+      const kept = await store.update(entry.id, (e) => ({ ...e, done: [...e.done, id], state: "waiting" }));
+      if (!kept) return "gone";  // undone while on its way: the undo deletes it
+      if (ok && entry.kind === "save") events.arrived(kept, found);
+      return "next";
+    }
+    if (how === "login" || how === "wait") {
+      await store.update(entry.id, (e) => ({ ...e, state: how === "login" ? "login" : "waiting", delayed: true }));
+      return "stop";
+    }
+    if (how === "csrf") {
+      await api.refreshToken();
+      return sendItem(entry, item, true);
+    }
+    if (how === "shift") {  // the server's clock (learnt from this answer) says when "now" was
+      const shifted = await store.update(entry.id, (e) => ({
+        ...e, shifted: true,
+        bodies: e.bodies.map((b) => ({ ...b, asked_at: new Date(Date.parse(b.asked_at) + clock.skew()).toISOString() })),
+      }));
+      if (!shifted) return "gone";
+      return sendItem(shifted, shifted.bodies.find((b) => b.id === id), retried);
+    }
+    const refused = await store.update(entry.id, (e) => ({ ...e, state: "refused", reason: reasons(found, "") }));
+    if (refused) events.refused(refused, found);
+    return "refused";
+  }
+
+  /* One entry, question by question; read again before each (an undo may have taken it). */
+  async function sendEntry(id) {
+    for (;;) {
+      const entry = await store.get(id);
+      if (!entry) return "gone";
+      const [next] = pending(entry);
+      if (next === undefined) {
+        await store.drop(id);
+        if (entry.kind === "save") events.finished(entry);
+        return "sent";
+      }
+      const how = await sendItem(entry, next);
+      events.changed();
+      if (how !== "next") return how;
+    }
+  }
+
+  async function sendAll() {
+    if (sending) { again = true; return; }
+    sending = true;
+    again = false;
+    let quietly = 0;
+    try {
+      // until nothing is left to try: an undo queued meanwhile goes in the same round
+      const tried = new Set();
+      for (let stopped = false; !stopped;) {
+        const next = (await store.all()).filter((e) => e.owner === owner && e.state !== "refused" && !tried.has(e.id));
+        if (!next.length) break;
+        for (const entry of next) {
+          tried.add(entry.id);
+          const how = await sendEntry(entry.id);
+          if (how === "sent" && entry.kind === "save" && !fresh(entry.id)) quietly += entry.bodies.length;
+          if (how === "stop") { stopped = true; break; }
+        }
+      }
+    } finally {
+      sending = false;
+      if (quietly) events.sentQuietly(quietly);
+      events.changed();
+    }
+    if (again) await sendAll();
+  }
+
+  return { sendAll, state };
+}

@@ -1,0 +1,125 @@
+/* What the desk shows: pure functions that work out the texts (tested without a browser),
+   and the few that put them on the page. A question row is cloned from the page's
+   <template data-row-template>, which the server renders with the same macro as its own rows
+   (templates/desk/_row.html): one description of a row. */
+
+import { dayOf, dayText, timeOf } from "./clock.js";
+import { summary } from "./queue.js";
+
+const ID_MARK = "00000000-0000-0000-0000-000000000000";  // ido/web/question_rows.py
+
+export const fill = (text, values) =>
+  Object.entries(values).reduce((t, [k, v]) => t.replaceAll(`%(${k})s`, String(v)), text);
+
+/* "1 question today" or "N questions today" from the two forms a count element carries. */
+export function countText(n, one, many) {
+  return n === 1 ? one : fill(many, { n });
+}
+
+/* The queue's heading and state: what waits is counted apart from what was refused (which is
+   never sent by itself). */
+export function queueView(all, owner, texts) {
+  const s = summary(all, owner);
+  const waiting = fill(s.waiting === 1 ? texts.waiting_one : texts.waiting_many, { n: s.waiting });
+  const refused = fill(s.refused === 1 ? texts.refused_one : texts.refused_many, { n: s.refused });
+  const heading = s.refused === 0 ? waiting : s.waiting === 0 ? refused : `${waiting} · ${refused}`;
+  return {
+    hidden: all.length === 0, heading, waiting: s.waiting, refused: s.refused,
+    others: s.others, othersText: fill(texts.others, { n: s.others }), login: s.login,
+    items: s.mine.map((entry) => queueItem(entry, texts)),
+  };
+}
+
+/* One line of the queue: when, what, and its state (with the reason of a refusal). */
+export function queueItem(entry, texts) {
+  const deleting = entry.kind === "delete";
+  const first = deleting ? null : entry.bodies[0];
+  const when = deleting ? texts.undo_waiting : timeOf(first.asked_at, texts.unknown);
+  const state = entry.state === "refused" ? "refused" : entry.state === "login" ? "login" : "waiting";
+  return {
+    id: entry.id, state, deleting,
+    text: `${when} · ${entry.label} · ${texts[state]}${entry.reason ? ": " + entry.reason : ""}`,
+    context: `${when} ${entry.label}`,
+    fix: state === "refused" && !deleting && entry.bodies.length === 1,
+    removeText: state === "refused" ? texts.remove : texts.undo,
+  };
+}
+
+/* What the confirmation says after a tap: queued, or stored, with "x N", and the day when it
+   is not today. */
+export function confirmation(entry, texts, { today, arrived }) {
+  const first = entry.bodies[0].asked_at;
+  const day = dayOf(first);
+  const when = [day !== today ? dayText(day) : "", first.length === 10 ? "" : timeOf(first, "")]
+    .filter(Boolean).join(" ");
+  const what = entry.label + (when ? ` · ${when}` : "");
+  return arrived ? { strong: `${texts.saved}:`, text: ` ${what}` } : { strong: "", text: fill(texts.queued, { topics: what }) };
+}
+
+/* The cells of a new row in a list, from what the server stored. */
+export function rowCells(stored, entry, texts) {
+  return {
+    time: timeOf(stored.asked_at, texts.unknown),
+    topics: entry.topicLabel || entry.label,
+    referrals: entry.referrals || "–",
+    who: texts.you,
+  };
+}
+
+/* ---- on the page ---- */
+
+/* A row for a stored question, from the page's template; null when the page has none. */
+export function makeRow(doc, stored, cells) {
+  const template = doc.querySelector("template[data-row-template]");
+  if (!template) return null;
+  const row = template.content.firstElementChild.cloneNode(true);
+  row.setAttribute("data-row-id", stored.id);
+  for (const el of row.querySelectorAll("[data-fill]")) el.textContent = cells[el.getAttribute("data-fill")] ?? "";
+  for (const el of row.querySelectorAll("[href], [action]")) {
+    for (const name of ["href", "action"]) {
+      if (el.hasAttribute(name)) el.setAttribute(name, el.getAttribute(name).replace(ID_MARK, stored.id));
+    }
+  }
+  return row;
+}
+
+/* Every count on the page (elements with data-count) moves by `delta`, and a list that
+   becomes empty or stops being empty says so. */
+export function moveCounts(doc, delta) {
+  for (const el of doc.querySelectorAll("[data-count]")) {
+    const n = Math.max(0, Number(el.getAttribute("data-count")) + delta);
+    el.setAttribute("data-count", String(n));
+    el.textContent = countText(n, el.getAttribute("data-one"), el.getAttribute("data-many"));
+  }
+  const rows = doc.querySelector("[data-today-rows]");
+  if (!rows) return;
+  const empty = rows.children.length === 0;
+  const table = doc.querySelector("[data-today-table]");
+  if (table) table.hidden = empty;
+  const none = doc.querySelector("[data-today-none]");
+  if (none) none.hidden = !empty;
+}
+
+/* A stored question into the list it belongs to (the list is of one branch and one day). */
+export function addRow(doc, stored, entry, texts, today) {
+  const body = doc.querySelector("[data-today-rows]");
+  if (!body || stored.branch !== entry.branch) return false;
+  if (dayOf(stored.asked_at) !== (body.getAttribute("data-day") || today)) return false;
+  if (body.querySelector(`[data-row-id="${stored.id}"]`)) return false;
+  const row = makeRow(doc, stored, rowCells(stored, entry, texts));
+  if (!row) return false;
+  body.insertBefore(row, body.firstChild);
+  moveCounts(doc, +1);
+  return true;
+}
+
+/* The rows of questions taken back leave the list, and the counts go down with them. */
+export function removeRows(doc, ids) {
+  let removed = 0;
+  for (const id of ids) {
+    const row = doc.querySelector(`[data-today-rows] [data-row-id="${id}"]`);
+    if (row) { row.remove(); removed++; }
+  }
+  if (removed) moveCounts(doc, -removed);
+  return removed;
+}

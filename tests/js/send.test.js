@@ -1,0 +1,167 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { deleteEntry, saveEntry, undoPlan } from "../../static/js/desk/queue.js";
+import { classify, reasons, sender } from "../../static/js/desk/send.js";
+import { answer, fakeApi, memoryStore, stoppedClock } from "./support.js";
+
+const tap = (n, id = "tap") => saveEntry({
+  id, owner: "u1", branch: "a1", label: `Toeslagen × ${n}`, times: n, loggedAt: 1,
+  bodies: Array.from({ length: n }, (_, i) => ({ id: `${id}-${i}`, asked_at: "2026-12-04", topics: ["toeslagen"] })),
+});
+const stored = (item) => answer(201, { id: item.id, asked_at: item.asked_at, branch: "a1" });
+
+function recorder() {
+  const seen = { arrived: [], finished: [], refused: [], quietly: 0 };
+  return {
+    seen,
+    events: {
+      arrived: (entry, s) => seen.arrived.push(s.id),
+      finished: (entry) => seen.finished.push(entry.id),
+      refused: (entry, found) => seen.refused.push([entry.id, found]),
+      changed() {},
+      sentQuietly: (n) => { seen.quietly += n; },
+    },
+  };
+}
+
+test("what an answer means", () => {
+  const r = (status, type = "basic") => ({ status, type });
+  const csrf = { errors: { _: [{ code: "csrf" }] } };
+  const future = { errors: { asked_at: [{ code: "future" }] } };
+  assert.equal(classify("save", r(201), null), "done");
+  assert.equal(classify("save", r(200), null), "done");  // it had it already
+  assert.equal(classify("delete", r(204), null), "done");
+  assert.equal(classify("delete", r(404), null), "done");  // never arrived, or gone already
+  assert.equal(classify("save", r(404), null), "refused");
+  assert.equal(classify("save", r(401), null), "login");
+  assert.equal(classify("save", r(0, "opaqueredirect"), null), "login");
+  assert.equal(classify("save", r(400), csrf), "csrf");
+  assert.equal(classify("save", r(400), csrf, { retried: true }), "wait");
+  assert.equal(classify("save", r(503), null), "wait");
+  assert.equal(classify("save", r(429), null), "wait");
+  assert.equal(classify("save", r(422), future, { deviceTime: true }), "shift");
+  assert.equal(classify("save", r(422), future, { deviceTime: true, shifted: true }), "refused");
+  assert.equal(classify("save", r(422), future), "refused");  // a typed moment: the person's
+  assert.equal(reasons({ errors: { note: [{ message: "A." }], topics: [{ message: "B." }] } }, "x"), "A. B.");
+  assert.equal(reasons(null, "Geweigerd"), "Geweigerd");
+});
+
+test("a batch of five arrives question by question and leaves the queue once all are in", async () => {
+  const store = memoryStore([tap(5)]);
+  const api = fakeApi((entry, item) => stored(item));
+  const { seen, events } = recorder();
+  await sender({ store, api, clock: stoppedClock, owner: "u1", events }).sendAll();
+  assert.equal(api.sent.length, 5);
+  assert.equal(seen.arrived.length, 5);
+  assert.deepEqual(seen.finished, ["tap"]);
+  assert.equal(seen.quietly, 5);  // not saved on this page: "5 waiting questions were sent"
+  assert.deepEqual(await store.all(), []);
+});
+
+test("undo of a batch of five that arrived sends five DELETEs from one queued undo", async () => {
+  const store = memoryStore([tap(5)]);
+  const api = fakeApi((entry, item) => (entry.kind === "delete" ? answer(204) : stored(item)));
+  const queue = sender({ store, api, clock: stoppedClock, owner: "u1", events: recorder().events });
+  await queue.sendAll();
+  const ids = tap(5).bodies.map((b) => b.id);
+  const plan = undoPlan(await store.get("tap"), ids, queue.state.onTheWay);
+  assert.deepEqual(plan, { drop: false, remove: ids });
+  await store.put(deleteEntry({ tap: "tap", questions: plan.remove, owner: "u1", branch: "a1", label: "x", loggedAt: 2 }));
+  assert.equal((await store.all()).length, 1);  // one entry to undo, not five
+  await queue.sendAll();
+  assert.deepEqual(api.sent.slice(5), ids.map((id) => `DELETE ${id}`));
+  assert.deepEqual(await store.all(), []);
+});
+
+test("undo while a batch is on its way: nothing more is sent, what arrived is deleted", async () => {
+  const store = memoryStore([tap(5)]);
+  let undone = false, queue;
+  const api = fakeApi(async (entry, item) => {
+    if (entry.kind === "delete") return answer(204);
+    if (item.id === "tap-2" && !undone) {  // the volunteer taps undo while the third is on its way
+      undone = true;
+      const plan = undoPlan(await store.get("tap"), tap(5).bodies.map((b) => b.id), queue.state.onTheWay);
+      assert.deepEqual(plan, { drop: true, remove: ["tap-0", "tap-1", "tap-2"] });
+      await store.drop("tap");
+      await store.put(deleteEntry({ tap: "tap", questions: plan.remove, owner: "u1", branch: "a1", label: "x", loggedAt: 2 }));
+    }
+    return stored(item);
+  });
+  const { seen, events } = recorder();
+  queue = sender({ store, api, clock: stoppedClock, owner: "u1", events });
+  await queue.sendAll();
+  assert.deepEqual(api.sent, ["POST tap-0", "POST tap-1", "POST tap-2", "DELETE tap-0", "DELETE tap-1", "DELETE tap-2"]);
+  assert.deepEqual(seen.arrived, ["tap-0", "tap-1"]);  // the third arrived after its undo: no row
+  assert.deepEqual(seen.finished, []);
+  assert.deepEqual(await store.all(), []);
+});
+
+test("without a connection the entry waits, keeps what arrived, and is sent on later", async () => {
+  const store = memoryStore([tap(3)]);
+  let online = true;
+  const api = fakeApi(async (entry, item) => {
+    if (!online) throw new TypeError("Failed to fetch");
+    if (item.id === "tap-0") online = false;
+    return stored(item);
+  });
+  const queue = sender({ store, api, clock: stoppedClock, owner: "u1", events: recorder().events });
+  await queue.sendAll();
+  const waiting = await store.get("tap");
+  assert.deepEqual(waiting.done, ["tap-0"]);
+  assert.equal(waiting.state, "waiting");
+  assert.equal(waiting.delayed, true);
+  online = true;
+  await queue.sendAll();
+  assert.deepEqual(api.sent, ["POST tap-0", "POST tap-1", "POST tap-1", "POST tap-2"]);
+  assert.deepEqual(await store.all(), []);
+});
+
+test("a refusal stays with its reason and is not sent again by itself", async () => {
+  const store = memoryStore([tap(1)]);
+  const refusal = { errors: { note: [{ code: "phone", message: "Een telefoonnummer." }] } };
+  const api = fakeApi(() => answer(422, refusal));
+  const { seen, events } = recorder();
+  const queue = sender({ store, api, clock: stoppedClock, owner: "u1", events });
+  await queue.sendAll();
+  await queue.sendAll();
+  assert.equal(api.sent.length, 1);
+  assert.deepEqual(seen.refused, [["tap", refusal]]);
+  const refused = await store.get("tap");
+  assert.equal(refused.state, "refused");
+  assert.equal(refused.reason, "Een telefoonnummer.");
+});
+
+test("an ended session stops the queue and asks to log in; another's entries are not sent", async () => {
+  const store = memoryStore([tap(1, "a"), tap(1, "b"), { ...tap(1, "c"), owner: "u2" }]);
+  const api = fakeApi(() => answer(401, {}));
+  await sender({ store, api, clock: stoppedClock, owner: "u1", events: recorder().events }).sendAll();
+  assert.deepEqual(api.sent, ["POST a-0"]);
+  assert.equal((await store.get("a")).state, "login");
+});
+
+test("a stale CSRF token is refreshed once and the question sent again", async () => {
+  const store = memoryStore([tap(1)]);
+  let first = true;
+  const api = fakeApi((entry, item) => {
+    if (first) { first = false; return answer(400, { errors: { _: [{ code: "csrf" }] } }); }
+    return stored(item);
+  });
+  await sender({ store, api, clock: stoppedClock, owner: "u1", events: recorder().events }).sendAll();
+  assert.equal(api.tokens, 1);
+  assert.deepEqual(await store.all(), []);
+});
+
+test("a device clock that runs ahead: the moment moves back by the server's difference", async () => {
+  const entry = { ...tap(1), deviceTime: true };
+  entry.bodies[0].asked_at = "2026-12-07T10:10:00.000Z";
+  const store = memoryStore([entry]);
+  const clock = { ...stoppedClock, skew: () => -600_000 };  // learnt from the refusal's answer
+  const bodies = [];
+  const api = fakeApi((e, item) => {
+    bodies.push(item.asked_at);
+    return bodies.length === 1 ? answer(422, { errors: { asked_at: [{ code: "future" }] } }) : stored(item);
+  });
+  await sender({ store, api, clock, owner: "u1", events: recorder().events }).sendAll();
+  assert.deepEqual(bodies, ["2026-12-07T10:10:00.000Z", "2026-12-07T10:00:00.000Z"]);
+  assert.deepEqual(await store.all(), []);
+});

@@ -1,0 +1,74 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { saveEntry } from "../../static/js/desk/queue.js";
+import { confirmation, countText, queueItem, queueView, rowCells } from "../../static/js/desk/view.js";
+
+const texts = {
+  waiting_one: "1 vraag wacht op verzending", waiting_many: "%(n)s vragen wachten op verzending",
+  refused_one: "1 vraag geweigerd", refused_many: "%(n)s vragen geweigerd",
+  others: "%(n)s vragen van iemand anders", waiting: "wacht", refused: "geweigerd",
+  login: "log opnieuw in", undo_waiting: "ongedaan maken", unknown: "onbekend", fix: "Aanpassen",
+  remove: "Verwijderen", undo: "Ongedaan maken", saved: "Opgeslagen",
+  queued: "Opgeslagen op dit apparaat: %(topics)s. Wordt verzonden…", you: "uzelf",
+};
+const tap = (n, asked_at, extra = {}) => ({
+  ...saveEntry({
+    id: `t${n}`, owner: "u1", branch: "a1", times: n, loggedAt: 1,
+    label: `Toeslagen${n > 1 ? ` × ${n}` : ""}`,
+    bodies: Array.from({ length: n }, (_, i) => ({ id: `q${i}`, asked_at })),
+  }),
+  ...extra,
+});
+
+test("the count says one or many", () => {
+  assert.equal(countText(1, "1 vraag vandaag", "%(n)s vragen vandaag"), "1 vraag vandaag");
+  assert.equal(countText(0, "1 vraag vandaag", "%(n)s vragen vandaag"), "0 vragen vandaag");
+  assert.equal(countText(13, "1 vraag vandaag", "%(n)s vragen vandaag"), "13 vragen vandaag");
+});
+
+test("the queue's heading counts waiting questions and refused ones apart", () => {
+  const at = "2026-12-07T13:30:00Z";
+  assert.equal(queueView([tap(5, at)], "u1", texts).heading, "5 vragen wachten op verzending");
+  const refused = tap(1, at, { id: "r", state: "refused", reason: "Een telefoonnummer." });
+  const onlyRefused = queueView([refused], "u1", texts);
+  assert.equal(onlyRefused.heading, "1 vraag geweigerd");  // never "waiting", never "sent"
+  assert.equal(onlyRefused.waiting, 0);
+  assert.equal(queueView([tap(1, at), refused], "u1", texts).heading, "1 vraag wacht op verzending · 1 vraag geweigerd");
+  const empty = queueView([], "u1", texts);
+  assert.equal(empty.hidden, true);
+  assert.equal(queueView([{ ...tap(2, at), owner: "u2" }], "u1", texts).othersText, "2 vragen van iemand anders");
+});
+
+test("a queued line says when, what and its state; a refused one offers Aanpassen", () => {
+  const waiting = queueItem(tap(5, "2026-12-04"), texts);
+  assert.equal(waiting.text, "onbekend · Toeslagen × 5 · wacht");
+  assert.equal(waiting.fix, false);
+  assert.equal(waiting.removeText, "Ongedaan maken");
+  const refused = queueItem(tap(1, "2026-12-07T13:30:00Z", { state: "refused", reason: "Een telefoonnummer." }), texts);
+  assert.equal(refused.text, "14:30 · Toeslagen · geweigerd: Een telefoonnummer.");
+  assert.equal(refused.state, "refused");
+  assert.equal(refused.fix, true);
+  assert.equal(refused.removeText, "Verwijderen");
+  const undo = queueItem({ id: "undo:t", kind: "delete", label: "DigiD", questions: ["q"], done: [], state: "waiting" }, texts);
+  assert.equal(undo.text, "ongedaan maken · DigiD · wacht");
+  assert.equal(undo.deleting, true);
+});
+
+test("the confirmation names × N, and the day when it is not today", () => {
+  const paper = tap(5, "2026-12-04");
+  assert.deepEqual(confirmation(paper, texts, { today: "2026-12-07", arrived: true }),
+    { strong: "Opgeslagen:", text: " Toeslagen × 5 · 04-12-2026" });
+  assert.deepEqual(confirmation(paper, texts, { today: "2026-12-07", arrived: false }),
+    { strong: "", text: "Opgeslagen op dit apparaat: Toeslagen × 5 · 04-12-2026. Wordt verzonden…" });
+  const now = tap(1, "2026-12-07T13:30:00Z");
+  assert.equal(confirmation(now, texts, { today: "2026-12-07", arrived: true }).text, " Toeslagen · 14:30");
+});
+
+test("a new row's cells: Dutch time, the topic without × N, who in words", () => {
+  const entry = { ...tap(5, "2026-12-04"), topicLabel: "Toeslagen" };
+  assert.deepEqual(rowCells({ id: "q0", asked_at: "2026-12-04" }, entry, texts),
+    { time: "onbekend", topics: "Toeslagen", referrals: "–", who: "uzelf" });
+  const desk = { ...tap(1, "x"), label: "DigiD, DigiD activeren", referrals: "Logius" };
+  assert.deepEqual(rowCells({ id: "q0", asked_at: "2026-12-07T08:05:00Z" }, desk, texts),
+    { time: "09:05", topics: "DigiD, DigiD activeren", referrals: "Logius", who: "uzelf" });
+});
