@@ -9,7 +9,7 @@ unexport PYTHONDONTWRITEBYTECODE
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test test-quick test-browser bench bench-desk bench-load install install-test translations extract-messages lint test-sqlite test-postgres clean
+.PHONY: run serve test test-quick test-browser test-js bench bench-desk bench-load install install-test translations extract-messages lint test-sqlite test-postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -91,14 +91,19 @@ test-browser: install-test $(VENV)/.compiled
 	$(BIN)/pytest tests/browser
 
 test: install-test
-	$(MAKE) --no-print-directory -j4 --output-sync=target lint test-sqlite test-postgres test-browser
+	$(MAKE) --no-print-directory -j4 --output-sync=target lint test-js test-sqlite test-postgres test-browser
 	$(BIN)/coverage combine --quiet .coverage.sqlite .coverage.postgres
 	$(BIN)/coverage report --skip-covered --fail-under=98
 
 # The edit loop: SQLite only, no coverage, without the tests marked browser (Chromium) or slow
 # (servers, subprocesses, fuzzing). `make test-quick ARGS="-x tests/test_desk.py"` narrows it.
-test-quick: install-test
+test-quick: install-test test-js
 	$(BIN)/pytest -q -m "not browser and not slow" $(ARGS)
+
+# The desk script's unit tests (static/js/desk/), with Node's own test runner: no packages,
+# under a second (docs/development.md says why).
+test-js:
+	node --test tests/js/
 
 # What a desk save costs (CPU and SQL statements), then reports and exports on 1,000,000
 # questions (each on SQLite, then a throwaway PostgreSQL).
