@@ -2,7 +2,8 @@
 # Install the Debian packages the tests need when they are missing: a PostgreSQL server (the
 # tests start a throwaway cluster), Chromium (driven by Playwright; browsers cannot be
 # downloaded here), a Redis server (the tests start one for the shared log-in throttle), and
-# Pango with the DejaVu fonts (WeasyPrint makes the municipality report's PDF with them).
+# Pango with the DejaVu fonts (WeasyPrint makes the municipality report's PDF with them), and
+# Node.js (its test runner runs the desk script's unit tests, tests/js/).
 # Prints what it does; fails clearly when it cannot install.
 set -euo pipefail
 missing=()
@@ -13,6 +14,7 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so.0' || missing+=(libpango-1.0-0)
 ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || missing+=(libpangoft2-1.0-0)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+command -v node >/dev/null || missing+=(nodejs)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "Installing Debian packages for the tests: ${missing[*]}"
 if [ "$(id -u)" -eq 0 ]; then sudo=(); elif command -v sudo >/dev/null; then sudo=(sudo); else
