@@ -75,3 +75,26 @@ def problems_here(page, label: str) -> list[str]:
         targets = [node["target"] for node in violation["nodes"]][:3]
         found.append(f"{label}: {violation['id']} ({violation['help']}) at {targets}")
     return found
+
+
+# every link, button and disclosure a finger can tap that is smaller than 24 × 24 CSS pixels
+# (WCAG 2.2, 2.5.8), except a link inline in a sentence (the criterion's own exception: text
+# around it on its line); hidden and off-screen ones (the skip link until focused) are left out
+SMALL_TARGETS = """[...document.querySelectorAll("a[href], button, summary, [role=button]")]
+  .filter(e => !e.closest(".visually-hidden") && getComputedStyle(e).visibility !== "hidden")
+  .map(e => [e, e.getBoundingClientRect()])
+  .filter(([e, box]) => box.width && box.height && box.right > 0 && box.bottom > 0)
+  .filter(([e, box]) => box.width < 23.5 || box.height < 23.5)
+  .filter(([e]) => {
+    if (getComputedStyle(e).display !== "inline") return true;
+    let block = e.parentElement;
+    while (getComputedStyle(block).display === "inline") block = block.parentElement;
+    return !block.textContent.replace(e.textContent, "").trim();  // alone: not in a sentence
+  })
+  .map(([e, box]) => `${e.tagName.toLowerCase()} "${e.textContent.trim().slice(0, 40)}" `
+    + `${Math.round(box.width)}x${Math.round(box.height)}`)"""
+
+
+def small_targets(page, label: str) -> list[str]:
+    """The page's tap targets under 24 × 24 px, as "where: tag "text" WxH"."""
+    return [f"{label}: {target}" for target in page.evaluate(SMALL_TARGETS)]
