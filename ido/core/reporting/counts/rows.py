@@ -148,7 +148,8 @@ def collector_paused() -> Iterator[None]:
 
 
 def key_totals(first: date, last: date, by: str, branches: list[Branch]) -> dict[Category, int]:
-    """Questions per category of one dimension over the whole period and all branches given."""
+    """Per category of one dimension over the whole period and all branches given: questions
+    for topics (a follow-up counted in its topic too), visitors (entries) for the others."""
     table, column, model = DIMENSIONS[by]
     ids = [b.id for b in branches]
     if not branches or model is None:
@@ -217,8 +218,8 @@ def duration_counts(
 def weekday_hour_counts(
     first: date, last: date, branches: list[Branch]
 ) -> dict[tuple[int, int | None], int]:
-    """Questions per local weekday (0 = Monday) and hour, for staffing the desk; the hour is
-    None for those whose time is not known (typed in from paper without one)."""
+    """Visitors (entries) per local weekday (0 = Monday) and hour, for staffing the desk; the
+    hour is None for those whose time is not known (typed in from paper without one)."""
     query = in_period(
         db.select(Question.local_weekday, Question.local_hour, func.count()),
         first,
