@@ -1,9 +1,13 @@
 """The desk page: logging a question, its defaults, validation, quick mode and today's list."""
 
+import json
+import os
+import re
 import uuid
 from datetime import timedelta
 
 import pytest
+from flask import url_for
 
 from ido.core.timeutil import now_local
 
@@ -336,3 +340,100 @@ def test_a_follow_up_of_a_switched_off_topic_is_saved_and_changed(auth, client, 
         "duration_minutes": "15",
     }
     assert client.post(edit, data=fields).status_code == 302
+
+
+def _service_worker_setup(response) -> dict:
+    """What the served service worker keeps: the SETUP the server writes into desk-sw.js."""
+    script = response.get_data(as_text=True)
+    return json.JSONDecoder().raw_decode(script.split("const SETUP = ", 1)[1])[0]
+
+
+def test_offline_service_worker_keeps_every_desk_file_under_its_hash(client, app):
+    """The service worker learns the desk's files from the server: the stylesheet, the
+    scripts (every file under js/desk/ too), the icon, each under its current hash, and the
+    desk and paper pages; the browser checks it for a new version on every visit."""
+    from ido.desk.offline import desk_files
+
+    response = client.get("/desk/sw.js")
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    assert response.headers["Cache-Control"] == "no-cache"
+    setup = _service_worker_setup(response)
+    names = desk_files(app.static_folder)
+    assert {"css/ido.css", "js/ido.js", "favicon.svg"} <= set(names)
+    modules = os.path.join(app.static_folder, "js", "desk")
+    for root, _dirs, files in os.walk(modules):
+        assert {os.path.relpath(os.path.join(root, f), app.static_folder) for f in files} <= set(
+            names
+        )
+    with app.test_request_context():
+        assert setup["assets"] == [url_for("static", filename=name) for name in names]
+    assert all(re.search(r"\?v=[0-9a-f]{12}$", url) for url in setup["assets"])
+    assert setup["pages"] == ["/desk/", "/desk/paper"]
+    assert re.fullmatch(r"[0-9a-f]{12}", setup["version"])
+    for url in setup["assets"]:
+        with client.get(url) as file:
+            assert file.status_code == 200
+
+
+def test_offline_service_worker_is_new_when_a_file_or_the_language_is(app):
+    """A changed file (a new hash), a new module or another language gives other bytes and
+    another version, so the browser installs it; the same list gives the same bytes."""
+    from flask_babel import force_locale
+
+    from ido.desk.offline import _service_worker_script
+
+    folder = app.static_folder
+    assets = ("/static/css/ido.css?v=aaaaaaaaaaaa", "/static/js/ido.js?v=bbbbbbbbbbbb")
+    with app.test_request_context():
+        with force_locale("nl"):
+            first = _service_worker_script(folder, "nl", assets)
+            again = _service_worker_script(folder, "nl", tuple(list(assets)))
+            changed = _service_worker_script(folder, "nl", (assets[0], assets[1][:-1] + "c"))
+            more = _service_worker_script(folder, "nl", (*assets, "/static/js/desk/x.js?v=1"))
+        with force_locale("en"):
+            english = _service_worker_script(folder, "en", assets)
+    assert first == again
+    scripts = [first, changed, more, english]
+    versions = {re.search(rb'"version": "(\w+)"', script)[1] for script in scripts}
+    assert len(set(scripts)) == 4 and len(versions) == 4
+
+
+def test_offline_desk_files_are_the_fixed_ones_and_every_module(tmp_path):
+    from ido.desk.offline import desk_files
+
+    for name in ("css/ido.css", "js/ido.js", "favicon.svg", "js/desk/b.js", "js/desk/a.js"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    (tmp_path / "js/desk/lib").mkdir()
+    (tmp_path / "js/desk/lib/c.js").write_text("x")
+    (tmp_path / "js/desk/.a.js.swp").write_text("x")  # an editor's, not the desk's
+    assert desk_files(str(tmp_path)) == [  # no js/desk-offline.js: gone once split up
+        "css/ido.css",
+        "js/ido.js",
+        "favicon.svg",
+        "js/desk/a.js",
+        "js/desk/b.js",
+        "js/desk/lib/c.js",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "link", "not_saved"),
+    [
+        ("nl", "Geen verbinding", "Naar de balie", "Dit is niet opgeslagen."),
+        ("en", "No connection", "To the desk", "This was not saved."),
+    ],
+)
+def test_offline_page_is_in_the_desks_language_with_a_link_back(
+    client, lang, heading, link, not_saved
+):
+    """Without a connection, a desk page that needs one answers a page of the app in the
+    desk's language (the desk registers the worker with it), with a link back to the desk;
+    a form sent offline is said not to be saved."""
+    desk = client.get("/desk/sw.js", query_string={"lang": lang})
+    offline = _service_worker_setup(desk)["offline"]
+    for page in offline.values():
+        assert f'<html lang="{lang}">' in page and f"<h1>{heading}</h1>" in page
+        assert f'<a class="button primary" href="/desk/">{link}</a>' in page
+        assert "/static/css/ido.css?v=" in page
+    assert not_saved not in offline["page"] and not_saved in offline["sent"]

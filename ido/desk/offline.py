@@ -1,31 +1,82 @@
 """What keeps the desk working without a connection: the service worker (its scope is
-/desk/), the web app manifest, a fresh CSRF token for the queue, and the queue's texts."""
+/desk/) with the list of what it keeps, the web app manifest, a fresh CSRF token for the
+queue, and the queue's texts."""
 
 import functools
+import hashlib
 import json
 import os
 
-from flask import current_app, url_for
-from flask_babel import get_locale
+from flask import current_app, render_template, request, url_for
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
 from ido.desk import bp
+from ido.web.i18n import LANGUAGES
+
+# the desk's files kept for offline use, besides whatever sits under js/desk/ (its modules)
+DESK_FILES = ("css/ido.css", "js/ido.js", "js/desk-offline.js", "favicon.svg")
+DESK_MODULES = "js/desk"
+SETUP_LINE = "const SETUP = {};"  # in desk-sw.js: where the server writes what to keep
+
+
+def desk_files(folder: str) -> list[str]:
+    """The static files the desk loads, as names under the static folder: the fixed ones that
+    exist, then every file under js/desk/ (read at each call: a new module counts at once)."""
+    names = [name for name in DESK_FILES if os.path.isfile(os.path.join(folder, name))]
+    for root, dirs, files in os.walk(os.path.join(folder, DESK_MODULES)):
+        dirs.sort()
+        relative = os.path.relpath(root, folder).replace(os.sep, "/")
+        names += [f"{relative}/{name}" for name in sorted(files) if not name.startswith(".")]
+    return names
 
 
 @functools.cache
-def _service_worker_script(folder: str) -> bytes:
-    with open(os.path.join(folder, "js", "desk-sw.js"), "rb") as file:
-        return file.read()
+def _service_worker_source(folder: str) -> str:
+    with open(os.path.join(folder, "js", "desk-sw.js"), encoding="utf-8") as file:
+        source = file.read()
+    if source.count(SETUP_LINE) != 1:
+        raise RuntimeError(f"desk-sw.js must hold the line {SETUP_LINE!r} once")
+    return source
+
+
+@functools.lru_cache(maxsize=16)
+def _service_worker_script(folder: str, language: str, assets: tuple[str, ...]) -> bytes:
+    """desk-sw.js with what it keeps written in: a language and a list of hashed addresses
+    give the same bytes, so a browser installs a new version when (and only when) one of the
+    desk's files, the list itself or the language changed."""
+    source = _service_worker_source(folder)
+    setup = {
+        "static": url_for("static", filename=""),
+        "assets": list(assets),
+        "pages": [url_for("desk.index"), url_for("desk.paper")],
+        # the answer to a desk page that needs a connection, and to a form sent without one
+        "offline": {
+            "page": render_template("desk/offline.html", sent=False),
+            "sent": render_template("desk/offline.html", sent=True),
+        },
+    }
+    digest = hashlib.sha256(json.dumps([setup, source]).encode()).hexdigest()[:12]
+    setup = {"version": digest, **setup}
+    line = f"const SETUP = {json.dumps(setup, indent=1)};"
+    return source.replace(SETUP_LINE, line).encode()
 
 
 @bp.get("/sw.js")
 def service_worker():
-    """The desk's service worker (its scope is /desk/): the desk page and its files load
-    offline after the first visit. Always checked for a newer version."""
-    response = current_app.response_class(
-        _service_worker_script(current_app.static_folder or "static"), mimetype="text/javascript"
-    )
+    """The desk's service worker (its scope is /desk/): it keeps the desk's files and pages
+    when it installs, so the desk opens offline from the first visit on. Always checked for a
+    newer version. Its page for "no connection" is in the desk's language (`?lang=`, which the
+    desk page registers it with: a browser may not send its language with this request)."""
+    folder = current_app.static_folder or "static"
+    assets = tuple(url_for("static", filename=name) for name in desk_files(folder))
+    language = request.args.get("lang", "")
+    if language not in LANGUAGES:
+        language = str(get_locale() or "nl")
+    with force_locale(language):
+        script = _service_worker_script(folder, language, assets)
+    response = current_app.response_class(script, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     return response
 

@@ -1,86 +1,101 @@
-/* The desk's service worker (served as /desk/sw.js, scope /desk/). It keeps the desk page
-   and its files so that the desk opens without a connection after a first visit:
-   - the desk page and the paper page: from the network when there is one (and a copy is
-     kept), else the copy;
-   - the app's files under /static/: their addresses carry a hash of their content, so a
-     kept copy is right for as long as its address is asked for.
-   Questions are not sent through here: the page keeps them in its queue (desk-offline.js)
-   until the server has them. Nothing else is kept. */
+/* The desk's service worker (served as /desk/sw.js by ido/desk/offline.py, scope /desk/): the
+   desk opens without a connection from the first visit on.
+   - install: keep the desk's files (stylesheet, scripts, icon: SETUP.assets, each under its
+     content hash) and its pages (the desk, typing in from paper), then take over at once, so
+     the page of the first visit is already served from here;
+   - activate: drop what an earlier version kept and this one does not;
+   - the desk page and the paper page: from the network when there is one (the kept copy is
+     renewed), else the kept copy;
+   - a file under /static/ with ?v=<hash>: the kept copy (that address never changes content);
+   - any other desk page, or a form sent, without a connection: a page in the person's
+     language that says so, with a link back to the desk, instead of the browser's error.
+   The server writes SETUP (below) when it serves this script: a changed file changes its
+   address, so these bytes, so the browser installs the new version. Questions are not sent
+   through here: the page keeps them in its queue (IndexedDB) until the server has them. */
 "use strict";
-var CACHE = "ido-desk-v1";
-var DESK = new URL("./", self.registration.scope).pathname;  // "/desk/"
-var KEPT = [DESK, DESK + "paper"];  // the desk, and typing in from paper
+const SETUP = {};
+const CACHE = "ido-desk-v1";  // named by the pages too: the log-in page drops it (ido.js)
 
-self.addEventListener("install", function () { self.skipWaiting(); });
-self.addEventListener("activate", function (event) {
-  event.waitUntil(caches.keys().then(function (names) {
-    return Promise.all(names.filter(function (n) { return n !== CACHE; }).map(function (n) {
-      return caches.delete(n);
-    }));
-  }).then(function () { return self.clients.claim(); }));
+async function keepPage(cache, path) {
+  const response = await fetch(path, { credentials: "same-origin", cache: "no-store" });
+  // a log-in page (the session ended) is not the desk: then this version is not installed
+  if (!response.ok || response.redirected) throw new Error("not kept: " + path);
+  await cache.put(path, response);
+}
+
+self.addEventListener("install", (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    await cache.addAll(SETUP.assets);  // the files first: a kept page always finds its own
+    await Promise.all(SETUP.pages.map((path) => keepPage(cache, path)));
+    await self.skipWaiting();
+  })());
 });
 
-function deskPage(request, key) {
-  return caches.open(CACHE).then(function (cache) {
-    return fetch(request).then(function (response) {
-      // a log-in page (the session ended) is not the desk: keep the copy there is
-      if (response.ok && !response.redirected && response.type === "basic") {
-        cache.put(key, response.clone());
-      }
-      return response;
-    }, function () {
-      return cache.match(key).then(function (kept) {
-        return kept || new Response("Geen verbinding / no connection", {
-          status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" }
-        });
-      });
-    });
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      if (name !== CACHE) await caches.delete(name);
+    }
+    const cache = await caches.open(CACHE);
+    for (const request of await cache.keys()) {
+      const url = new URL(request.url);
+      const file = url.pathname.startsWith(SETUP.static);
+      if (file && !SETUP.assets.includes(url.pathname + url.search)) await cache.delete(request);
+    }
+    await self.clients.claim();
+  })());
+});
+
+function offlinePage(sent) {
+  return new Response(sent ? SETUP.offline.sent : SETUP.offline.page, {
+    status: 503, headers: { "Content-Type": "text/html; charset=utf-8" }
   });
 }
 
-function appFile(request) {
-  return caches.open(CACHE).then(function (cache) {
-    return cache.match(request).then(function (kept) {
-      return kept || fetch(request).then(function (response) {
-        if (response.ok) cache.put(request, response.clone());
-        return response;
-      });
-    });
-  });
+async function keptPage(request, path) {
+  const cache = await caches.open(CACHE);
+  try {
+    const response = await fetch(request);
+    if (response.ok && !response.redirected && response.type === "basic") {
+      cache.put(path, response.clone()).catch(() => {});
+    }
+    return response;
+  } catch (offline) {
+    return (await cache.match(path)) || offlinePage(false);
+  }
 }
 
-// Another desk page (typing in from paper, my recent questions, a form sent) without a
-// connection: say so plainly, and that a form sent now was not saved, instead of the
-// browser's own error page. The desk itself works offline.
-function offlinePage(request) {
-  var sent = request.method !== "GET";
-  var html = "<!doctype html><html lang=\"nl\"><meta charset=\"utf-8\">" +
-    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
-    "<title>Geen verbinding / No connection</title><main>" +
-    "<h1>Geen verbinding</h1>" +
-    (sent ? "<p><strong>Dit is niet opgeslagen.</strong></p>" : "") +
-    "<p>Deze pagina werkt alleen met verbinding. De balie werkt ook zonder: wat u daar " +
-    "opslaat, wordt verzonden zodra er weer verbinding is.</p>" +
-    "<p><a href=\"" + DESK + "\">Naar de balie</a></p>" +
-    "<h2 lang=\"en\">No connection</h2><p lang=\"en\">" +
-    (sent ? "<strong>This was not saved.</strong> " : "") +
-    "This page needs a connection; the desk works without one. " +
-    "<a href=\"" + DESK + "\">To the desk</a></p></main></html>";
-  return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+async function staticFile(request, url) {
+  const cache = await caches.open(CACHE);
+  if (url.searchParams.has("v")) {
+    const kept = await cache.match(request);
+    if (kept) return kept;
+    const response = await fetch(request);
+    if (response.ok) cache.put(request, response.clone()).catch(() => {});
+    return response;
+  }
+  try {  // an address without a hash (a module imported by its name): fresh when online
+    return await fetch(request);
+  } catch (offline) {
+    const kept = await cache.match(request, { ignoreSearch: true });
+    if (kept) return kept;
+    throw offline;
+  }
 }
 
-self.addEventListener("fetch", function (event) {
-  var request = event.request;
-  var url = new URL(request.url);
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
     // kept without a query: the paper page's "other day" must not replace the kept day
-    if (request.method === "GET" && KEPT.indexOf(url.pathname) >= 0 && !url.search) {
-      event.respondWith(deskPage(request, url.pathname));
+    if (request.method === "GET" && SETUP.pages.includes(url.pathname) && !url.search) {
+      event.respondWith(keptPage(request, url.pathname));
     } else {
-      event.respondWith(fetch(request).catch(function () { return offlinePage(request); }));
+      event.respondWith(fetch(request).catch(() => offlinePage(request.method !== "GET")));
     }
-  } else if (request.method === "GET" && url.pathname.indexOf("/static/") === 0) {
-    event.respondWith(appFile(request));
+  } else if (request.method === "GET" && url.pathname.startsWith(SETUP.static)) {
+    event.respondWith(staticFile(request, url));
   }
 });

@@ -50,10 +50,9 @@ def _enrol_tablet(page, live_url, app):
 
 
 def _kept_for_offline(page):
-    """Wait until the service worker controls the page and has kept a copy of the desk."""
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.reload()
-    assert page.evaluate("!!navigator.serviceWorker.controller")
+    """Wait until the service worker has installed (it keeps the desk, the paper page and
+    their files as it does) and controls this page, the first one it saw: no reload needed."""
+    page.wait_for_function("() => !!navigator.serviceWorker.controller")
 
 
 def _desk(browser, live_url):
@@ -390,4 +389,43 @@ def test_questions_wait_for_the_person_who_saved_them(browser, live_url, app):
     with app.app_context():
         [question] = questions()
         assert question.logged_by.email == "vol@a.example"
+    context.close()
+
+
+# what the stylesheet gives: a custom property, and a topic tile's label as a 64 px button
+STYLED = 'getComputedStyle(document.documentElement).getPropertyValue("--ido-color-primary")'
+TILE = 'getComputedStyle(document.querySelector(".toggle label")).minHeight'
+
+
+def test_the_first_visit_keeps_the_desk_and_its_files_for_offline_use(browser, live_url):
+    """Straight after the first visit, without a connection and without a reload in between:
+    the desk opens with its stylesheet and scripts (tiles, not bare checkboxes; the queue
+    takes a question), and so does the paper page, never opened before."""
+    context, page = _desk(browser, live_url)
+    context.set_offline(True)
+    page.reload()
+    assert page.evaluate(STYLED) == "#154273" and page.evaluate(TILE) == "64px"
+    expect(page.locator("input[aria-expanded]").first).to_be_attached()  # ido.js ran
+    _save(page, "Toeslagen")  # the desk's own script ran
+    expect(page.locator("#queue-heading")).to_have_text("1 vraag wacht op verzending")
+    page.goto(f"{live_url}/desk/paper")
+    expect(page.get_by_role("button", name="Begin met deze dag")).to_be_visible()
+    assert page.evaluate(STYLED) == "#154273"
+    context.close()
+
+
+def test_a_desk_page_never_visited_says_offline_in_english_with_a_way_back(browser, live_url):
+    """In English, a desk page never opened before, opened without a connection: a page of
+    the app in English (styled) that says so, whose link opens the desk, offline."""
+    context = browser.new_context(viewport=TABLET, locale="en-GB")
+    page = context.new_page()
+    log_in(page, live_url, "vol@a.example")
+    _kept_for_offline(page)
+    context.set_offline(True)
+    page.goto(f"{live_url}/desk/mine")
+    expect(page.get_by_role("heading", name="No connection")).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.evaluate(STYLED) == "#154273"
+    page.get_by_role("link", name="To the desk").click()
+    expect(page.get_by_role("button", name="Save question")).to_be_visible()
     context.close()
