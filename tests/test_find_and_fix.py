@@ -59,7 +59,7 @@ def test_my_recent_questions_when_there_are_none(auth, client):
 
 
 def _rows(page: str) -> int:
-    return len(re.findall(r"<tr>\s*<td>", page))
+    return len(re.findall(r'<tr role="row">\s*<td role="cell"', page))
 
 
 def test_coordinators_find_questions_by_branch_period_topic_agency_and_who(client, org, app, auth):
