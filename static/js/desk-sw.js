@@ -5,7 +5,7 @@
      the page of the first visit is already served from here;
    - activate: drop what an earlier version kept and this one does not;
    - the desk page and the paper page: from the network when there is one (the kept copy is
-     renewed), else the kept copy;
+     renewed, and whatever else is missing kept again), else the kept copy;
    - a file under /static/ with ?v=<hash>: the kept copy (that address never changes content);
    - any other desk page, or a form sent, without a connection: a page in the person's
      language that says so, with a link back to the desk, instead of the browser's error.
@@ -23,14 +23,26 @@ async function keepPage(cache, path) {
   await cache.put(path, response);
 }
 
+async function keep(assets, pages) {
+  const cache = await caches.open(CACHE);
+  await cache.addAll(assets);  // the files first: a kept page always finds its own
+  await Promise.all(pages.map((path) => keepPage(cache, path)));
+}
+
 self.addEventListener("install", (event) => {
-  event.waitUntil((async () => {
-    const cache = await caches.open(CACHE);
-    await cache.addAll(SETUP.assets);  // the files first: a kept page always finds its own
-    await Promise.all(SETUP.pages.map((path) => keepPage(cache, path)));
-    await self.skipWaiting();
-  })());
+  event.waitUntil(keep(SETUP.assets, SETUP.pages).then(() => self.skipWaiting()));
 });
+
+// The log-in page drops the kept copy (a shared computer's next person): the desk opened
+// after it keeps everything again, not only what that person happens to open.
+async function keepWhatIsMissing(openedPath) {
+  const cache = await caches.open(CACHE);
+  const missing = async (url) => !(await cache.match(url));
+  const pages = SETUP.pages.filter((path) => path !== openedPath);
+  if ((await Promise.all([...SETUP.assets, ...pages].map(missing))).some(Boolean)) {
+    await keep(SETUP.assets, pages).catch(() => {});
+  }
+}
 
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
@@ -92,6 +104,7 @@ self.addEventListener("fetch", (event) => {
     // kept without a query: the paper page's "other day" must not replace the kept day
     if (request.method === "GET" && SETUP.pages.includes(url.pathname) && !url.search) {
       event.respondWith(keptPage(request, url.pathname));
+      event.waitUntil(keepWhatIsMissing(url.pathname));
     } else {
       event.respondWith(fetch(request).catch(() => offlinePage(request.method !== "GET")));
     }

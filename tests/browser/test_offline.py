@@ -55,6 +55,15 @@ def _kept_for_offline(page):
     page.wait_for_function("() => !!navigator.serviceWorker.controller")
 
 
+def _wait_until_kept(page, path: str):
+    """Wait until the service worker has kept `path` (wait_for_function would not wait for a
+    promise: it takes the promise itself for true)."""
+    script = f"caches.open('ido-desk-v1').then(c => c.match('{path}')).then(Boolean)"
+    wait_until(
+        lambda: page.evaluate(script), f"{path} kept", pause=lambda: page.wait_for_timeout(50)
+    )
+
+
 def _desk(browser, live_url):
     """A volunteer's desk in a browser of its own, kept for offline use."""
     context = _tablet(browser)
@@ -175,6 +184,11 @@ def test_a_session_that_ended_offline_asks_to_log_in_then_sends(browser, live_ur
     expect(page.locator("section.queue")).to_be_hidden()
     with app.app_context():
         assert sorted(codes(q.topics)[0] for q in questions()) == ["digid", "overig"]
+    # the desk opened after the log-in page keeps everything again: the paper page, unopened
+    _wait_until_kept(page, "/desk/paper")
+    context.set_offline(True)
+    page.goto(f"{live_url}/desk/paper")
+    expect(page.get_by_role("button", name="Begin met deze dag")).to_be_visible()
     context.close()
 
 
@@ -339,7 +353,7 @@ def test_the_desk_is_kept_from_the_first_visit_and_a_fast_clock_is_corrected(
     context.clock.install(time=datetime.now(UTC) + timedelta(minutes=10))
     page = context.new_page()
     _enrol_tablet(page, live_url, app)
-    page.wait_for_function("caches.open('ido-desk-v1').then(c => c.match('/desk/'))")
+    _wait_until_kept(page, "/desk/")
     _save(page, "Toeslagen")
     expect(page.locator(".saved")).to_contain_text("Opgeslagen: Toeslagen")
     with app.app_context():
