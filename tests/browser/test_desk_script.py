@@ -169,3 +169,37 @@ def test_quick_modes_confirmation_stays_in_view_on_a_phone(browser, live_url, ap
     _stored(app, page, 1, "the question arrived")
     assert errors == []
     page.context.close()
+
+
+def test_the_list_of_questions_fits_a_tablet_and_a_row_is_one_line_on_a_pc(browser, live_url, app):
+    """The coordinators' Vragen (the widest list: three actions a row, the same rows as Mijn
+    recente vragen): at 768 px every action is inside the window, at 1366 px a row is as tall
+    as its buttons; the desk's own links are 44 px tall."""
+    from ido.core.db import db
+
+    from ..helpers import store_question
+
+    with app.app_context():
+        for topics in (["toeslagen"], ["digid", "digid_activeren"]):
+            store_question("a1", now_local() - timedelta(hours=1), topics, referrals=["svb"])
+        db.session.commit()
+    context = browser.new_context(viewport=TABLET, locale="nl-NL")
+    page = context.new_page()
+    log_in(page, live_url, "coord@a.example", next_path="/reports/questions")
+    for width, height in ((768, 1024), (1366, 768)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{live_url}/reports/questions")
+        rows = page.locator("table.questions tbody tr")
+        expect(rows).to_have_count(2)
+        for action in rows.locator(".actions .button").all():
+            box = action.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, (width, box)
+        if width == 1366:
+            assert all(row.bounding_box()["height"] <= 60 for row in rows.all())
+    page.goto(f"{live_url}/desk/mine")
+    assert page.get_by_role("link", name="Terug naar de balie").bounding_box()["height"] >= 44
+    page.goto(f"{live_url}/desk/")
+    page.get_by_text("A Centrum").click()  # a coordinator chooses a branch first
+    page.locator("main form button[type=submit]").first.click()
+    assert page.locator(".today-count a").bounding_box()["height"] >= 44
+    context.close()
