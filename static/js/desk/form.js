@@ -55,6 +55,12 @@ export function clearRefusal(doc) {
     el.removeAttribute("aria-invalid");
     el.removeAttribute("data-script-invalid");
   }
+  for (const el of doc.querySelectorAll("[data-script-described]")) {
+    const kept = el.getAttribute("data-script-described");
+    if (kept) el.setAttribute("aria-describedby", kept);
+    else el.removeAttribute("aria-describedby");
+    el.removeAttribute("data-script-described");
+  }
 }
 
 function mark(el) {
@@ -86,10 +92,13 @@ export function showRefusal(doc, form, found, fallback) {
       messages.id = `${name}-errors`;
       messages.setAttribute("data-script-error", "");
       for (const p of problems) messages.appendChild(Object.assign(doc.createElement("li"), { textContent: p.message }));
+      const described = group || input;  // its own hint first, then the messages
+      const before = described.getAttribute("aria-describedby") || "";
+      described.setAttribute("data-script-described", before);
+      described.setAttribute("aria-describedby", `${before} ${messages.id}`.trim());
       if (group) {
         mark(group);
         group.querySelector("legend").after(messages);
-        group.setAttribute("aria-describedby", messages.id);
       } else {
         mark(input.closest(".field") || input);
         input.setAttribute("aria-invalid", "true");
