@@ -184,6 +184,8 @@ function start(root) {
       id, owner, branch, bodies: [made.body], label: made.label, referrals: made.referrals,
       deviceTime: !form.dataset.fixMoment && !moment, loggedAt: Date.now(),
     });
+    // saved without a connection: a refusal comes later, to the queue, not into the form
+    entry.delayed = !navigator.onLine;
     form.reset();
     delete form.dataset.fixId;
     delete form.dataset.fixMoment;
