@@ -29,6 +29,14 @@ install: $(VENV)/.installed translations
 
 install-test: $(VENV)/.installed-test translations
 	bash tests/system-packages.sh
+	$(MAKE) --no-print-directory tests/oidc/node_modules/.installed
+
+# The OpenID Connect provider the work-account tests sign in with (npm's oidc-provider, in
+# tests/oidc/), installed from its lock file when missing or when the lock changed; from npm's
+# cache (offline) when it holds the packages.
+tests/oidc/node_modules/.installed: tests/oidc/package-lock.json
+	cd tests/oidc && npm ci --prefer-offline --no-audit --no-fund --loglevel=error
+	touch $@
 
 # Compiled catalogues are build output (not in git); pybabel refuses incomplete or broken ones.
 translations: $(VENV)/.installed

@@ -36,6 +36,8 @@ from ido.core.organisation import create_branch, create_library, create_user
 from ido.core.taxonomy import seed_categories
 from ido.web.extensions import limiter
 
+from .oidc_provider import oidc_provider  # noqa: F401  (a fixture: the test provider)
+
 DB_KIND = os.environ.get("IDO_TEST_DB", "sqlite")
 # CI runs the property tests with fixed examples, so a run is repeatable; locally they vary.
 settings.register_profile("ci", derandomize=True, database=None)

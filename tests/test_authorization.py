@@ -72,12 +72,22 @@ RULES = {
     # {partner} is a local partner of library A; shared ones are for administrators only
     "admin.category": ("GET", "/admin/categories/agency/{partner}", OWN_MANAGERS),
     "admin.library": ("GET", "/admin/libraries/{library}", {"admin"}),
+    "admin.work_accounts": ("GET", "/admin/libraries/{library}/work-accounts", {"admin"}),
+    "admin.remove_work_accounts": (
+        "POST",
+        "/admin/libraries/{library}/work-accounts/remove",
+        {"admin"},
+    ),
     "admin.branch": ("GET", "/admin/branches/{branch}", OWN_MANAGERS),
     "admin.branch_desk": ("GET", "/admin/branches/{branch}/desk", OWN_MANAGERS),
     "admin.people": ("GET", "/admin/people", MANAGERS),
     "admin.person": ("GET", "/admin/people/{person}", OWN_MANAGERS),
     "admin.password_link": ("POST", "/admin/people/{person}/password-link", OWN_MANAGERS),
     "auth.set_password": ("GET", "/auth/set-password/{password_token}", EVERYONE),
+    # a work account's sign-in: anyone may start one (422 without an address) and come back
+    # (400 without one under way)
+    "auth.work_account": ("POST", "/auth/work-account", EVERYONE),
+    "auth.work_account_callback": ("GET", "/auth/work-account/callback", EVERYONE),
     "auth.own_password": ("GET", "/auth/profile/password", PEOPLE),
     "desk.enrol": ("GET", "/desk/enrol", EVERYONE),
     "admin.devices": ("GET", "/admin/devices", MANAGERS),

@@ -29,12 +29,14 @@ ENTITIES = {  # what the trail's events are about, as the filter and the table n
     "password_link": _l("password link"),
     "notes": _l("notes"),
     "national_form": _l("national form mapping"),
+    "work_account_provider": _l("work account provider"),
 }
 ACTIONS = {
     "create": _l("created"),
     "update": _l("changed"),
     "delete": _l("deleted"),
     "purge": _l("emptied"),
+    "login": _l("logged in"),
 }
 
 

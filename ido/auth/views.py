@@ -16,6 +16,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ido.auth.forms import LoginForm
 from ido.core.organisation import user_by_email
 from ido.core.organisation.passwords import check_password, end_sessions, waste_a_check
+from ido.core.organisation.work_accounts import password_refused
 from ido.web.extensions import limiter
 from ido.web.forms import EmptyForm
 from ido.web.navigation import safe_next
@@ -61,6 +62,10 @@ def login():
     if current_user.is_authenticated and not current_user.is_device:
         return redirect(url_for("main.index"))  # on a desk tablet a person may still log in
     form = LoginForm()
+    if form.validate_on_submit() and password_refused(form.email.data):
+        waste_a_check(form.password.data)  # as slow as any other answer
+        flash(_("Your library signs you in with your work account: see below."), "error")
+        return render_form("auth/login.html", form)[0], 403
     if form.validate_on_submit():
         user = user_by_email(form.email.data)
         if user is None:

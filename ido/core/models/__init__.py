@@ -9,6 +9,7 @@ from ido.core.models.org import (
     Library,
     PasswordLink,
     User,
+    WorkAccountProvider,
     user_branches,
 )
 from ido.core.models.question import LINKS, AuditEvent, Link, Question, joined_codes, link_rows
@@ -52,6 +53,7 @@ __all__ = [
     "Topic",
     "UTCDateTime",
     "User",
+    "WorkAccountProvider",
     "user_branches",
     "utcnow",
 ]

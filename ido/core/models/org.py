@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ido.core.db import db
@@ -103,6 +103,25 @@ class ApiToken(db.Model):  # type: ignore[name-defined]
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class WorkAccountProvider(db.Model):  # type: ignore[name-defined]
+    """A library's OpenID Connect provider: its people may sign in with their work account.
+
+    The client secret is kept sealed (Fernet, with a key derived from SECRET_KEY); `domains`
+    are the e-mail domains it vouches for, lowercase and separated by spaces.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    library_id: Mapped[int] = mapped_column(ForeignKey("library.id"), unique=True)
+    issuer: Mapped[str] = mapped_column(String(500))
+    client_id: Mapped[str] = mapped_column(String(255))
+    client_secret_sealed: Mapped[str] = mapped_column(Text)
+    domains: Mapped[str] = mapped_column(String(1000))
+    verified_claim: Mapped[str] = mapped_column(String(40), default="email_verified")
+    required: Mapped[bool] = mapped_column(default=False)
+
+    library: Mapped[Library] = relationship()
 
 
 class PasswordLink(db.Model):  # type: ignore[name-defined]
