@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from ido import cli
+from ido import cli, cli_transfer
 from ido.core.db import database_url, db
 from ido.web import assets, errors, i18n, lifecycle, security
 from ido.web.extensions import compress, configure_limiter, csrf, login_manager, migrate
@@ -31,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.register(app)
     lifecycle.register(app)
     cli.register(app)
+    cli_transfer.register(app)
     return app
 
 

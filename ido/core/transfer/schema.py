@@ -1,0 +1,214 @@
+"""The library file's format: JSON Lines (gzip optional), one record per line, each held to
+the schema of its type. The first line is the header, the last the end record with the
+counts, so a file cut short is told apart from a whole one.
+
+A new version of the format raises VERSION; an instance reads the versions up to its own and
+refuses a newer file, which a newer release of the app wrote.
+"""
+
+import functools
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+FORMAT = "ido-logboek-library"
+VERSION = 1
+# The order of the records in a file: a type may follow only the types before it or itself.
+ORDER = (
+    "header",
+    "branch",
+    "partner",
+    "desk",
+    "person",
+    "device",
+    "question",
+    "audit",
+    "national_form",
+    "end",
+)
+
+CODE = {"type": "string", "pattern": "^[a-z0-9][a-z0-9_.-]{0,39}$"}
+# one line of text: no control character (PostgreSQL refuses NUL, a CSV breaks on a line break)
+LINE = {"type": "string", "maxLength": 200, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"}
+TEXT = {
+    "type": ["string", "null"],
+    "maxLength": 500,
+    "pattern": "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f]*$",
+}
+MOMENT = {"type": "string", "pattern": "^\\d{4}-\\d\\d-\\d\\dT[0-9:.]+[+-]\\d\\d:\\d\\d$"}
+MAYBE_MOMENT = {"anyOf": [MOMENT, {"type": "null"}]}
+DAY = {"type": "string", "pattern": "^\\d{4}-\\d\\d-\\d\\d$"}
+EMAIL = {"type": "string", "maxLength": 254, "pattern": "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"}
+MAYBE_EMAIL = {"anyOf": [EMAIL, {"type": "null"}]}
+CODES = {"type": "array", "items": CODE, "uniqueItems": True}
+KEY = {"type": ["integer", "null"], "minimum": 1}
+COUNT = {"type": "integer", "minimum": 0}
+
+
+def _record(kind: str, properties: dict[str, Any]) -> dict[str, Any]:
+    """A record of one type: all its fields required, no others."""
+    return {
+        "type": "object",
+        "properties": {"type": {"const": kind}, **properties},
+        "required": ["type", *properties],
+        "additionalProperties": False,
+    }
+
+
+RECORDS: dict[str, dict[str, Any]] = {
+    "header": _record(
+        "header",
+        {
+            "format": {"const": FORMAT},
+            "version": {"type": "integer", "minimum": 1},
+            "exported_at": MOMENT,
+            "library": {
+                "type": "object",
+                "properties": {"code": CODE, "name": LINE, "active": {"type": "boolean"}},
+                "required": ["code", "name", "active"],
+                "additionalProperties": False,
+            },
+            # the shared categories the records use, by kind: checked before anything is read
+            "uses": {
+                "type": "object",
+                "properties": {
+                    kind: CODES for kind in ("topic", "agency", "help", "channel", "outcome")
+                },
+                "required": ["topic", "agency", "help", "channel", "outcome"],
+                "additionalProperties": False,
+            },
+        },
+    ),
+    "branch": _record(
+        "branch",
+        {
+            "code": CODE,
+            "name": LINE,
+            "municipality": LINE,
+            "in_library": {"type": "boolean"},
+            "active": {"type": "boolean"},
+        },
+    ),
+    "partner": _record(
+        "partner",
+        {
+            "code": CODE,
+            "name_nl": LINE,
+            "name_en": LINE,
+            "kind": {"enum": ["npd", "government", "partner"]},
+            "level": {"enum": ["rijk", "uitvoering", "gemeente", "provincie", "overig"]},
+            "position": {"type": "integer"},
+            "active": {"type": "boolean"},
+        },
+    ),
+    "desk": _record(
+        "desk",
+        {
+            "branch": CODE,
+            "kind": {"enum": ["topic", "partner"]},
+            "category": CODE,
+            "position": {"type": "integer"},
+        },
+    ),
+    "person": _record(
+        "person",
+        {
+            "email": EMAIL,
+            "name": LINE,
+            "role": {"enum": ["volunteer", "coordinator"]},
+            "active": {"type": "boolean"},
+            "created_at": MOMENT,
+            "branches": CODES,
+        },
+    ),
+    "device": _record(
+        "device",
+        {
+            "key": {"type": "integer", "minimum": 1},
+            "branch": CODE,
+            "name": LINE,
+            "created_by": MAYBE_EMAIL,
+            "created_at": MOMENT,
+            "enrolled_at": MAYBE_MOMENT,
+            "last_seen_at": MAYBE_MOMENT,
+            "revoked_at": MAYBE_MOMENT,
+        },
+    ),
+    "question": _record(
+        "question",
+        {
+            "id": {"type": "string", "format": "uuid", "pattern": "^[0-9a-f-]{36}$"},
+            "branch": CODE,
+            "asked_at": MOMENT,
+            "local_hour": {"type": ["integer", "null"], "minimum": 0, "maximum": 23},
+            "logged_by": MAYBE_EMAIL,
+            "device": KEY,
+            "channel": CODE,
+            "outcome": CODE,
+            "duration_minutes": {"type": "integer", "minimum": 1, "maximum": 480},
+            "note": TEXT,
+            "topics": {**CODES, "minItems": 1},
+            "agencies": CODES,
+            "referrals": CODES,
+            "help": CODES,
+            "created_at": MOMENT,
+            "updated_at": MOMENT,
+            "deleted_at": MAYBE_MOMENT,
+        },
+    ),
+    "audit": _record(
+        "audit",
+        {
+            "at": MOMENT,
+            "actor": MAYBE_EMAIL,
+            "device": KEY,
+            "scoped": {"type": "boolean"},  # the event belongs to the library's trail
+            "action": {"type": "string", "maxLength": 20},
+            "entity": {"type": "string", "maxLength": 40},
+            "entity_id": {"type": "string", "maxLength": 254},
+            "changes": {"type": "object"},
+        },
+    ),
+    "national_form": _record(
+        "national_form",
+        {"valid_from": DAY, "saved_at": MOMENT, "mapping": {"type": "object"}},
+    ),
+    "end": _record(
+        "end",
+        {
+            "counts": {
+                "type": "object",
+                "properties": {kind: COUNT for kind in ORDER[1:-1]},
+                "required": list(ORDER[1:-1]),
+                "additionalProperties": False,
+            }
+        },
+    ),
+}
+
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "One line of an IDO Logboek library file",
+    "oneOf": list(RECORDS.values()),
+}
+
+
+@functools.cache
+def validators() -> dict[str, Draft202012Validator]:
+    """A validator per record type (checked once per process)."""
+    for schema in RECORDS.values():
+        Draft202012Validator.check_schema(schema)
+    return {kind: Draft202012Validator(schema) for kind, schema in RECORDS.items()}
+
+
+def problem(record: Any) -> str | None:
+    """What is wrong with a record, in a few words; None when it fits its type's schema."""
+    if not isinstance(record, dict) or record.get("type") not in RECORDS:
+        return "a record without a known type"
+    error = next(iter(validators()[record["type"]].iter_errors(record)), None)
+    if error is None:
+        return None
+    where = "/".join(str(part) for part in error.absolute_path) or "the record"
+    if error.validator in ("pattern", "maxLength", "format"):  # never repeat free text
+        return f"{where} is not allowed there ({error.validator})"
+    return f"{where}: {error.message[:120]}"

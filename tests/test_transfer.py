@@ -1,0 +1,447 @@
+"""Moving one library between instances: export-library and import-library.
+
+The demo library (seed-demo, with a local partner, a desk choice, a tablet, questions logged,
+changed and deleted, an administrator's edit and a national-form version) is built once on
+SQLite and exported once. The round trip takes it to the pass's database (PostgreSQL in the
+PostgreSQL pass) and back to SQLite, and compares everything; each refusal leaves every table
+of the target as it was.
+"""
+
+import gzip
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from ido import create_app
+from ido.core.db import db
+from ido.core.models import (
+    LINKS,
+    Agency,
+    AuditEvent,
+    Branch,
+    BranchCategory,
+    DeskDevice,
+    Library,
+    NationalForm,
+    Question,
+    Topic,
+    User,
+)
+from ido.core.organisation import create_user
+from ido.core.organisation.devices import enrol_device
+from ido.core.questions import delete_question, record_question, update_question
+from ido.core.questions.rules import QuestionData
+from ido.core.reporting.counts import DIMENSIONS, counts_and_totals
+from ido.core.reporting.national_form import default_mapping, ensure_first_version, save_version
+from ido.core.taxonomy import active_categories, save_branch_desk, save_category, seed_categories
+from ido.core.transfer import FORMAT, VERSION
+
+from .conftest import dispose, make_config
+
+pytestmark = pytest.mark.dialect  # the import's SQL runs on PostgreSQL in that pass
+
+
+def _app(url: str):
+    return create_app(make_config(url))
+
+
+def _empty_instance(url: str):
+    """An instance as init-db leaves it: the schema and the default categories."""
+    app = _app(url)
+    with app.app_context():
+        db.create_all()
+        seed_categories()
+        db.session.commit()
+        ensure_first_version()
+    return app
+
+
+def _data(branch_code: str, topics: list[str], at: datetime, note=None, referrals=()):
+    cats = active_categories()
+    agencies = {a.code: a for a in db.session.scalars(select(Agency))}
+    return QuestionData(
+        branch=db.session.scalar(select(Branch).where(Branch.code == branch_code)),
+        topics=[cats.by_code("topics")[code] for code in topics],
+        channel=cats.by_code("channels")["telefoon"],
+        outcome=cats.outcomes[0],
+        duration_minutes=20,
+        asked_at=at,
+        referrals=[agencies[code] for code in referrals],
+        help=[cats.help[0]],
+        note=note,
+    )
+
+
+def _enrich_demo() -> None:
+    """What seed-demo leaves out: a local partner on a desk, a tablet, a question logged,
+    changed and deleted, an administrator's change, a version of the national form."""
+    coordinator = db.session.scalar(select(User).where(User.email == "coordinator@demo.example"))
+    library = coordinator.library
+    partner = save_category(
+        "agency",
+        None,
+        {
+            "code": "taalhuis-rivier",
+            "name_nl": "Taalhuis Rivierstad",
+            "name_en": "Language house",
+            "kind": "partner",
+            "library_id": library.id,
+        },
+        library.id,
+        coordinator,
+    )
+    centrum = db.session.scalar(select(Branch).where(Branch.code == "demo-centrum"))
+    topics = active_categories().by_code("topics")
+    save_branch_desk(
+        centrum,
+        {"topic": {topics["digid"].id: 0, topics["toeslagen"].id: 1}, "partner": {partner.id: 0}},
+        coordinator,
+    )
+    device, _code = enrol_device(centrum, "Balie Centrum", coordinator)
+    now = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    logged, _new = record_question(
+        _data("demo-centrum", ["digid_app"], now, "Kwam terug", [partner.code]), coordinator
+    )
+    db.session.flush()
+    logged.device_id = device.id
+    update_question(
+        logged, _data("demo-centrum", ["toeslagen"], now, "Andere notitie"), coordinator
+    )
+    gone, _new = record_question(_data("demo-noord", ["gemeente"], now), coordinator)
+    delete_question(gone, coordinator)
+    admin = create_user("beheer@host.example", "Beheerder", "admin", None)
+    first = db.session.scalar(select(Question).order_by(Question.id).limit(1))
+    update_question(first, _data(first.branch.code, ["overig"], first.asked_at), admin)
+    db.session.commit()
+    changed = default_mapping().as_json()
+    changed["topics"]["apparaat"] = "overheid"
+    from ido.core.reporting.national_form import FormMapping
+
+    save_version(FormMapping.from_json(changed), date(2025, 1, 1), admin)
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory):
+    """The demo library, enriched, on SQLite; its state and its export (gzip)."""
+    folder = tmp_path_factory.mktemp("transfer")
+    url = f"sqlite:///{folder / 'source.sqlite'}"
+    app = _empty_instance(url)
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        _enrich_demo()
+    file = folder / "demo.jsonl.gz"
+    result = app.test_cli_runner().invoke(args=["export-library", "demo", str(file)])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        state = library_state("demo")
+    dispose(app)
+    return file, state
+
+
+def library_state(code: str) -> dict:
+    """Everything of the library that must move, by codes and e-mail addresses."""
+    library = db.session.scalar(select(Library).where(Library.code == code))
+    branches = list(library.branches)
+    ids = [b.id for b in branches]
+    emails = dict(db.session.execute(select(User.id, User.email)).all())
+    devices = dict(db.session.execute(select(DeskDevice.id, DeskDevice.name)).all())
+    counts = {}
+    for by in DIMENSIONS:
+        rows, totals = counts_and_totals(date(2000, 1, 1), date(2100, 1, 1), by, branches)
+        counts[by] = sorted(
+            (r.month, r.branch.code, r.key.code if r.key is not None else None, r.count)
+            for r in rows
+        )
+        if totals:
+            counts[f"{by}-totals"] = sorted(
+                (month, bid and db.session.get(Branch, bid).code, tuple(t))
+                for (month, bid), t in totals.items()
+            )
+    links: dict = {}
+    for link in LINKS:
+        rows = db.session.execute(
+            select(
+                link.table.c.question_id,
+                link.model.code,
+                link.table.c.local_month,
+                link.table.c.branch_id,
+                link.table.c.counted,
+            )
+            .join(link.model, link.model.id == link.table.c[link.key])
+            .where(link.table.c.branch_id.in_(ids))
+        )
+        for question_id, code, month, branch_id, counted in rows:
+            place = (code, month, db.session.get(Branch, branch_id).code, counted)
+            links.setdefault((str(question_id), link.relation), []).append(place)
+    questions = {}
+    for q in db.session.scalars(select(Question).where(Question.branch_id.in_(ids))):
+        key = str(q.id)
+        questions[key] = (
+            q.branch.code,
+            q.asked_at,
+            q.local_date,
+            q.local_month,
+            q.local_weekday,
+            q.local_hour,
+            emails.get(q.logged_by_id),
+            devices.get(q.device_id),
+            q.channel.code,
+            q.outcome.code,
+            q.duration_minutes,
+            q.note,
+            q.topic_codes,
+            q.agency_codes,
+            q.referral_codes,
+            q.help_codes,
+            q.created_at,
+            q.updated_at,
+            q.deleted_at,
+            {link.relation: sorted(links.get((key, link.relation), [])) for link in LINKS},
+        )
+    people = sorted(
+        (u.email, u.name, u.role, u.active, u.created_at, tuple(sorted(b.code for b in u.branches)))
+        for u in db.session.scalars(select(User).where(User.library_id == library.id))
+    )
+    desk = sorted(
+        (
+            db.session.get(Branch, c.branch_id).code,
+            c.kind,
+            db.session.get(Topic if c.kind == "topic" else Agency, c.category_id).code,
+            c.position,
+        )
+        for c in db.session.scalars(select(BranchCategory).where(BranchCategory.branch_id.in_(ids)))
+    )
+    partners = sorted(
+        (a.code, a.name_nl, a.name_en, a.kind, a.level, a.position, a.active)
+        for a in db.session.scalars(select(Agency).where(Agency.library_id == library.id))
+    )
+    return {
+        "library": (library.code, library.name, library.active),
+        "branches": sorted(
+            (b.code, b.name, b.municipality, b.in_library, b.active) for b in branches
+        ),
+        "partners": partners,
+        "desk": desk,
+        "people": people,
+        "devices": sorted(
+            (d.name, d.branch.code, d.created_at, d.enrolled_at)
+            for d in db.session.scalars(select(DeskDevice).where(DeskDevice.branch_id.in_(ids)))
+        ),
+        "counts": counts,
+        "questions": questions,
+        "audit": _trail(library, emails, devices),
+    }
+
+
+def _trail(library, emails, devices) -> list:
+    """The library's audit trail as a person reads it: who (by e-mail), what, about what."""
+    subjects = {
+        "library": {str(library.id): library.code},
+        "branch": {str(b.id): b.code for b in library.branches},
+        "user": {str(k): v for k, v in emails.items()},
+        "password_link": {str(k): v for k, v in emails.items()},
+        "device": {str(k): v for k, v in devices.items()},
+    }
+    topics = dict(db.session.execute(select(Topic.id, Topic.code)).all())
+    agencies = dict(db.session.execute(select(Agency.id, Agency.code)).all())
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(
+            (AuditEvent.library_id == library.id)
+            | ((AuditEvent.entity == "library") & (AuditEvent.entity_id == str(library.id)))
+        )
+        .where(AuditEvent.action != "import")
+        .order_by(AuditEvent.id)
+    )
+    trail = []
+    for e in events:
+        changes = dict(e.changes)
+        by = changes.pop("by", None) or emails.get(e.user_id)
+        for key, names in (("desk_topics", topics), ("desk_partners", agencies)):
+            if key in changes:
+                changes[key] = [[names[i] for i in part] for part in changes[key]]
+        trail.append(
+            (
+                e.at,
+                by,
+                devices.get(e.device_id),
+                e.library_id is not None,
+                e.action,
+                e.entity,
+                subjects.get(e.entity, {}).get(e.entity_id, e.entity_id),
+                json.dumps(changes, sort_keys=True),
+            )
+        )
+    return trail
+
+
+def _import(url: str, file: Path, *options: str):
+    app = _app(url)
+    result = app.test_cli_runner().invoke(args=["import-library", str(file), *options])
+    return app, result
+
+
+def test_the_demo_library_moves_to_the_pass_database_and_back_unchanged(
+    source, databases, tmp_path
+):
+    file, before = source
+    there = databases.empty("transfer_there")
+    dispose(_empty_instance(there))
+    app, result = _import(there, file)
+    assert result.exit_code == 0, result.output
+    assert "3 people have no password here yet" in result.output
+    assert "1 national-form mapping versions" in result.output  # the instance keeps its own
+    with app.app_context():
+        assert library_state("demo") == before
+        assert db.session.scalar(select(func.count()).select_from(NationalForm)) == 1
+        tablet = db.session.scalar(select(DeskDevice))
+        assert tablet.revoked_at is not None and tablet.secret_hash is None  # it enrols again
+        person = db.session.scalar(select(User).where(User.email == "vrijwilliger@demo.example"))
+        assert person.password_hash.startswith("!")  # no password: a link sets one
+        imported = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "import")).all()
+        assert len(imported) == 1 and imported[0].changes["question"] == len(before["questions"])
+    back_file = tmp_path / "back.jsonl"
+    result = app.test_cli_runner().invoke(args=["export-library", "demo", str(back_file)])
+    assert result.exit_code == 0, result.output
+    dispose(app)
+    back = f"sqlite:///{tmp_path / 'back.sqlite'}"
+    dispose(_empty_instance(back))
+    app, result = _import(back, back_file, "--national-form")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert library_state("demo") == before
+    dispose(app)
+
+
+def _lines(file: Path) -> list[dict]:
+    opener = gzip.open if file.suffix == ".gz" else open
+    with opener(file, "rt", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
+
+
+def _write(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def row_counts() -> dict:
+    return {
+        table.name: db.session.scalar(select(func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+    }
+
+
+def _refused(app, file: Path, expected: str) -> None:
+    """The import fails with one line that says why, and changes nothing."""
+    with app.app_context():
+        before = row_counts()
+    result = app.test_cli_runner().invoke(args=["import-library", str(file)])
+    assert result.exit_code != 0
+    assert expected in result.output, result.output
+    assert result.output.count("\n") == 1, result.output  # one line
+    with app.app_context():
+        db.session.remove()
+        assert row_counts() == before
+
+
+def test_a_second_import_is_refused_and_nothing_doubles(source, org, tmp_path):
+    file, before = source
+    result = org.test_cli_runner().invoke(args=["import-library", str(file)])
+    assert result.exit_code == 0, result.output
+    _refused(org, file, "A library with code demo exists in this instance already")
+    # the same questions under other codes and addresses: refused by their ids
+    records = _lines(file)
+    for record in records:
+        if record["type"] == "header":
+            record["library"]["code"] = "demo2"
+        if record["type"] in ("branch", "desk", "device", "question"):
+            key = "code" if record["type"] == "branch" else "branch"
+            record[key] = record[key] + "-2"
+        if record["type"] == "person":
+            record["email"] = "2" + record["email"]
+            record["branches"] = [b + "-2" for b in record["branches"]]
+        if record["type"] == "partner":
+            record["code"] = record["code"].replace("demo.", "demo2.")
+        if record["type"] == "desk" and record["category"].startswith("demo."):
+            record["category"] = record["category"].replace("demo.", "demo2.")
+        if record["type"] == "question":
+            record["referrals"] = [r.replace("demo.", "demo2.") for r in record["referrals"]]
+    _refused(org, _write(tmp_path / "again.jsonl", records), "is in this instance already")
+    with org.app_context():
+        stored = select(func.count()).select_from(Question)
+        assert db.session.scalar(stored) == len(before["questions"])
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ("library_taken", "A library with code demo exists in this instance already"),
+        ("branch_taken", "A branch with code demo-noord exists in this instance already"),
+        ("email_taken", "The e-mail address vol@a.example belongs to someone"),
+        ("unknown_used", "This instance has no topic nieuw"),
+        ("unknown_at_the_end", "This instance has no topic onbekend"),
+        ("newer", "was written by a newer IDO Logboek (format version 2"),
+        ("cut_short", "without its end record: it was cut short"),
+        ("cut_mid_line", "is cut short or too long"),
+        ("not_json", "is not an IDO Logboek library file"),
+        ("broken_line", "is not JSON: the file is damaged"),
+        ("wrong_shape", "does not fit the format: duration_minutes"),
+        ("counts_differ", "it is damaged"),
+    ],
+)
+def test_a_file_that_cannot_be_taken_in_changes_nothing(source, org, tmp_path, change, expected):
+    file, _before = source
+    records = _lines(file)
+    questions = [r for r in records if r["type"] == "question"]
+    path = tmp_path / "changed.jsonl"
+    with org.app_context():
+        if change == "library_taken":
+            db.session.add(Library(code="demo", name="Al hier"))
+        if change == "branch_taken":
+            db.session.add(Branch(code="demo-noord", name="Noord", library_id=1, municipality="A"))
+        db.session.commit()
+    if change == "email_taken":
+        next(r for r in records if r["type"] == "person")["email"] = "vol@a.example"
+    if change == "unknown_used":
+        records[0]["uses"]["topic"].append("nieuw")
+    if change == "unknown_at_the_end":
+        questions[-1]["topics"] = ["onbekend"]
+    if change == "newer":
+        records[0]["version"] = VERSION + 1
+    if change == "wrong_shape":
+        questions[-1]["duration_minutes"] = 0
+    if change == "counts_differ":
+        records[-1]["counts"]["question"] += 1
+    _write(path, records)
+    text = path.read_text(encoding="utf-8")
+    if change == "cut_short":
+        path.write_text(text[: text.rindex("\n", 0, -1) + 1])  # without the end record
+    if change == "cut_mid_line":
+        path.write_text(text[: len(text) // 2])
+    if change == "not_json":
+        path.write_text("month;count\n2026-01;3\n")
+    if change == "broken_line":
+        lines = text.splitlines(keepends=True)
+        lines[5] = lines[5][:20] + "\n"
+        path.write_text("".join(lines))
+    _refused(org, path, expected)
+
+
+def test_the_header_names_the_format_and_version(source):
+    file, _before = source
+    header = _lines(file)[0]
+    assert (header["format"], header["version"]) == (FORMAT, VERSION)
+    assert "taalhuis" not in " ".join(header["uses"]["agency"])  # the library's own travel along
+
+
+def test_export_refuses_an_unknown_library_and_a_file_that_exists(org, tmp_path):
+    runner = org.test_cli_runner()
+    result = runner.invoke(args=["export-library", "nope", str(tmp_path / "x.jsonl")])
+    assert result.exit_code == 1 and "No library with code nope" in result.output
+    assert not (tmp_path / "x.jsonl").exists()
+    (tmp_path / "y.jsonl").write_text("")
+    result = runner.invoke(args=["export-library", "lib-a", str(tmp_path / "y.jsonl")])
+    assert result.exit_code == 1 and "exists already" in result.output
