@@ -25,6 +25,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
 
+import coverage
 import pytest
 from argon2 import PasswordHasher
 from hypothesis import settings
@@ -66,15 +67,56 @@ ONCE_IN_POSTGRES_PASS = {
 }
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--cov-dialect",
+        action="store_true",
+        help="measure the line coverage of ido only while the tests marked `dialect` run",
+    )
+
+
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "once: does not depend on the database; runs in one of the two passes"
     )
+    config.addinivalue_line(
+        "markers",
+        "dialect: reaches code that differs by database; measured in the PostgreSQL pass too",
+    )
+    if config.getoption("--cov-dialect"):
+        config.stash[DIALECT_COVERAGE] = coverage.Coverage(source=["ido"])
     config.addinivalue_line("markers", "slow: takes several seconds (left out by test-quick)")
     config.addinivalue_line("markers", "browser: drives Chromium (left out by test-quick)")
 
 
 SLOW_FIXTURES = {"gunicorn_url", "redis_url"}  # each starts a server process
+
+# The PostgreSQL pass (`--cov-dialect`) measures line coverage only while these tests run (set
+# up, call and tear down): those marked `dialect`, which reach what only PostgreSQL runs
+# (backups, purging, a duplicate's race, the raw export's SQL), and the `once` tests that run in
+# this pass alone. The others run untraced: the tracer made the pass 40 % slower, to measure
+# what the SQLite pass measures already.
+DIALECT_COVERAGE = pytest.StashKey()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    measure = item.config.stash.get(DIALECT_COVERAGE, None)
+    marked = item.get_closest_marker("dialect") or item.get_closest_marker("once")
+    if measure is None or marked is None:
+        yield
+        return
+    measure.start()
+    try:
+        yield
+    finally:
+        measure.stop()
+
+
+def pytest_sessionfinish(session):
+    measure = session.config.stash.get(DIALECT_COVERAGE, None)
+    if measure is not None:
+        measure.save()
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker
@@ -109,6 +151,9 @@ def make_config(url: str, **extra) -> dict:
         "ARGON2_PARAMS": CHEAP_ARGON2,
         "IDO_PURGE_IN_APP": False,
         "IDO_LOG_LEVEL": "WARNING",
+        # The test administrator logs in with the password alone; tests of the second factor
+        # (tests/test_second_factor*.py) require it themselves.
+        "IDO_REQUIRE_2FA": "none",
         **extra,
     }
 
@@ -364,44 +409,76 @@ def dispose(app) -> None:
 
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
+FLASK = Path(sys.executable).with_name("flask")
 
 
-@contextlib.contextmanager
-def gunicorn_serving(database_url: str):
-    """gunicorn as `make serve` starts it, with 2 worker processes of 4 threads each, on that
-    database; its URL while it runs."""
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {
+        return sock.getsockname()[1]
+
+
+def server_env(database_url: str) -> dict:
+    """The environment of a server process on that database, configured as the tests' app."""
+    return {
         **os.environ,
         "FLASK_SQLALCHEMY_DATABASE_URI": database_url,
         "FLASK_SECRET_KEY": "test-secret-of-at-least-thirty-two-characters",
         "FLASK_ARGON2_PARAMS": json.dumps(CHEAP_ARGON2),
         "FLASK_IDO_PURGE_IN_APP": "false",
         "FLASK_IDO_LOG_LEVEL": '"WARNING"',
+        "FLASK_IDO_REQUIRE_2FA": '"none"',
     }
+
+
+@contextlib.contextmanager
+def gunicorn_serving(database_url: str):
+    """gunicorn as `make serve` starts it, with 2 worker processes of 4 threads each, on that
+    database; its URL while it runs."""
+    port = free_port()
+    env = server_env(database_url)
     env.update(IDO_BIND=f"127.0.0.1:{port}", IDO_WORKERS="2", IDO_THREADS="4")
     env["IDO_THROTTLE_PER_PROCESS"] = "accept"  # the throttle has tests of its own
-    server = subprocess.Popen(  # with the settings of `make serve`
-        [GUNICORN, "--config", "python:ido.gunicorn_config", "ido:create_app()"],
-        env=env,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    command = [GUNICORN, "--config", "python:ido.gunicorn_config", "ido:create_app()"]
+    with _serving(command, env, port) as url:  # with the settings of `make serve`
+        yield url
+
+
+@contextlib.contextmanager
+def flask_run_serving(database_url: str):
+    """Flask's development server as `make run` starts it (`flask run`, a thread per request)
+    on that database; its URL while it runs."""
+    port = free_port()
+    command = [FLASK, "--app", "ido", "run", "--host", "127.0.0.1", "--port", str(port)]
+    with _serving(command, server_env(database_url), port) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _serving(command: list, env: dict, port: int):
+    """A server process's URL once it answers; afterwards it is stopped, and what it wrote to
+    its error output (a file: a pipe nobody reads would fill and stop it) holds no traceback."""
     url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
+    with tempfile.TemporaryFile("w+") as log:
+        server = subprocess.Popen(command, env=env, stderr=log, text=True)
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"{url}/healthz", timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            server.kill()
+            server.wait()
+            log.seek(0)
+            pytest.fail(f"{command[0]} did not start: {log.read()[-2000:]}")
         try:
-            urllib.request.urlopen(f"{url}/healthz", timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    else:
-        server.kill()
-        pytest.fail(f"gunicorn did not start: {server.communicate()[1][-2000:]}")
-    yield url
-    server.terminate()
-    _, errors = server.communicate(timeout=30)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        log.seek(0)
+        errors = log.read()
     assert "Traceback" not in errors, errors[-3000:]
 
 

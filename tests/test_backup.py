@@ -5,6 +5,7 @@ import time
 import uuid
 from datetime import date
 
+import pytest
 from sqlalchemy import func
 
 from ido import create_app
@@ -16,6 +17,8 @@ from ido.core.timeutil import now_local
 
 from .conftest import dispose, make_config
 from .helpers import post_question, user
+
+pytestmark = pytest.mark.dialect  # backups: pg_dump and SQLite's copy
 
 
 def _counts(app) -> dict:

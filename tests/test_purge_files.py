@@ -21,6 +21,8 @@ from ido.core.models import Question
 from .conftest import DB_KIND
 from .helpers import store_question
 
+pytestmark = pytest.mark.dialect  # purging: each database erases in its own way
+
 
 def _note_question(app, note: str, days_old: int) -> uuid.UUID:
     with app.app_context():

@@ -2,7 +2,6 @@
 fail, and a reading request holds no lock that would keep a desk's save waiting."""
 
 import sqlite3
-import threading
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -13,7 +12,7 @@ from ido.core.db import SQLITE_BUSY_MS, db
 from ido.core.models import Branch
 from ido.core.organisation.tokens import create_token
 
-from .conftest import DB_KIND, make_config
+from .conftest import DB_KIND, flask_run_serving
 from .helpers import post_question, questions, user
 
 sqlite_only = pytest.mark.skipif(DB_KIND != "sqlite", reason="SQLite's locking")
@@ -69,23 +68,12 @@ def test_sixteen_desks_saving_at_once_under_make_serve(gunicorn_url, app):
 @pytest.mark.slow
 @sqlite_only
 def test_sixteen_desks_saving_at_once_on_the_development_server(org, app, database_url):
-    """The same against Flask's development server, threaded as `make run` starts it: one
-    thread per desk, all sixteen writing at once."""
-    from werkzeug.serving import make_server
-
-    from ido import create_app
-
+    """The same against Flask's development server as `make run` starts it: one thread per
+    request, all sixteen desks writing at once."""
     with app.app_context():
         token = create_token(user("vol@a.example"), "desk")[1]
         db.session.commit()
-    served = create_app(make_config(database_url))
-    server = make_server("127.0.0.1", 0, served, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        assert _many_saves(f"http://127.0.0.1:{server.port}", token) == {201: 1600}
-    finally:
-        server.shutdown()
-        thread.join()
+    with flask_run_serving(database_url) as url:
+        assert _many_saves(url, token) == {201: 1600}
     with app.app_context():
         assert len(questions()) == 1600
