@@ -10,6 +10,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import requests
 from authlib.common.errors import AuthlibBaseError
@@ -82,9 +83,17 @@ def _get_json(url: str, force: bool = False) -> dict:
     return document
 
 
+def origin(url: str) -> str:
+    """The scheme, host and port of an address (what a Content-Security-Policy names)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def discovery(issuer: str) -> dict:
     """The provider's discovery document, which must name the same issuer."""
     document = _get_json(f"{issuer}/.well-known/openid-configuration")
+    if origin(str(document.get("authorization_endpoint", ""))) != origin(issuer):
+        raise ProviderError(f"{issuer} signs in on another host than its own")
     if document.get("issuer") != issuer:
         raise ProviderError(f"the discovery document of {issuer} names another issuer")
     for key in ("authorization_endpoint", "token_endpoint", "jwks_uri"):

@@ -27,6 +27,7 @@ from ido.core.organisation.work_accounts import (
 )
 from ido.web.forms import Form
 from ido.web.navigation import safe_next
+from ido.web.security import CSP
 
 log = logging.getLogger(__name__)
 PENDING = "work_account"  # the session's key for a sign-in under way
@@ -48,6 +49,25 @@ def work_account_form() -> dict:
     if db.session.scalar(db.select(WorkAccountProvider.id).limit(1)) is None:
         return {"work": None}
     return {"work": WorkAccountForm(prefix="work", formdata=None)}
+
+
+@bp.after_request
+def providers_may_take_the_form(response):
+    """The log-in page's form for work accounts posts here and is sent on to the provider;
+    browsers hold that redirect to the page's form-action, so it names the providers."""
+    if request.endpoint in ("auth.login", "auth.work_account"):
+        origins = sorted(
+            {
+                oidc.origin(issuer)
+                for issuer in db.session.scalars(db.select(WorkAccountProvider.issuer))
+            }
+        )
+        if origins:
+            extended = " ".join(("form-action 'self'", *origins))
+            response.headers["Content-Security-Policy"] = CSP.replace(
+                "form-action 'self'", extended
+            )
+    return response
 
 
 def start_session(user) -> None:
