@@ -8,6 +8,7 @@ from flask import Flask
 
 from ido import cli, cli_transfer
 from ido.core.db import database_url, db
+from ido.core.organisation.second_factor import check_setting
 from ido.web import assets, errors, i18n, lifecycle, security
 from ido.web.extensions import compress, configure_limiter, csrf, login_manager, migrate
 
@@ -73,6 +74,9 @@ def configure(app: Flask, test_config: dict | None) -> None:
         # Wrong tablet enrolment codes per address (a code has 8 characters of 32 kinds).
         IDO_ENROL_LIMIT_ADDRESS="10 per minute; 30 per hour",
         ARGON2_PARAMS={},
+        # The roles that log in with a second factor (an authenticator app) after the
+        # password: "admin", "admin,coordinator" or "none". Volunteers are never asked.
+        IDO_REQUIRE_2FA="admin",
         IDO_LOG_LEVEL="INFO",  # the ido loggers, to stderr: one line per request
         # Pages, styles, scripts, JSON and CSV go out compressed (brotli, else gzip); the
         # desk's HTML shrinks to a seventh.
@@ -110,6 +114,10 @@ def configure(app: Flask, test_config: dict | None) -> None:
             "set a random one in instance/config.py or FLASK_SECRET_KEY (make run writes one "
             "for you; or: python3 -c 'import secrets; print(secrets.token_hex(32))')."
         )
+    try:
+        check_setting(app.config["IDO_REQUIRE_2FA"])
+    except ValueError as error:
+        raise RuntimeError(str(error)) from None
     try:
         url = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     except ValueError as error:

@@ -89,6 +89,12 @@ RULES = {
     "auth.work_account": ("POST", "/auth/work-account", EVERYONE),
     "auth.work_account_callback": ("GET", "/auth/work-account/callback", EVERYONE),
     "auth.own_password": ("GET", "/auth/profile/password", PEOPLE),
+    # the second step of a log-in: without one halfway, it sends to the log-in page
+    "auth.second_step": ("GET", "/auth/code", EVERYONE),
+    "auth.setup_second_factor": ("GET", "/auth/two-factor/setup", MANAGERS),
+    "auth.new_codes": ("POST", "/auth/two-factor/recovery-codes", MANAGERS),
+    "auth.turn_off": ("POST", "/auth/two-factor/off", MANAGERS),
+    "admin.reset_second_factor": ("POST", "/admin/people/{person}/second-factor/reset", {"admin"}),
     "desk.enrol": ("GET", "/desk/enrol", EVERYONE),
     "admin.devices": ("GET", "/admin/devices", MANAGERS),
     "admin.revoke": ("POST", "/admin/devices/{device}/revoke", OWN_MANAGERS),

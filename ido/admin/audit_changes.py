@@ -47,6 +47,10 @@ FIELDS = {
     "desk_partners": _l("Local partners on the desk"),
     "emptied": _l("Notes emptied"),
     "days": _l("Kept for (days)"),
+    "recovery_codes": _l("New recovery codes"),
+    "recovery_code_used": _l("Recovery code used"),
+    "recovery_codes_left": _l("Recovery codes left"),
+    "reset": _l("Reset by an administrator"),
 }
 ROLES = {
     "volunteer": _l("volunteer"),
@@ -156,6 +160,7 @@ SUBJECTS: dict[str, Any] = {
     "branch": Branch,
     "library": Library,
     "device": DeskDevice,
+    "second_factor": User,  # a person's second factor is named by the person
 }
 
 

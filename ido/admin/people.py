@@ -12,6 +12,7 @@ from ido.core.models import Library, User
 from ido.core.organisation import create_user, update_user
 from ido.core.organisation.passwords import make_password_link
 from ido.core.organisation.scope import branches_in_scope
+from ido.core.organisation.second_factor import factor_of, reset
 from ido.web.access import get_scoped_or_404
 from ido.web.forms import EmptyForm
 from ido.web.pages import render_form
@@ -93,7 +94,13 @@ def person(person_id: int):
             else:
                 flash(_("%(name)s saved.", name=item.name), "success")
                 return redirect(url_for("admin.people"))
-    return render_form("admin/person.html", form, person=item, button=EmptyForm())
+    return render_form(
+        "admin/person.html",
+        form,
+        person=item,
+        button=EmptyForm(),
+        has_factor=factor_of(item) is not None,
+    )
 
 
 @bp.post("/people/<int:person_id>/password-link")
@@ -103,3 +110,23 @@ def password_link(person_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     return _link_page(item, make_password_link(item, current_user))
+
+
+@bp.post("/people/<int:person_id>/second-factor/reset")
+def reset_second_factor(person_id: int):
+    """An administrator ends someone's second factor (a lost phone); their sessions end."""
+    if not current_user.is_admin:
+        abort(403)  # a coordinator who could reset it could take over another's account
+    item = get_scoped_or_404(User, person_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if item.id == current_user.id:
+        flash(_("Turn your own two-step log-in off from your profile."), "error")
+    else:
+        try:
+            reset(item, current_user)
+        except ServiceError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("Two-step log-in of %(name)s is reset.", name=item.name), "success")
+    return redirect(url_for("admin.person", person_id=item.id))

@@ -27,6 +27,7 @@ ENTITIES = {  # what the trail's events are about, as the filter and the table n
     "device": _l("desk tablet"),
     "api_token": _l("API token"),
     "password_link": _l("password link"),
+    "second_factor": _l("two-step log-in"),
     "notes": _l("notes"),
     "national_form": _l("national form mapping"),
     "work_account_provider": _l("work account provider"),

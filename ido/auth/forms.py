@@ -26,3 +26,46 @@ class TokenForm(Form):
         render_kw={"maxlength": 100},
         description=_l("For example: monthly export script"),
     )
+
+
+class CodeForm(Form):
+    """The second step of a log-in: the app's 6 digits, or a recovery code."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(_l("Enter the code.")), Length(max=40)],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "autocapitalize": "none",
+            "spellcheck": "false",
+            "maxlength": 40,
+        },
+        description=_l(
+            "The 6 digits your authenticator app shows now, or one of your recovery codes."
+        ),
+    )
+
+
+class SetupForm(Form):
+    """The first code of a new authenticator app, which turns the second factor on."""
+
+    code = StringField(
+        _l("Code from the app"),
+        validators=[DataRequired(_l("Enter the code.")), Length(max=40)],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "inputmode": "numeric",
+            "maxlength": 40,
+        },
+        description=_l("The 6 digits the app shows now."),
+    )
+
+
+class TurnOffForm(CodeForm):
+    """Turning the second factor off: the password and a code."""
+
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Enter your password.")), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )

@@ -13,9 +13,11 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ido.auth import pending
 from ido.auth.forms import LoginForm
 from ido.core.organisation import user_by_email
 from ido.core.organisation.passwords import check_password, end_sessions, waste_a_check
+from ido.core.organisation.second_factor import asks_code, factor_of
 from ido.core.organisation.work_accounts import password_refused
 from ido.web.extensions import limiter
 from ido.web.forms import EmptyForm
@@ -62,6 +64,8 @@ def login():
     if current_user.is_authenticated and not current_user.is_device:
         return redirect(url_for("main.index"))  # on a desk tablet a person may still log in
     form = LoginForm()
+    if request.method == "GET":
+        pending.drop()  # back at the start: a half-done log-in is forgotten
     if form.validate_on_submit() and password_refused(form.email.data):
         waste_a_check(form.password.data)  # as slow as any other answer
         flash(_("Your library signs you in with your work account: see below."), "error")
@@ -71,12 +75,16 @@ def login():
         if user is None:
             waste_a_check(form.password.data)  # as slow as for a known address
         elif check_password(user, form.password.data) and user.may_log_in:
-            lang = session.get("lang")
-            session.clear()  # a fresh session on log-in: nothing carried over from before
-            if lang:
-                session["lang"] = lang
+            next_url = safe_next(request.args.get("next"))
+            if asks_code(user):  # a second step first; logged in only once it is done
+                setup = factor_of(user) is None
+                pending.start(user, next_url, setup)
+                return redirect(
+                    url_for("auth.setup_second_factor" if setup else "auth.second_step")
+                )
+            pending.fresh_session()  # a fresh session on log-in: nothing carried over from before
             login_user(user)
-            return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
+            return redirect(next_url or url_for("main.index"))
         flash(_("E-mail address or password is not correct."), "error")
     return render_form("auth/login.html", form)
 

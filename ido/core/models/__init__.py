@@ -1,5 +1,6 @@
 """The data model; import models from here."""
 
+from ido.core.models.factor import RecoveryCode, SecondFactor
 from ido.core.models.org import (
     ROLES,
     ApiToken,
@@ -49,6 +50,8 @@ __all__ = [
     "Outcome",
     "PasswordLink",
     "Question",
+    "RecoveryCode",
+    "SecondFactor",
     "TaxonomyVersion",
     "Topic",
     "UTCDateTime",
