@@ -62,8 +62,20 @@ def import_library_command(file: Path, national_form: bool) -> None:
         )
 
 
+LABELS = {
+    "branch": "branches",
+    "partner": "local partners",
+    "desk": "desk choices",
+    "person": "people",
+    "device": "desk tablets",
+    "question": "questions",
+    "audit": "audit events",
+    "national_form": "national-form versions",
+}
+
+
 def _summary(counts: dict[str, int]) -> str:
-    return ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in counts.items())
+    return ", ".join(f"{count:,} {LABELS[kind]}" for kind, count in counts.items())
 
 
 def register(app: Flask) -> None:

@@ -309,7 +309,7 @@ def test_the_demo_library_moves_to_the_pass_database_and_back_unchanged(
     dispose(app)
     back = f"sqlite:///{tmp_path / 'back.sqlite'}"
     dispose(_empty_instance(back))
-    app, result = _import(back, back_file, "--national-form")
+    app, result = _import(back, back_file)
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert library_state("demo") == before
@@ -349,8 +349,11 @@ def _refused(app, file: Path, expected: str) -> None:
 
 def test_a_second_import_is_refused_and_nothing_doubles(source, org, tmp_path):
     file, before = source
-    result = org.test_cli_runner().invoke(args=["import-library", str(file)])
+    result = org.test_cli_runner().invoke(args=["import-library", str(file), "--national-form"])
     assert result.exit_code == 0, result.output
+    with org.app_context():  # asked for: the old instance's mapping is added
+        added = db.session.scalars(select(NationalForm.mapping)).all()
+        assert [m["topics"]["apparaat"] for m in added] == ["overheid"]
     _refused(org, file, "A library with code demo exists in this instance already")
     # the same questions under other codes and addresses: refused by their ids
     records = _lines(file)
@@ -387,6 +390,7 @@ def test_a_second_import_is_refused_and_nothing_doubles(source, org, tmp_path):
         ("cut_short", "without its end record: it was cut short"),
         ("cut_mid_line", "is cut short or too long"),
         ("not_json", "is not an IDO Logboek library file"),
+        ("gzip_cut", "it cannot be read"),
         ("broken_line", "is not JSON: the file is damaged"),
         ("wrong_shape", "does not fit the format: duration_minutes"),
         ("counts_differ", "it is damaged"),
@@ -427,6 +431,9 @@ def test_a_file_that_cannot_be_taken_in_changes_nothing(source, org, tmp_path, c
         lines = text.splitlines(keepends=True)
         lines[5] = lines[5][:20] + "\n"
         path.write_text("".join(lines))
+    if change == "gzip_cut":
+        path = tmp_path / "cut.jsonl.gz"
+        path.write_bytes(file.read_bytes()[: file.stat().st_size // 2])
     _refused(org, path, expected)
 
 

@@ -115,7 +115,7 @@ class _Target:
             raise TransferError(
                 f"This instance has no {', '.join(missing[:10])}"
                 f"{f' (and {len(missing) - 10} more)' if len(missing) > 10 else ''}: "
-                "add these categories first (Beheer > Categorieën), then import again."
+                "add them first with the same codes (/admin/categories/<kind>), then import again."
             )
         library = Library(
             code=code, name=header["library"]["name"], active=header["library"]["active"]
@@ -246,7 +246,7 @@ class _Target:
         if found is None:
             kind = next(kind for kind, item in KINDS.items() if item is model)
             raise TransferError(
-                f"This instance has no {kind} {code}: add it first (Beheer > Categorieën), "
+                f"This instance has no {kind} {code}: add it first (/admin/categories/{kind}), "
                 "then import again. Nothing was changed."
             )
         return found
