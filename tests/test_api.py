@@ -57,10 +57,10 @@ def test_taxonomy(api):
 
 def test_no_or_bad_token_is_401(api, client, app, token):
     assert api().get("/api/v1/taxonomy").status_code == 401
-    bad = Api(client, "ido_not-a-real-token")
-    response = bad.get("/api/v1/counts")
-    assert response.status_code == 401
-    assert response.get_json()["errors"]["_"][0]["code"] == "unauthorized"
+    for wrong in ("ido_not-a-real-token", "not-even-of-our-kind"):
+        response = Api(client, wrong).get("/api/v1/counts")
+        assert response.status_code == 401
+        assert response.get_json()["errors"]["_"][0]["code"] == "unauthorized"
     plaintext = token("vol@a.example")
     with app.app_context():
         stored = db.session.scalar(db.select(ApiToken))
@@ -142,10 +142,13 @@ def test_post_every_field_and_same_id_other_content_conflicts(api, app):
         ({"topics": "digid"}, "topics", "invalid"),
         ({"id": "niet-een-uuid"}, "id", "invalid"),
         ({"branch": "zz"}, "branch", "unknown_code"),
+        ({"branch": None}, "branch", "required"),
+        ({"branch": "left out"}, "branch", "required"),
     ],
 )
 def test_bad_input_is_422_with_a_code_and_stores_nothing(api, app, change, field, code):
     body = {"branch": "a1", "topics": ["digid"], **change}
+    body = {key: value for key, value in body.items() if value != "left out"}
     response = api("vol@a.example").post("/api/v1/questions", json=body)
     assert response.status_code == 422
     errors = response.get_json()["errors"]

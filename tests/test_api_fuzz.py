@@ -40,7 +40,9 @@ from ido.core.timeutil import months_between, now_local, start_of_month
 from .api_client import Api
 from .helpers import user
 
-pytestmark = pytest.mark.slow  # thousands of requests
+# thousands of requests; untraced: the tracer made them four times slower, and each line they
+# reach has a direct test (tests/test_api.py, tests/test_api_body.py)
+pytestmark = [pytest.mark.slow, pytest.mark.untraced]
 CODE_FIELDS = {"branch": "branches", "channel": "channels", "outcome": "outcomes"}
 CODES_FIELDS = {"topics": "topics", "agencies": "agencies", "referrals": "agencies", "help": "help"}
 # The fuzzing phase's examples per operation: the SQLite pass fuzzes the server's logic; the
