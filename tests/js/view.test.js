@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { saveEntry } from "../../static/js/desk/queue.js";
-import { confirmation, countText, queueItem, queueView, rowCells } from "../../static/js/desk/view.js";
+import { confirmation, countText, moveCounts, queueItem, queueView, rowCells } from "../../static/js/desk/view.js";
 
 const texts = {
   waiting_one: "1 vraag wacht op verzending", waiting_many: "%(n)s vragen wachten op verzending",
@@ -71,4 +71,42 @@ test("a new row's cells: Dutch time, the topic without × N, who in words", () =
   const desk = { ...tap(1, "x"), label: "DigiD, DigiD activeren", referrals: "Logius" };
   assert.deepEqual(rowCells({ id: "q0", asked_at: "2026-12-07T08:05:00Z" }, desk, texts),
     { time: "09:05", topics: "DigiD, DigiD activeren", referrals: "Logius", who: "uzelf" });
+});
+
+/* Just enough of a page for moveCounts: elements by selector, attributes, text, hidden. */
+function fakePage({ rows, counts }) {
+  const element = (attributes = {}) => ({
+    attributes: { ...attributes }, textContent: "", hidden: false,
+    getAttribute(name) { return this.attributes[name] ?? null; },
+    setAttribute(name, value) { this.attributes[name] = value; },
+  });
+  const found = {
+    "[data-today-rows]": { children: { length: rows } },
+    "[data-today-shown]": element(),
+    "[data-today-table]": element(),
+    "[data-today-none]": element(),
+  };
+  const counted = counts.map((n) => element({ "data-count": String(n), "data-one": "1 vraag", "data-many": "%(n)s vragen" }));
+  return {
+    found, counted,
+    querySelector: (selector) => found[selector] ?? null,
+    querySelectorAll: (selector) => (selector === "[data-count]" ? counted : []),
+  };
+}
+
+test("a save moves every count, and the busy day's 'latest N of M' with it", () => {
+  const page = fakePage({ rows: 21, counts: [25, 25] });  // the heading's and the line's
+  moveCounts(page, +1);
+  assert.deepEqual(page.counted.map((e) => e.textContent), ["26 vragen", "26 vragen"]);
+  assert.equal(page.found["[data-today-shown]"].textContent, "21");
+  assert.equal(page.found["[data-today-table]"].hidden, false);
+  assert.equal(page.found["[data-today-none]"].hidden, true);
+});
+
+test("an undo that empties the list shows the line that says so, and no count goes below 0", () => {
+  const page = fakePage({ rows: 0, counts: [0] });
+  moveCounts(page, -1);
+  assert.equal(page.counted[0].textContent, "0 vragen");
+  assert.equal(page.found["[data-today-table]"].hidden, true);
+  assert.equal(page.found["[data-today-none]"].hidden, false);
 });

@@ -93,6 +93,8 @@ export function moveCounts(doc, delta) {
   }
   const rows = doc.querySelector("[data-today-rows]");
   if (!rows) return;
+  const shown = doc.querySelector("[data-today-shown]");  // "the latest N of M" on a busy day
+  if (shown) shown.textContent = String(rows.children.length);
   const empty = rows.children.length === 0;
   const table = doc.querySelector("[data-today-table]");
   if (table) table.hidden = empty;
