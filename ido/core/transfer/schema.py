@@ -36,10 +36,10 @@ TEXT = {
     "pattern": "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f]*$",
 }
 MOMENT = {"type": "string", "pattern": "^\\d{4}-\\d\\d-\\d\\dT[0-9:.]+[+-]\\d\\d:\\d\\d$"}
-MAYBE_MOMENT = {"anyOf": [MOMENT, {"type": "null"}]}
+MAYBE_MOMENT = {**MOMENT, "type": ["string", "null"]}  # a pattern holds for strings only
 DAY = {"type": "string", "pattern": "^\\d{4}-\\d\\d-\\d\\d$"}
 EMAIL = {"type": "string", "maxLength": 254, "pattern": "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"}
-MAYBE_EMAIL = {"anyOf": [EMAIL, {"type": "null"}]}
+MAYBE_EMAIL = {**EMAIL, "type": ["string", "null"]}
 CODES = {"type": "array", "items": CODE, "uniqueItems": True}
 KEY = {"type": ["integer", "null"], "minimum": 1}
 COUNT = {"type": "integer", "minimum": 0}
@@ -205,9 +205,10 @@ def problem(record: Any) -> str | None:
     """What is wrong with a record, in a few words; None when it fits its type's schema."""
     if not isinstance(record, dict) or record.get("type") not in RECORDS:
         return "a record without a known type"
-    error = next(iter(validators()[record["type"]].iter_errors(record)), None)
-    if error is None:
+    validator = validators()[record["type"]]
+    if validator.is_valid(record):  # the common case: no error objects made
         return None
+    error = next(iter(validator.iter_errors(record)))
     where = "/".join(str(part) for part in error.absolute_path) or "the record"
     if error.validator in ("pattern", "maxLength", "format"):  # never repeat free text
         return f"{where} is not allowed there ({error.validator})"
