@@ -2,7 +2,7 @@
 revision, loaded into a database migrated to that revision (made by tests/test_upgrades.py)."""
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 from sqlalchemy import MetaData, insert, text
@@ -45,6 +45,8 @@ def decoded(table, row: dict) -> dict:
             value = datetime.fromisoformat(value)
         elif value is not None and kind is date:
             value = date.fromisoformat(value)
+        elif value is not None and kind is time:
+            value = time.fromisoformat(value)
         elif value is not None and kind is uuid.UUID:
             value = uuid.UUID(value)
         values[name] = value

@@ -11,7 +11,7 @@ kept, the same counts, the schema the models describe, and new entries still pos
 import json
 import sys
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -102,9 +102,35 @@ def _counts() -> dict[str, list[list]]:
 
 
 def _encoded(value):
-    if isinstance(value, datetime | date | uuid.UUID):
+    if isinstance(value, datetime | date | time | uuid.UUID):
         return value.isoformat() if not isinstance(value, uuid.UUID) else str(value)
     return value
+
+
+def _add_activities(coordinator) -> None:
+    """A repeating spreekuur at a1, one session counted, one cancelled, one moved."""
+    from ido.core.activities import (
+        ActivityData,
+        Rule,
+        cancel_session,
+        move_session,
+        record_attendance,
+        save_activity,
+    )
+    from ido.core.models import ActivityKind, Topic
+
+    from .helpers import branch
+
+    kind = db.session.scalar(db.select(ActivityKind).where(ActivityKind.code == "belastinghulp"))
+    rule = Rule("monthly", date(2026, 1, 6), until=date(2026, 6, 30), nth=1)
+    toeslagen = db.session.scalar(db.select(Topic).where(Topic.code == "toeslagen"))
+    data = ActivityData(
+        branch("a1"), kind, rule, time(10), time(12), convenant=True, topics=[toeslagen]
+    )
+    sessions = save_activity(data, coordinator).sessions
+    record_attendance(sessions[0], 6, coordinator)
+    cancel_session(sessions[1], True, coordinator)
+    move_session(sessions[2], date(2026, 3, 4), time(13), time(15), coordinator)
 
 
 def make_snapshot(folder: Path) -> Path:
@@ -156,6 +182,7 @@ def make_snapshot(folder: Path) -> Path:
         save_version(default_mapping(), date(2026, 1, 1), user("admin@ido.example"))
         gone = store_question("a1", at(2026, 6, 2, 12), ["digid"])
         delete_question(gone, coordinator)
+        _add_activities(coordinator)
         db.session.commit()
         tables = {
             table.name: [

@@ -24,6 +24,7 @@ KIND_TITLES = {
     "help": _l("Help given"),
     "channel": _l("Channels"),
     "outcome": _l("Outcomes"),
+    "activity_kind": _l("Kinds of activity"),
 }
 
 

@@ -31,3 +31,10 @@ class InvalidQuestion(ServiceError):
     def __init__(self, errors: dict[str, list[tuple[str, str]]]) -> None:
         super().__init__("; ".join(m for found in errors.values() for _c, m in found))
         self.errors = errors
+
+
+class InvalidActivity(ParamError):
+    """An activity, a session or a count that breaks a rule (ido.core.activities): 422."""
+
+    def __init__(self, field: str, code: str, message: str) -> None:
+        super().__init__(field, code, message, 422)

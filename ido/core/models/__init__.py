@@ -1,5 +1,13 @@
 """The data model; import models from here."""
 
+from ido.core.models.activity import (
+    ACTIVITY_FORMS,
+    MAX_ATTENDANCE,
+    REPEATS,
+    Activity,
+    ActivityKind,
+    ActivitySession,
+)
 from ido.core.models.factor import RecoveryCode, SecondFactor
 from ido.core.models.org import (
     ROLES,
@@ -29,6 +37,12 @@ from ido.core.models.taxonomy import (
 from ido.core.models.types import UTCDateTime, utcnow
 
 __all__ = [
+    "ACTIVITY_FORMS",
+    "MAX_ATTENDANCE",
+    "REPEATS",
+    "Activity",
+    "ActivityKind",
+    "ActivitySession",
     "LINKS",
     "Link",
     "joined_codes",

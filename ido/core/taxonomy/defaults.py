@@ -257,6 +257,18 @@ OUTCOMES = [
     ("niet_geholpen", "Niet kunnen helpen", "Could not help"),
 ]
 
+# Kinds of activity a branch holds (code, Dutch, English): spreekuren, an aangiftedag, courses
+ACTIVITY_KINDS = [
+    ("ido_spreekuur", "IDO-spreekuur", "IDO consultation hours"),
+    ("belastinghulp", "Spreekuur belastinghulp", "Tax help consultation hours"),
+    ("formulierenhulp", "Spreekuur formulierenhulp", "Form help consultation hours"),
+    ("aangiftedag", "Aangiftedag", "Tax return day"),
+    ("klik_en_tik", "Cursus Klik & Tik", "Klik & Tik course"),
+    ("digisterker", "Cursus Digisterker", "Digisterker course"),
+    ("informatiebijeenkomst", "Informatiebijeenkomst", "Information meeting"),
+    ("digicafe", "Digicafé", "Digital café"),
+]
+
 # What the desk pre-selects, so the common question is a topic and a save.
 DESK_DEFAULTS: dict[str, Any] = {"channel": "balie", "outcome": "geholpen", "duration_minutes": 10}
 DURATIONS = (5, 10, 15, 30, 45, 60)

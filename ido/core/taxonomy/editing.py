@@ -10,6 +10,7 @@ from ido.core.checks import check_code, partner_code
 from ido.core.db import db
 from ido.core.exceptions import ServiceError
 from ido.core.models import (
+    ActivityKind,
     Agency,
     Branch,
     BranchCategory,
@@ -60,7 +61,7 @@ def seed_categories() -> int:
     """
     existing: dict[type[Category], dict[str, Category]] = {
         model: {item.code: item for item in db.session.scalars(db.select(model))}
-        for model in (Topic, Agency, Help, Channel, Outcome)
+        for model in (Topic, Agency, Help, Channel, Outcome, ActivityKind)
     }
     added: list[Category] = []
 
@@ -91,6 +92,7 @@ def seed_categories() -> int:
         (Help, defaults.HELP),
         (Channel, defaults.CHANNELS),
         (Outcome, defaults.OUTCOMES),
+        (ActivityKind, defaults.ACTIVITY_KINDS),
     ):
         for pos, (code, nl, en) in enumerate(rows):
             add(model, code, pos * 10, name_nl=nl, name_en=en)
@@ -105,6 +107,7 @@ CATEGORY_MODELS: dict[str, type[Category]] = {
     "help": Help,
     "channel": Channel,
     "outcome": Outcome,
+    "activity_kind": ActivityKind,
 }
 
 
