@@ -55,14 +55,19 @@ function start(root) {
     return b;
   }
   function confirm(entry, arrived) {
-    shown = entry.id;
     const b = box();
-    b.textContent = "";
-    b.className = "saved";
     const said = confirmation(entry, texts, { today: today(), arrived });
     const p = document.createElement("p");
     if (said.strong) p.appendChild(Object.assign(document.createElement("strong"), { textContent: said.strong }));
     p.appendChild(document.createTextNode(said.text));
+    const kept = shown === entry.id && b.querySelector("p");
+    shown = entry.id;
+    b.className = "saved";
+    if (kept) {  // it arrived: the words change, the undo button (perhaps focused) stays
+      b.replaceChild(p, kept);
+      return;
+    }
+    b.textContent = "";
     b.appendChild(p);
     b.appendChild(smallButton(texts.undo, entry.label, "", () => undo(entry)));
   }
