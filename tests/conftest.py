@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from html.parser import HTMLParser
@@ -30,6 +31,7 @@ import pytest
 from argon2 import PasswordHasher
 from hypothesis import settings
 from sqlalchemy import create_engine
+from werkzeug.serving import make_server
 
 from ido import create_app
 from ido.core.db import db
@@ -493,6 +495,29 @@ def _serving(command: list, env: dict, port: int):
         log.seek(0)
         errors = log.read()
     assert "Traceback" not in errors, errors[-3000:]
+
+
+@contextlib.contextmanager
+def serving_in_thread(wsgi_app):
+    """A WSGI app served by Werkzeug in a thread, a thread per request; its URL while it runs.
+    It looks for the order to stop every 20 ms (the default half second, at each test's end,
+    cost the browser pass several seconds)."""
+    server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+@pytest.fixture
+def app_url(org):
+    """The test's app (with the organisation) served on a port of its own, for what must reach
+    it over HTTP: a browser, or an OpenID Connect provider that redirects back to it."""
+    with serving_in_thread(org) as url:
+        yield url
 
 
 @pytest.fixture

@@ -3,12 +3,10 @@ app served on a port: the happy path, and every way it must fail (a 4xx page, no
 in, nothing changed)."""
 
 import re
-import threading
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
 from ido.core.db import db
 from ido.core.models import AuditEvent, Library, User
@@ -17,17 +15,6 @@ from ido.core.organisation.work_accounts import provider_of, set_provider
 from .oidc_provider import SECRET
 
 ENGLISH = {"Accept-Language": "en"}
-
-
-@pytest.fixture
-def app_url(org):
-    """The test's app served by Werkzeug in a thread (the provider redirects back to it)."""
-    server = make_server("127.0.0.1", 0, org, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
 
 
 def give_provider(

@@ -1,12 +1,10 @@
 """Fixtures of the browser tests (marked `browser` in tests/conftest.py): one Chromium for all
 of them, and the test's app served on a port of its own."""
 
-import threading
-
 import pytest
 from playwright import sync_api as playwright_api
-from werkzeug.serving import make_server
 
+from ..conftest import serving_in_thread
 from .pages import CHROMIUM, CHROMIUM_ARGS
 
 
@@ -41,9 +39,5 @@ def live_url(org, seen):
         return wsgi_app(environ, start_response)
 
     org.wsgi_app = counting
-    server = make_server("127.0.0.1", 0, org, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with serving_in_thread(org) as url:
+        yield url
