@@ -47,6 +47,8 @@ RULES = {
     "desk.mode": ("POST", "/desk/mode", LOGGED_IN),
     "desk.choose_branch": ("GET", "/desk/branch", LOGGED_IN),
     "desk.mine": ("GET", "/desk/mine", LOGGED_IN),
+    # {partner} has contact details: its slip, at a desk of library A
+    "desk.slip": ("GET", "/desk/slip/{partner}", OWN | {"device"}),
     "desk.csrf": ("GET", "/desk/csrf", LOGGED_IN),
     "desk.service_worker": ("GET", "/desk/sw.js", EVERYONE),  # holds nothing of anyone's
     "desk.manifest": ("GET", "/desk/manifest.webmanifest", EVERYONE),
@@ -71,6 +73,7 @@ RULES = {
     "admin.categories": ("GET", "/admin/categories/agency", MANAGERS),
     # {partner} is a local partner of library A; shared ones are for administrators only
     "admin.category": ("GET", "/admin/categories/agency/{partner}", OWN_MANAGERS),
+    "admin.contact": ("GET", "/admin/categories/agency/{partner}/contact", OWN_MANAGERS),
     "admin.library": ("GET", "/admin/libraries/{library}", {"admin"}),
     "admin.work_accounts": ("GET", "/admin/libraries/{library}/work-accounts", {"admin"}),
     "admin.remove_work_accounts": (
@@ -151,7 +154,11 @@ def _partner_of_library_a() -> str:
         "kind": "partner",
         "library_id": branch("a1").library_id,
     }
-    return save_category("agency", None, values, branch("a1").library_id).code
+    from ido.core.taxonomy.contacts import save_contact
+
+    partner = save_category("agency", None, values, branch("a1").library_id)
+    save_contact(partner, branch("a1").library_id, {"phone": "14 030"}, None)
+    return partner.code
 
 
 def _fresh_ids(app) -> dict:

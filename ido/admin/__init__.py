@@ -1,4 +1,13 @@
-from ido.admin import branches, categories, devices, libraries, national_form, people, work_accounts  # noqa: F401  (they add their routes to bp)
+from ido.admin import (  # noqa: F401  (they add their routes to bp)
+    branches,
+    categories,
+    contacts,
+    devices,
+    libraries,
+    national_form,
+    people,
+    work_accounts,
+)
 from ido.admin.views import bp
 
 __all__ = ["bp"]

@@ -112,6 +112,7 @@ def create_question():
         formdata=formdata,
         meta={"csrf": False},
         actor=current_user,
+        library_id=branch.library_id,
     )
     form.confirm_early.data = confirmed_by_program(current_user)
     if not form.validate() or errors:

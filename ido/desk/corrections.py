@@ -54,6 +54,7 @@ def edit(question_id: uuid.UUID):
         actor=current_user,
         kept_moment=question.asked_at,
         kept_time_known=question.local_hour is not None,
+        library_id=question.branch.library_id,
     )
     if not form.is_submitted():
         form.show_moment(question.asked_at, question.local_hour is not None)

@@ -19,6 +19,7 @@ from ido.desk import bp
 from ido.desk.choice import current_branch
 from ido.desk.forms import DeskTokenForm, QuickForm
 from ido.desk.offline import offline_texts
+from ido.desk.slip import slip_cards
 from ido.web.pages import render_form
 from ido.web.question_form import QuestionForm
 from ido.web.question_rows import TodayRow, blank_row, today_rows
@@ -91,6 +92,7 @@ def render_desk(
         several_branches=len(branches_in_scope(current_user)) > 1,
         offline_texts=offline_texts(),
         blank_row=blank_row(),
+        slips=slip_cards(branch, categories),
     )
 
 
@@ -119,7 +121,7 @@ def index():
         if fields is not None:  # only the form's id and token are new
             token = DeskTokenForm(formdata=None, id=str(uuid.uuid4()))
             return render_desk(branch, token, categories, fields)
-    form = QuestionForm(categories, actor=current_user)
+    form = QuestionForm(categories, actor=current_user, library_id=branch.library_id)
     if form.validate_on_submit():
         return _store(form.question_id(), form.to_data(branch))
     return render_desk(branch, form, categories, fresh_fields(form))

@@ -23,6 +23,7 @@ from ido.core.audit import Actor
 from ido.core.models import AGENCY_KINDS
 from ido.core.questions import (
     QuestionData,
+    appointment_problem,
     asked_at_problem,
     duration_problem,
     note_problem,
@@ -184,6 +185,7 @@ class QuestionForm(Form):
         actor: Actor | None,
         kept_moment: datetime | None = None,
         kept_time_known: bool = True,
+        library_id: int | None = None,
         **kwargs,
     ):
         """`actor`: who saves (their role sets how far back a moment may go, see
@@ -193,6 +195,7 @@ class QuestionForm(Form):
         self.categories = categories
         self.actor, self.kept_moment = actor, kept_moment
         self.kept_time_known = kept_time_known
+        self.library_id = library_id  # the branch's: its partners' public numbers may be noted
         self.moment: datetime | None = None
         self.time_known = True
         self.confirm_asked = False  # a moment before the earliest was typed: confirm it
@@ -223,6 +226,9 @@ class QuestionForm(Form):
 
     def validate_topics(self, field) -> None:
         _refuse(topics_problem(field.data))
+
+    def validate_referrals(self, field) -> None:
+        _refuse(appointment_problem(self.outcome.data, field.data or []))
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -303,7 +309,7 @@ class QuestionForm(Form):
         self.asked_time.data = local.strftime("%H:%M") if time_known else ""
 
     def validate_note(self, field) -> None:
-        _refuse(note_problem(field.data))
+        _refuse(note_problem(field.data, self.library_id))
 
     def question_id(self) -> uuid.UUID | None:
         return uuid.UUID(self.id.data) if self.id.data else None

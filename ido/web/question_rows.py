@@ -28,6 +28,7 @@ class TodayRow:
     time: str
     topics: str
     referrals: str
+    referral_codes: tuple[str, ...]
     mine: bool
     who: str
     changeable: bool
@@ -86,6 +87,7 @@ def today_rows(rows: list[Any], categories: Categories) -> list[TodayRow]:
                 time=local.strftime("%H:%M") if row.local_hour is not None else "",
                 topics=topics(row.topic_codes),
                 referrals=referrals(row.referral_codes),
+                referral_codes=tuple(row.referral_codes.split("|")) if row.referral_codes else (),
                 mine=logged_by_this(user, row),
                 who=row.person or row.tablet or "–",
                 changeable=changeable,
@@ -107,6 +109,7 @@ def blank_row() -> TodayRow:
         time="",
         topics="",
         referrals="",
+        referral_codes=(),
         mine=True,
         who="",
         changeable=True,

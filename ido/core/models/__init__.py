@@ -8,6 +8,7 @@ from ido.core.models.activity import (
     ActivityKind,
     ActivitySession,
 )
+from ido.core.models.contact import AgencyContact
 from ido.core.models.factor import RecoveryCode, SecondFactor
 from ido.core.models.org import (
     ROLES,
@@ -51,6 +52,7 @@ __all__ = [
     "ROLES",
     "TOPIC_GROUPS",
     "Agency",
+    "AgencyContact",
     "ApiToken",
     "AuditEvent",
     "Branch",

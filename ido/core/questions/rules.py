@@ -5,6 +5,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache, partial
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -22,6 +23,7 @@ from ido.core.models import (
     utcnow,
 )
 from ido.core.questions.privacy import personal_data_kinds, personal_data_message
+from ido.core.taxonomy.contacts import known_numbers
 from ido.core.timeutil import LOCAL_TZ, day_text, start_of_month
 
 log = logging.getLogger(__name__)
@@ -131,16 +133,29 @@ def backdate_problem(moment: datetime, earliest: datetime, may_go_further: bool)
     )
 
 
-def note_problem(note: str | None) -> Problem | None:
-    """Why the note cannot be stored: too long, or it holds a visitor's personal data."""
+def note_problem(note: str | None, library_id: int | None = None) -> Problem | None:
+    """Why the note cannot be stored: too long, or it holds a visitor's personal data. The
+    public numbers kept as contact details for the library (of the note's branch) pass."""
     if note and len(note) > MAX_NOTE:
         return ("too_long", _("The note can be at most 500 characters."))
     if note and has_bad_characters(note):
         return ("invalid_character", _("The note holds a character that cannot be stored."))
-    kinds = personal_data_kinds(note)
+    kinds = personal_data_kinds(note, known=cache(partial(known_numbers, library_id)))
     if kinds:  # the message names the kind of data, never the text itself
         log.info("note refused: personal data of kind %s", ",".join(kinds))
         return ("personal_data", personal_data_message(kinds))
+    return None
+
+
+APPOINTMENT = "afspraak"  # the outcome "Afspraak gemaakt bij …": with whom, the referral says
+
+
+def appointment_problem(outcome_code: str | None, referrals: Sequence[object]) -> Problem | None:
+    """An appointment made needs the agency or partner it was made with, as a referral: that
+    names it, and counts the question as referred on the national form."""
+    if outcome_code == APPOINTMENT and not referrals:
+        message = _("With whom was the appointment made? Tick the agency or partner referred to.")
+        return ("referral_required", message)
     return None
 
 
@@ -159,7 +174,8 @@ def check_question(data: QuestionData, actor: Actor | None, kept: datetime | Non
             if data.asked_at is not None and data.asked_at == kept
             else asked_at_problem(moment, actor, data.early_confirmed)
         ),
-        "note": note_problem(data.note),
+        "note": note_problem(data.note, data.branch.library_id),
+        "referrals": appointment_problem(data.outcome.code, data.referrals),
     }
     errors = {name: [problem] for name, problem in problems.items() if problem}
     if errors:

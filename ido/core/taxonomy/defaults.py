@@ -255,6 +255,9 @@ OUTCOMES = [
     ("geholpen", "Geholpen", "Helped"),
     ("vervolg", "Vervolgafspraak nodig", "Follow-up appointment needed"),
     ("niet_geholpen", "Niet kunnen helpen", "Could not help"),
+    # a warm handover: an appointment booked with the agency or partner referred to (the
+    # referral ticked with it says which); migration f4b8d2a6c913 adds it to older instances
+    ("afspraak", "Afspraak gemaakt bij …", "Appointment made with …"),
 ]
 
 # Kinds of activity a branch holds (code, Dutch, English): spreekuren, an aangiftedag, courses

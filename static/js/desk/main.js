@@ -6,14 +6,17 @@
    script (or IndexedDB) the forms post as they always did.
 
    The parts: clock.js (the corrected clock and Dutch dates), queue.js (the queue and its
-   rules), send.js (the API), view.js (what the page shows), form.js (the question form). */
+   rules), send.js (the API), view.js (what the page shows), form.js (the question form), slip.js (the
+   referral slip). */
 
 import { amsterdam, dayOf, makeClock, typedDay } from "./clock.js";
 import { deleteEntry, idbStore, idsOf, newId, saveEntry, undoPlan } from "./queue.js";
 import { http, sender } from "./send.js";
 import { addRow, confirmation, queueView, removeRows } from "./view.js";
 import { clearRefusal, checked, putBack, readQuestionForm, showRefusal } from "./form.js";
+import { startSlips } from "./slip.js";
 
+startSlips(document);  // the referral slip needs no queue: also without IndexedDB
 const root = document.querySelector("[data-offline-desk]");
 if (root && window.indexedDB && window.fetch) start(root);
 

@@ -4,7 +4,7 @@
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from datetime import datetime
 from functools import cache
 
@@ -37,6 +37,8 @@ from ido.core.questions.privacy.patterns import (
 from ido.core.taxonomy.public_numbers import PUBLIC_NUMBERS
 
 Spans = list[tuple[int, int]]
+# more public numbers (E.164) the note may name: asked for only when a number would be refused
+Known = Callable[[], Collection[str]] | None
 
 
 def _blank(text: str, spans: Spans) -> str:
@@ -133,14 +135,15 @@ def _position_of(text: str, count: int) -> int:
     return len(text)
 
 
-def _phone_spans(text: str) -> tuple[Spans, Spans]:
+def _phone_spans(text: str, known: Known = None) -> tuple[Spans, Spans]:
     """Phone numbers from the Netherlands, Belgium and Germany by libphonenumber, dialled from
     inside the country (06, 0470, 030) or with a country code (+32, 0049; then from anywhere).
     A run of digits without 0 or + in front is no phone number, so a time, an amount or a
     year never is; nor is an agency's free, paid or company number (0800-0543, 088 ...).
     A candidate that runs on ("06 1234 5678 1900") is tried shorter, group by group.
     Returns the private numbers, and the service numbers (blanked too, so that their digits
-    are not taken for a BSN)."""
+    are not taken for a BSN). `known` gives more public numbers (E.164), asked only when a
+    number is found that would be refused."""
     spans: Spans = []
     service: Spans = []
     match = PHONE_CANDIDATE.search(text)
@@ -155,7 +158,7 @@ def _phone_spans(text: str) -> tuple[Spans, Spans]:
             # company number followed by a count, not a longer German landline
             for group in groups:
                 prefix = candidate[: group.end()]
-                kind = None if SINGLE_DIGIT_DOT_GROUP.search(prefix) else _phone_kind(prefix)
+                kind = None if SINGLE_DIGIT_DOT_GROUP.search(prefix) else _phone_kind(prefix, known)
                 if kind is not None:
                     (spans if kind == "private" else service).append((start, start + group.end()))
                     resume = start + group.end()
@@ -165,7 +168,7 @@ def _phone_spans(text: str) -> tuple[Spans, Spans]:
     return spans, service
 
 
-def _phone_kind(candidate: str) -> str | None:
+def _phone_kind(candidate: str, known: Known = None) -> str | None:
     """ "private" for a valid number a person may own, "service" for an agency's free, paid
     or company-wide number, None when it is no valid number."""
     international = candidate.startswith(("+", "00"))
@@ -180,7 +183,7 @@ def _phone_kind(candidate: str) -> str | None:
         except phonenumbers.NumberParseException:
             return None
         if phonenumbers.is_valid_number(number):
-            if phonenumbers.number_type(number) in SERVICE_NUMBER or _is_public(number):
+            if phonenumbers.number_type(number) in SERVICE_NUMBER or _is_public(number, known):
                 return "service"
             if international or digits in lengths:
                 return "private"
@@ -189,9 +192,11 @@ def _phone_kind(candidate: str) -> str | None:
     return None
 
 
-def _is_public(number: phonenumbers.PhoneNumber) -> bool:
-    """An agency's or partner's public number (DUO's 050 599 77 55): no visitor owns it."""
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) in _public()
+def _is_public(number: phonenumbers.PhoneNumber, known: Known = None) -> bool:
+    """An agency's or partner's public number (DUO's 050 599 77 55): no visitor owns it. The
+    list in the code, and the numbers kept as contact details (`known`)."""
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return e164 in _public() or (known is not None and e164 in known())
 
 
 @cache

@@ -2,11 +2,13 @@
 message that names what was found, never the text."""
 
 from collections.abc import Callable
+from functools import partial
 
 from flask_babel import lazy_gettext as _l
 
 from ido.core.questions.privacy.addresses import lone_postcode_spans, street_spans
 from ido.core.questions.privacy.finders import (
+    Known,
     Spans,
     _alone,
     _birth_date_spans,
@@ -55,14 +57,17 @@ CHECKS: list[tuple[str, Callable[[str], tuple[Spans, Spans]]]] = [
 ]
 
 
-def personal_data_kinds(text: str | None) -> list[str]:
-    """The kinds of personal data found in the text, in KINDS order (empty: nothing found)."""
+def personal_data_kinds(text: str | None, known: Known = None) -> list[str]:
+    """The kinds of personal data found in the text, in KINDS order (empty: nothing found).
+    `known` gives the public numbers kept as contact details that the note may name too."""
     if not text:
         return []
     text = _normalised(text)
     found: list[str] = []
     services: Spans = []  # numbers no visitor owns (0800, 0900): not a BSN inside them either
     for kind, find in CHECKS:
+        if kind == "phone" and known is not None:
+            find = partial(_phone_spans, known=known)
         spans, others = find(text)
         # a BSN that only begins inside such a number's digits is still a BSN: "100 08 00 05
         # 1900" holds one, though "08 00 05 1900" also reads as a 0800 number
