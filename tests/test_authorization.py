@@ -107,6 +107,19 @@ RULES = {
     "api.list_questions": ("GET", "/api/v1/questions", LOGGED_IN),
     "api.remove_question": ("DELETE", "/api/v1/questions/{question}", OWN),
     "api.counts": ("GET", "/api/v1/counts", LOGGED_IN),
+    # {activity} is a spreekuur at a1 of library A, {session} its session of today
+    "admin.activities": ("GET", "/admin/activities", MANAGERS),
+    "admin.activity": ("GET", "/admin/activities/{activity}", OWN_MANAGERS),
+    "admin.cancel": ("POST", "/admin/sessions/{session}/cancel", OWN_MANAGERS),
+    "admin.move": ("GET", "/admin/sessions/{session}/move", OWN_MANAGERS),
+    "admin.attendance": ("POST", "/admin/sessions/{session}/attendance", OWN_MANAGERS),
+    "desk.attendance": ("POST", "/desk/sessions/{session}/attendance", OWN | {"device"}),
+    "reports.activities": ("GET", "/reports/activities", MANAGERS),
+    "reports.activities_csv": ("GET", "/reports/activities.csv", MANAGERS),
+    "reports.activities_xlsx": ("GET", "/reports/activities.xlsx", MANAGERS),
+    "api.list_sessions": ("GET", "/api/v1/sessions", LOGGED_IN),
+    "api.put_attendance": ("PUT", "/api/v1/sessions/{session}/attendance", OWN | {"device"}),
+    "api.figures": ("GET", "/api/v1/activities/figures", LOGGED_IN),
 }
 
 
@@ -161,6 +174,19 @@ def _partner_of_library_a() -> str:
     return partner.code
 
 
+def _spreekuur_of_library_a() -> dict:
+    from datetime import time
+
+    from ido.core.activities import ActivityData, Rule, save_activity
+    from ido.core.models import ActivityKind
+    from ido.core.timeutil import now_local
+
+    kind = db.session.scalar(db.select(ActivityKind).where(ActivityKind.code == "ido_spreekuur"))
+    rule = Rule("once", now_local().date())
+    activity = save_activity(ActivityData(branch("a1"), kind, rule, time(9), time(10)), None)
+    return {"activity": activity.id, "session": activity.sessions[0].id}
+
+
 def _fresh_ids(app) -> dict:
     """A question at a1 saved just now by the volunteer, and a token of coordinator A."""
     from datetime import UTC, datetime
@@ -187,6 +213,7 @@ def _fresh_ids(app) -> dict:
             "person": user("vol@a.example").id,
             "password_token": make_password_link(user("vol@a.example"), None),
             "partner": _partner_of_library_a(),
+            **_spreekuur_of_library_a(),
         }
         db.session.commit()
         return ids

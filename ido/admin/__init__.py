@@ -1,4 +1,5 @@
 from ido.admin import (  # noqa: F401  (they add their routes to bp)
+    activities,
     branches,
     categories,
     contacts,

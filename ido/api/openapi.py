@@ -355,6 +355,8 @@ PATHS = {
 
 def document() -> dict:
     """The whole OpenAPI document."""
+    from ido.api import openapi_activities as activities
+
     return {
         "openapi": "3.1.0",
         "info": {
@@ -365,9 +367,9 @@ def document() -> dict:
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
-        "paths": PATHS,
+        "paths": {**PATHS, **activities.PATHS},
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **activities.SCHEMAS},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }

@@ -7,6 +7,7 @@ One blueprint, in rooms by concern:
 - `corrections`: edit, delete (undo) and one's own recent questions
 - `choice`: which branch a session logs for, quick mode on or off
 - `enrol`: a tablet becomes a desk with a one-time code
+- `sessions`: the tiles of today's spreekuren and activities, people counted in two taps
 - `slip`: the referral slip (Verwijskaart) a visitor takes home
 - `offline`: the service worker, the manifest and the texts that keep the desk working offline
 """
@@ -36,6 +37,25 @@ def require_login() -> ResponseReturnValue | None:
 
 
 # the rooms register their routes on `bp`
-from ido.desk import choice, corrections, desk_page, enrol, offline, paper, slip  # noqa: E402
+from ido.desk import (  # noqa: E402
+    choice,
+    corrections,
+    desk_page,
+    enrol,
+    offline,
+    paper,
+    sessions,
+    slip,
+)
 
-__all__ = ["bp", "choice", "corrections", "desk_page", "enrol", "offline", "paper", "slip"]
+__all__ = [
+    "bp",
+    "choice",
+    "corrections",
+    "desk_page",
+    "enrol",
+    "offline",
+    "paper",
+    "sessions",
+    "slip",
+]

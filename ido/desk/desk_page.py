@@ -9,16 +9,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from ido.core.activities import desk_sessions
 from ido.core.exceptions import IdConflict
 from ido.core.models import Branch, Topic
 from ido.core.organisation.scope import branches_in_scope
 from ido.core.questions import QuestionData, record_question
 from ido.core.questions.desk_rows import TODAY_SHOWN, desk_row, todays_questions
 from ido.core.taxonomy import Categories, active_categories, defaults
+from ido.core.timeutil import now_local
 from ido.desk import bp
 from ido.desk.choice import current_branch
 from ido.desk.forms import DeskTokenForm, QuickForm
 from ido.desk.offline import offline_texts
+from ido.desk.sessions import session_tiles
 from ido.desk.slip import slip_cards
 from ido.web.pages import render_form
 from ido.web.question_form import QuestionForm
@@ -92,6 +95,7 @@ def render_desk(
         several_branches=len(branches_in_scope(current_user)) > 1,
         offline_texts=offline_texts(),
         blank_row=blank_row(),
+        sessions=session_tiles(desk_sessions(branch.id, now_local().date())),
         slips=slip_cards(branch, categories),
     )
 

@@ -6,13 +6,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import func
 
 from ido.core.db import db
+from ido.core.exceptions import ParamError
 from ido.core.models import Activity, ActivityKind, ActivitySession, Branch
 from ido.core.timeutil import now_local
 
 CONVENANT_MINIMUM = 4  # activities a year per participating branch (convenant 2024-2027)
+FIRST_YEAR, LAST_YEAR = 2000, 2099  # as the other reports (ido.core.reporting.params)
 
 
 @dataclass
@@ -81,6 +84,40 @@ def activity_figures(
         found.reached += people
         found.reached_other_form += people if form != "in_person" else 0
     return [by_id[b.id] for b in branches]
+
+
+def figures_row(found: BranchActivities, kinds: Sequence[str]) -> dict[str, object]:
+    """One branch's figures as the JSON API, the CSV and the workbook give them (the same
+    keys in the same order; one column per kind of activity)."""
+    return {
+        "branch": found.branch.code,
+        "branch_name": found.branch.name,
+        "municipality": found.branch.municipality,
+        "takes_part": found.takes_part,
+        "convenant_held": found.convenant_held,
+        "convenant_minimum": CONVENANT_MINIMUM if found.takes_part else None,
+        "still_needed": found.short if found.takes_part else None,
+        "held": found.held,
+        "planned": found.planned,
+        "reached": found.reached,
+        "reached_other_form": found.reached_other_form,
+        "by_kind": {kind: found.by_kind.get(kind, 0) for kind in kinds},
+    }
+
+
+def parse_year(text: str | None, this_year: int) -> int:
+    """YYYY from FIRST_YEAR to LAST_YEAR; `this_year` when not given."""
+    if text is None or text == "":
+        return this_year
+    if not (len(text) == 4 and text.isascii() and text.isdigit()) or not (
+        FIRST_YEAR <= int(text) <= LAST_YEAR
+    ):
+        raise ParamError(
+            "year",
+            "invalid",
+            _("Give a year from %(first)s to %(last)s.", first=FIRST_YEAR, last=LAST_YEAR),
+        )
+    return int(text)
 
 
 def year_bounds(year: int) -> tuple[date, date]:

@@ -6,7 +6,17 @@ from typing import TYPE_CHECKING, Protocol
 from flask import current_app
 
 from ido.core.db import db
-from ido.core.models import ApiToken, Branch, DeskDevice, Library, Question, User, utcnow
+from ido.core.models import (
+    Activity,
+    ActivitySession,
+    ApiToken,
+    Branch,
+    DeskDevice,
+    Library,
+    Question,
+    User,
+    utcnow,
+)
 
 if TYPE_CHECKING:
     from ido.core.organisation.devices import DevicePrincipal
@@ -72,13 +82,19 @@ def logged_by_this(user: "User | DevicePrincipal", entry: Logged) -> bool:
 def can_see(user: User, item: object) -> bool:
     """Whether the item lies within the user's scope: the one rule behind every lookup by id.
 
-    Questions (not deleted), branches and desk tablets by their branch; people by their
+    Questions (not deleted), branches and desk tablets by their branch; activities by their
+    branch (to manage them, coordinators and admins) and their sessions by their branch (to
+    count people at one, a volunteer or tablet of that branch too); people by their
     library (admins only by admins); API tokens only by their owner; libraries only by admins.
     """
     if isinstance(item, Question):
         return item.deleted_at is None and in_scope(user, item.branch)
     if isinstance(item, Branch):
         return in_scope(user, item) and (user.is_admin or user.is_coordinator)
+    if isinstance(item, Activity):
+        return in_scope(user, item.branch) and (user.is_admin or user.is_coordinator)
+    if isinstance(item, ActivitySession):
+        return in_scope(user, item.branch)
     if isinstance(item, DeskDevice):
         return in_scope(user, item.branch) and (user.is_admin or user.is_coordinator)
     if isinstance(item, User):

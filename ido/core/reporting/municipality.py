@@ -4,12 +4,14 @@ period before, per location and month, topics, agencies and referrals."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+from ido.core.activities import BranchActivities, activity_figures
+from ido.core.activities import totals as activity_totals
 from ido.core.models import Branch, Category
 from ido.core.reporting.counts import (
     Totals,
@@ -48,6 +50,9 @@ class MunicipalityReport:
     network_referrals: Series
     other_referrals: Series
     made: date
+    # activities and spreekuren per location, and added up (held by kind, people reached)
+    activities: list[BranchActivities] = field(default_factory=list)
+    activity_total: BranchActivities | None = None
 
     @property
     def change(self) -> int | None:
@@ -98,6 +103,13 @@ def municipality_report(
         for month in period.months
     ]
     referrals = key_totals(first_month, last_month, "referral", branches)
+    held = [
+        found
+        for found in activity_figures(
+            sorted(branches, key=lambda b: b.name), period.first, period.end
+        )  # the whole period: sessions still planned in it too
+        if found.held or found.planned
+    ]
     return MunicipalityReport(
         municipality=municipality,
         period=period,
@@ -128,4 +140,6 @@ def municipality_report(
             lambda a: a.kind != "npd",
         ),
         made=now_local().date(),
+        activities=held,
+        activity_total=activity_totals(held) if held else None,
     )

@@ -1,5 +1,6 @@
 """CSV (two dialects), XLSX and the raw question export, all fed by the report queries."""
 
+from ido.core.reporting.exports.activities import activities_csv, activities_workbook
 from ido.core.reporting.exports.cells import (
     DIALECTS,
     DUTCH_DIMENSIONS,
@@ -16,6 +17,8 @@ from ido.core.reporting.exports.raw import RAW_COLUMNS, raw_csv
 from ido.core.reporting.exports.workbook import counts_workbook
 
 __all__ = [
+    "activities_csv",
+    "activities_workbook",
     "DIALECTS",
     "DUTCH_DIMENSIONS",
     "RAW_COLUMNS",
