@@ -21,7 +21,7 @@ import os
 import re
 import uuid
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 import schemathesis
@@ -128,6 +128,13 @@ def _refused_as_documented(case, response) -> bool:
         first = parse_month(case.query.get("from"), "from")
         last = parse_month(case.query.get("to"), "to") or now_local().date().replace(day=1)
         return first is not None and (first > last or len(months_between(first, last)) > MAX_MONTHS)
+    if case.operation.path == "/sessions" and set(errors) == {"from"}:  # over a year, or back
+        today = now_local().date()
+        first = date.fromisoformat(case.query.get("from") or (today - timedelta(7)).isoformat())
+        last = date.fromisoformat(case.query.get("to") or (today + timedelta(7)).isoformat())
+        return first > last or (last - first).days >= 366
+    if case.operation.path == "/sessions/{id}/attendance":  # a session to come, or cancelled
+        return codes == {"count": {"future"}} or codes == {"count": {"cancelled"}}
     return False
 
 
