@@ -3,13 +3,30 @@
 import math
 import random
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import insert
 
+from ido.core.activities import (
+    ActivityData,
+    Rule,
+    activity_kinds,
+    record_attendance,
+    save_activity,
+)
 from ido.core.db import db
-from ido.core.models import LINKS, Branch, Library, Link, Question, User, joined_codes, link_rows
+from ido.core.models import (
+    LINKS,
+    Agency,
+    Branch,
+    Library,
+    Link,
+    Question,
+    User,
+    joined_codes,
+    link_rows,
+)
 from ido.core.organisation import create_branch, create_library, create_user
 from ido.core.taxonomy import Categories, active_categories
 from ido.core.timeutil import LOCAL_TZ, local_columns, now_local
@@ -73,7 +90,67 @@ def seed_demo(days: int = 365, per_day: float = 3.5, seed: int = 2026) -> bool:
         for email, name, role, branches in DEMO_USERS
     ]
     _seed_questions(users, days, per_day, random.Random(seed))
+    _seed_activities(random.Random(seed))
     return True
+
+
+def _seed_activities(rng: random.Random) -> None:
+    """A weekly IDO spreekuur, a partner's belastinghulp in odd weeks, an aangiftedag and a
+    monthly online course; the people counted at each past session but the latest, which
+    waits on the desk's tile."""
+    today = now_local().date()
+    start = today - timedelta(weeks=12)
+    by_code = {k.code: k for k in activity_kinds()}
+    partner = db.session.scalar(db.select(Agency).where(Agency.code == "belastinghulp"))
+    plans = [
+        (
+            "demo-centrum",
+            "ido_spreekuur",
+            None,
+            Rule("weekly", start, today + timedelta(weeks=12)),
+            False,
+            "in_person",
+        ),
+        (
+            "demo-noord",
+            "belastinghulp",
+            partner,
+            Rule("odd_weeks", start, today + timedelta(weeks=8)),
+            True,
+            "in_person",
+        ),
+        (
+            "demo-meerwijk",
+            "aangiftedag",
+            None,
+            Rule("once", today - timedelta(days=30)),
+            True,
+            "in_person",
+        ),
+        (
+            "demo-centrum",
+            "klik_en_tik",
+            None,
+            Rule("monthly", start, today + timedelta(weeks=20), nth=1),
+            False,
+            "online",
+        ),
+    ]
+    for code, kind, by, rule, convenant, form in plans:
+        branch = db.session.scalar(db.select(Branch).where(Branch.code == code))
+        data = ActivityData(
+            branch,
+            by_code[kind],
+            rule,
+            time(10),
+            time(12),
+            partner=by,
+            convenant=convenant,
+            form=form,
+        )
+        past = [s for s in save_activity(data, None).sessions if s.day < today]
+        for session in past[:-1] if code == "demo-centrum" and kind == "ido_spreekuur" else past:
+            record_attendance(session, rng.randint(2, 25 if kind == "aangiftedag" else 9), None)
 
 
 def _seed_questions(users: list[User], days: int, per_day: float, rng: random.Random) -> None:
