@@ -19,7 +19,7 @@ def test_init_db_seeds_categories_once(database, runner, app, tmp_path):
     cli = fresh.test_cli_runner()
     first = cli.invoke(args=["init-db"])
     assert first.exit_code == 0, first.output
-    assert "57 default categories added" in first.output
+    assert "58 default categories added" in first.output
     second = cli.invoke(args=["init-db"])
     assert second.exit_code == 0 and "0 default categories added" in second.output
     with fresh.app_context():

@@ -77,7 +77,8 @@ SCHEMAS = {
         "Refused with 422 although well-formed: a code that does not exist or is not active "
         "for the branch (unknown_code), a moment in the future (future) or before the token's "
         "earliest day (too_early), personal data in the note (personal_data), an id already "
-        "used for other content (id_conflict)",
+        "used for other content (id_conflict), the outcome of an appointment made without "
+        "the agency or partner it was made with among the referrals (referral_required)",
         "properties": {
             "id": _or_null(_text(UUID, format="uuid")),
             "branch": CODE_TEXT,
@@ -276,7 +277,8 @@ PATHS = {
                 "413": _errors("The body is larger than 1 MiB"),
                 "422": _errors(
                     "Invalid input; codes: required, invalid, unknown_code, future, too_early, "
-                    "out_of_range, too_long, invalid_character, personal_data, id_conflict"
+                    "out_of_range, too_long, invalid_character, personal_data, id_conflict, "
+                    "referral_required"
                 ),
             },
         },
