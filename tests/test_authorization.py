@@ -115,6 +115,7 @@ RULES = {
     "admin.attendance": ("POST", "/admin/sessions/{session}/attendance", OWN_MANAGERS),
     "desk.attendance": ("POST", "/desk/sessions/{session}/attendance", OWN | {"device"}),
     "reports.activities": ("GET", "/reports/activities", MANAGERS),
+    "reports.dismiss": ("POST", "/reports/quiet/{branch}/dismiss", OWN_MANAGERS),
     "reports.activities_csv": ("GET", "/reports/activities.csv", MANAGERS),
     "reports.activities_xlsx": ("GET", "/reports/activities.xlsx", MANAGERS),
     "api.list_sessions": ("GET", "/api/v1/sessions", LOGGED_IN),

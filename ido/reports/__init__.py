@@ -1,4 +1,4 @@
-from ido.reports import activities  # noqa: F401  (adds its routes to bp)
+from ido.reports import activities, quiet  # noqa: F401  (add their routes to bp)
 from ido.reports.views import bp
 
 __all__ = ["bp"]

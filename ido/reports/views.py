@@ -26,11 +26,13 @@ from ido.core.reporting.params import (
     scoped_branches,
 )
 from ido.core.reporting.periods import parse_period, period_choices
+from ido.core.reporting.quiet import attention
 from ido.core.taxonomy import active_categories, all_of_kind
 from ido.core.timeutil import now_local, start_of_month
 from ido.web.access import allow
 from ido.web.documents import report_pdf
 from ido.web.errors import respond
+from ido.web.forms import EmptyForm
 from ido.web.question_rows import today_rows
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -119,12 +121,15 @@ def _filters(params) -> dict:
 
 @bp.get("/")
 def index():
-    """The dashboard: this month against last, a 12-month trend, every dimension, busy hours."""
+    """The dashboard: quiet branches and sessions without a count first, then this month
+    against last, a 12-month trend, every dimension, busy hours."""
     params = count_params(request.args, current_user)
     return render_template(
         "reports/index.html",
         params=params,
         figures=dashboard(params),
+        attention=attention(branches_in_scope(current_user), now_local()),
+        dismiss=EmptyForm(formdata=None),
         query=request.args.to_dict(),
         **_filters(params),
     )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ido.core.db import db
@@ -37,6 +37,9 @@ class Branch(db.Model):  # type: ignore[name-defined]
     municipality: Mapped[str] = mapped_column(String(200))
     in_library: Mapped[bool] = mapped_column(default=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # A coordinator dismissed the notice that the branch went quiet: the day of its last
+    # question then. The notice stays away until a question of a later day arrives.
+    quiet_dismissed_through: Mapped[date | None] = mapped_column(Date)
 
     library: Mapped[Library] = relationship(back_populates="branches")
 

@@ -1,0 +1,225 @@
+"""A branch that goes quiet: from its own rhythm, whether it has logged nothing for longer than
+it would by chance, on the days it is open; and the notice a coordinator may dismiss.
+
+The rhythm is read from the 12 weeks up to the branch's last question (not up to today, so a
+long silence does not water down the rhythm it breaks). A weekday is one of its *opening days*
+when it logged something on at least a quarter of those weekdays (and on two at least); for
+each opening day, the chance that it passes without a question is the share of such days that
+did, smoothed (one day more with and one without, so that a branch that never missed a Tuesday
+is not taken to never miss one). The branch is quiet when the run of opening days since its last
+question, today not counted, would be that long by chance less than once in a hundred, and is
+three opening days at least. A branch with less than four weeks between its first and last
+question has no rhythm yet, and one that logged nothing in a year is left to deactivate."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask_babel import gettext as _
+
+from ido.core.activities.uncounted import uncounted_sessions
+from ido.core.audit import Actor, audit
+from ido.core.db import db
+from ido.core.exceptions import ParamError
+from ido.core.models import ActivitySession, Branch, Library, Question
+
+HISTORY_DAYS = 84  # the rhythm: the 12 weeks up to the last question
+NEW_DAYS = 28  # with less history than this a branch has no rhythm yet
+LOOK_BACK_DAYS = 366  # quiet for more than a year: no notice, deactivate the branch
+OPEN_SHARE = 0.25  # an opening day: a weekday with a question on a quarter of them at least
+OPEN_MINIMUM = 2  # ... and on two of them at least
+MIN_SILENT_DAYS = 3  # a notice after three opening days without a question at the earliest
+CHANCE = 0.01  # ... and when so long a silence would come by chance less than once in 100
+# How far the one grouped query of days reaches back: enough for every branch quiet for up
+# to four weeks; branches quiet for longer are read in a second query of their own.
+RECENT_DAYS = HISTORY_DAYS + NEW_DAYS
+
+
+@dataclass(frozen=True)
+class Rhythm:
+    """How a branch logs: per opening day (0 = Monday) the chance it passes without a
+    question, and its questions (visitors logged) per week."""
+
+    quiet_chance: Mapping[int, float]
+    per_week: float
+
+
+@dataclass(frozen=True)
+class QuietBranch:
+    """A branch that went quiet: since when, how many opening days, and how unusual."""
+
+    branch: Branch
+    last_day: date
+    silent_days: int
+    per_week: float
+    chance: float
+    dismissed: bool
+
+
+@dataclass(frozen=True)
+class Attention:
+    """What the coordinator's landing page asks attention for."""
+
+    quiet: list[QuietBranch]
+    uncounted: list[ActivitySession]
+
+    @property
+    def shown(self) -> list[QuietBranch]:
+        return [notice for notice in self.quiet if not notice.dismissed]
+
+    @property
+    def dismissed(self) -> int:
+        return len(self.quiet) - len(self.shown)
+
+
+def _days(first: date, last: date) -> Iterable[date]:
+    for offset in range((last - first).days + 1):
+        yield first + timedelta(days=offset)
+
+
+def rhythm(day_counts: Mapping[date, int], first: date, last: date) -> Rhythm | None:
+    """A branch's rhythm from its questions per day over its history up to its last question
+    (`first` its first day, `last` its last question's day); None without enough history."""
+    if (last - first).days + 1 < NEW_DAYS:
+        return None
+    start = max(first, last - timedelta(days=HISTORY_DAYS - 1))
+    seen: dict[int, int] = defaultdict(int)  # how many Mondays, ... the history holds
+    logged: dict[int, int] = defaultdict(int)  # on how many of them a question came
+    total = 0
+    for day in _days(start, last):
+        seen[day.weekday()] += 1
+        if day_counts.get(day, 0) > 0:
+            logged[day.weekday()] += 1
+            total += day_counts[day]
+    quiet_chance = {
+        weekday: (seen[weekday] - logged[weekday] + 1) / (seen[weekday] + 2)
+        for weekday in seen
+        if logged[weekday] >= max(OPEN_MINIMUM, OPEN_SHARE * seen[weekday])
+    }
+    if not quiet_chance:
+        return None  # no weekday it keeps to: nothing to go by
+    return Rhythm(quiet_chance, total * 7 / ((last - start).days + 1))
+
+
+def silence(found: Rhythm, last_day: date, today: date) -> tuple[int, float]:
+    """The opening days since the last question (today not counted, as it is not over), and
+    the chance that as many pass without a question at the branch's rhythm."""
+    days, chance = 0, 1.0
+    for day in _days(last_day + timedelta(days=1), today - timedelta(days=1)):
+        if day.weekday() in found.quiet_chance:
+            days += 1
+            chance *= found.quiet_chance[day.weekday()]
+    return days, chance
+
+
+def is_quiet(silent_days: int, chance: float) -> bool:
+    """The rule: three opening days at least, and a silence this long less than once in 100."""
+    return silent_days >= MIN_SILENT_DAYS and chance < CHANCE
+
+
+def _first_and_last(branch_ids: Sequence[int], today: date) -> dict[int, tuple[date, date]]:
+    """Per branch with a question in the last year: the days of its first and last one."""
+    rows = db.session.execute(
+        db.select(
+            Question.branch_id, db.func.min(Question.local_date), db.func.max(Question.local_date)
+        )
+        .where(
+            Question.branch_id.in_(branch_ids),
+            Question.deleted_at.is_(None),
+            Question.local_date.between(today - timedelta(days=LOOK_BACK_DAYS), today),
+        )
+        .group_by(Question.branch_id)
+    )
+    return {branch_id: (first, last) for branch_id, first, last in rows}
+
+
+def _day_counts(branch_ids: Sequence[int], first: date, last: date) -> dict[int, dict[date, int]]:
+    """Questions per branch and day from `first` to `last`: one grouped query."""
+    counts: dict[int, dict[date, int]] = defaultdict(dict)
+    if not branch_ids:
+        return counts
+    rows = db.session.execute(
+        db.select(Question.branch_id, Question.local_date, db.func.count())
+        .where(
+            Question.branch_id.in_(branch_ids),
+            Question.deleted_at.is_(None),
+            Question.local_date.between(first, last),
+        )
+        .group_by(Question.branch_id, Question.local_date)
+    )
+    for branch_id, day, count in rows:
+        counts[branch_id][day] = count
+    return counts
+
+
+def _history(spans: Mapping[int, tuple[date, date]], today: date) -> dict[int, dict[date, int]]:
+    """Questions per day over each branch's history: one query for the branches that logged
+    lately, one more for those quiet for longer (if any)."""
+    recent_start = today - timedelta(days=RECENT_DAYS)
+    starts = {
+        branch_id: max(first, last - timedelta(days=HISTORY_DAYS - 1))
+        for branch_id, (first, last) in spans.items()
+    }
+    recent = [branch_id for branch_id, start in starts.items() if start >= recent_start]
+    older = [branch_id for branch_id, start in starts.items() if start < recent_start]
+    counts = _day_counts(recent, recent_start, today)
+    if older:
+        last = max(spans[branch_id][1] for branch_id in older)
+        counts.update(_day_counts(older, min(starts[b] for b in older), last))
+    return counts
+
+
+def quiet_branches(branches: Sequence[Branch], today: date) -> list[QuietBranch]:
+    """The active branches among these (of active libraries) that went quiet by their own
+    rhythm, dismissed ones included (marked), the longest silence first."""
+    closed = set(db.session.scalars(db.select(Library.id).where(Library.active.is_(False))))
+    watched = {b.id: b for b in branches if b.active and b.library_id not in closed}
+    spans = _first_and_last(list(watched), today) if watched else {}
+    history = _history(spans, today)
+    found = []
+    for branch_id, (first, last) in spans.items():
+        branch_rhythm = rhythm(history.get(branch_id, {}), first, last)
+        if branch_rhythm is None:
+            continue
+        days, chance = silence(branch_rhythm, last, today)
+        if is_quiet(days, chance):
+            branch = watched[branch_id]
+            dismissed = (branch.quiet_dismissed_through or date.min) >= last
+            notice = QuietBranch(branch, last, days, branch_rhythm.per_week, chance, dismissed)
+            found.append(notice)
+    return sorted(found, key=lambda n: (-n.silent_days, n.branch.name))
+
+
+def attention(branches: Sequence[Branch], now: datetime) -> Attention:
+    """The quiet branches among these and their sessions that ended without a count (`now`
+    in local time)."""
+    return Attention(
+        quiet_branches(branches, now.date()), uncounted_sessions([b.id for b in branches], now)
+    )
+
+
+def dismiss_quiet(branch: Branch, actor: Actor | None, today: date) -> QuietBranch:
+    """Hide the notice that this branch went quiet until a question of a later day arrives
+    (audited); ParamError (409) when the branch is not quiet (any more)."""
+    found = quiet_branches([branch], today)
+    if not found:
+        raise ParamError(
+            "branch",
+            "not_quiet",
+            _("%(branch)s has logged lately: there is no notice to dismiss.", branch=branch.name),
+            409,
+        )
+    notice = found[0]
+    if branch.quiet_dismissed_through != notice.last_day:
+        before = branch.quiet_dismissed_through
+        branch.quiet_dismissed_through = notice.last_day
+        changes = {
+            "quiet_dismissed_through": [
+                before.isoformat() if before else None,
+                notice.last_day.isoformat(),
+            ]
+        }
+        audit(actor, "update", "branch", branch.id, branch.library_id, changes)
+        db.session.flush()
+    return notice

@@ -1,0 +1,172 @@
+"""A quiet branch is noticed: the rhythm rule on fixed histories, sessions ended without a
+count, dismissing a notice until the next question, and each library seeing its own only."""
+
+import re
+import uuid
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import insert
+
+from ido.core.activities import ActivityData, Rule, cancel_session, record_attendance
+from ido.core.activities import save_activity as save
+from ido.core.activities.uncounted import uncounted_sessions
+from ido.core.db import db
+from ido.core.models import ActivityKind, AuditEvent, Channel, Outcome, Question
+from ido.core.organisation import create_branch
+from ido.core.reporting.quiet import dismiss_quiet, quiet_branches, rhythm, silence
+from ido.core.timeutil import LOCAL_TZ, local_columns, now_local
+
+from .conftest import Auth
+from .helpers import branch
+
+FRIDAY = date(2026, 12, 4)  # the fixed "today" of the rule's tests
+
+
+def _log(code: str, days, per_day: int = 1) -> None:
+    """Questions at the branch on these days, written straight into the table (fast)."""
+    channel = db.session.scalar(db.select(Channel.id).limit(1))
+    outcome = db.session.scalar(db.select(Outcome.id).limit(1))
+    rows = []
+    for day in days:
+        at = datetime.combine(day, time(11), LOCAL_TZ)
+        for _n in range(per_day):
+            rows.append(
+                {
+                    "id": uuid.uuid4(),
+                    "branch_id": branch(code).id,
+                    "asked_at": at,
+                    **local_columns(at),
+                    "channel_id": channel,
+                    "outcome_id": outcome,
+                    "duration_minutes": 10,
+                    "created_at": at,
+                    "updated_at": at,
+                }
+            )
+    db.session.execute(insert(Question), rows)
+    db.session.commit()
+
+
+def _weekdays(first: date, last: date, weekdays=(0, 1, 2, 3, 4)):
+    return [
+        first + timedelta(days=n)
+        for n in range((last - first).days + 1)
+        if (first + timedelta(days=n)).weekday() in weekdays
+    ]
+
+
+def _quiet(today: date, codes=("a1", "a2", "a3")) -> dict:
+    return {n.branch.code: n for n in quiet_branches([branch(c) for c in codes], today)}
+
+
+def test_the_rhythm_rule_on_fixed_histories(app, org):
+    with app.app_context():
+        create_branch("a3", "A Nieuw", "lib-a", "Astad")
+        last = date(2026, 11, 24)  # a Tuesday
+        # a1 logs 6 a day on weekdays for months, and missed a few days; then nothing
+        _log("a1", [d for d in _weekdays(date(2026, 6, 1), last) if d.day not in (3, 17)], 6)
+        # a2 logs once a month, on the first Tuesday
+        _log("a2", [date(2026, 8, 4), date(2026, 9, 1), date(2026, 10, 6), date(2026, 11, 3)])
+        # a3 is new: two busy weeks, then the same silence as a1
+        _log("a3", _weekdays(date(2026, 11, 11), last), 6)
+
+        found = _quiet(FRIDAY)
+        assert set(found) == {"a1"}  # not the monthly one, not the new one
+        notice = found["a1"]
+        assert (notice.last_day, notice.silent_days, round(notice.per_week)) == (last, 7, 28)
+        assert notice.chance < 0.01 and not notice.dismissed
+        assert set(_quiet(date(2026, 11, 27))) == set()  # two opening days: not yet
+
+        # the weekend is no opening day: Saturday, Sunday and Monday morning say the same
+        a1 = rhythm({d: 6 for d in _weekdays(date(2026, 6, 1), last)}, date(2026, 6, 1), last)
+        assert set(a1.quiet_chance) == {0, 1, 2, 3, 4}
+        assert silence(a1, last, date(2026, 12, 5)) == silence(a1, last, date(2026, 12, 7))
+        # a branch open on Tuesdays and Thursdays counts only those: two in ten days
+        tue_thu = _weekdays(date(2026, 8, 1), date(2026, 11, 26), (1, 3))
+        two_days = rhythm({d: 3 for d in tue_thu}, tue_thu[0], tue_thu[-1])
+        assert silence(two_days, tue_thu[-1], FRIDAY)[0] == 2
+        assert rhythm({last: 9}, last, last) is None  # one day is no rhythm
+
+        # the day a question arrives the branch leaves the list; an inactive one is never on it
+        _log("a1", [FRIDAY])
+        assert _quiet(FRIDAY) == {}
+        assert "a1" in _quiet(FRIDAY + timedelta(days=7))
+        branch("a1").active = False
+        assert _quiet(FRIDAY + timedelta(days=7)) == {}
+
+
+def _spreekuur(code: str, first: date, weeks: int) -> list:
+    kind = db.session.scalar(db.select(ActivityKind).where(ActivityKind.code == "belastinghulp"))
+    rule = Rule("weekly", first, until=first + timedelta(weeks=weeks - 1))
+    return save(ActivityData(branch(code), kind, rule, time(9), time(11)), None).sessions
+
+
+def test_sessions_without_a_count(app, org, client):
+    with app.app_context():
+        today = now_local().date()
+        sessions = _spreekuur("a1", today - timedelta(weeks=6), 7)  # the last one is today
+        other = _spreekuur("b1", today - timedelta(weeks=1), 1)
+        cancel_session(sessions[-2], True, None)
+        record_attendance(sessions[-3], 4, None)
+        db.session.commit()
+        at_ten = datetime.combine(today, time(10), LOCAL_TZ)
+        shown = uncounted_sessions([branch("a1").id, branch("a2").id], at_ten)
+        # not today's (until 11:00), not the cancelled or counted ones, nothing over 30 days
+        assert [s.id for s in shown] == [sessions[-4].id, sessions[-5].id]
+        at_noon = at_ten.replace(hour=12)
+        assert uncounted_sessions([branch("a1").id], at_noon)[0].id == sessions[-1].id
+        ids = (sessions[-4].id, other[0].id)
+    auth = Auth(client)
+    auth.login("coord@a.example")
+    page = client.get("/reports/").get_data(as_text=True)
+    assert f"#s{ids[0]}" in page and f"#s{ids[1]}" not in page
+    auth.logout()
+    auth.login("coord@b.example")
+    page = client.get("/reports/").get_data(as_text=True)
+    assert f"#s{ids[1]}" in page and f"#s{ids[0]}" not in page and "A Centrum" not in page
+
+
+def _state() -> tuple:
+    branches = tuple(branch(c).quiet_dismissed_through for c in ("a1", "a2", "b1"))
+    return branches, db.session.scalar(db.select(db.func.count(AuditEvent.id)))
+
+
+def test_dismissing_a_notice_scoped_and_refused(app, org, client, monkeypatch):
+    today = now_local().date()
+    last = today - timedelta(days=10)
+    with app.app_context():
+        _log("a1", _weekdays(last - timedelta(weeks=12), last), 5)
+        _log("a2", [today])  # logged today: nothing to dismiss
+        a1, a2 = branch("a1").id, branch("a2").id
+        before = _state()
+    auth = Auth(client)
+    auth.login("coord@b.example")  # another library's coordinator sees nothing of A's
+    assert "A Centrum" not in client.get("/reports/").get_data(as_text=True)
+    for wrong in (a1, 999999):
+        assert client.post(f"/reports/quiet/{wrong}/dismiss").status_code == 404
+    auth.logout()
+    auth.login("coord@a.example")
+    page = client.get("/reports/").get_data(as_text=True)
+    assert re.search(r"A Centrum</strong>:\s+niets geregistreerd sinds", page)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    assert client.post(f"/reports/quiet/{a1}/dismiss").status_code == 400  # no CSRF token
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    answer = client.post(f"/reports/quiet/{a2}/dismiss")
+    assert answer.status_code == 409 and "A Dorp" in answer.get_data(as_text=True)
+    with app.app_context():
+        assert _state() == before  # every refusal changed nothing
+
+    answer = client.post(f"/reports/quiet/{a1}/dismiss")
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("#attention")
+    page = client.get("/reports/").get_data(as_text=True)
+    assert "A Centrum</strong>" not in page and "1 melding" in page
+    with app.app_context():
+        assert branch("a1").quiet_dismissed_through == last
+        event = db.session.scalars(db.select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+        assert (event.entity, event.entity_id) == ("branch", str(a1))
+        # a question of a later day ends the dismissal; the next silence is noticed again
+        _log("a1", [last + timedelta(days=1)])
+        later = today + timedelta(days=14)
+        assert not quiet_branches([branch("a1")], later)[0].dismissed
+        dismiss_quiet(branch("a1"), None, later)
+        assert quiet_branches([branch("a1")], later)[0].dismissed
