@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -206,6 +206,94 @@ def test_xlsx_has_a_sheet_per_dimension_with_months_as_columns(client, counted, 
     assert ["Astad", "A Centrum", "a1", "digid", "DigiD", 0, 1, 1, 2] in topics
     assert ["Astad", "Totaal Astad", None, "digid", "DigiD", 0, 1, 1, 2] in topics
     assert book["Onderwerp"].freeze_panes == "F2"
+
+
+def _assert_sheet_holds(sheet, counts, towns, months, number_format):
+    """Every cell of a count sheet against `counts` ((branch code, category code or None,
+    month): count): each branch's row, each municipality's total, the total of all, and no
+    count left out; every number in `number_format`, the totals' rows bold."""
+    rows = list(sheet.iter_rows())
+    header = [c.value for c in rows[0]]
+    keyed = header[3] == "Code"
+    first = 5 if keyed else 3
+    assert header[first:] == [*months, "Totaal"]
+    assert sheet.freeze_panes == ("F2" if keyed else "D2")
+    shown = set()
+    for row in rows[1:]:
+        town, name, code = (c.value for c in row[:3])
+        key = row[3].value if keyed else None
+        if code is not None:  # a branch
+            want = [counts.get((code, key, m), 0) for m in months]
+            shown |= {(code, key, m) for m in months if (code, key, m) in counts}
+        else:
+            assert town == "Totaal" or name == f"Totaal {town}"
+            want = [
+                sum(
+                    n
+                    for (c, k, month), n in counts.items()
+                    if k == key and month == m and town in ("Totaal", towns[c])
+                )
+                for m in months
+            ]
+        cells = row[first:]
+        assert [c.value for c in cells] == pytest.approx([*want, sum(want)]), (sheet.title, town)
+        assert {c.number_format for c in cells} == {number_format}
+        assert {c.font.b for c in row if c.value is not None} == {code is None}
+    assert shown == set(counts)  # every count of the core is in the sheet
+
+
+def test_xlsx_holds_every_count_of_the_core(client, counted, app, auth):
+    from ido.core.models import Branch
+    from ido.core.organisation import update_branch
+    from ido.core.reporting.counts import DIMENSIONS, monthly_counts, monthly_totals
+    from ido.core.reporting.exports import DUTCH_DIMENSIONS
+
+    at = lambda *parts: datetime(*parts, tzinfo=UTC)  # noqa: E731
+    with app.app_context():  # agencies, help and referrals too; a name XML must escape
+        store_question(
+            "a2",
+            at(2026, 5, 4, 9, 0),
+            ["digid", "toeslagen"],
+            agencies=["uwv", "svb"],
+            help=["uitleg"],
+            referrals=["uwv"],
+            duration=30,
+        )
+        store_question("b1", at(2026, 6, 30, 12, 0), ["zorg"], agencies=["cak"], help=["uitleg"])
+        update_branch(branch("a2"), '=A & "Dorp" <oost>', "Adorp", False, True)
+        db.session.commit()
+    auth.login("admin@ido.example")
+    response = client.get("/reports/monthly.xlsx?from=2026-01&to=2026-12")
+    book = load_workbook(io.BytesIO(response.data))
+    months = [f"2026-{m:02d}" for m in range(1, 13)]
+    with app.app_context():
+        branches = list(db.session.scalars(db.select(Branch)))
+        first, last = date(2026, 1, 1), date(2026, 12, 1)
+        totals = monthly_totals(first, last, branches)
+        codes = {b.id: b.code for b in branches}
+        expected = {
+            "Totaal": {
+                (r.branch.code, None, f"{r.month:%Y-%m}"): r.count
+                for r in monthly_counts(first, last, "total", branches)
+            },
+            "Vragen": {(codes[b], None, f"{m:%Y-%m}"): t.questions for (m, b), t in totals.items()},
+            "Uren hulp": {
+                (codes[b], None, f"{m:%Y-%m}"): t.minutes / 60 for (m, b), t in totals.items()
+            },
+        }
+        for by in DIMENSIONS:
+            if by != "total":
+                expected[DUTCH_DIMENSIONS[by].capitalize()] = {
+                    (r.branch.code, r.key.code, f"{r.month:%Y-%m}"): r.count
+                    for r in monthly_counts(first, last, by, branches)
+                }
+        towns = {b.code: b.municipality for b in branches}
+    assert all(expected.values()) and len(towns) == 3
+    for title, counts in expected.items():
+        number_format = "#,##0.0" if title == "Uren hulp" else "#,##0"
+        _assert_sheet_holds(book[title], counts, towns, months, number_format)
+    names = [row[1].value for row in book["Totaal"].iter_rows()]
+    assert '\'=A & "Dorp" <oost>' in names  # neutralised and escaped
 
 
 def test_counts_per_municipality_add_up_its_branches(client, counted, app, auth):
@@ -496,3 +584,21 @@ def test_totals_between_days_count_visitors_questions_and_minutes(
         ids = [branch("a1").id, branch("a2").id]
         found = totals_between(date.fromisoformat(first), date.fromisoformat(last), ids)
         assert (found.visitors, found.questions) == (visitors, questions)
+
+
+@pytest.mark.once  # no database
+def test_xlsx_writer_escapes_text_and_keeps_styles_widths_and_spaces():
+    from ido.core.reporting.exports.xlsx import Style, Workbook
+
+    book = Workbook()
+    with book.sheet("A & <b>", [10, 20, 30], frozen=(1, 1)) as sheet:
+        sheet.append(["bel\x07", "<b>&amp;", " spatie "], [Style.TEXT] * 3)
+        sheet.append([1, 2.5, None], [Style.COUNT, Style.HOURS_BOLD, Style.TEXT])
+    read = load_workbook(io.BytesIO(book.close()))["A & <b>"]
+    assert [[c.value for c in row] for row in read.iter_rows()] == [
+        ["bel\ufffd", "<b>&amp;", " spatie "],  # XML cannot hold a bell: shown as U+FFFD
+        [1, 2.5, None],
+    ]
+    assert read.freeze_panes == "B2" and read.column_dimensions["C"].width == 30
+    assert read["A2"].number_format == "#,##0" and not read["A2"].font.b
+    assert read["B2"].number_format == "#,##0.0" and read["B2"].font.b

@@ -1,17 +1,9 @@
 """The counts as an XLSX workbook: a sheet per measure, cells styled as the reader's Excel
 shows numbers, and a sheet that says how it counts."""
 
-import io
 import typing
 from collections import defaultdict
-from copy import copy
 from datetime import date
-from typing import TYPE_CHECKING, Any
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from ido.core.models import Branch
 from ido.core.reporting.counts import (
@@ -20,121 +12,60 @@ from ido.core.reporting.counts import (
     monthly_counts,
     monthly_totals,
 )
-from ido.core.timeutil import months_between
-
-if TYPE_CHECKING:
-    from openpyxl.cell import Cell
-    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-
 from ido.core.reporting.exports.cells import DUTCH_DIMENSIONS, Key, Table, safe_cell
-
-COUNT_FORMAT = "#,##0"  # whole numbers, thousands grouped as the reader's Excel does
-HOURS_FORMAT = "#,##0.0"  # hours of help, to a tenth
-
-
-class _Styles:
-    """Cells of a workbook in a few styles (bold or not, a number format). Setting a font or
-    a number format on a cell makes openpyxl look the style up in the workbook's tables, and
-    a year at 700 branches has 1.4 million cells: the first cell of each style is styled, the
-    others get a copy of its style array (what openpyxl's own copy of a style does)."""
-
-    def __init__(self) -> None:
-        self.arrays: dict[tuple[bool, str | None], Any] = {}
-
-    def cell(
-        self, sheet: "WriteOnlyWorksheet", value: object, bold: bool, number_format: str | None
-    ) -> "Cell":
-        cell = WriteOnlyCell(sheet, value=value)
-        key = (bold, number_format)
-        if key in self.arrays:
-            cell._style = copy(self.arrays[key])
-            return cell
-        if bold:
-            cell.font = Font(bold=True)
-        if number_format:
-            cell.number_format = number_format
-        self.arrays[key] = copy(cell._style)
-        return cell
-
-    def text(self, sheet: "WriteOnlyWorksheet", value: object, bold: bool = False) -> "Cell":
-        cell = self.cell(sheet, safe_cell(value), bold, None)
-        if isinstance(value, str):
-            cell.data_type = "s"  # never a formula, whatever the text starts with
-        return cell
-
-    def number(
-        self,
-        sheet: "WriteOnlyWorksheet",
-        value: float,
-        bold: bool = False,
-        number_format: str = COUNT_FORMAT,
-    ) -> "Cell":
-        return self.cell(sheet, value, bold, number_format)
+from ido.core.reporting.exports.xlsx import Style, Workbook
+from ido.core.timeutil import months_between
 
 
 def _count_sheet(
-    book: Workbook,
-    styles: _Styles,
-    title: str,
-    months: list[date],
-    table: Table,
-    keyed: bool,
-    number_format: str,
+    book: Workbook, title: str, months: list[date], table: Table, keyed: bool, hours: bool
 ) -> None:
     """A sheet of a row per branch (and category when `keyed`), months as columns, grouped by
     municipality with the municipality's totals under its branches and the total of all at
     the bottom. The header row and the name columns stay in view when scrolling."""
-    sheet = book.create_sheet(title)
     head = ["Gemeente", "Vestiging", "Code"] + (["Code", "Categorie"] if keyed else [])
-    widths = [22, 30, 14] + ([18, 44] if keyed else [])
-    for index, width in enumerate([*widths, *[10] * len(months), 11], 1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = f"{get_column_letter(len(head) + 1)}2"
-    sheet.append(
-        [
-            styles.text(sheet, h, True)
-            for h in head + [m.strftime("%Y-%m") for m in months] + ["Totaal"]
-        ]
-    )
-
-    def append(labels: list[str], key: Key, per_month: dict[date, float], bold: bool) -> None:
-        values = [per_month.get(m, 0) for m in months]
-        keys = (
-            []
-            if key is None
-            else [styles.text(sheet, key[1], bold), styles.text(sheet, key[2], bold)]
-        )
+    widths = [22, 30, 14] + ([18, 44] if keyed else []) + [10] * len(months) + [11]
+    plain, bold = (Style.HOURS, Style.HOURS_BOLD) if hours else (Style.COUNT, Style.COUNT_BOLD)
+    styles = {
+        bold_row: [Style.TEXT_BOLD if bold_row else Style.TEXT] * len(head)
+        + [bold if bold_row else plain] * (len(months) + 1)
+        for bold_row in (False, True)
+    }
+    with book.sheet(title, widths, frozen=(len(head), 1)) as sheet:
         sheet.append(
-            [
-                *[styles.text(sheet, label, bold) for label in labels],
-                *keys,
-                *[styles.number(sheet, v, bold, number_format) for v in values],
-                styles.number(sheet, sum(values), bold, number_format),
-            ]
+            [*head, *[m.strftime("%Y-%m") for m in months], "Totaal"],
+            [Style.TEXT_BOLD] * len(widths),
         )
 
-    everything: defaultdict[Key, dict[date, float]] = defaultdict(dict)
-    for municipality in sorted({k[0] for k in table}):
-        mine = sorted(
-            ((k, v) for k, v in table.items() if k[0] == municipality),
-            key=lambda item: (item[0][1], item[0][3] or ()),
-        )
-        subtotal: defaultdict[Key, dict[date, float]] = defaultdict(dict)
-        for (_m, name, code, key), per_month in mine:
-            append([municipality, name, code], key, per_month, False)
-            for month, count in per_month.items():
-                subtotal[key][month] = subtotal[key].get(month, 0) + count
-                everything[key][month] = everything[key].get(month, 0) + count
-        for key in sorted(subtotal, key=lambda k: k or ()):
-            append([municipality, f"Totaal {municipality}", ""], key, subtotal[key], True)
-    for key in sorted(everything, key=lambda k: k or ()):
-        append(["Totaal", "", ""], key, everything[key], True)
+        def append(labels: list[str], key: Key, per_month: dict[date, float], strong: bool) -> None:
+            values = [per_month.get(m, 0) for m in months]
+            keys = [] if key is None else [safe_cell(key[1]), safe_cell(key[2])]
+            texts = [safe_cell(label) for label in labels]
+            sheet.append([*texts, *keys, *values, sum(values)], styles[strong])
+
+        towns: defaultdict[str, list[tuple[tuple[str, str, str, Key], dict[date, float]]]]
+        towns = defaultdict(list)
+        for item in table.items():
+            towns[item[0][0]].append(item)
+        everything: defaultdict[Key, dict[date, float]] = defaultdict(dict)
+        for municipality in sorted(towns):
+            mine = sorted(towns[municipality], key=lambda item: (item[0][1], item[0][3] or ()))
+            subtotal: defaultdict[Key, dict[date, float]] = defaultdict(dict)
+            for (_m, name, code, key), per_month in mine:
+                append([municipality, name, code], key, per_month, False)
+                for month, count in per_month.items():
+                    subtotal[key][month] = subtotal[key].get(month, 0) + count
+                    everything[key][month] = everything[key].get(month, 0) + count
+            for key in sorted(subtotal, key=lambda k: k or ()):
+                append([municipality, f"Totaal {municipality}", ""], key, subtotal[key], True)
+        for key in sorted(everything, key=lambda k: k or ()):
+            append(["Totaal", "", ""], key, everything[key], True)
 
 
 def counts_workbook(first: date, last: date, branches: list[Branch]) -> bytes:
     """A workbook: visitors ("Totaal"), questions and hours of help per branch and month, then
     a sheet per dimension (a row per branch and category), each grouped by municipality."""
-    book, styles = Workbook(write_only=True), _Styles()
+    book = Workbook()
     months = months_between(first, last)
     by_id = {b.id: b for b in branches}
     totals = monthly_totals(first, last, branches)
@@ -154,36 +85,16 @@ def counts_workbook(first: date, last: date, branches: list[Branch]) -> bytes:
                 row.count
             )
         if by == "total":
-            _count_sheet(book, styles, "Totaal", months, table, False, COUNT_FORMAT)
-            _count_sheet(
-                book,
-                styles,
-                "Vragen",
-                months,
-                per_branch(lambda t: t.questions),
-                False,
-                COUNT_FORMAT,
-            )
-            _count_sheet(
-                book,
-                styles,
-                "Uren hulp",
-                months,
-                per_branch(lambda t: t.minutes / 60),
-                False,
-                HOURS_FORMAT,
-            )
+            _count_sheet(book, "Totaal", months, table, False, False)
+            _count_sheet(book, "Vragen", months, per_branch(lambda t: t.questions), False, False)
+            hours = per_branch(lambda t: t.minutes / 60)
+            _count_sheet(book, "Uren hulp", months, hours, False, True)
         else:
-            _count_sheet(
-                book, styles, DUTCH_DIMENSIONS[by].capitalize(), months, table, True, COUNT_FORMAT
-            )
-    notes = book.create_sheet("Toelichting")
-    notes.column_dimensions["A"].width = 110
-    for line in WORKBOOK_NOTES:
-        notes.append([styles.text(notes, line)])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+            _count_sheet(book, DUTCH_DIMENSIONS[by].capitalize(), months, table, True, False)
+    with book.sheet("Toelichting", [110]) as notes:
+        for line in WORKBOOK_NOTES:
+            notes.append([line], [Style.TEXT])
+    return book.close()
 
 
 # How the workbook counts, on its last sheet (the workbook is for the municipality and the
