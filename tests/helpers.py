@@ -1,11 +1,15 @@
 """Small helpers shared by the tests."""
 
 import time
-from collections.abc import Callable
-from datetime import UTC, datetime
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
+
+from sqlalchemy import insert
 
 from ido.core.db import db
-from ido.core.models import AuditEvent, Branch, Question, User
+from ido.core.models import AuditEvent, Branch, Channel, Outcome, Question, User
 from ido.core.questions import (
     QuestionData,
     delete_question,
@@ -14,6 +18,7 @@ from ido.core.questions import (
     record_question,
 )
 from ido.core.taxonomy import active_categories
+from ido.core.timeutil import LOCAL_TZ, local_columns
 
 from .conftest import form_fields
 
@@ -108,6 +113,38 @@ def store_question(
         question.logged_by_id = volunteer.id
     db.session.commit()  # as the request that called the service would
     return question
+
+
+def weekdays(first: date, last: date, days=(0, 1, 2, 3, 4)) -> list[date]:
+    """The days from `first` to `last` that fall on these weekdays (0 = Monday)."""
+    every = (first + timedelta(days=n) for n in range((last - first).days + 1))
+    return [day for day in every if day.weekday() in days]
+
+
+def log_on_days(code: str, days: Iterable[date], per_day: int = 1) -> None:
+    """Questions at the branch at 11:00 on these days, written straight into the table (a
+    history of months in milliseconds; without topics, which the rhythm does not read)."""
+    channel = db.session.scalar(db.select(Channel.id).limit(1))
+    outcome = db.session.scalar(db.select(Outcome.id).limit(1))
+    branch_id, rows = branch(code).id, []
+    for day in days:
+        at = datetime.combine(day, clock(11), LOCAL_TZ)
+        for _n in range(per_day):
+            rows.append(
+                {
+                    "id": uuid.uuid4(),
+                    "branch_id": branch_id,
+                    "asked_at": at,
+                    **local_columns(at),
+                    "channel_id": channel,
+                    "outcome_id": outcome,
+                    "duration_minutes": 10,
+                    "created_at": at,
+                    "updated_at": at,
+                }
+            )
+    db.session.execute(insert(Question), rows)
+    db.session.commit()
 
 
 def store_counted_fixture(app):

@@ -2,57 +2,21 @@
 count, dismissing a notice until the next question, and each library seeing its own only."""
 
 import re
-import uuid
 from datetime import date, datetime, time, timedelta
-
-from sqlalchemy import insert
 
 from ido.core.activities import ActivityData, Rule, cancel_session, record_attendance
 from ido.core.activities import save_activity as save
 from ido.core.activities.uncounted import uncounted_sessions
 from ido.core.db import db
-from ido.core.models import ActivityKind, AuditEvent, Channel, Outcome, Question
+from ido.core.models import ActivityKind, AuditEvent
 from ido.core.organisation import create_branch
 from ido.core.reporting.quiet import dismiss_quiet, quiet_branches, rhythm, silence
-from ido.core.timeutil import LOCAL_TZ, local_columns, now_local
+from ido.core.timeutil import LOCAL_TZ, now_local
 
 from .conftest import Auth
-from .helpers import branch
+from .helpers import branch, log_on_days, weekdays
 
 FRIDAY = date(2026, 12, 4)  # the fixed "today" of the rule's tests
-
-
-def _log(code: str, days, per_day: int = 1) -> None:
-    """Questions at the branch on these days, written straight into the table (fast)."""
-    channel = db.session.scalar(db.select(Channel.id).limit(1))
-    outcome = db.session.scalar(db.select(Outcome.id).limit(1))
-    rows = []
-    for day in days:
-        at = datetime.combine(day, time(11), LOCAL_TZ)
-        for _n in range(per_day):
-            rows.append(
-                {
-                    "id": uuid.uuid4(),
-                    "branch_id": branch(code).id,
-                    "asked_at": at,
-                    **local_columns(at),
-                    "channel_id": channel,
-                    "outcome_id": outcome,
-                    "duration_minutes": 10,
-                    "created_at": at,
-                    "updated_at": at,
-                }
-            )
-    db.session.execute(insert(Question), rows)
-    db.session.commit()
-
-
-def _weekdays(first: date, last: date, weekdays=(0, 1, 2, 3, 4)):
-    return [
-        first + timedelta(days=n)
-        for n in range((last - first).days + 1)
-        if (first + timedelta(days=n)).weekday() in weekdays
-    ]
 
 
 def _quiet(today: date, codes=("a1", "a2", "a3")) -> dict:
@@ -64,11 +28,12 @@ def test_the_rhythm_rule_on_fixed_histories(app, org):
         create_branch("a3", "A Nieuw", "lib-a", "Astad")
         last = date(2026, 11, 24)  # a Tuesday
         # a1 logs 6 a day on weekdays for months, and missed a few days; then nothing
-        _log("a1", [d for d in _weekdays(date(2026, 6, 1), last) if d.day not in (3, 17)], 6)
+        log_on_days("a1", [d for d in weekdays(date(2026, 6, 1), last) if d.day not in (3, 17)], 6)
         # a2 logs once a month, on the first Tuesday
-        _log("a2", [date(2026, 8, 4), date(2026, 9, 1), date(2026, 10, 6), date(2026, 11, 3)])
+        first_tuesdays = [date(2026, 8, 4), date(2026, 9, 1), date(2026, 10, 6), date(2026, 11, 3)]
+        log_on_days("a2", first_tuesdays)
         # a3 is new: two busy weeks, then the same silence as a1
-        _log("a3", _weekdays(date(2026, 11, 11), last), 6)
+        log_on_days("a3", weekdays(date(2026, 11, 11), last), 6)
 
         found = _quiet(FRIDAY)
         assert set(found) == {"a1"}  # not the monthly one, not the new one
@@ -78,17 +43,17 @@ def test_the_rhythm_rule_on_fixed_histories(app, org):
         assert set(_quiet(date(2026, 11, 27))) == set()  # two opening days: not yet
 
         # the weekend is no opening day: Saturday, Sunday and Monday morning say the same
-        a1 = rhythm({d: 6 for d in _weekdays(date(2026, 6, 1), last)}, date(2026, 6, 1), last)
+        a1 = rhythm({d: 6 for d in weekdays(date(2026, 6, 1), last)}, date(2026, 6, 1), last)
         assert set(a1.quiet_chance) == {0, 1, 2, 3, 4}
         assert silence(a1, last, date(2026, 12, 5)) == silence(a1, last, date(2026, 12, 7))
         # a branch open on Tuesdays and Thursdays counts only those: two in ten days
-        tue_thu = _weekdays(date(2026, 8, 1), date(2026, 11, 26), (1, 3))
+        tue_thu = weekdays(date(2026, 8, 1), date(2026, 11, 26), (1, 3))
         two_days = rhythm({d: 3 for d in tue_thu}, tue_thu[0], tue_thu[-1])
         assert silence(two_days, tue_thu[-1], FRIDAY)[0] == 2
         assert rhythm({last: 9}, last, last) is None  # one day is no rhythm
 
         # the day a question arrives the branch leaves the list; an inactive one is never on it
-        _log("a1", [FRIDAY])
+        log_on_days("a1", [FRIDAY])
         assert _quiet(FRIDAY) == {}
         assert "a1" in _quiet(FRIDAY + timedelta(days=7))
         branch("a1").active = False
@@ -135,8 +100,8 @@ def test_dismissing_a_notice_scoped_and_refused(app, org, client, monkeypatch):
     today = now_local().date()
     last = today - timedelta(days=10)
     with app.app_context():
-        _log("a1", _weekdays(last - timedelta(weeks=12), last), 5)
-        _log("a2", [today])  # logged today: nothing to dismiss
+        log_on_days("a1", weekdays(last - timedelta(weeks=12), last), 5)
+        log_on_days("a2", [today])  # logged today: nothing to dismiss
         a1, a2 = branch("a1").id, branch("a2").id
         before = _state()
     auth = Auth(client)
@@ -165,7 +130,7 @@ def test_dismissing_a_notice_scoped_and_refused(app, org, client, monkeypatch):
         event = db.session.scalars(db.select(AuditEvent).order_by(AuditEvent.id.desc())).first()
         assert (event.entity, event.entity_id) == ("branch", str(a1))
         # a question of a later day ends the dismissal; the next silence is noticed again
-        _log("a1", [last + timedelta(days=1)])
+        log_on_days("a1", [last + timedelta(days=1)])
         later = today + timedelta(days=14)
         assert not quiet_branches([branch("a1")], later)[0].dismissed
         dismiss_quiet(branch("a1"), None, later)

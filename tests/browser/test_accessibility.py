@@ -4,15 +4,18 @@ under the save bar, where feedback appears, where focus goes after a refused sav
 
 import itertools
 import re
+from datetime import time, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+from ido.core.activities import ActivityData, Rule, save_activity
 from ido.core.db import db
+from ido.core.models import ActivityKind
 from ido.core.organisation.devices import activate, enrol_device
 from ido.core.timeutil import now_local
 
-from ..helpers import branch, store_question, user
+from ..helpers import branch, log_on_days, store_question, user, weekdays
 from .pages import AXE_SCRIPT, log_in, open_desk, problems_here, small_targets
 
 pytestmark = pytest.mark.once
@@ -22,8 +25,16 @@ REPORT_YEAR = now_local().year  # the municipality report of this year holds the
 
 @pytest.fixture
 def places(org, app):
-    """The ids the pages need: a question logged by the volunteer today, a tablet's secret."""
+    """The ids the pages need: a question logged by the volunteer today, a tablet's secret;
+    and for the landing page's notices, branch a2 quiet for ten days after weeks of questions,
+    with a spreekuur ended without a count."""
     with app.app_context():
+        last = now_local().date() - timedelta(days=10)
+        log_on_days("a2", weekdays(last - timedelta(weeks=12), last), 3)
+        kind = db.session.scalar(
+            db.select(ActivityKind).where(ActivityKind.code == "belastinghulp")
+        )
+        save_activity(ActivityData(branch("a2"), kind, Rule("once", last), time(9), time(11)), None)
         question = store_question("a1", None, ["digid"], referrals=["uwv"])
         question.logged_by_id = user("vol@a.example").id
         code = enrol_device(branch("a1"), "Tablet balie", None)[1]

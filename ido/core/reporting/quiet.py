@@ -119,7 +119,8 @@ def is_quiet(silent_days: int, chance: float) -> bool:
 
 
 def _first_and_last(branch_ids: Sequence[int], today: date) -> dict[int, tuple[date, date]]:
-    """Per branch with a question in the last year: the days of its first and last one."""
+    """Per branch with a question in the last year: the days of its first and last one (a
+    year of their questions read: only for the few branches the last weeks do not settle)."""
     rows = db.session.execute(
         db.select(
             Question.branch_id, db.func.min(Question.local_date), db.func.max(Question.local_date)
@@ -153,21 +154,35 @@ def _day_counts(branch_ids: Sequence[int], first: date, last: date) -> dict[int,
     return counts
 
 
-def _history(spans: Mapping[int, tuple[date, date]], today: date) -> dict[int, dict[date, int]]:
-    """Questions per day over each branch's history: one query for the branches that logged
-    lately, one more for those quiet for longer (if any)."""
+def _histories(
+    branch_ids: Sequence[int], today: date
+) -> tuple[dict[int, tuple[date, date]], dict[int, dict[date, int]]]:
+    """Per branch: the days of its first and last question (in the last year), and its
+    questions per day over its history. One grouped query over the last 16 weeks settles
+    every branch that logged across the whole 12 weeks before its last question in them (most
+    of them); the others (new, quiet for weeks, or logging seldom) are looked up further
+    back, in two queries for them alone."""
     recent_start = today - timedelta(days=RECENT_DAYS)
-    starts = {
-        branch_id: max(first, last - timedelta(days=HISTORY_DAYS - 1))
-        for branch_id, (first, last) in spans.items()
-    }
-    recent = [branch_id for branch_id, start in starts.items() if start >= recent_start]
-    older = [branch_id for branch_id, start in starts.items() if start < recent_start]
-    counts = _day_counts(recent, recent_start, today)
-    if older:
-        last = max(spans[branch_id][1] for branch_id in older)
-        counts.update(_day_counts(older, min(starts[b] for b in older), last))
-    return counts
+    counts = _day_counts(branch_ids, recent_start, today)
+    spans, unsure = {}, []
+    for branch_id in branch_ids:
+        days = counts.get(branch_id)
+        if days and min(days) <= max(days) - timedelta(days=HISTORY_DAYS - 1):
+            spans[branch_id] = (min(days), max(days))
+        else:
+            unsure.append(branch_id)
+    if unsure:
+        found = _first_and_last(unsure, today)
+        spans.update(found)
+        starts = {
+            branch_id: max(first, last - timedelta(days=HISTORY_DAYS - 1))
+            for branch_id, (first, last) in found.items()
+        }
+        older = [branch_id for branch_id, start in starts.items() if start < recent_start]
+        if older:
+            last = max(found[branch_id][1] for branch_id in older)
+            counts.update(_day_counts(older, min(starts[b] for b in older), last))
+    return spans, counts
 
 
 def quiet_branches(branches: Sequence[Branch], today: date) -> list[QuietBranch]:
@@ -175,8 +190,7 @@ def quiet_branches(branches: Sequence[Branch], today: date) -> list[QuietBranch]
     rhythm, dismissed ones included (marked), the longest silence first."""
     closed = set(db.session.scalars(db.select(Library.id).where(Library.active.is_(False))))
     watched = {b.id: b for b in branches if b.active and b.library_id not in closed}
-    spans = _first_and_last(list(watched), today) if watched else {}
-    history = _history(spans, today)
+    spans, history = _histories(list(watched), today)
     found = []
     for branch_id, (first, last) in spans.items():
         branch_rhythm = rhythm(history.get(branch_id, {}), first, last)
