@@ -157,4 +157,12 @@ def _offline_texts(_language: str) -> dict[str, str]:
             n="%(n)s",
         ),
         "you": _("you yourself"),
+        "people": _("%(n)s people", n="%(n)s"),
+        "people_waiting": _("%(n)s people (not sent yet)", n="%(n)s"),
+        "people_refused": _("%(n)s people (refused)", n="%(n)s"),
+        "counted": _("%(activity)s: %(n)s people counted.", activity="%(activity)s", n="%(n)s"),
+        "counts_waiting_one": _("1 session's count waiting to be sent"),
+        "counts_waiting_many": _("%(n)s sessions' counts waiting to be sent", n="%(n)s"),
+        "counts_refused_one": _("1 session's count refused"),
+        "counts_refused_many": _("%(n)s sessions' counts refused", n="%(n)s"),
     }

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { deleteEntry, idsOf, newId, normalize, pending, questionsIn, saveEntry, summary, undoPlan } from "../../static/js/desk/queue.js";
+import { attendanceEntry, deleteEntry, idsOf, newId, normalize, pending, questionsIn, replacedBy, saveEntry, summary, undoPlan } from "../../static/js/desk/queue.js";
 
 const tap = (n, extra = {}) => saveEntry({
   id: "tap", owner: "u1", branch: "a1", label: `Toeslagen × ${n}`, times: n, loggedAt: 1,
@@ -61,4 +61,35 @@ test("ids are UUID 4, also without crypto.randomUUID", () => {
   assert.match(newId(), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   const old = { getRandomValues: (b) => b.fill(255) };
   assert.equal(newId(old), "ffffffff-ffff-4fff-bfff-ffffffffffff");
+});
+
+const count = (id, session, n, extra = {}) => ({
+  ...attendanceEntry({ id, owner: "u1", branch: "a1", session, count: n, label: "Digicafé", name: "Digicafé", loggedAt: 3 }),
+  ...extra,
+});
+
+test("a session's count is an entry of its own kind, kept as it is", () => {
+  const entry = count("c", 12, 7);
+  assert.equal(entry.kind, "attendance");
+  assert.deepEqual(normalize(entry), entry);  // not read as an old save
+  assert.deepEqual(pending(entry), [{ id: "c", count: 7 }]);
+  assert.deepEqual(pending({ ...entry, done: ["c"] }), []);
+  assert.deepEqual(idsOf(entry), ["c"]);
+  assert.equal(questionsIn(entry), 0);  // not a question
+});
+
+test("a later count of a session replaces the earlier ones, whoever made them", () => {
+  const all = [count("a", 12, 7), count("b", 12, 8, { owner: "u2", state: "refused" }), count("c", 13, 2), tap(1)];
+  assert.deepEqual(replacedBy(all, count("d", 12, 9)), ["a", "b"]);
+  assert.deepEqual(replacedBy(all, count("c", 13, 3)), []);  // itself, put again
+});
+
+test("the queue counts sessions' counts apart from questions", () => {
+  const all = [tap(2), count("a", 12, 7), count("b", 13, 1, { state: "refused" }), count("c", 14, 5, { owner: "u2" })];
+  const s = summary(all, "u1");
+  assert.equal(s.waiting, 2);
+  assert.equal(s.refused, 0);
+  assert.equal(s.countsWaiting, 1);
+  assert.equal(s.countsRefused, 1);
+  assert.equal(s.others, 1);
 });

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { deleteEntry, saveEntry, undoPlan } from "../../static/js/desk/queue.js";
-import { classify, reasons, sender } from "../../static/js/desk/send.js";
+import { attendanceEntry, deleteEntry, replacedBy, saveEntry, undoPlan } from "../../static/js/desk/queue.js";
+import { classify, http, reasons, request, sender } from "../../static/js/desk/send.js";
 import { answer, fakeApi, memoryStore, stoppedClock } from "./support.js";
 
 const tap = (n, id = "tap") => saveEntry({
@@ -11,12 +11,13 @@ const tap = (n, id = "tap") => saveEntry({
 const stored = (item) => answer(201, { id: item.id, asked_at: item.asked_at, branch: "a1" });
 
 function recorder() {
-  const seen = { arrived: [], finished: [], refused: [], quietly: 0 };
+  const seen = { arrived: [], finished: [], counted: [], refused: [], quietly: 0 };
   return {
     seen,
     events: {
       arrived: (entry, s) => seen.arrived.push(s.id),
       finished: (entry) => seen.finished.push(entry.id),
+      counted: (entry) => seen.counted.push([entry.session, entry.count]),
       refused: (entry, found) => seen.refused.push([entry.id, found]),
       changed() {},
       sentQuietly: (n) => { seen.quietly += n; },
@@ -164,4 +165,107 @@ test("a device clock that runs ahead: the moment moves back by the server's diff
   await sender({ store, api, clock, owner: "u1", events: recorder().events }).sendAll();
   assert.deepEqual(bodies, ["2026-12-07T10:10:00.000Z", "2026-12-07T10:00:00.000Z"]);
   assert.deepEqual(await store.all(), []);
+});
+
+const counting = (id, session, n, loggedAt = 3) => attendanceEntry({
+  id, owner: "u1", branch: "a1", session, count: n, label: "Digicafé, ma 7 dec.", name: "Digicafé", loggedAt,
+});
+const session = (n) => answer(200, { id: 12, attendance: n });
+
+test("a session's count is a PUT of the number to the session's attendance", async () => {
+  const urls = { api: "/api/v1/questions", sessions: "/api/v1/sessions" };
+  assert.deepEqual(request(counting("c", 12, 7), { id: "c", count: 7 }, urls),
+    { method: "PUT", url: "/api/v1/sessions/12/attendance", body: '{"count":7}' });
+  const calls = [];
+  const api = http({
+    ...urls, csrfUrl: "/desk/csrf", csrf: "t1",
+    fetch: async (url, options) => { calls.push([url, options.method, options.headers["X-CSRFToken"], options.body]); return session(7); },
+  });
+  await api.send(counting("c", 12, 7), { id: "c", count: 7 });
+  assert.deepEqual(calls, [["/api/v1/sessions/12/attendance", "PUT", "t1", '{"count":7}']]);
+  assert.equal(classify("attendance", { status: 200, type: "basic" }, null), "done");
+  assert.equal(classify("attendance", { status: 404, type: "basic" }, null), "refused");  // not this branch's
+});
+
+test("a count waits without a connection, goes with the questions in the order logged, and arrives once", async () => {
+  const store = memoryStore([{ ...tap(1), loggedAt: 1 }, counting("c", 12, 7, 2)]);
+  let online = false;
+  const api = fakeApi((entry, item) => {
+    if (!online) throw new TypeError("Failed to fetch");
+    return entry.kind === "attendance" ? session(item.count) : stored(item);
+  });
+  const { seen, events } = recorder();
+  const queue = sender({ store, api, clock: stoppedClock, owner: "u1", events });
+  await queue.sendAll();
+  assert.equal((await store.get("c")).state, "waiting");
+  online = true;
+  await queue.sendAll();
+  await queue.sendAll();
+  assert.deepEqual(api.sent, ["POST tap-0", "POST tap-0", "PUT 12 7"]);
+  assert.deepEqual(seen.counted, [[12, 7]]);
+  assert.deepEqual(seen.arrived, ["tap-0"]);  // a count adds no row to today's questions
+  assert.deepEqual(await store.all(), []);
+});
+
+test("a lost answer: the count is sent again, harmless since it sets the number", async () => {
+  const store = memoryStore([counting("c", 12, 7)]);
+  let lost = true;
+  const api = fakeApi(() => {
+    if (lost) { lost = false; throw new TypeError("Failed to fetch"); }  // stored, the answer lost
+    return session(7);
+  });
+  const queue = sender({ store, api, clock: stoppedClock, owner: "u1", events: recorder().events });
+  await queue.sendAll();
+  await queue.sendAll();
+  assert.deepEqual(api.sent, ["PUT 12 7", "PUT 12 7"]);
+  assert.deepEqual(await store.all(), []);
+});
+
+test("a later count replaces a waiting one; one on its way arrives first, the later after it", async () => {
+  const store = memoryStore([counting("a", 12, 7)]);
+  for (const id of replacedBy(await store.all(), counting("b", 12, 8))) await store.drop(id);
+  await store.put(counting("b", 12, 8, 4));
+  let api = fakeApi(() => session(8));
+  const queue = () => sender({ store, api, clock: stoppedClock, owner: "u1", events: recorder().events });
+  await queue().sendAll();
+  assert.deepEqual(api.sent, ["PUT 12 8"]);  // the 7 never went
+  await store.put(counting("c", 12, 3));
+  api = fakeApi(async (entry, item) => {
+    if (entry.id === "c") {  // 5 tapped while the 3 is on its way
+      for (const id of replacedBy(await store.all(), counting("d", 12, 5))) await store.drop(id);
+      await store.put(counting("d", 12, 5, 5));
+    }
+    return session(item.count);
+  });
+  await queue().sendAll();
+  assert.deepEqual(api.sent, ["PUT 12 3", "PUT 12 5"]);
+  assert.deepEqual(await store.all(), []);
+});
+
+test("a refused count stays with its reason, is not sent again, and a stale token is refreshed", async () => {
+  const refusal = { errors: { count: [{ code: "cancelled", message: "Deze bijeenkomst is geannuleerd." }] } };
+  const store = memoryStore([counting("c", 12, 7), counting("d", 99, 2, 4)]);
+  let first = true;
+  const api = fakeApi((entry) => {
+    if (first) { first = false; return answer(400, { errors: { _: [{ code: "csrf" }] } }); }
+    if (entry.session === 99) return answer(404, { errors: { id: [{ code: "not_found", message: "Zo'n bijeenkomst is er niet." }] } });
+    return answer(422, refusal);
+  });
+  const { seen, events } = recorder();
+  const queue = sender({ store, api, clock: stoppedClock, owner: "u1", events });
+  await queue.sendAll();
+  await queue.sendAll();
+  assert.equal(api.tokens, 1);
+  assert.deepEqual(api.sent, ["PUT 12 7", "PUT 12 7", "PUT 99 2"]);
+  assert.deepEqual(seen.refused.map(([id]) => id), ["c", "d"]);
+  assert.equal((await store.get("c")).reason, "Deze bijeenkomst is geannuleerd.");
+  assert.equal((await store.get("d")).state, "refused");
+  assert.deepEqual(seen.counted, []);
+});
+
+test("an ended session stops a count too, and asks to log in", async () => {
+  const store = memoryStore([counting("c", 12, 7)]);
+  const api = fakeApi(() => answer(401, {}));
+  await sender({ store, api, clock: stoppedClock, owner: "u1", events: recorder().events }).sendAll();
+  assert.equal((await store.get("c")).state, "login");
 });

@@ -41,7 +41,8 @@ export function fakeApi(reply) {
     sent,
     tokens: 0,
     async send(entry, item) {
-      sent.push(entry.kind === "delete" ? `DELETE ${item}` : `POST ${item.id}`);
+      if (entry.kind === "attendance") sent.push(`PUT ${entry.session} ${item.count}`);
+      else sent.push(entry.kind === "delete" ? `DELETE ${item}` : `POST ${item.id}`);
       return reply(entry, item);
     },
     async refreshToken() { this.tokens++; },

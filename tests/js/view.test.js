@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { saveEntry } from "../../static/js/desk/queue.js";
-import { confirmation, countText, moveCounts, queueItem, queueView, rowCells } from "../../static/js/desk/view.js";
+import { attendanceEntry, saveEntry } from "../../static/js/desk/queue.js";
+import { confirmation, countText, latestCounts, moveCounts, queueItem, queueView, rowCells, tileText } from "../../static/js/desk/view.js";
 
 const texts = {
   waiting_one: "1 vraag wacht op verzending", waiting_many: "%(n)s vragen wachten op verzending",
@@ -10,6 +10,9 @@ const texts = {
   login: "log opnieuw in", undo_waiting: "ongedaan maken", unknown: "onbekend", fix: "Aanpassen",
   remove: "Verwijderen", undo: "Ongedaan maken", saved: "Opgeslagen",
   queued: "Opgeslagen op dit apparaat: %(topics)s. Wordt verzonden…", you: "uzelf",
+  people: "%(n)s mensen", people_waiting: "%(n)s mensen (nog niet verzonden)", people_refused: "%(n)s mensen (geweigerd)",
+  counts_waiting_one: "1 telling wacht op verzending", counts_waiting_many: "%(n)s tellingen wachten op verzending",
+  counts_refused_one: "1 telling geweigerd", counts_refused_many: "%(n)s tellingen geweigerd",
 };
 const tap = (n, asked_at, extra = {}) => ({
   ...saveEntry({
@@ -109,4 +112,38 @@ test("an undo that empties the list shows the line that says so, and no count go
   assert.equal(page.counted[0].textContent, "0 vragen");
   assert.equal(page.found["[data-today-table]"].hidden, true);
   assert.equal(page.found["[data-today-none]"].hidden, false);
+});
+
+const counted = (id, session, n, extra = {}) => ({
+  ...attendanceEntry({ id, owner: "u1", branch: "a1", session, count: n, name: "Digicafé", label: "Digicafé, maandag 7 dec., 09:00–11:00", loggedAt: 2 }),
+  ...extra,
+});
+
+test("the queue's heading names sessions' counts apart, and a refused one offers Verwijderen only", () => {
+  const at = "2026-12-07T13:30:00Z";
+  assert.equal(queueView([counted("c", 12, 7)], "u1", texts).heading, "1 telling wacht op verzending");
+  const refused = counted("r", 13, 4, { state: "refused", reason: "Deze bijeenkomst is geannuleerd." });
+  const view = queueView([tap(1, at), counted("c", 12, 7), counted("d", 14, 2), refused], "u1", texts);
+  assert.equal(view.heading, "1 vraag wacht op verzending · 2 tellingen wachten op verzending · 1 telling geweigerd");
+  assert.equal(view.waiting, 3);
+  assert.equal(view.refused, 1);
+  const waiting = queueItem(counted("c", 12, 7), texts);
+  assert.equal(waiting.text, "Digicafé, maandag 7 dec., 09:00–11:00 · 7 mensen · wacht");
+  assert.equal(waiting.removable, false);  // a new tap on the tile corrects it
+  const line = queueItem(refused, texts);
+  assert.equal(line.text, "Digicafé, maandag 7 dec., 09:00–11:00 · 4 mensen · geweigerd: Deze bijeenkomst is geannuleerd.");
+  assert.equal(line.state, "refused");
+  assert.equal(line.fix, false);
+  assert.equal(line.removable, true);
+  assert.equal(line.removeText, "Verwijderen");
+});
+
+test("a tile says the count waiting in the queue, refused, or what the server stored", () => {
+  assert.equal(tileText(null, "Nog niet geteld", texts), "Nog niet geteld");
+  assert.equal(tileText(counted("c", 12, 7), "Nog niet geteld", texts), "7 mensen (nog niet verzonden)");
+  assert.equal(tileText(counted("c", 12, 7, { state: "login" }), "3 mensen", texts), "7 mensen (nog niet verzonden)");
+  assert.equal(tileText(counted("c", 12, 0, { state: "refused" }), "3 mensen", texts), "0 mensen (geweigerd)");
+  const latest = latestCounts([counted("a", 12, 7, { loggedAt: 5 }), counted("b", 12, 8, { loggedAt: 4 }), tap(1, "2026-12-07")]);
+  assert.deepEqual([...latest.keys()], [12]);
+  assert.equal(latest.get(12).count, 7);
 });

@@ -1,6 +1,6 @@
 /* The desk's question form and the script: what a form says as the API's JSON, an entry put
    back into the form (to be corrected), and a refusal shown at its fields with the error
-   summary, as the server shows it without JavaScript. */
+   summary, as the server shows it without JavaScript; and what a session tile's form says. */
 
 /* The API's names of a refusal's fields, as the form names them. */
 const FORM_FIELD = { asked_at: "asked_date" };
@@ -124,4 +124,23 @@ export function showRefusal(doc, form, found, fallback) {
   const main = doc.querySelector("main") || doc.body;
   main.prepend(summary);
   summary.focus();
+}
+
+/* The count a session tile's form sends: the number tapped, or the one typed under "Meer";
+   null when it is not a whole number (then the form posts, and the server explains). */
+export function readCount(form, submitter) {
+  const typed = submitter && submitter.name === "count" ? submitter.value : form.elements.count && form.elements.count.value;
+  const text = String(typed ?? "").trim();
+  return /^[0-9]{1,7}$/.test(text) ? Number(text) : null;
+}
+
+/* The session of a tile: its id, its name, and the name with its day and time (the queue's
+   line). */
+export function describeTile(tile) {
+  const name = tile.querySelector(".session-name").textContent.trim();
+  const when = tile.querySelector("summary .muted");
+  return {
+    session: Number(tile.getAttribute("data-session-id")), name,
+    label: when ? `${name}, ${when.textContent.trim()}` : name,
+  };
 }

@@ -2,18 +2,19 @@
    page). Every question saved with this script goes first into a queue in IndexedDB, with an
    id made here and the moment it was logged, and is then sent to the JSON API. The queue is
    sent when the page loads, when the connection returns, every half minute and on the retry
-   button; an entry the server refuses stays, with the reason, to be corrected. Without this
-   script (or IndexedDB) the forms post as they always did.
+   button; an entry the server refuses stays, with the reason, to be corrected. A session
+   tile's count goes the same way (its tile says it waits). Without this script (or
+   IndexedDB) the forms post as they always did.
 
    The parts: clock.js (the corrected clock and Dutch dates), queue.js (the queue and its
-   rules), send.js (the API), view.js (what the page shows), form.js (the question form), slip.js (the
-   referral slip). */
+   rules), send.js (the API), view.js (what the page shows), form.js (the question form and a
+   session tile's), slip.js (the referral slip). */
 
 import { amsterdam, dayOf, makeClock, typedDay } from "./clock.js";
-import { deleteEntry, idbStore, idsOf, newId, saveEntry, undoPlan } from "./queue.js";
+import { attendanceEntry, deleteEntry, idbStore, idsOf, newId, replacedBy, saveEntry, undoPlan } from "./queue.js";
 import { http, sender } from "./send.js";
-import { addRow, confirmation, queueView, removeRows } from "./view.js";
-import { clearRefusal, checked, putBack, readQuestionForm, showRefusal } from "./form.js";
+import { addRow, confirmation, fill, queueView, removeRows, showCounts } from "./view.js";
+import { clearRefusal, checked, describeTile, putBack, readCount, readQuestionForm, showRefusal } from "./form.js";
 import { startSlips } from "./slip.js";
 
 startSlips(document);  // the referral slip needs no queue: also without IndexedDB
@@ -28,6 +29,7 @@ function start(root) {
   const clock = makeClock(window.localStorage);
   const api = http({
     fetch: window.fetch.bind(window), api: root.getAttribute("data-api"),
+    sessions: root.getAttribute("data-sessions-api"),
     csrfUrl: root.getAttribute("data-csrf-url"), csrf: root.getAttribute("data-csrf"),
   });
   const fresh = new Set();  // taps made on this page now: their confirmation is shown
@@ -92,9 +94,11 @@ function start(root) {
       li.appendChild(Object.assign(document.createElement("span"), { textContent: item.text }));
       const entry = entries.get(item.id);
       if (item.fix && form) li.appendChild(smallButton(texts.fix, item.context, "", () => fix(entry, form)));
-      if (!item.deleting) li.appendChild(smallButton(item.removeText, item.context, "danger", () => undo(entry)));
+      const remove = entry.kind === "attendance" ? () => store.drop(entry.id).then(render) : () => undo(entry);
+      if (item.removable) li.appendChild(smallButton(item.removeText, item.context, "danger", remove));
       return li;
     }));
+    showCounts(document, all, texts);
     const others = root.querySelector("[data-queue-others]");
     others.hidden = view.others === 0;
     others.textContent = view.othersText;
@@ -113,10 +117,16 @@ function start(root) {
     events: {
       arrived(entry, stored) { addRow(document, stored, entry, texts, today()); },
       finished(entry) { if (fresh.has(entry.id) && shown === entry.id) confirm(entry, true); },
+      counted(entry) {
+        const count = document.querySelector(`[data-session-id="${entry.session}"] [data-session-count]`);
+        if (count) count.dataset.stored = fill(texts.people, { n: entry.count });
+        if (fresh.has(entry.id) && shown === entry.id) say(fill(texts.counted, { activity: entry.name, n: entry.count }));
+      },
       refused(entry, found) {
         const form = questionForm();
         const pristine = form && checked(form, "topics").length === 0;
-        if (fresh.has(entry.id) && !entry.delayed && form && pristine && entry.bodies.length === 1) {
+        const question = entry.kind === "save" && entry.bodies.length === 1;
+        if (fresh.has(entry.id) && !entry.delayed && form && pristine && question) {
           // refused straight after the save: the form as it was typed, with the reasons
           // at its fields, as without the script; saved again under its id and moment
           putBack(form, entry);
@@ -228,6 +238,28 @@ function start(root) {
     enqueue(entry).then(() => { delete form.dataset.submitting; });
   }
 
+  /* A session tile's number: into the queue (replacing a count of it still waiting), the tile
+     closes and says the count waits; the server's answer comes to the queue. */
+  async function onSessionForm(form, event) {
+    const tile = form.closest("[data-session-id]");
+    const count = readCount(form, event.submitter);
+    if (!tile || count === null) return;  // the server explains
+    event.preventDefault();
+    const { session, name, label } = describeTile(tile);
+    const entry = attendanceEntry({ id: newId(), owner, branch, session, count, name, label, loggedAt: Date.now() });
+    fresh.add(entry.id);
+    const details = tile.querySelector("details");
+    if (details) details.open = false;
+    tile.querySelector("summary").focus();
+    if (form.elements.count && form.elements.count.type === "number") form.elements.count.value = "";
+    for (const id of replacedBy(await store.all(), entry)) await store.drop(id);
+    await store.put(entry);
+    shown = entry.id;
+    say(fill(texts.queued, { topics: `${name}, ${fill(texts.people, { n: count })}` }));
+    await render();
+    sendAll();
+  }
+
   function onQuickForm(form, event) {
     event.preventDefault();
     const tile = event.submitter.querySelector(".toggle-label");
@@ -246,6 +278,7 @@ function start(root) {
     if (form.matches("form.question-form")) onQuestionForm(form, event);
     else if (form.matches("form.paper-form") && tapped) onPaperForm(form, event);
     else if (form.matches("form.quick-form") && tapped) onQuickForm(form, event);
+    else if (form.matches("form.session-form")) onSessionForm(form, event);
     else if (form.matches("[data-log-out]")) {
       event.preventDefault();
       store.all().then((all) => {

@@ -4,8 +4,10 @@
    An entry is one tap: "save" holds the questions it logs (`bodies`, one, or N for a "x N" on
    the paper page, each with an id of its own) and `done`, the ids the server has stored;
    "delete" holds the ids an undo takes back (`questions`) and `done`. An entry leaves the
-   queue when all of it is done; an undo of a tap takes back all of it, sent or not. Each entry
-   belongs to the person (or desk tablet) who saved it (`owner`): only they send it. */
+   queue when all of it is done; an undo of a tap takes back all of it, sent or not.
+   "attendance" holds how many people came to a session (`session`, `count`), sent as one PUT
+   under the entry's id; a later count for the same session replaces it. Each entry belongs to
+   the person (or desk tablet) who saved it (`owner`): only they send it. */
 
 const STORE = "queue";
 
@@ -26,7 +28,7 @@ export function normalize(entry) {
   if (kept.kind === "delete") {
     kept.questions = kept.questions || [kept.question];
     delete kept.question;
-  } else {
+  } else if (kept.kind !== "attendance") {
     kept.kind = "save";
     kept.bodies = kept.bodies || [kept.body];
     delete kept.body;
@@ -50,8 +52,29 @@ export function deleteEntry({ tap, questions, owner, branch, label, loggedAt }) 
   };
 }
 
-/* What is still to be sent of an entry: bodies (a save) or ids (a delete). */
+/* How many people came to a session, counted at the desk: one PUT, which sets the number (a
+   resend after a lost answer changes nothing). */
+export function attendanceEntry({ id, owner, branch, session, count, label, name, loggedAt }) {
+  return {
+    id, kind: "attendance", owner, branch, session, count, done: [], label, name,
+    state: "waiting", loggedAt,
+  };
+}
+
+/* The ids of the entries a new count replaces: earlier counts of the same session, whoever
+   made them (sent after it, one would overwrite it). One on its way now may still arrive,
+   before the new one, which is sent after it. */
+export function replacedBy(all, entry) {
+  return all
+    .filter((e) => e.kind === "attendance" && e.session === entry.session && e.id !== entry.id)
+    .map((e) => e.id);
+}
+
+/* What is still to be sent of an entry: bodies (a save), ids (a delete) or the count. */
 export function pending(entry) {
+  if (entry.kind === "attendance") {
+    return entry.done.includes(entry.id) ? [] : [{ id: entry.id, count: entry.count }];
+  }
   return entry.kind === "delete"
     ? entry.questions.filter((id) => !entry.done.includes(id))
     : entry.bodies.filter((body) => !entry.done.includes(body.id));
@@ -59,6 +82,7 @@ export function pending(entry) {
 
 /* The ids a tap stores. */
 export function idsOf(entry) {
+  if (entry.kind === "attendance") return [entry.id];
   return entry.kind === "delete" ? entry.questions : entry.bodies.map((body) => body.id);
 }
 
@@ -70,19 +94,26 @@ export function undoPlan(entry, ids, onTheWay) {
 }
 
 /* How many questions an entry stands for in the counts: those of a save not stored yet (a
-   "x 5" tap is five), and one for an undo. */
+   "x 5" tap is five), one for an undo, none for a session's count (counted apart). */
 export function questionsIn(entry) {
+  if (entry.kind === "attendance") return 0;
   return entry.kind === "delete" ? 1 : pending(entry).length;
 }
 
-/* What the queue holds, counted in questions: this owner's per state, and everyone else's.
-   A refused entry is never sent, so it is not "waiting"; one waiting for a log-in is. */
+/* What the queue holds, counted in questions and, apart, in sessions' counts: this owner's
+   per state, and everyone else's (a count as one). A refused entry is never sent, so it is
+   not "waiting"; one waiting for a log-in is. */
 export function summary(all, owner) {
   const mine = all.filter((e) => e.owner === owner);
   const count = (entries) => entries.reduce((n, e) => n + questionsIn(e), 0);
-  const refused = count(mine.filter((e) => e.state === "refused"));
+  const counts = (entries) => entries.filter((e) => e.kind === "attendance").length;
+  const refusedOnes = mine.filter((e) => e.state === "refused");
+  const refused = count(refusedOnes);
+  const countsRefused = counts(refusedOnes);
+  const others = all.filter((e) => e.owner !== owner);
   return {
-    mine, others: count(all) - count(mine), refused, waiting: count(mine) - refused,
+    mine, others: count(others) + counts(others), refused, waiting: count(mine) - refused,
+    countsRefused, countsWaiting: counts(mine) - countsRefused,
     login: mine.some((e) => e.state === "login"),
   };
 }

@@ -1,7 +1,8 @@
 /* Sending the queue to the JSON API: POST /api/v1/questions for a save, DELETE
-   /api/v1/questions/<id> for an undo, with the session's cookie and CSRF header. The API
-   stores an id once, so an entry sent twice (the answer was lost, the page reloaded) is never
-   counted twice. No DOM here: what the page shows is told through `events`. */
+   /api/v1/questions/<id> for an undo, PUT /api/v1/sessions/<id>/attendance for a session's
+   count, with the session's cookie and CSRF header. The API stores an id once and sets a
+   count (it does not add), so an entry sent twice (the answer was lost, the page reloaded) is
+   never counted twice. No DOM here: what the page shows is told through `events`. */
 
 import { pending } from "./queue.js";
 
@@ -30,18 +31,28 @@ export function reasons(found, fallback) {
   return Object.values(errors).flat().map((e) => e.message).join(" ") || fallback;
 }
 
-/* The API over fetch: `send(entry, item)` sends one body (a save) or one id (a delete). */
-export function http({ fetch, api, csrfUrl, csrf }) {
+/* The request of one item: a body (a save), an id (a delete) or a count (attendance);
+   `api` is /api/v1/questions, `sessions` /api/v1/sessions. */
+export function request(entry, item, { api, sessions }) {
+  if (entry.kind === "delete") return { method: "DELETE", url: `${api}/${item}` };
+  if (entry.kind === "attendance") {
+    return { method: "PUT", url: `${sessions}/${entry.session}/attendance`, body: JSON.stringify({ count: item.count }) };
+  }
+  return { method: "POST", url: api, body: JSON.stringify(item) };
+}
+
+/* The API over fetch: `send(entry, item)` sends one item of an entry. */
+export function http({ fetch, api, sessions, csrfUrl, csrf }) {
   let token = csrf;
   return {
     send(entry, item) {
-      const deleting = entry.kind === "delete";
-      return fetch(deleting ? `${api}/${item}` : api, {
-        method: deleting ? "DELETE" : "POST",
+      const { method, url, body } = request(entry, item, { api, sessions });
+      return fetch(url, {
+        method,
         credentials: "same-origin",
         redirect: "manual",
         headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token },
-        body: deleting ? undefined : JSON.stringify(item),
+        body,
       });
     },
     async refreshToken() {
@@ -54,7 +65,8 @@ export function http({ fetch, api, csrfUrl, csrf }) {
 
 /* The loop that sends this owner's entries one question at a time, in the order they were
    logged. `events`: arrived(entry, stored) per stored question, finished(entry) when a save
-   has all arrived, refused(entry, found), changed() after each step, sentQuietly(n) for the
+   has all arrived, counted(entry) when a session's count has, refused(entry, found),
+   changed() after each step, sentQuietly(n) for the
    questions sent that were not saved on this page now (`fresh(id)` says which were). */
 export function sender({ store, api, clock, owner, events, fresh = () => false }) {
   let sending = false, again = false;
@@ -112,6 +124,7 @@ export function sender({ store, api, clock, owner, events, fresh = () => false }
       if (next === undefined) {
         await store.drop(id);
         if (entry.kind === "save") events.finished(entry);
+        if (entry.kind === "attendance") events.counted(entry);
         return "sent";
       }
       const how = await sendItem(entry, next);

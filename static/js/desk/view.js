@@ -17,21 +17,37 @@ export function countText(n, one, many) {
 }
 
 /* The queue's heading and state: what waits is counted apart from what was refused (which is
-   never sent by itself). */
+   never sent by itself), and sessions' counts apart from questions. */
 export function queueView(all, owner, texts) {
   const s = summary(all, owner);
-  const waiting = fill(s.waiting === 1 ? texts.waiting_one : texts.waiting_many, { n: s.waiting });
-  const refused = fill(s.refused === 1 ? texts.refused_one : texts.refused_many, { n: s.refused });
-  const heading = s.refused === 0 ? waiting : s.waiting === 0 ? refused : `${waiting} · ${refused}`;
+  const said = (n, one, many) => (n ? [fill(n === 1 ? texts[one] : texts[many], { n })] : []);
+  const parts = [
+    ...said(s.waiting, "waiting_one", "waiting_many"),
+    ...said(s.countsWaiting, "counts_waiting_one", "counts_waiting_many"),
+    ...said(s.refused, "refused_one", "refused_many"),
+    ...said(s.countsRefused, "counts_refused_one", "counts_refused_many"),
+  ];
+  const heading = parts.length ? parts.join(" · ") : fill(texts.waiting_many, { n: 0 });
   return {
-    hidden: all.length === 0, heading, waiting: s.waiting, refused: s.refused,
+    hidden: all.length === 0, heading, waiting: s.waiting + s.countsWaiting,
+    refused: s.refused + s.countsRefused,
     others: s.others, othersText: fill(texts.others, { n: s.others }), login: s.login,
     items: s.mine.map((entry) => queueItem(entry, texts)),
   };
 }
 
-/* One line of the queue: when, what, and its state (with the reason of a refusal). */
+/* One line of the queue: when, what, and its state (with the reason of a refusal). A
+   session's count is taken out only once refused (a new tap on the tile corrects one that
+   waits). */
 export function queueItem(entry, texts) {
+  if (entry.kind === "attendance") {
+    const state = entry.state === "refused" ? "refused" : entry.state === "login" ? "login" : "waiting";
+    return {
+      id: entry.id, state, deleting: false, fix: false, removable: state === "refused",
+      text: `${entry.label} · ${fill(texts.people, { n: entry.count })} · ${texts[state]}${entry.reason ? ": " + entry.reason : ""}`,
+      context: entry.label, removeText: texts.remove,
+    };
+  }
   const deleting = entry.kind === "delete";
   const first = deleting ? null : entry.bodies[0];
   const when = deleting ? texts.undo_waiting : timeOf(first.asked_at, texts.unknown);
@@ -41,8 +57,27 @@ export function queueItem(entry, texts) {
     text: `${when} · ${entry.label} · ${texts[state]}${entry.reason ? ": " + entry.reason : ""}`,
     context: `${when} ${entry.label}`,
     fix: state === "refused" && !deleting && entry.bodies.length === 1,
-    removeText: state === "refused" ? texts.remove : texts.undo,
+    removable: !deleting, removeText: state === "refused" ? texts.remove : texts.undo,
   };
+}
+
+/* What a session's tile says of its count: the latest waiting in the queue (sent or refused
+   later), else what the server said (`stored`). */
+export function tileText(entry, stored, texts) {
+  if (!entry) return stored;
+  const key = entry.state === "refused" ? "people_refused" : "people_waiting";
+  return fill(texts[key], { n: entry.count });
+}
+
+/* The latest count in the queue per session. */
+export function latestCounts(all) {
+  const latest = new Map();
+  for (const e of all) {
+    if (e.kind !== "attendance") continue;
+    const kept = latest.get(e.session);
+    if (!kept || kept.loggedAt <= e.loggedAt) latest.set(e.session, e);
+  }
+  return latest;
 }
 
 /* What the confirmation says after a tap: queued, or stored, with "x N", and the day when it
@@ -113,6 +148,17 @@ export function addRow(doc, stored, entry, texts, today) {
   body.insertBefore(row, body.firstChild);
   moveCounts(doc, +1);
   return true;
+}
+
+/* Each session tile says its count: what waits in the queue, else what the server stored
+   (kept in data-stored: the page's own text, or a count that arrived since). */
+export function showCounts(doc, all, texts) {
+  const latest = latestCounts(all);
+  for (const tile of doc.querySelectorAll("[data-session-id]")) {
+    const count = tile.querySelector("[data-session-count]");
+    if (!("stored" in count.dataset)) count.dataset.stored = count.textContent;
+    count.textContent = tileText(latest.get(Number(tile.dataset.sessionId)), count.dataset.stored, texts);
+  }
 }
 
 /* The rows of questions taken back leave the list, and the counts go down with them. */
