@@ -16,8 +16,9 @@ from ido.core.transfer import export_library, import_library
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def export_library_command(code: str, file: Path) -> None:
-    """Write one library (branches, partners, desks, people without passwords, questions,
-    audit trail) to a new FILE (.jsonl, or .jsonl.gz compressed), for import-library."""
+    """Write one library (branches, partners and its contact details of them, desks, people
+    without passwords, questions, activities and sessions, audit trail) to a new FILE
+    (.jsonl, or .jsonl.gz compressed), for import-library."""
     try:
         counts = export_library(code, file)
     except ServiceError as error:
@@ -65,10 +66,13 @@ def import_library_command(file: Path, national_form: bool) -> None:
 LABELS = {
     "branch": "branches",
     "partner": "local partners",
+    "contact": "partners' contact details",
     "desk": "desk choices",
     "person": "people",
     "device": "desk tablets",
     "question": "questions",
+    "activity": "activities",
+    "session": "sessions",
     "audit": "audit events",
     "national_form": "national-form versions",
 }

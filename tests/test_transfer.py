@@ -1,7 +1,8 @@
 """Moving one library between instances: export-library and import-library.
 
 The demo library (seed-demo, with a local partner, a desk choice, a tablet, questions logged,
-changed and deleted, an administrator's edit and a national-form version) is built once on
+changed and deleted, an administrator's edit, a national-form version, its own contact details
+of partners, and activities with a session cancelled, one moved and one counted) is built once on
 SQLite and exported once. The round trip takes it to the pass's database (PostgreSQL in the
 PostgreSQL pass) and back to SQLite, and compares everything; each refusal leaves every table
 of the target as it was.
@@ -9,17 +10,29 @@ of the target as it was.
 
 import gzip
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from ido import create_app
+from ido.core.activities import (
+    ActivityData,
+    Rule,
+    cancel_session,
+    move_session,
+    record_attendance,
+    save_activity,
+)
 from ido.core.db import db
 from ido.core.models import (
     LINKS,
+    Activity,
+    ActivityKind,
+    ActivitySession,
     Agency,
+    AgencyContact,
     AuditEvent,
     Branch,
     BranchCategory,
@@ -37,6 +50,8 @@ from ido.core.questions.rules import QuestionData
 from ido.core.reporting.counts import DIMENSIONS, counts_and_totals
 from ido.core.reporting.national_form import default_mapping, ensure_first_version, save_version
 from ido.core.taxonomy import active_categories, save_branch_desk, save_category, seed_categories
+from ido.core.taxonomy.contacts import save_contact
+from ido.core.timeutil import now_local
 from ido.core.transfer import FORMAT, VERSION
 
 from .conftest import dispose, make_config
@@ -121,6 +136,30 @@ def _enrich_demo() -> None:
     from ido.core.reporting.national_form import FormMapping
 
     save_version(FormMapping.from_json(changed), date(2025, 1, 1), admin)
+    _enrich_activities(coordinator, partner, admin)
+
+
+def _enrich_activities(coordinator, partner, admin) -> None:
+    """The library's details of its partner and of a default one (the shared details of that
+    one stay behind), and the weekly spreekuur's next session cancelled, the one after moved,
+    the latest one counted."""
+    default = db.session.scalar(select(Agency).where(Agency.code == "belastinghulp"))
+    library_id = coordinator.library_id
+    save_contact(
+        partner, library_id, {"phone": "030 123 45 67", "hours": "ma 9-12\ndi 13-17"}, coordinator
+    )
+    save_contact(default, library_id, {"website": "www.rivierstad.nl/belasting"}, coordinator)
+    save_contact(default, None, {"website": "https://www.belastinghulp.example"}, admin)
+    spreekuur = db.session.scalar(
+        select(Activity).join(Activity.kind).where(Activity.kind.has(code="ido_spreekuur"))
+    )
+    today = now_local().date()
+    past = [s for s in spreekuur.sessions if s.day < today]
+    coming = [s for s in spreekuur.sessions if s.day > today]
+    cancel_session(coming[0], True, coordinator)
+    move_session(coming[1], coming[1].day + timedelta(days=1), time(13), time(15), coordinator)
+    record_attendance(past[-1], 7, coordinator)
+    db.session.commit()
 
 
 @pytest.fixture(scope="module")
@@ -242,6 +281,7 @@ def library_state(code: str) -> dict:
         for a in db.session.scalars(select(Agency).where(Agency.library_id == library.id))
     )
     return {
+        **_activities_state(library, ids),
         "library": (library.code, library.name, library.active),
         "branches": sorted(
             (b.code, b.name, b.municipality, b.in_library, b.active) for b in branches
@@ -259,6 +299,67 @@ def library_state(code: str) -> dict:
     }
 
 
+def _activity_names(ids) -> tuple[dict, dict]:
+    """What names an activity and a session in any instance, by id."""
+    activities = {
+        a.id: (db.session.get(Branch, a.branch_id).code, a.kind.code, a.first_day, a.start_time)
+        for a in db.session.scalars(select(Activity).where(Activity.branch_id.in_(ids)))
+    }
+    sessions = {
+        s.id: (activities[s.activity_id], s.rule_day)
+        for s in db.session.scalars(
+            select(ActivitySession).where(ActivitySession.branch_id.in_(ids))
+        )
+    }
+    return activities, sessions
+
+
+def _activities_state(library, ids) -> dict:
+    activities, sessions = _activity_names(ids)
+    agencies = dict(db.session.execute(select(Agency.id, Agency.code)).all())
+    return {
+        "contacts": sorted(
+            (agencies[c.agency_id], c.website, c.phone, c.phone_e164, c.address, c.hours, c.bring)
+            + (c.updated_at,)
+            for c in db.session.scalars(
+                select(AgencyContact).where(AgencyContact.library_id == library.id)
+            )
+        ),
+        "activities": sorted(
+            (
+                *activities[a.id],
+                agencies.get(a.partner_id),
+                a.title,
+                a.form,
+                a.convenant,
+                a.repeat,
+                a.until,
+                a.nth,
+                a.end_time,
+                a.created_at,
+                tuple(t.code for t in a.topics),
+            )
+            for a in db.session.scalars(select(Activity).where(Activity.branch_id.in_(ids)))
+        ),
+        "sessions": sorted(
+            (
+                sessions[s.id],
+                db.session.get(Branch, s.branch_id).code,
+                s.day,
+                s.start_time,
+                s.end_time,
+                s.cancelled,
+                s.moved,
+                s.attendance,
+                s.counted_at,
+            )
+            for s in db.session.scalars(
+                select(ActivitySession).where(ActivitySession.branch_id.in_(ids))
+            )
+        ),
+    }
+
+
 def _trail(library, emails, devices) -> list:
     """The library's audit trail as a person reads it: who (by e-mail), what, about what."""
     subjects = {
@@ -268,6 +369,9 @@ def _trail(library, emails, devices) -> list:
         "password_link": {str(k): v for k, v in emails.items()},
         "device": {str(k): v for k, v in devices.items()},
     }
+    activities, sessions = _activity_names([b.id for b in library.branches])
+    subjects["activity"] = {str(k): v for k, v in activities.items()}
+    subjects["activity_session"] = {str(k): v for k, v in sessions.items()}
     topics = dict(db.session.execute(select(Topic.id, Topic.code)).all())
     agencies = dict(db.session.execute(select(Agency.id, Agency.code)).all())
     events = db.session.scalars(
@@ -312,13 +416,17 @@ def test_the_demo_library_moves_to_the_pass_database_and_back_unchanged(
 ):
     file, before = source
     there = databases.empty("transfer_there")
-    dispose(_empty_instance(there))
+    target = _empty_instance(there)
+    with target.app_context():  # so that the moved sessions' ids differ from the file's keys
+        _another_library_with_an_activity()
+    dispose(target)
     app, result = _import(there, file)
     assert result.exit_code == 0, result.output
     assert "3 people have no password here yet" in result.output
     assert "1 national-form mapping versions" in result.output  # the instance keeps its own
     with app.app_context():
         assert library_state("demo") == before
+        assert any(e[5] == "activity_session" for e in before["audit"])
         assert db.session.scalar(select(func.count()).select_from(NationalForm)) == 1
         tablet = db.session.scalar(select(DeskDevice))
         assert tablet.revoked_at is not None and tablet.secret_hash is None  # it enrols again
@@ -337,6 +445,16 @@ def test_the_demo_library_moves_to_the_pass_database_and_back_unchanged(
     with app.app_context():
         assert library_state("demo") == before
     dispose(app)
+
+
+def _another_library_with_an_activity() -> None:
+    library = Library(code="ander", name="Ander")
+    branch = Branch(code="ander-1", name="Een", municipality="Elders", library=library)
+    db.session.add_all([library, branch])
+    kind = db.session.scalar(select(ActivityKind).limit(1))
+    rule = Rule("weekly", date(2025, 1, 6), date(2025, 3, 31))
+    save_activity(ActivityData(branch, kind, rule, time(9), time(10)), None)
+    db.session.commit()
 
 
 def _lines(file: Path) -> list[dict]:
@@ -383,7 +501,7 @@ def test_a_second_import_is_refused_and_nothing_doubles(small, org, tmp_path):
     for record in records:
         if record["type"] == "header":
             record["library"]["code"] = "demo2"
-        if record["type"] in ("branch", "desk", "device", "question"):
+        if record["type"] in ("branch", "desk", "device", "question", "activity"):
             key = "code" if record["type"] == "branch" else "branch"
             record[key] = record[key] + "-2"
         if record["type"] == "person":
@@ -391,6 +509,8 @@ def test_a_second_import_is_refused_and_nothing_doubles(small, org, tmp_path):
             record["branches"] = [b + "-2" for b in record["branches"]]
         if record["type"] == "partner":
             record["code"] = record["code"].replace("demo.", "demo2.")
+        if record["type"] == "contact":
+            record["partner"] = record["partner"].replace("demo.", "demo2.")
         if record["type"] == "desk" and record["category"].startswith("demo."):
             record["category"] = record["category"].replace("demo.", "demo2.")
         if record["type"] == "question":
@@ -410,6 +530,7 @@ def test_a_second_import_is_refused_and_nothing_doubles(small, org, tmp_path):
         ("email_taken", "The e-mail address vol@a.example belongs to someone"),
         ("unknown_used", "This instance has no topic nieuw"),
         ("unknown_at_the_end", "This instance has no topic onbekend"),
+        ("unknown_kind_at_the_end", "This instance has no activity_kind onbekend"),
         ("newer", "was written by a newer IDO Logboek (format version 2"),
         ("cut_short", "without its end record: it was cut short"),
         ("cut_mid_line", "is cut short or too long"),
@@ -437,6 +558,8 @@ def test_a_file_that_cannot_be_taken_in_changes_nothing(small, org, tmp_path, ch
         records[0]["uses"]["topic"].append("nieuw")
     if change == "unknown_at_the_end":
         questions[-1]["topics"] = ["onbekend"]
+    if change == "unknown_kind_at_the_end":  # after the questions, not named in the header
+        [r for r in records if r["type"] == "activity"][-1]["kind"] = "onbekend"
     if change == "newer":
         records[0]["version"] = VERSION + 1
     if change == "wrong_shape":
@@ -461,11 +584,44 @@ def test_a_file_that_cannot_be_taken_in_changes_nothing(small, org, tmp_path, ch
     _refused(org, path, expected)
 
 
+def test_a_file_written_before_activities_and_contact_details_imports(small, org, tmp_path):
+    """Version 1 as it was: no contact, activity or session records, nor counts of them."""
+    new = ("contact", "activity", "session")
+    records = [
+        r
+        for r in _lines(small)
+        if r["type"] not in new
+        and not (r["type"] == "audit" and r["entity"] in ("activity", "activity_session"))
+    ]
+    del records[0]["uses"]["activity_kind"]
+    counts = records[-1]["counts"]
+    for kind in new:
+        del counts[kind]
+    counts["audit"] = sum(1 for r in records if r["type"] == "audit")
+    result = org.test_cli_runner().invoke(
+        args=["import-library", str(_write(tmp_path / "old.jsonl", records))]
+    )
+    assert result.exit_code == 0, result.output
+    with org.app_context():
+        library = db.session.scalar(select(Library).where(Library.code == "demo"))
+        assert [b.code for b in library.branches]
+        assert db.session.scalar(select(func.count()).select_from(Activity)) == 0
+        assert not db.session.scalars(
+            select(AgencyContact).where(AgencyContact.library_id == library.id)
+        ).all()
+
+
 def test_the_header_names_the_format_and_version(source):
     file, _before = source
-    header = _lines(file)[0]
+    records = _lines(file)
+    header = records[0]
     assert (header["format"], header["version"]) == (FORMAT, VERSION)
     assert "taalhuis" not in " ".join(header["uses"]["agency"])  # the library's own travel along
+    assert "belastinghulp" in header["uses"]["agency"]  # an activity's and a contact's partner
+    assert "ido_spreekuur" in header["uses"]["activity_kind"]
+    contacts = [r for r in records if r["type"] == "contact"]
+    assert len(contacts) == 2  # the library's own; the shared details stay with the instance
+    assert "belastinghulp.example" not in " ".join(r["website"] for r in contacts)
 
 
 def test_export_refuses_an_unknown_library_and_a_file_that_exists(org, tmp_path):

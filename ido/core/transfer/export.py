@@ -1,7 +1,8 @@
-"""Writing one library to a file: its branches, local partners, desk choices, people (without
-passwords), tablets (without their secrets), questions with their links, audit trail, and the
-national form's versions that differ from the built-in default. Questions and audit events are
-read in batches, in the order of their keys, and written as they are read."""
+"""Writing one library to a file: its branches, local partners, its own contact details of
+partners, desk choices, people (without passwords), tablets (without their secrets), questions
+with their links, activities and their sessions, audit trail, and the national form's versions
+that differ from the built-in default. Questions, sessions and audit events are read in
+batches, in the order of their keys, and written as they are read."""
 
 import logging
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ from ido.core.models import (
 )
 from ido.core.reporting.national_form import default_mapping
 from ido.core.transfer import refs
+from ido.core.transfer.activities import activity_records, contact_records
 from ido.core.transfer.files import TransferError, open_for_writing, write
 from ido.core.transfer.schema import FORMAT, ORDER, VERSION
 
@@ -99,6 +101,7 @@ def _records(library: Library, names: refs.Names) -> Iterator[tuple[str, dict[st
                 "active": partner.active,
             },
         )
+    yield from contact_records(library.id, names)
     for choice in db.session.scalars(
         select(BranchCategory)
         .where(BranchCategory.branch_id.in_(names.branches))
@@ -146,6 +149,7 @@ def _records(library: Library, names: refs.Names) -> Iterator[tuple[str, dict[st
             },
         )
     yield from _questions(names)
+    yield from activity_records(names)
     yield from _audit_events(library, names)
     default = default_mapping().as_json()
     for version in db.session.scalars(select(NationalForm).order_by(NationalForm.id)):

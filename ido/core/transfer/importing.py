@@ -27,10 +27,11 @@ from ido.core.models import (
     utcnow,
 )
 from ido.core.taxonomy import bump_taxonomy
+from ido.core.transfer.activities import ActivityRows
 from ido.core.transfer.files import TransferError, records
 from ido.core.transfer.refs import KINDS
 from ido.core.transfer.rows import Batches, moment
-from ido.core.transfer.schema import ORDER
+from ido.core.transfer.schema import OPTIONAL, ORDER
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,7 @@ class _Target:
         self.counts = dict.fromkeys(ORDER[1:-1], 0)
         self.result = Imported(library.code, self.counts)
         self.batches = Batches(self)
+        self.activity_rows = ActivityRows(self)
 
     @classmethod
     def start(cls, header: dict[str, Any]) -> "_Target":
@@ -148,6 +150,9 @@ class _Target:
         db.session.flush()
         self.ids[Agency][code] = partner.id
 
+    def contact(self, record: dict[str, Any], _option: bool) -> None:
+        self.activity_rows.contact(record)
+
     def desk(self, record: dict[str, Any], _option: bool) -> None:
         model = KINDS["topic" if record["kind"] == "topic" else "agency"]
         db.session.add(
@@ -201,11 +206,19 @@ class _Target:
     def question(self, record: dict[str, Any], _option: bool) -> None:
         self.batches.question(record)
 
+    def activity(self, record: dict[str, Any], _option: bool) -> None:
+        self.activity_rows.activity(record)
+
+    def session(self, record: dict[str, Any], _option: bool) -> None:
+        self.activity_rows.session(record)
+
     def audit(self, record: dict[str, Any], _option: bool) -> None:
+        self.activity_rows.flush()  # the trail names sessions by their new ids
         self.batches.audit_event(record)
 
     def national_form(self, record: dict[str, Any], with_national_form: bool) -> None:
         """The instance's mapping serves every library on it: added only when asked for."""
+        self.activity_rows.flush()
         self.batches.flush()
         if not with_national_form:
             self.result.national_form_left += 1
@@ -226,7 +239,9 @@ class _Target:
 
     def finish(self, counts: dict[str, int]) -> None:
         """Check that every record the end counts was read, and note the import in the trail."""
+        self.activity_rows.flush()
         self.batches.flush()
+        counts = {**dict.fromkeys(OPTIONAL, 0), **counts}  # a file written before them
         if counts != self.counts:
             raise TransferError(
                 f"The file's end record counts {counts}, but it holds {self.counts}: it is damaged."

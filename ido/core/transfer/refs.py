@@ -1,5 +1,6 @@
 """How the records name what the database keys by number: branches by code, people by e-mail
-address, categories by code, tablets by their key in the file. Ids differ between instances;
+address, categories by code; tablets, activities and sessions by their key in the file (their
+id where the file was written, mapped to the new id on import). Ids differ between instances;
 codes and addresses do not."""
 
 from dataclasses import dataclass
@@ -10,7 +11,10 @@ from sqlalchemy import select
 from ido.core.db import db
 from ido.core.models import (
     LINKS,
+    Activity,
+    ActivityKind,
     Agency,
+    AgencyContact,
     BranchCategory,
     Category,
     Channel,
@@ -21,6 +25,7 @@ from ido.core.models import (
     Topic,
     User,
 )
+from ido.core.models.activity import activity_topics
 
 # The kinds of category a file names, and their models (agencies and referrals are agencies).
 KINDS: dict[str, type[Category]] = {
@@ -29,6 +34,7 @@ KINDS: dict[str, type[Category]] = {
     "help": Help,
     "channel": Channel,
     "outcome": Outcome,
+    "activity_kind": ActivityKind,
 }
 # Audit events whose changes list category ids (a branch's desk choice), and their model.
 CHANGES_BY_ID: dict[str, type[Category]] = {"desk_topics": Topic, "desk_partners": Agency}
@@ -125,6 +131,16 @@ def shared_categories_used(library: Library, names: Names) -> dict[str, list[str
         )
     ):
         used["topic" if kind == "topic" else "agency"].add(category_id)
+    activities = select(Activity.id).where(Activity.branch_id.in_(branches))
+    sources: list[tuple[str, Any, Any]] = [
+        ("activity_kind", Activity.kind_id, Activity.id.in_(activities)),
+        ("agency", Activity.partner_id, Activity.id.in_(activities)),
+        ("topic", activity_topics.c.topic_id, activity_topics.c.activity_id.in_(activities)),
+        ("agency", AgencyContact.agency_id, AgencyContact.library_id == library.id),
+    ]
+    for kind, key, where in sources:
+        found = db.session.scalars(select(key).where(where).distinct())
+        used[kind].update(key for key in found if key is not None)  # None: the library runs it
     own = set(db.session.scalars(select(Agency.id).where(Agency.library_id == library.id)))
     used["agency"] -= own
     return {

@@ -143,6 +143,8 @@ class Batches:
             found = target.people.get(ref)
         elif entity == "device" and ref.isdecimal():
             found = target.devices.get(int(ref))
+        elif entity in ("activity", "activity_session"):
+            return target.activity_rows.key_id(entity, ref)
         return str(found) if found is not None else ref
 
 

@@ -3,13 +3,16 @@ the schema of its type. The first line is the header, the last the end record wi
 counts, so a file cut short is told apart from a whole one.
 
 A new version of the format raises VERSION; an instance reads the versions up to its own and
-refuses a newer file, which a newer release of the app wrote.
+refuses a newer file, which a newer release of the app wrote. Types added to a version once
+files of it exist are OPTIONAL: a file written before them has none, and reads as such.
 """
 
 import functools
 from typing import Any
 
 from jsonschema import Draft202012Validator
+
+from ido.core.models import ACTIVITY_FORMS, MAX_ATTENDANCE, REPEATS
 
 FORMAT = "ido-logboek-library"
 VERSION = 1
@@ -18,14 +21,23 @@ ORDER = (
     "header",
     "branch",
     "partner",
+    "contact",
     "desk",
     "person",
     "device",
     "question",
+    "activity",
+    "session",
     "audit",
     "national_form",
     "end",
 )
+# Types that version 1 gained later (with activities and contact details): an older file of
+# version 1 has none of them, neither as records nor in its end record's counts.
+OPTIONAL = ("contact", "activity", "session")
+# The shared categories a header lists, by kind; a kind added later may be absent.
+USES = ("topic", "agency", "help", "channel", "outcome")
+USES_OPTIONAL = ("activity_kind",)
 
 CODE = {"type": "string", "pattern": "^[a-z0-9][a-z0-9_.-]{0,39}$"}
 # one line of text: no control character (PostgreSQL refuses NUL, a CSV breaks on a line break)
@@ -42,7 +54,15 @@ EMAIL = {"type": "string", "maxLength": 254, "pattern": "^[^@\\s]+@[^@\\s]+\\.[^
 MAYBE_EMAIL = {**EMAIL, "type": ["string", "null"]}
 CODES = {"type": "array", "items": CODE, "uniqueItems": True}
 KEY = {"type": ["integer", "null"], "minimum": 1}
+NUMBER = {"type": "integer", "minimum": 1}  # a row's key in the file (its id where it came from)
+CLOCK = {"type": "string", "pattern": "^\\d\\d:\\d\\d(:\\d\\d)?$"}
+MAYBE_DAY = {**DAY, "type": ["string", "null"]}
 COUNT = {"type": "integer", "minimum": 0}
+
+
+def _text(limit: int, multiline: bool = False) -> dict[str, Any]:
+    """Free text of a contact detail: one line, or several (address, times, what to bring)."""
+    return {**(TEXT if multiline else LINE), "type": "string", "maxLength": limit}
 
 
 def _record(kind: str, properties: dict[str, Any]) -> dict[str, Any]:
@@ -71,10 +91,8 @@ RECORDS: dict[str, dict[str, Any]] = {
             # the shared categories the records use, by kind: checked before anything is read
             "uses": {
                 "type": "object",
-                "properties": {
-                    kind: CODES for kind in ("topic", "agency", "help", "channel", "outcome")
-                },
-                "required": ["topic", "agency", "help", "channel", "outcome"],
+                "properties": {kind: CODES for kind in USES + USES_OPTIONAL},
+                "required": list(USES),
                 "additionalProperties": False,
             },
         },
@@ -99,6 +117,19 @@ RECORDS: dict[str, dict[str, Any]] = {
             "level": {"enum": ["rijk", "uitvoering", "gemeente", "provincie", "overig"]},
             "position": {"type": "integer"},
             "active": {"type": "boolean"},
+        },
+    ),
+    # the library's own details of a partner (its own, or a default partner's)
+    "contact": _record(
+        "contact",
+        {
+            "partner": CODE,
+            "website": _text(300),
+            "phone": _text(40),
+            "address": _text(300, multiline=True),
+            "hours": _text(500, multiline=True),
+            "bring": _text(300, multiline=True),
+            "updated_at": MOMENT,
         },
     ),
     "desk": _record(
@@ -156,6 +187,41 @@ RECORDS: dict[str, dict[str, Any]] = {
             "deleted_at": MAYBE_MOMENT,
         },
     ),
+    "activity": _record(
+        "activity",
+        {
+            "key": NUMBER,
+            "branch": CODE,
+            "kind": CODE,
+            "partner": {**CODE, "type": ["string", "null"]},  # None: the library runs it
+            "title": LINE,
+            "form": {"enum": list(ACTIVITY_FORMS)},
+            "convenant": {"type": "boolean"},
+            "repeat": {"enum": list(REPEATS)},
+            "first_day": DAY,
+            "until": MAYBE_DAY,
+            "nth": {"enum": [1, 2, 3, -1, None]},
+            "start_time": CLOCK,
+            "end_time": CLOCK,
+            "topics": CODES,
+            "created_at": MOMENT,
+        },
+    ),
+    "session": _record(
+        "session",
+        {
+            "key": NUMBER,
+            "activity": NUMBER,  # an activity's key, earlier in the file
+            "rule_day": DAY,
+            "day": DAY,
+            "start_time": CLOCK,
+            "end_time": CLOCK,
+            "cancelled": {"type": "boolean"},
+            "moved": {"type": "boolean"},
+            "attendance": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_ATTENDANCE},
+            "counted_at": MAYBE_MOMENT,
+        },
+    ),
     "audit": _record(
         "audit",
         {
@@ -179,7 +245,7 @@ RECORDS: dict[str, dict[str, Any]] = {
             "counts": {
                 "type": "object",
                 "properties": {kind: COUNT for kind in ORDER[1:-1]},
-                "required": list(ORDER[1:-1]),
+                "required": [kind for kind in ORDER[1:-1] if kind not in OPTIONAL],
                 "additionalProperties": False,
             }
         },
