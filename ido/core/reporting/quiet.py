@@ -12,7 +12,7 @@ three opening days at least. A branch with less than four weeks between its firs
 question has no rhythm yet, and one that logged nothing in a year is left to deactivate."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -73,9 +73,10 @@ class Attention:
         return len(self.quiet) - len(self.shown)
 
 
-def _days(first: date, last: date) -> Iterable[date]:
-    for offset in range((last - first).days + 1):
-        yield first + timedelta(days=offset)
+def weekdays_between(first: date, last: date) -> dict[int, int]:
+    """How many Mondays, Tuesdays, ... (0 = Monday) the days from `first` to `last` hold."""
+    weeks, rest = divmod((last - first).days + 1, 7)
+    return {weekday: weeks + ((weekday - first.weekday()) % 7 < rest) for weekday in range(7)}
 
 
 def rhythm(day_counts: Mapping[date, int], first: date, last: date) -> Rhythm | None:
@@ -84,17 +85,16 @@ def rhythm(day_counts: Mapping[date, int], first: date, last: date) -> Rhythm | 
     if (last - first).days + 1 < NEW_DAYS:
         return None
     start = max(first, last - timedelta(days=HISTORY_DAYS - 1))
-    seen: dict[int, int] = defaultdict(int)  # how many Mondays, ... the history holds
-    logged: dict[int, int] = defaultdict(int)  # on how many of them a question came
+    seen = weekdays_between(start, last)
+    logged = dict.fromkeys(range(7), 0)  # on how many of them a question came
     total = 0
-    for day in _days(start, last):
-        seen[day.weekday()] += 1
-        if day_counts.get(day, 0) > 0:
+    for day, count in day_counts.items():
+        if start <= day <= last and count > 0:
             logged[day.weekday()] += 1
-            total += day_counts[day]
+            total += count
     quiet_chance = {
         weekday: (seen[weekday] - logged[weekday] + 1) / (seen[weekday] + 2)
-        for weekday in seen
+        for weekday in range(7)
         if logged[weekday] >= max(OPEN_MINIMUM, OPEN_SHARE * seen[weekday])
     }
     if not quiet_chance:
@@ -105,11 +105,13 @@ def rhythm(day_counts: Mapping[date, int], first: date, last: date) -> Rhythm | 
 def silence(found: Rhythm, last_day: date, today: date) -> tuple[int, float]:
     """The opening days since the last question (today not counted, as it is not over), and
     the chance that as many pass without a question at the branch's rhythm."""
+    if (today - last_day).days < 2:
+        return 0, 1.0
+    passed = weekdays_between(last_day + timedelta(days=1), today - timedelta(days=1))
     days, chance = 0, 1.0
-    for day in _days(last_day + timedelta(days=1), today - timedelta(days=1)):
-        if day.weekday() in found.quiet_chance:
-            days += 1
-            chance *= found.quiet_chance[day.weekday()]
+    for weekday, quiet_chance in found.quiet_chance.items():
+        days += passed[weekday]
+        chance *= quiet_chance ** passed[weekday]
     return days, chance
 
 
