@@ -531,6 +531,7 @@ def test_a_second_import_is_refused_and_nothing_doubles(small, org, tmp_path):
         ("unknown_used", "This instance has no topic nieuw"),
         ("unknown_at_the_end", "This instance has no topic onbekend"),
         ("unknown_kind_at_the_end", "This instance has no activity_kind onbekend"),
+        ("contact_refused", "The contact details of demo.taalhuis-rivier cannot be stored here"),
         ("newer", "was written by a newer IDO Logboek (format version 2"),
         ("cut_short", "without its end record: it was cut short"),
         ("cut_mid_line", "is cut short or too long"),
@@ -560,6 +561,8 @@ def test_a_file_that_cannot_be_taken_in_changes_nothing(small, org, tmp_path, ch
         questions[-1]["topics"] = ["onbekend"]
     if change == "unknown_kind_at_the_end":  # after the questions, not named in the header
         [r for r in records if r["type"] == "activity"][-1]["kind"] = "onbekend"
+    if change == "contact_refused":  # the old instance took it; this one does not
+        next(r for r in records if r["type"] == "contact")["phone"] = "12"
     if change == "newer":
         records[0]["version"] = VERSION + 1
     if change == "wrong_shape":
