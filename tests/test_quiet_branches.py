@@ -113,15 +113,16 @@ def test_dismissing_a_notice_scoped_and_refused(app, org, client, monkeypatch):
     auth.login("coord@a.example")
     page = client.get("/reports/").get_data(as_text=True)
     assert re.search(r"A Centrum</strong>:\s+niets geregistreerd sinds", page)
-    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
-    assert client.post(f"/reports/quiet/{a1}/dismiss").status_code == 400  # no CSRF token
-    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
     answer = client.post(f"/reports/quiet/{a2}/dismiss")
     assert answer.status_code == 409 and "A Dorp" in answer.get_data(as_text=True)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    assert client.post(f"/reports/quiet/{a1}/dismiss").status_code == 400  # no CSRF token
     with app.app_context():
         assert _state() == before  # every refusal changed nothing
 
-    answer = client.post(f"/reports/quiet/{a1}/dismiss")
+    page = client.get("/reports/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    answer = client.post(f"/reports/quiet/{a1}/dismiss", data={"csrf_token": token})
     assert answer.status_code == 302 and answer.headers["Location"].endswith("#attention")
     page = client.get("/reports/").get_data(as_text=True)
     assert "A Centrum</strong>" not in page and "1 melding" in page

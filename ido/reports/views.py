@@ -32,7 +32,6 @@ from ido.core.timeutil import now_local, start_of_month
 from ido.web.access import allow
 from ido.web.documents import report_pdf
 from ido.web.errors import respond
-from ido.web.forms import EmptyForm
 from ido.web.question_rows import today_rows
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -129,7 +128,6 @@ def index():
         params=params,
         figures=dashboard(params),
         attention=attention(branches_in_scope(current_user), now_local()),
-        dismiss=EmptyForm(formdata=None),
         query=request.args.to_dict(),
         **_filters(params),
     )
