@@ -62,7 +62,8 @@ class Attention:
     """What the coordinator's landing page asks attention for."""
 
     quiet: list[QuietBranch]
-    uncounted: list[ActivitySession]
+    uncounted: list[ActivitySession]  # the most recent 20
+    uncounted_total: int
 
     @property
     def shown(self) -> list[QuietBranch]:
@@ -211,7 +212,7 @@ def attention(branches: Sequence[Branch], now: datetime) -> Attention:
     """The quiet branches among these and their sessions that ended without a count (`now`
     in local time)."""
     return Attention(
-        quiet_branches(branches, now.date()), uncounted_sessions([b.id for b in branches], now)
+        quiet_branches(branches, now.date()), *uncounted_sessions([b.id for b in branches], now)
     )
 
 
