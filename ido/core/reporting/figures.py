@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any, Literal
 
 from babel.dates import get_day_names
@@ -36,11 +37,12 @@ class Series:
     unit: str = ""
     short: list[str] = field(default_factory=list)
 
-    @property
+    # Worked out once: the page's charts and tables ask for them at every item (700 branches)
+    @cached_property
     def total(self) -> int:
         return sum(v for _, v in self.items)
 
-    @property
+    @cached_property
     def top(self) -> int:
         return max((v for _, v in self.items), default=0)
 
@@ -104,10 +106,13 @@ class Counted:
         return self.period.last
 
 
-def comparison(month: date, branch_ids: list[int]) -> dict[str, Counted]:
+def comparison(
+    month: date, branch_ids: list[int], whole_months: dict[date, Totals] | None = None
+) -> dict[str, Counted]:
     """The month, against the same days of the month before and of the same month a year
     before: up to today while the month runs (the 22nd against the 1st to the 22nd), whole
-    months once it is over. Comparing a running month with a whole one misleads."""
+    months once it is over. Comparing a running month with a whole one misleads.
+    `whole_months` holds totals already counted for whole months (none: counted here)."""
     today = now_local().date()
     days = today.day if month == today.replace(day=1) else None
     found = {}
@@ -117,7 +122,10 @@ def comparison(month: date, branch_ids: list[int]) -> dict[str, Counted]:
         ("year_before", add_months(month, -12)),
     ):
         period = month_days(shown, days)
-        found[key] = Counted(period, totals_between(period.first, period.last, branch_ids))
+        if days is None and whole_months is not None and shown in whole_months:
+            found[key] = Counted(period, whole_months[shown])
+        else:
+            found[key] = Counted(period, totals_between(period.first, period.last, branch_ids))
     return found
 
 
@@ -140,13 +148,13 @@ def dashboard(params: CountParams) -> dict[str, Any]:
     by_id = {b.id: b for b in branches}
     monthly: dict[date, list[Totals]] = defaultdict(list)
     branch_months: dict[Branch, list[Totals]] = defaultdict(list)
-    for (month, branch_id), found in monthly_totals(
-        min(trend_first, params.first), params.last, branches
-    ).items():
+    # from the month a year before the last too: the comparison's whole months come from here
+    counted_first = min(add_months(params.last, -12), params.first)
+    for (month, branch_id), found in monthly_totals(counted_first, params.last, branches).items():
         monthly[month].append(found)
         if month >= params.first:
             branch_months[by_id[branch_id]].append(found)
-    per_month = {month: Totals.of(found) for month, found in monthly.items()}
+    per_month = {m: Totals.of(monthly[m]) for m in months_between(counted_first, params.last)}
     per_branch = {branch: Totals.of(found) for branch, found in branch_months.items()}
     months = months_between(trend_first, params.last)
     town_totals: dict[str, list[Totals]] = defaultdict(list)
@@ -159,7 +167,7 @@ def dashboard(params: CountParams) -> dict[str, Any]:
     visitors = _("Visitors")  # an entry each, whatever it holds: one channel, outcome, day
     ids = [b.id for b in branches]
     return {
-        "compare": comparison(params.last, ids),
+        "compare": comparison(params.last, ids, per_month),
         "running": params.last == now_local().date().replace(day=1),
         "period": Totals.of(per_branch.values()),
         "trend": Series(

@@ -58,12 +58,30 @@ def among(column: SQLColumnExpression[Any], ids: list[int]) -> ColumnElement[boo
 def in_period(
     query: Select[*tuple[Any, ...]], first: date, last: date, branch_ids: list[int]
 ) -> Select[*tuple[Any, ...]]:
+    """The questions of months `first` to `last` at the branches, swept month by month when
+    the branches are most of the instance's (see `_sweeps`)."""
+    branch = Question.branch_id + 0 if _sweeps(branch_ids) else Question.branch_id
     return query.where(
         Question.deleted_at.is_(None),
         Question.local_month >= first,
         Question.local_month <= last,
-        among(Question.branch_id, branch_ids),
+        among(branch, branch_ids),
     )
+
+
+def _sweeps(branch_ids: list[int]) -> bool:
+    """Whether SQLite should read the months' questions in the order they are stored rather
+    than branch by branch: for a third of the instance's branches or more.
+
+    Kept off the branch's index (`branch_id + 0`), SQLite reads each month's rows in one
+    sweep; through it, it seeks every row branch by branch. A year at 700 branches: the
+    weekday and hour counts 0.2-0.4 s instead of 1.4-1.8 s, the totals per month and branch
+    0.6 s instead of 1.0-1.3 s. PostgreSQL plans this by its statistics itself.
+    """
+    if db.engine.dialect.name != "sqlite":
+        return False
+    everything = db.session.scalar(db.select(func.count()).select_from(Branch)) or 0
+    return 3 * len(branch_ids) >= everything
 
 
 def _lookup(model: type[Category]) -> dict[int, Category]:
