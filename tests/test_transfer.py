@@ -488,10 +488,13 @@ def _refused(app, file: Path, expected: str) -> None:
         assert row_counts() == before
 
 
-def test_a_second_import_is_refused_and_nothing_doubles(small, org, tmp_path):
+def test_a_second_import_is_refused_and_nothing_doubles(small, org, tmp_path, auth, client):
     file = small
     result = org.test_cli_runner().invoke(args=["import-library", str(file), "--national-form"])
     assert result.exit_code == 0, result.output
+    auth.login("admin@ido.example")  # the trail says in words what happened
+    trail = client.get("/admin/audit?action=import").get_data(as_text=True)
+    assert "<td>verhuisd vanaf een andere installatie</td>" in trail  # the event, not the filter
     with org.app_context():  # asked for: the old instance's mapping is added
         added = db.session.scalars(select(NationalForm.mapping)).all()
         assert [m["topics"]["apparaat"] for m in added] == ["overheid"]

@@ -38,6 +38,7 @@ ACTIONS = {
     "delete": _l("deleted"),
     "purge": _l("emptied"),
     "login": _l("logged in"),
+    "import": _l("moved in from another installation"),
 }
 
 
