@@ -82,6 +82,7 @@ class Sheet:
 
     def __init__(self, stream: IO[bytes], widths: Sequence[float], frozen: tuple[int, int]) -> None:
         self.stream, self.rows = stream, 0
+        self.texts: dict[str, str] = {}  # each text as XML: names repeat on every row
         self.letters = [column_letter(n) for n in range(1, len(widths) + 1)]
         columns, rows = frozen
         view = ""
@@ -113,7 +114,8 @@ class Sheet:
             if value is None or value == "":
                 continue
             if isinstance(value, str):
-                cells.append(f'<c r="{letter}{row}" s="{style}" t="inlineStr">{_text(value)}</c>')
+                text = self.texts.get(value) or self.texts.setdefault(value, _text(value))
+                cells.append(f'<c r="{letter}{row}" s="{style}" t="inlineStr">{text}</c>')
             else:
                 cells.append(f'<c r="{letter}{row}" s="{style}"><v>{value!r}</v></c>')
         self.pending.append(f'<row r="{row}">{"".join(cells)}</row>')
