@@ -131,6 +131,10 @@ def test_dismissing_a_notice_scoped_and_refused(app, org, client, monkeypatch):
         assert branch("a1").quiet_dismissed_through == last
         event = db.session.scalars(db.select(AuditEvent).order_by(AuditEvent.id.desc())).first()
         assert (event.entity, event.entity_id) == ("branch", str(a1))
+    trail = client.get("/admin/audit").get_data(as_text=True)
+    assert "Melding stille vestiging verborgen tot een vraag na" in trail
+    assert last.strftime("%d-%m-%Y") in trail
+    with app.app_context():
         # a question of a later day ends the dismissal; the next silence is noticed again
         log_on_days("a1", [last + timedelta(days=1)])
         later = today + timedelta(days=14)

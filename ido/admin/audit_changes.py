@@ -51,6 +51,7 @@ FIELDS = {
     "recovery_code_used": _l("Recovery code used"),
     "recovery_codes_left": _l("Recovery codes left"),
     "reset": _l("Reset by an administrator"),
+    "quiet_dismissed_through": _l("Quiet-branch notice hidden until a question after"),
 }
 ROLES = {
     "volunteer": _l("volunteer"),
@@ -127,6 +128,8 @@ def _shown(key: str, value: Any, names: dict[Any, dict[str, str]]) -> str:
         except ValueError:
             return value
         return f"{day_text(moment.date())} {moment:%H:%M}"
+    if key == "quiet_dismissed_through" and isinstance(value, str):
+        return day_text(date.fromisoformat(value))
     if key == "note":
         return {NOTE_GIVEN: _("given"), NOTE_CHANGED: _("changed")}.get(value, str(value))
     if isinstance(value, bool):

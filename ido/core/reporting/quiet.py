@@ -31,8 +31,8 @@ OPEN_SHARE = 0.25  # an opening day: a weekday with a question on a quarter of t
 OPEN_MINIMUM = 2  # ... and on two of them at least
 MIN_SILENT_DAYS = 3  # a notice after three opening days without a question at the earliest
 CHANCE = 0.01  # ... and when so long a silence would come by chance less than once in 100
-# How far the one grouped query of days reaches back: enough for every branch quiet for up
-# to four weeks; branches quiet for longer are read in a second query of their own.
+# How far the one grouped query of days for every branch reaches back: the 12 weeks of a
+# branch quiet for up to four weeks; the branches it does not settle are read on their own.
 RECENT_DAYS = HISTORY_DAYS + NEW_DAYS
 
 
