@@ -17,6 +17,7 @@ from ido.core.models.question import question_topics
 from ido.core.reporting.counts.rows import (
     CountRow,
     among,
+    branch_of_question,
     in_period,
     link_month_counts,
     monthly_counts,
@@ -111,17 +112,19 @@ def monthly_totals(
     first: date, last: date, branches: list[Branch]
 ) -> dict[tuple[date, int], Totals]:
     """Visitors, questions and minutes of help per month and branch (with any of them)."""
+    ids = [b.id for b in branches]
+    branch = branch_of_question(ids)
     query = in_period(
         db.select(
             Question.local_month,
-            Question.branch_id,
+            branch,
             func.count(),
             func.coalesce(func.sum(Question.duration_minutes), 0),
         ),
         first,
         last,
-        [b.id for b in branches],
-    ).group_by(Question.local_month, Question.branch_id)
+        ids,
+    ).group_by(Question.local_month, branch)
     asked = question_counts(first, last, branches)
     return {
         (month, branch): Totals(int(visitors), asked.get((month, branch), 0), int(minutes))
