@@ -1,7 +1,11 @@
 """Report and export speed on 1,000,000 questions over three years at 700 branches.
 
 Usage: python benchmarks/bench_reports.py [--rows N] [--postgres]
-Prints one line per measurement (counts: the median of five runs after a warm-up).
+       python benchmarks/bench_reports.py --kept [--postgres] --case dashboard --case xlsx
+Prints one line per measurement (counts: the median of five runs after a warm-up). `--kept`
+measures the million questions kept in benchmarks/data (generated once, as make bench-desk
+does); `--case` measures one figure only (counts, dashboard, xlsx, report, csv), `--runs N`
+times.
 Targets: a year of counts <= 0.3 s per dimension, the raw CSV of 1,000,000 rows <= 8 s,
 streamed, with peak RSS <= 150 MB; the year's report of the largest municipality <= 1 s as a
 page and <= 3 s as a PDF.
@@ -131,14 +135,17 @@ def generate(url: str, rows: int) -> None:
         db.engine.dispose()  # measured later by an app of its own
 
 
-def timed(function, runs: int = 1, spread: list | None = None):
+def timed(function, runs: int = 1, spread: list | None = None, cpu: list | None = None):
     """Seconds of one call, or the median of `runs` calls (this machine's timings wander);
-    all the runs' seconds are added to `spread` when it is given."""
+    all the runs' seconds are added to `spread` when it is given, and this process's CPU
+    seconds of each run to `cpu` (steady on a busy machine; PostgreSQL's own not in it)."""
     seconds = []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, process = time.perf_counter(), time.process_time()
         result = function()
         seconds.append(time.perf_counter() - started)
+        if cpu is not None:
+            cpu.append(time.process_time() - process)
     if spread is not None:
         spread.extend(seconds)
     return statistics.median(seconds), result
@@ -182,12 +189,60 @@ def measure_counts(url: str, label: str) -> None:
             f"{label}  counts  700 branches  year  by=agency  15 runs in a row: slowest of "
             f"the last five {max(seconds[-5:]):7.3f} s"
         )
-        branches = everything
-        params = CountParams(year_first, year_last, "total", branches)
-        seconds, _ = timed(lambda: dashboard(params))
-        print(f"{label}  dashboard  year  700 branches  {seconds:7.3f} s")
-        seconds, body = timed(lambda: counts_workbook(year_first, year_last, branches))
-        print(f"{label}  xlsx    year   all sheets  {seconds:7.3f} s  {len(body) // 1024} KiB")
+    measure_dashboard(url, label)
+    subprocess.run([sys.executable, __file__, "--xlsx-only", url, "--label", label], check=True)
+
+
+def measure_dashboard(url: str, label: str, runs: int = 1) -> None:
+    """The dashboard of the last whole year for all 700 branches: its figures alone, and the
+    whole page as the view draws it for an administrator, the median of `runs` after a
+    warm-up (none for a single run)."""
+    from flask_login import login_user  # noqa: PLC0415
+
+    app = create_app(config(url))
+    with app.test_request_context("/reports/?from=2025-11&to=2026-10"):
+        login_user(db.session.scalar(db.select(User).limit(1)))
+        branches = list(db.session.scalars(db.select(Branch)))
+        params = CountParams(date(2025, 11, 1), date(2026, 10, 1), "total", branches)
+        page = app.view_functions["reports.index"]
+        if runs > 1:
+            page()
+        for what, function in (("figures", lambda: dashboard(params)), ("page   ", page)):
+            spread: list[float] = []
+            cpu: list[float] = []
+            seconds, _ = timed(function, runs=runs, spread=spread, cpu=cpu)
+            print(
+                f"{label}  dashboard  year  700 branches  {what} {seconds:7.3f} s  "
+                f"({runs} runs: {min(spread):.3f}-{max(spread):.3f} s; CPU of this process "
+                f"{statistics.median(cpu):.3f} s)",
+                flush=True,
+            )
+        db.session.remove()
+        db.engine.dispose()
+
+
+def measure_xlsx(url: str, label: str, runs: int = 1) -> None:
+    """The XLSX of the last whole year, all sheets, all 700 branches. Runs in its own process,
+    so that peak RSS is the workbook's alone."""
+    app = create_app(config(url))
+    with app.app_context():
+        branches = list(db.session.scalars(db.select(Branch)))
+        before, spread, cpu = peak_rss_mb(), [], []
+        seconds, body = timed(
+            lambda: counts_workbook(date(2025, 11, 1), date(2026, 10, 1), branches),
+            runs=runs,
+            spread=spread,
+            cpu=cpu,
+        )
+        print(
+            f"{label}  xlsx    year   all sheets  {seconds:7.3f} s  ({runs} runs: "
+            f"{min(spread):.3f}-{max(spread):.3f} s; CPU {statistics.median(cpu):.3f} s)  "
+            f"{len(body) // 1024} KiB  "
+            f"peak RSS {peak_rss_mb():.0f} MB (before it {before:.0f} MB)",
+            flush=True,
+        )
+        db.session.remove()
+        db.engine.dispose()
 
 
 def measure_report(url: str, label: str, runs: int = 3) -> None:
@@ -268,13 +323,27 @@ def measure_export(url: str, label: str) -> None:
         )
 
 
-def run(url: str, rows: int, label: str, generated: bool = False) -> None:
+CASES = ("counts", "dashboard", "xlsx", "report", "csv")
+
+
+def run(
+    url: str, rows: int, label: str, generated: bool = False, cases=CASES, runs: int = 1
+) -> None:
     if not generated:
         seconds, _ = timed(lambda: generate(url, rows))
         print(f"{label}  generated {rows} questions in {seconds:.0f} s", flush=True)
-    measure_counts(url, label)
-    measure_report(url, label)
-    subprocess.run([sys.executable, __file__, "--export-only", url, "--label", label], check=True)
+    if "counts" in cases:
+        measure_counts(url, label)  # the dashboard and the XLSX with them
+    elif "dashboard" in cases:
+        measure_dashboard(url, label, runs)
+    if "xlsx" in cases and "counts" not in cases:
+        child = [sys.executable, __file__, "--xlsx-only", url, "--label", label]
+        subprocess.run([*child, "--runs", str(runs)], check=True)
+    if "report" in cases:
+        measure_report(url, label)
+    if "csv" in cases:
+        child = [sys.executable, __file__, "--export-only", url, "--label", label]
+        subprocess.run(child, check=True)
 
 
 def main() -> None:
@@ -287,15 +356,37 @@ def main() -> None:
     parser.add_argument("--no-sqlite", action="store_true", help="only PostgreSQL")
     parser.add_argument("--url", help="measure a database generated before (SQLAlchemy URL)")
     parser.add_argument("--report-only", action="store_true", help="only the municipality report")
+    parser.add_argument(
+        "--kept", action="store_true", help="the data kept in benchmarks/data (made once)"
+    )
+    parser.add_argument(
+        "--case", action="append", choices=CASES, help="measure only this (repeatable)"
+    )
+    parser.add_argument("--runs", type=int, default=1, help="runs of --case dashboard or xlsx")
+    parser.add_argument("--xlsx-only", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    cases = tuple(args.case or CASES)
     if args.export_only:
         measure_export(args.export_only, args.label)
+        return
+    if args.xlsx_only:
+        measure_xlsx(args.xlsx_only, args.label, args.runs)
+        return
+    if args.kept:
+        from bench_desk_http import postgres_url, sqlite_url  # noqa: PLC0415
+
+        if not args.no_sqlite:
+            run(sqlite_url(args.rows), args.rows, "sqlite  ", True, cases, args.runs)
+        if args.postgres:
+            with postgres_url(args.rows) as url:
+                run(url, args.rows, "postgres", True, cases, args.runs)
         return
     if args.url and args.report_only:
         measure_report(args.url, args.url.split(":")[0].split("+")[0][:8].ljust(8))
         return
     if args.url:
-        run(args.url, args.rows, args.url.split(":")[0].split("+")[0][:8].ljust(8), generated=True)
+        label = args.url.split(":")[0].split("+")[0][:8].ljust(8)
+        run(args.url, args.rows, label, True, cases, args.runs)
         return
     if args.no_sqlite:
         pass

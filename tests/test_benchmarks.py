@@ -63,6 +63,18 @@ def test_the_report_benchmark_measures_the_largest_municipality(database, capsys
     assert "municipality report  PDF" in printed
 
 
+@pytest.mark.once  # a smoke test of the benchmark; the dashboard and XLSX are tested on both
+def test_the_report_benchmark_measures_the_dashboard_and_the_xlsx(database, capsys):
+    url = database("bench_figures")
+    bench = _module("bench_reports")
+    bench.generate(url, 300)
+    bench.measure_dashboard(url, "test", runs=2)
+    bench.measure_xlsx(url, "test")
+    printed = capsys.readouterr().out
+    assert printed.count("dashboard  year  700 branches") == 2
+    assert "xlsx    year   all sheets" in printed and "peak RSS" in printed
+
+
 @pytest.mark.once
 def test_the_desk_benchmark_prints_its_figures():
     result = subprocess.run(
