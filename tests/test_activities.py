@@ -10,15 +10,18 @@ from ido.core.activities import (
     MAX_SESSIONS,
     ActivityData,
     Rule,
+    activity_figures,
     cancel_session,
     move_session,
     occurrences,
     record_attendance,
     save_activity,
+    year_bounds,
 )
 from ido.core.db import db
-from ido.core.exceptions import InvalidActivity
+from ido.core.exceptions import InvalidActivity, ServiceError
 from ido.core.models import ActivityKind, ActivitySession, Agency, AuditEvent
+from ido.core.organisation import update_branch
 from ido.core.timeutil import now_local
 
 from .helpers import branch, user
@@ -179,3 +182,22 @@ def test_refusals_change_nothing(ctx, what, field):
     stored = db.session.scalars(db.select(ActivitySession)).all()
     assert len(stored) == 6 and all(s.attendance is None and not s.cancelled for s in stored)
     assert all(s.start_time == time(10) and not s.moved for s in stored)
+
+
+def test_taking_part_is_per_year_and_a_refused_year_changes_nothing(ctx):
+    """a2 signed up for 2025 and 2026 is held to the minimum in those years only; a year out
+    of the convenant's is refused before anything of the branch changes."""
+    a2 = branch("a2")
+    changes = update_branch(a2, "A Dorp", "Adorp", False, True, None, convenant_years=[2026, 2025])
+    assert changes == {"convenant_years": [[], [2025, 2026]]}
+    db.session.commit()
+    for year, takes_part, short in ((2024, False, 0), (2025, True, 4), (2026, True, 4)):
+        found = activity_figures([a2], *year_bounds(year), today=date(2026, 6, 1))[0]
+        assert (found.takes_part, found.short) == (takes_part, short), year
+    assert update_branch(a2, "A Dorp", "Adorp", False, True, None) == {}  # years left alone
+    with pytest.raises(ServiceError):
+        update_branch(a2, "Nieuw", "Adorp", False, True, None, convenant_years=[2023, 2026])
+    assert (a2.name, a2.convenant_years) == ("A Dorp", [2025, 2026])
+    update_branch(a2, "A Dorp", "Adorp", False, True, None, convenant_years=[2026])
+    db.session.commit()
+    assert db.session.scalar(db.text("SELECT COUNT(*) FROM branch_convenant_year")) == 1

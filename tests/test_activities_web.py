@@ -1,9 +1,11 @@
 """Activities on the pages and in the API: a coordinator records one, the desk counts people
 in two taps (no JavaScript), refusals change nothing, the report's convenant mark, the CSV,
-XLSX and JSON agree, and another library sees none of it."""
+XLSX and JSON agree, and another library sees none of it; the years a branch takes part in the
+convenant, set on the branch's page."""
 
 import csv
 import io
+import re
 from datetime import time, timedelta
 
 import openpyxl
@@ -11,6 +13,7 @@ import openpyxl
 from ido.core.activities import ActivityData, Rule, save_activity
 from ido.core.db import db
 from ido.core.models import ActivityKind, ActivitySession, AuditEvent
+from ido.core.organisation import update_branch
 from ido.core.timeutil import now_local
 
 from .conftest import Auth
@@ -126,8 +129,24 @@ def test_the_desk_counts_people_in_two_taps_without_javascript(app, client, auth
     assert _state(app) == before
 
 
+def _sign_up(app, code: str, years: list[int]) -> None:
+    with app.app_context():
+        found = branch(code)
+        update_branch(
+            found,
+            found.name,
+            found.municipality,
+            found.in_library,
+            True,
+            None,
+            convenant_years=years,
+        )
+        db.session.commit()
+
+
 def test_figures_with_the_convenant_mark_agree_in_page_csv_xlsx_and_json(app, client, auth):
     ids = _spreekuur(app, weeks_back=1, weeks_on=1, form="telephone")
+    _sign_up(app, "a1", [now_local().year])
     auth.login("coord@a.example")
     client.put(f"/api/v1/sessions/{ids[0]}/attendance", json={"count": 4})
     assert client.put(f"/api/v1/sessions/{ids[1]}/attendance", json={"count": 4}).status_code == 200
@@ -167,3 +186,100 @@ def test_figures_with_the_convenant_mark_agree_in_page_csv_xlsx_and_json(app, cl
         "b1"
     ]
     assert "A Centrum" not in other.get(f"/reports/activities?year={year}").get_data(as_text=True)
+
+
+def _years(app) -> tuple:
+    with app.app_context():
+        rows = db.session.execute(db.text("SELECT branch_id, year FROM branch_convenant_year"))
+        events = db.session.scalar(db.select(db.func.count(AuditEvent.id)))
+        return sorted(tuple(r) for r in rows), events
+
+
+def test_the_years_a_branch_takes_part_are_set_on_its_page(app, client, auth, monkeypatch):
+    with app.app_context():
+        a1, b1 = branch("a1").id, branch("b1").id
+    this_year = now_local().year
+    offered = list(range(2024, max(2027, this_year) + 1))
+    auth.login("coord@a.example")
+    page = client.get(f"/admin/branches/{a1}").get_data(as_text=True)
+    boxes = re.findall(r'name="convenant_years"\s+value="(\d+)"', page)
+    assert boxes == [str(year) for year in offered]
+    base = {"name": "A Centrum", "municipality": "Astad", "in_library": "y", "active": "y"}
+    before = _years(app)
+    for wrong in ([str(offered[-1] + 1)], ["2023"], ["twee"], ["2025", "20251"]):
+        answer = client.post(f"/admin/branches/{a1}", data={**base, "convenant_years": wrong})
+        assert answer.status_code == 422, wrong
+        assert _years(app) == before
+    saved = client.post(f"/admin/branches/{a1}", data={**base, "convenant_years": ["2025", "2026"]})
+    assert saved.status_code == 302
+    page = client.get(f"/admin/branches/{a1}").get_data(as_text=True)
+    ticked = re.findall(r'name="convenant_years"\s+value="(\d+)"\s+checked', page)
+    assert ticked == ["2025", "2026"]
+    with app.app_context():
+        assert branch("a1").convenant_years == [2025, 2026]
+        event = db.session.scalars(db.select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+        assert (event.entity, event.entity_id) == ("branch", str(a1))
+        assert event.changes == {"convenant_years": [[], [2025, 2026]]}
+    trail = client.get("/admin/audit").get_data(as_text=True)
+    assert "Doet mee aan het convenant in" in trail and "2025, 2026" in trail
+    # another library's branch answers as an unknown one, and changes nothing
+    before = _years(app)
+    for wrong in (b1, 999999):
+        answer = client.post(f"/admin/branches/{wrong}", data={**base, "convenant_years": ["2026"]})
+        assert answer.status_code == 404
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    answer = client.post(f"/admin/branches/{a1}", data={**base, "convenant_years": ["2024"]})
+    assert answer.status_code == 400  # no CSRF token
+    assert _years(app) == before
+    page = client.get(f"/admin/branches/{a1}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page
+    )
+    data = {**base, "csrf_token": token.group(1)}  # no box ticked: taking part in no year
+    assert client.post(f"/admin/branches/{a1}", data=data).status_code == 302
+    with app.app_context():
+        assert branch("a1").convenant_years == []
+
+
+def test_a_branch_signed_up_without_activities_is_short_and_one_not_signed_up_is_not(
+    app, client, auth
+):
+    """a2 takes part but has planned nothing: 0 of 4, 4 more needed, everywhere; a1 holds
+    convenant activities without taking part: it does not take part, its activities count."""
+    _spreekuur(app, weeks_back=1, weeks_on=1)
+    year = now_local().year
+    _sign_up(app, "a2", [year])
+    auth.login("coord@a.example")
+    page = client.get(f"/reports/activities?year={year}").get_data(as_text=True)
+    rows = {
+        name: row for name, row in re.findall(r'<th scope="row">([^<]+)</th>(.*?)</tr>', page, re.S)
+    }
+    assert "0 van 4 — nog 4 nodig" in rows["A Dorp"]
+    assert "doet niet mee" in rows["A Centrum"] and "nodig" not in rows["A Centrum"]
+    held = 2 if (now_local().date() - timedelta(weeks=1)).year == year else 1
+    api = client.get(f"/api/v1/activities/figures?year={year}").get_json()["rows"]
+    by_code = {row["branch"]: row for row in api}
+    assert (by_code["a2"]["takes_part"], by_code["a2"]["still_needed"]) == (True, 4)
+    assert by_code["a2"]["convenant_minimum"] == 4 and by_code["a2"]["held"] == 0
+    assert by_code["a1"]["takes_part"] is False and by_code["a1"]["still_needed"] is None
+    assert by_code["a1"]["convenant_held"] == by_code["a1"]["held"] == held
+    text = client.get(f"/reports/activities.csv?year={year}&dialect=rfc4180").get_data(as_text=True)
+    records = {r["branch"]: r for r in csv.DictReader(io.StringIO(text))}
+    assert (records["a2"]["takes_part"], records["a2"]["still_needed"]) == ("yes", "4")
+    assert (records["a1"]["takes_part"], records["a1"]["still_needed"]) == ("no", "")
+    dutch = client.get(f"/reports/activities.csv?year={year}").get_data(as_text=True)
+    assert "doet_mee_convenant" in dutch.splitlines()[0]
+    workbook = client.get(f"/reports/activities.xlsx?year={year}").data
+    book = openpyxl.load_workbook(io.BytesIO(workbook))
+    header, *lines = list(book.active.iter_rows(values_only=True))
+    sheet = {line[1]: dict(zip(header, line, strict=True)) for line in lines}
+    assert (sheet["a2"]["doet_mee_convenant"], sheet["a2"]["nog_nodig"]) == ("ja", 4)
+    assert (sheet["a1"]["doet_mee_convenant"], sheet["a1"]["nog_nodig"]) == ("nee", None)
+    assert sheet["a1"]["gehouden"] == held  # its activities still count
+    # the year before: a2 did not take part
+    before = client.get(f"/api/v1/activities/figures?year={year - 1}&branch=a2").get_json()
+    assert before["rows"][0]["takes_part"] is False
+    # the municipality report lists a2 too, 4 more needed
+    report = client.get(f"/reports/municipality?municipality=Adorp&period={year}")
+    assert report.status_code == 200, report.get_data(as_text=True)[:500]
+    assert "nog 4 nodig" in report.get_data(as_text=True)

@@ -284,7 +284,8 @@ def library_state(code: str) -> dict:
         **_activities_state(library, ids),
         "library": (library.code, library.name, library.active),
         "branches": sorted(
-            (b.code, b.name, b.municipality, b.in_library, b.active) for b in branches
+            (b.code, b.name, b.municipality, b.in_library, b.active, tuple(b.convenant_years))
+            for b in branches
         ),
         "partners": partners,
         "desk": desk,
@@ -427,6 +428,7 @@ def test_the_demo_library_moves_to_the_pass_database_and_back_unchanged(
     with app.app_context():
         assert library_state("demo") == before
         assert any(e[5] == "activity_session" for e in before["audit"])
+        assert any(b[5] for b in before["branches"])  # the years taking part in the convenant
         assert db.session.scalar(select(func.count()).select_from(NationalForm)) == 1
         tablet = db.session.scalar(select(DeskDevice))
         assert tablet.revoked_at is not None and tablet.secret_hash is None  # it enrols again
@@ -591,7 +593,8 @@ def test_a_file_that_cannot_be_taken_in_changes_nothing(small, org, tmp_path, ch
 
 
 def test_a_file_written_before_activities_and_contact_details_imports(small, org, tmp_path):
-    """Version 1 as it was: no contact, activity or session records, nor counts of them."""
+    """Version 1 as it was: no contact, activity or session records, nor counts of them, and
+    no convenant years on a branch."""
     new = ("contact", "activity", "session")
     records = [
         r
@@ -599,6 +602,9 @@ def test_a_file_written_before_activities_and_contact_details_imports(small, org
         if r["type"] not in new
         and not (r["type"] == "audit" and r["entity"] in ("activity", "activity_session"))
     ]
+    for record in records:
+        if record["type"] == "branch":
+            del record["convenant_years"]
     del records[0]["uses"]["activity_kind"]
     counts = records[-1]["counts"]
     for kind in new:
@@ -611,6 +617,7 @@ def test_a_file_written_before_activities_and_contact_details_imports(small, org
     with org.app_context():
         library = db.session.scalar(select(Library).where(Library.code == "demo"))
         assert [b.code for b in library.branches]
+        assert all(b.convenant_years == [] for b in library.branches)
         assert db.session.scalar(select(func.count()).select_from(Activity)) == 0
         assert not db.session.scalars(
             select(AgencyContact).where(AgencyContact.library_id == library.id)

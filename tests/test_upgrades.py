@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 
 from ido import MIGRATIONS_DIR, create_app
 from ido.core.db import db
-from ido.core.models import Branch
+from ido.core.models import Branch, BranchConvenantYear
 from ido.core.reporting.counts import DIMENSIONS, monthly_counts
 
 from .conftest import dispose, make_config
@@ -78,6 +78,12 @@ def test_a_database_filled_at_a_revision_upgrades_whole(database, revision):
                 count = connection.scalar(select(func.count()).select_from(table))
                 assert count == len(rows) + _added(name, rows)
         assert _counts() == snapshot["counts"]
+        if snapshot["tables"].get("activity") and "branch_convenant_year" not in snapshot["tables"]:
+            # f3bf9c23efc4 signs a branch up for the years it held convenant activities in
+            signed_up = db.session.execute(
+                select(Branch.code, BranchConvenantYear.year).join(BranchConvenantYear)
+            )
+            assert sorted(tuple(row) for row in signed_up) == [("a1", 2026)]
         # and life goes on: a new question gets its ids from the database's sequences
         from .helpers import store_question
 
@@ -158,6 +164,19 @@ def _add_contacts(coordinator) -> None:
     save_contact(agency("taalhuis"), coordinator.library_id, taalhuis, coordinator)
 
 
+def _add_convenant_years(coordinator) -> None:
+    """a1 takes part in the convenant in 2025 and 2026, a2 in 2026."""
+    from ido.core.organisation import update_branch
+
+    from .helpers import branch
+
+    for code, years in (("a1", [2025, 2026]), ("a2", [2026])):
+        found = branch(code)
+        update_branch(
+            found, found.name, found.municipality, found.in_library, True, coordinator, years
+        )
+
+
 def make_snapshot(folder: Path) -> Path:
     """Fill a database at the newest revision through the services (two libraries, users of
     every role, questions with every kind of link, a deleted one, tokens, a tablet, local
@@ -209,6 +228,7 @@ def make_snapshot(folder: Path) -> Path:
         delete_question(gone, coordinator)
         _add_activities(coordinator)
         _add_contacts(coordinator)
+        _add_convenant_years(coordinator)
         db.session.commit()
         tables = {
             table.name: [

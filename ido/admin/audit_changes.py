@@ -52,6 +52,7 @@ FIELDS = {
     "recovery_codes_left": _l("Recovery codes left"),
     "reset": _l("Reset by an administrator"),
     "quiet_dismissed_through": _l("Quiet-branch notice hidden until a question after"),
+    "convenant_years": _l("Takes part in the convenant in"),
 }
 ROLES = {
     "volunteer": _l("volunteer"),

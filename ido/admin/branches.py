@@ -8,10 +8,11 @@ from flask_login import current_user
 
 from ido.admin.forms import BranchForm
 from ido.admin.views import bp
+from ido.core.activities import CONVENANT_MINIMUM
 from ido.core.db import db
 from ido.core.exceptions import ServiceError
 from ido.core.models import Branch, Library
-from ido.core.organisation import create_branch, update_branch
+from ido.core.organisation import convenant_years_offered, create_branch, update_branch
 from ido.core.organisation.scope import branches_in_scope
 from ido.core.taxonomy import active_categories, branch_selection, save_branch_desk
 from ido.web.access import get_scoped_or_404
@@ -26,9 +27,11 @@ def _libraries() -> list[Library]:
     return list(db.session.scalars(query))
 
 
-def _form(**kwargs) -> BranchForm:
-    form = BranchForm(**kwargs)
+def _form(branch: Branch | None = None, **kwargs) -> BranchForm:
+    form = BranchForm(obj=branch, **kwargs)
     form.library.choices = {lib.code: lib.name for lib in _libraries()}
+    years = convenant_years_offered(branch.convenant_years if branch else ())
+    form.convenant_years.choices = [(year, str(year)) for year in years]
     return form
 
 
@@ -59,9 +62,10 @@ def branches():
 
 @bp.route("/branches/<int:branch_id>", methods=["GET", "POST"])
 def branch(branch_id: int):
-    """Change a branch; deactivating keeps its history countable."""
+    """Change a branch and the years it takes part in the convenant; deactivating keeps its
+    history countable."""
     item = get_scoped_or_404(Branch, branch_id)
-    form = _form(obj=item)
+    form = _form(item)
     if form.validate_on_submit():
         try:
             update_branch(
@@ -71,13 +75,14 @@ def branch(branch_id: int):
                 form.in_library.data,
                 form.active.data,
                 current_user,
+                convenant_years=form.convenant_years.data or [],
             )
         except ServiceError as error:
             form.name.errors.append(str(error))
         else:
             flash(_("Branch %(name)s saved.", name=item.name), "success")
             return redirect(url_for("admin.branches"))
-    return render_form("admin/branch.html", form, branch=item)
+    return render_form("admin/branch.html", form, branch=item, minimum=CONVENANT_MINIMUM)
 
 
 @bp.route("/branches/<int:branch_id>/desk", methods=["GET", "POST"])

@@ -35,6 +35,11 @@ class BranchForm(Form):
     library = RadioField(
         _l("Library"), invalid_choice_message=INVALID_CHOICE, validate_choice=False
     )
+    convenant_years = SelectMultipleField(
+        _l("Takes part in the Belastingdienst/Toeslagen convenant in"),
+        coerce=int,
+        invalid_choice_message=INVALID_CHOICE,
+    )
 
 
 class PersonForm(Form):

@@ -42,7 +42,11 @@ FIGURES_ROW = {
         "branch": {"type": "string"},
         "branch_name": {"type": "string"},
         "municipality": {"type": "string"},
-        "takes_part": {"type": "boolean", "description": "Holds convenant activities this year"},
+        "takes_part": {
+            "type": "boolean",
+            "description": "Signed up for the Belastingdienst/Toeslagen convenant this year "
+            "(set per branch on its management page), with or without activities",
+        },
         "convenant_held": {"type": "integer"},
         "convenant_minimum": {"type": ["integer", "null"]},
         "still_needed": {"type": ["integer", "null"]},

@@ -27,7 +27,13 @@ from ido.core.models import (
     joined_codes,
     link_rows,
 )
-from ido.core.organisation import create_branch, create_library, create_user
+from ido.core.organisation import (
+    convenant_years_offered,
+    create_branch,
+    create_library,
+    create_user,
+    update_branch,
+)
 from ido.core.taxonomy import Categories, active_categories
 from ido.core.timeutil import LOCAL_TZ, local_columns, now_local
 
@@ -91,6 +97,18 @@ def seed_demo(days: int = 365, per_day: float = 3.5, seed: int = 2026) -> bool:
     ]
     _seed_questions(users, days, per_day, random.Random(seed))
     _seed_activities(random.Random(seed))
+    # Noord takes part in the convenant since it began, Meerwijk and Centrum this year (Centrum
+    # has planned nothing for it yet: the report marks it short)
+    so_far = [year for year in convenant_years_offered() if year <= now_local().year]
+    for code, years in (
+        ("demo-noord", so_far),
+        ("demo-meerwijk", so_far[-1:]),
+        ("demo-centrum", so_far[-1:]),
+    ):
+        found = db.session.scalar(db.select(Branch).where(Branch.code == code))
+        update_branch(
+            found, found.name, found.municipality, found.in_library, True, convenant_years=years
+        )
     return True
 
 

@@ -1,6 +1,7 @@
 """Activities counted per branch over a period (a year for the convenant): held by kind, against
-the Belastingdienst/Toeslagen convenant's minimum, and the people reached in total and in
-another form than in person (the Bibliotheekmonitor's two questions). One GROUP BY."""
+the Belastingdienst/Toeslagen convenant's minimum for the branches signed up for the year, and
+the people reached in total and in another form than in person (the Bibliotheekmonitor's two
+questions). One GROUP BY, and one query for who takes part."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -11,7 +12,13 @@ from sqlalchemy import func
 
 from ido.core.db import db
 from ido.core.exceptions import ParamError
-from ido.core.models import Activity, ActivityKind, ActivitySession, Branch
+from ido.core.models import (
+    Activity,
+    ActivityKind,
+    ActivitySession,
+    Branch,
+    BranchConvenantYear,
+)
 from ido.core.timeutil import now_local
 
 CONVENANT_MINIMUM = 4  # activities a year per participating branch (convenant 2024-2027)
@@ -21,9 +28,13 @@ FIRST_YEAR, LAST_YEAR = 2000, 2099  # as the other reports (ido.core.reporting.p
 @dataclass
 class BranchActivities:
     """One branch's activities in the period; `held` counts sessions not cancelled whose day
-    has come (today's included), `planned` those still to come."""
+    has come (today's included), `planned` those still to come. `takes_part`: the branch is
+    signed up for the convenant in the period's year, whether or not it holds convenant
+    activities (a branch not signed up does not take part, and its convenant activities count
+    in the totals only)."""
 
     branch: Branch
+    takes_part: bool = False
     held: int = 0
     planned: int = 0
     convenant_held: int = 0
@@ -31,11 +42,6 @@ class BranchActivities:
     reached: int = 0
     reached_other_form: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)  # kind code: sessions held
-
-    @property
-    def takes_part(self) -> bool:
-        """Whether the branch holds convenant activities in the period (it takes part)."""
-        return bool(self.convenant_held or self.convenant_planned)
 
     @property
     def short(self) -> int:
@@ -47,9 +53,20 @@ class BranchActivities:
 def activity_figures(
     branches: Sequence[Branch], first: date, last: date, today: date | None = None
 ) -> list[BranchActivities]:
-    """Per branch (in the order given), its activities from `first` to `last`."""
+    """Per branch (in the order given), its activities from `first` to `last`; it takes part
+    in the convenant when it is signed up for a year of the period."""
     today = today or now_local().date()
     by_id = {b.id: BranchActivities(b) for b in branches}
+    signed_up = db.session.scalars(
+        db.select(BranchConvenantYear.branch_id)
+        .distinct()
+        .where(
+            BranchConvenantYear.branch_id.in_(list(by_id)),
+            BranchConvenantYear.year.between(first.year, last.year),
+        )
+    )
+    for branch_id in signed_up:
+        by_id[branch_id].takes_part = True
     come = ActivitySession.day <= today
     rows = db.session.execute(
         db.select(

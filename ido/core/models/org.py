@@ -42,6 +42,29 @@ class Branch(db.Model):  # type: ignore[name-defined]
     quiet_dismissed_through: Mapped[date | None] = mapped_column(Date)
 
     library: Mapped[Library] = relationship(back_populates="branches")
+    convenant_participation: Mapped[list[BranchConvenantYear]] = relationship(
+        cascade="all, delete-orphan", order_by="BranchConvenantYear.year"
+    )
+
+    @property
+    def convenant_years(self) -> list[int]:
+        """The years the branch takes part in the Belastingdienst/Toeslagen convenant."""
+        return sorted(row.year for row in self.convenant_participation)
+
+
+class BranchConvenantYear(db.Model):  # type: ignore[name-defined]
+    """A year in which a branch takes part in the Belastingdienst/Toeslagen convenant (a
+    library signs up per branch; the report then holds the branch to the yearly minimum).
+
+    A row per year rather than a first and last year: a branch may stop and sign up again,
+    the branch's page shows a box per year, and the report asks of one year at a time."""
+
+    __tablename__ = "branch_convenant_year"
+
+    branch_id: Mapped[int] = mapped_column(
+        ForeignKey("branch.id", ondelete="CASCADE"), primary_key=True
+    )
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
 
 
 class User(db.Model):  # type: ignore[name-defined]

@@ -9,7 +9,10 @@ how people and tablets prove who they are (passwords, API tokens, enrolled desk 
 """
 
 from ido.core.organisation.libraries import (
+    CONVENANT_FIRST_YEAR,
+    CONVENANT_LAST_YEAR,
     branch_by_code,
+    convenant_years_offered,
     create_branch,
     create_library,
     create_user,
@@ -22,7 +25,10 @@ from ido.core.organisation.libraries import (
 )
 
 __all__ = [
+    "CONVENANT_FIRST_YEAR",
+    "CONVENANT_LAST_YEAR",
     "branch_by_code",
+    "convenant_years_offered",
     "create_branch",
     "create_library",
     "create_user",

@@ -2,6 +2,7 @@
 
 import logging
 import secrets
+from collections.abc import Collection
 from typing import Any, cast
 
 from flask_babel import gettext as _
@@ -10,11 +11,15 @@ from ido.core.audit import Actor, apply_changes, audit
 from ido.core.checks import check_code, check_email
 from ido.core.db import db
 from ido.core.exceptions import ServiceError
-from ido.core.models import ROLES, Branch, Library, User
+from ido.core.models import ROLES, Branch, BranchConvenantYear, Library, User
 from ido.core.organisation.passwords import check_password_policy, end_sessions, hash_password
 from ido.core.organisation.tokens import end_tokens
+from ido.core.timeutil import now_local
 
 log = logging.getLogger(__name__)
+
+# The Belastingdienst/Toeslagen convenant runs from 2024 to 2027; a library signs up per branch.
+CONVENANT_FIRST_YEAR, CONVENANT_LAST_YEAR = 2024, 2027
 
 
 def user_by_email(email: str) -> User | None:
@@ -170,10 +175,23 @@ def update_branch(
     in_library: bool,
     active: bool,
     actor: Actor | None = None,
+    convenant_years: Collection[int] | None = None,
 ) -> dict[str, list[Any]]:
-    """Rename a branch, set its municipality, place and whether it is active; the changes."""
+    """Rename a branch, set its municipality, place, whether it is active and (when given) the
+    years it takes part in the convenant; the changes. A year not offered changes nothing."""
     if not name.strip() or not municipality.strip():
         raise ServiceError(_("Give the name and the municipality."))
+    before = branch.convenant_years
+    if convenant_years is not None:
+        offered = convenant_years_offered(before)
+        if any(year not in offered for year in convenant_years):
+            raise ServiceError(
+                _(
+                    "The convenant years are %(first)s to %(last)s.",
+                    first=offered[0],
+                    last=offered[-1],
+                )
+            )
     changes = apply_changes(
         branch,
         name=name.strip(),
@@ -181,10 +199,24 @@ def update_branch(
         in_library=in_library,
         active=active,
     )
+    after = sorted(set(convenant_years)) if convenant_years is not None else before
+    if after != before:
+        branch.convenant_participation = [
+            row for row in branch.convenant_participation if row.year in after
+        ] + [BranchConvenantYear(year=year) for year in after if year not in before]
+        changes["convenant_years"] = [before, after]
     if changes:
         audit(actor, "update", "branch", branch.id, branch.library_id, changes)
     db.session.flush()
     return changes
+
+
+def convenant_years_offered(kept: Collection[int] = ()) -> list[int]:
+    """The years a branch can be signed up for: the convenant's, on to this year when it runs
+    on, and any the branch has already (from an earlier term or another instance)."""
+    this_year = now_local().year
+    term = range(CONVENANT_FIRST_YEAR, max(CONVENANT_LAST_YEAR, this_year) + 1)
+    return sorted(set(term) | set(kept))
 
 
 def update_user(

@@ -108,7 +108,7 @@ def municipality_report(
         for found in activity_figures(
             sorted(branches, key=lambda b: b.name), period.first, period.end
         )  # the whole period: sessions still planned in it too
-        if found.held or found.planned
+        if found.held or found.planned or found.takes_part  # signed up: held to the minimum
     ]
     return MunicipalityReport(
         municipality=municipality,

@@ -84,6 +84,7 @@ def _records(library: Library, names: refs.Names) -> Iterator[tuple[str, dict[st
                 "municipality": branch.municipality,
                 "in_library": branch.in_library,
                 "active": branch.active,
+                "convenant_years": branch.convenant_years,
             },
         )
     for partner in db.session.scalars(

@@ -20,6 +20,7 @@ from ido.core.models import (
     Agency,
     Branch,
     BranchCategory,
+    BranchConvenantYear,
     DeskDevice,
     Library,
     NationalForm,
@@ -132,7 +133,9 @@ class _Target:
             raise TransferError(f"The branch code {code} cannot be used.")
         if db.session.scalar(select(Branch.id).where(Branch.code == code)):
             raise TransferError(f"A branch with code {code} exists in this instance already.")
+        years = record.pop("convenant_years", [])  # a file written before them has none
         branch = Branch(library_id=self.library.id, **{k: v for k, v in record.items()})
+        branch.convenant_participation = [BranchConvenantYear(year=year) for year in years]
         db.session.add(branch)
         db.session.flush()
         self.branches[code] = branch.id

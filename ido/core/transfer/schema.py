@@ -58,6 +58,7 @@ NUMBER = {"type": "integer", "minimum": 1}  # a row's key in the file (its id wh
 CLOCK = {"type": "string", "pattern": "^\\d\\d:\\d\\d(:\\d\\d)?$"}
 MAYBE_DAY = {**DAY, "type": ["string", "null"]}
 COUNT = {"type": "integer", "minimum": 0}
+YEAR = {"type": "integer", "minimum": 2000, "maximum": 2099}
 
 
 def _text(limit: int, multiline: bool = False) -> dict[str, Any]:
@@ -65,12 +66,15 @@ def _text(limit: int, multiline: bool = False) -> dict[str, Any]:
     return {**(TEXT if multiline else LINE), "type": "string", "maxLength": limit}
 
 
-def _record(kind: str, properties: dict[str, Any]) -> dict[str, Any]:
-    """A record of one type: all its fields required, no others."""
+def _record(
+    kind: str, properties: dict[str, Any], optional: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """A record of one type: all its fields required but the `optional` ones (fields added
+    once files of the version existed), no others."""
     return {
         "type": "object",
         "properties": {"type": {"const": kind}, **properties},
-        "required": ["type", *properties],
+        "required": ["type", *(name for name in properties if name not in optional)],
         "additionalProperties": False,
     }
 
@@ -105,7 +109,10 @@ RECORDS: dict[str, dict[str, Any]] = {
             "municipality": LINE,
             "in_library": {"type": "boolean"},
             "active": {"type": "boolean"},
+            # the years it takes part in the convenant (added later: an older file has none)
+            "convenant_years": {"type": "array", "items": YEAR, "uniqueItems": True},
         },
+        optional=("convenant_years",),
     ),
     "partner": _record(
         "partner",
