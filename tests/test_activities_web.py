@@ -256,6 +256,9 @@ def test_a_branch_signed_up_without_activities_is_short_and_one_not_signed_up_is
     }
     assert "0 van 4 — nog 4 nodig" in rows["A Dorp"]
     assert "doet niet mee" in rows["A Centrum"] and "nodig" not in rows["A Centrum"]
+    today = now_local().date()
+    marked = sum((today + timedelta(weeks=n)).year == year for n in (-1, 0, 1))
+    assert f"{marked} aangemerkt voor het convenant" in rows["A Centrum"]  # held and planned
     held = 2 if (now_local().date() - timedelta(weeks=1)).year == year else 1
     api = client.get(f"/api/v1/activities/figures?year={year}").get_json()["rows"]
     by_code = {row["branch"]: row for row in api}
