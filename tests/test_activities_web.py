@@ -6,7 +6,7 @@ convenant, set on the branch's page."""
 import csv
 import io
 import re
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import openpyxl
 
@@ -286,3 +286,25 @@ def test_a_branch_signed_up_without_activities_is_short_and_one_not_signed_up_is
     report = client.get(f"/reports/municipality?municipality=Adorp&period={year}")
     assert report.status_code == 200, report.get_data(as_text=True)[:500]
     assert "nog 4 nodig" in report.get_data(as_text=True)
+
+
+def test_a_quarter_of_the_municipality_report_marks_what_the_year_still_needs(app, client, auth):
+    """A branch signed up for 2025 held 3 convenant activities in its first quarter and 1 in
+    the second: the first quarter says 1 more needed, the second (the year up to it) none."""
+    with app.test_request_context():
+        kind = db.session.scalar(db.select(ActivityKind).where(ActivityKind.code == "aangiftedag"))
+        rule = Rule("monthly", date(2025, 1, 7), until=date(2025, 4, 30), nth=1)
+        data = ActivityData(branch("a1"), kind, rule, time(10), time(12), convenant=True)
+        assert len(save_activity(data, None).sessions) == 4
+        db.session.commit()
+    _sign_up(app, "a1", [2025])
+    auth.login("coord@a.example")
+
+    def block(period: str) -> str:
+        page = client.get(f"/reports/municipality?municipality=Astad&period={period}")
+        assert page.status_code == 200
+        text = page.get_data(as_text=True)
+        return text[text.index('id="activities-heading"') :]
+
+    assert "nog 1 nodig" in block("2025-Q1")
+    assert "nodig" not in block("2025-Q2") and "nodig" not in block("2025")

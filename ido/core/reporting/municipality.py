@@ -53,6 +53,9 @@ class MunicipalityReport:
     # activities and spreekuren per location, and added up (held by kind, people reached)
     activities: list[BranchActivities] = field(default_factory=list)
     activity_total: BranchActivities | None = None
+    # per location signed up for the convenant: activities it still needs in the year, as of
+    # the period's end (a quarter's mark counts what the year held up to it, not the quarter)
+    convenant_short: dict[int, int] = field(default_factory=dict)
 
     @property
     def change(self) -> int | None:
@@ -110,6 +113,11 @@ def municipality_report(
         )  # the whole period: sessions still planned in it too
         if found.held or found.planned or found.takes_part  # signed up: held to the minimum
     ]
+    taking_part = [found.branch for found in held if found.takes_part]
+    if period.quarter and taking_part:
+        so_far = activity_figures(taking_part, date(period.first.year, 1, 1), period.end)
+    else:
+        so_far = [found for found in held if found.takes_part]
     return MunicipalityReport(
         municipality=municipality,
         period=period,
@@ -142,4 +150,5 @@ def municipality_report(
         made=now_local().date(),
         activities=held,
         activity_total=activity_totals(held) if held else None,
+        convenant_short={found.branch.id: found.short for found in so_far if found.short},
     )
