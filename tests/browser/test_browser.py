@@ -112,8 +112,9 @@ def test_switching_someone_off_asks_first(browser, live_url, app):
 
 
 def test_the_desk_is_light_first_time_and_one_request_after(browser, live_url, seen, app):
-    """A tablet that opens the desk with an empty cache transfers at most 40 KB (the page, its
-    style, its scripts, the desk's six modules among them, and its icon); the server is asked
+    """A tablet that opens the desk with an empty cache transfers at most 45 KB (the page, its
+    style, its scripts, the desk's seven modules among them, and its icon; 41.6 KB with the
+    session tiles and the referral slip); the server is asked
     once for each, for the service worker, and for what that keeps as it installs (the desk
     page once more and the paper page; the files come from the browser's cache); opening it
     again asks only for the page (the rest is cached for a year under its content hash)."""
@@ -139,7 +140,7 @@ def test_the_desk_is_light_first_time_and_one_request_after(browser, live_url, s
     expected = ["/desk/", "/desk/sw.js", *files, "/desk/", "/desk/paper"]
     assert seen[0] == "/desk/" and set(seen) <= set(expected), seen
     assert len(seen) <= len(expected), seen
-    assert sum(sizes) <= 40_000, sizes
+    assert sum(sizes) <= 45_000, sizes
     seen.clear()
     page.goto(f"{live_url}/desk/")  # as following a link or the redirect after a save does
     page.wait_for_load_state("networkidle")
