@@ -476,13 +476,15 @@ def _serving(command: list, env: dict, port: int):
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile("w+") as log:
         server = subprocess.Popen(command, env=env, stderr=log, text=True)
-        for _ in range(200):
+        deadline = time.monotonic() + 60  # a busy machine may take long to import the app
+        while True:
             try:
                 urllib.request.urlopen(f"{url}/healthz", timeout=1).close()
                 break
             except OSError:
-                time.sleep(0.05)
-        else:
+                if server.poll() is None and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    continue
             server.kill()
             server.wait()
             log.seek(0)
