@@ -14,10 +14,12 @@ pytestmark = pytest.mark.once
 
 
 def _weekly_digicafe(app) -> tuple[int, int]:
-    """A weekly digicafé at branch a1, last week and today: its id and today's session's."""
+    """A weekly digicafé at branch a1 (which takes part in the convenant this year), last week
+    and today: its id and today's session's."""
     from ido.core.activities import ActivityData, Rule, save_activity
     from ido.core.db import db
     from ido.core.models import ActivityKind
+    from ido.core.organisation import update_branch
     from ido.core.timeutil import now_local
 
     from ..helpers import branch
@@ -25,6 +27,8 @@ def _weekly_digicafe(app) -> tuple[int, int]:
     with app.test_request_context():
         kind = db.session.scalar(db.select(ActivityKind).where(ActivityKind.code == "digicafe"))
         today = now_local().date()
+        a1 = branch("a1")
+        update_branch(a1, a1.name, a1.municipality, a1.in_library, True, None, [today.year])
         rule = Rule("weekly", today - timedelta(weeks=1), until=today)
         data = ActivityData(branch("a1"), kind, rule, time(9), time(11), convenant=True)
         activity = save_activity(data, None)
