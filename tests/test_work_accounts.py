@@ -9,8 +9,16 @@ import pytest
 import requests
 
 from ido.core.db import db
+from ido.core.exceptions import ServiceError
 from ido.core.models import AuditEvent, Library, User
-from ido.core.organisation.work_accounts import provider_of, set_provider
+from ido.core.organisation.work_accounts import (
+    WorkAccountRefused,
+    client_secret,
+    match_person,
+    provider_of,
+    remove_provider,
+    set_provider,
+)
 
 from .oidc_provider import SECRET
 
@@ -249,3 +257,102 @@ def test_a_callback_without_a_sign_in_under_way_or_with_an_error_is_refused(prov
         session["work_account"] = pending
     answer = client.get("/auth/work-account/callback?error=access_denied&state=s")
     assert answer.status_code == 401
+
+
+# --- The provider's settings (ido/core/organisation/work_accounts.py) ---------------------
+
+GOOD = {
+    "issuer": "https://id.example",
+    "client_id": "ido",
+    "client_secret": SECRET,
+    "domains": "a.example",
+    "verified_claim": "email_verified",
+    "required": False,
+}
+
+
+def library_of(code: str) -> Library:
+    return db.session.scalar(db.select(Library).where(Library.code == code))
+
+
+def provider_events(app) -> list[tuple[str, dict]]:
+    with app.app_context():
+        events = db.session.scalars(
+            db.select(AuditEvent)
+            .where(AuditEvent.entity == "work_account_provider")
+            .order_by(AuditEvent.id)
+        )
+        return [(e.action, e.changes) for e in events]
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("issuer", "ftp://id.example", "https://"),
+        ("issuer", "http://id.example", "https://"),  # plain http only on this machine
+        ("issuer", "https://id.example/?tenant=x", "https://"),
+        ("client_id", "  ", "Give the client id"),
+        ("domains", "not a domain", "e-mail domains"),
+        ("domains", "", "e-mail domains"),
+        ("verified_claim", "email verified!", "name of a claim"),
+        ("client_secret", "", "Give the client secret"),  # a new provider needs one
+        ("client_secret", None, "Give the client secret"),
+    ],
+)
+def test_a_provider_with_bad_settings_is_refused_and_nothing_stored(org, field, value, message):
+    with org.test_request_context(headers=ENGLISH):
+        with pytest.raises(ServiceError, match=message):
+            set_provider(library_of("lib-a"), **{**GOOD, field: value}, actor=None)
+        db.session.rollback()
+        assert provider_of(library_of("lib-a")) is None
+    assert provider_events(org) == []
+
+
+def test_a_domain_another_librarys_provider_vouches_for_is_refused(org):
+    give_provider(org, "https://id.example", domains="a.example")
+    give_provider(org, "https://id-b.example", library="lib-b", domains="b.example")
+    with org.test_request_context(headers=ENGLISH):
+        settings = {**GOOD, "issuer": "https://id-b.example", "domains": "b.example @A.example"}
+        with pytest.raises(ServiceError, match="Another library's provider vouches for a.example"):
+            set_provider(library_of("lib-b"), **settings, actor=None)
+        db.session.rollback()
+        assert provider_of(library_of("lib-b")).domains == "b.example"
+
+
+def test_changing_a_provider_keeps_its_secret_and_audits_what_changed(org):
+    give_provider(org, "https://id.example")
+    with org.test_request_context(headers=ENGLISH):
+        lib = library_of("lib-a")
+        set_provider(lib, **{**GOOD, "client_id": "ido-2", "client_secret": ""}, actor=None)
+        db.session.commit()
+        provider = provider_of(lib)
+        assert provider.client_id == "ido-2" and client_secret(provider) == SECRET
+        set_provider(
+            lib, **{**GOOD, "client_id": "ido-2", "client_secret": "new-s3cret"}, actor=None
+        )
+        set_provider(lib, **{**GOOD, "client_id": "ido-2", "client_secret": None}, actor=None)
+        db.session.commit()  # the last one changed nothing, and says nothing
+        assert client_secret(provider_of(lib)) == "new-s3cret"
+    events = provider_events(org)
+    assert [action for action, _ in events] == ["create", "update", "update"]
+    assert events[1][1] == {"client_id": ["ido", "ido-2"]}
+    assert events[2][1] == {"client_secret": ["…", "…"]}
+    assert "new-s3cret" not in repr(events) and SECRET not in repr(events)
+
+
+def test_removing_a_provider_audits_it_and_twice_is_harmless(org):
+    give_provider(org, "https://id.example")
+    with org.app_context():
+        remove_provider(library_of("lib-a"), None)
+        remove_provider(library_of("lib-a"), None)  # nothing left: nothing done
+        db.session.commit()
+        assert provider_of(library_of("lib-a")) is None
+    assert [action for action, _ in provider_events(org)] == ["create", "delete"]
+
+
+@pytest.mark.parametrize("claims", [{}, {"email": "  "}, {"email": 7}])
+def test_an_id_token_without_an_email_address_is_refused(org, claims):
+    give_provider(org, "https://id.example")
+    with org.test_request_context(headers=ENGLISH), pytest.raises(WorkAccountRefused) as refusal:
+        match_person(provider_of(library_of("lib-a")), {**claims, "email_verified": True})
+    assert refusal.value.reason == "no e-mail"
