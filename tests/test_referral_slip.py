@@ -201,3 +201,44 @@ def test_an_appointment_made_is_counted_and_needs_its_referral(org, client, auth
     csv = client.get(f"/reports/monthly.csv?by=outcome&branch={a1}&dialect=rfc4180")
     assert csv.status_code == 200
     assert ",afspraak,Appointment made with …,1" in csv.get_data(as_text=True)  # rfc4180: English
+
+
+def test_the_service_checks_the_details_itself_and_keeps_them_where_they_belong(org):
+    """What the form refuses before the service sees it (a length, a control character) the
+    service refuses too, for an import and any caller; a coordinator never keeps a national
+    agency's details; an administrator's change of a partner's details is that library's."""
+    from ido.core.exceptions import ParamError
+    from ido.core.models import Agency
+    from ido.core.taxonomy.contacts import contacts_for, known_numbers, save_contact
+
+    with org.app_context():
+        own = db.session.scalar(
+            select(Agency).where(Agency.code == _partner("coord@a.example", "buurtteam"))
+        )
+        uwv = db.session.scalar(select(Agency).where(Agency.code == "uwv"))
+        coordinator, admin = user("coord@a.example"), user("admin@ido.example")
+        library_a, library_b = coordinator.library_id, user("coord@b.example").library_id
+        refusals = [
+            (own, library_a, {"hours": "x" * 501}, ("hours", "too_long", 422)),
+            (own, library_a, {"bring": "DigiD\x00"}, ("bring", "invalid_character", 422)),
+            (own, library_a, {"address": "Markt 1\x1b"}, ("address", "invalid_character", 422)),
+            (uwv, library_a, UWV, ("agency", "not_found", 404)),  # national: an admin's
+        ]
+        for agency, library_id, values, expected in refusals:
+            try:
+                save_contact(agency, library_id, values, coordinator)
+            except ParamError as error:
+                assert (error.field, error.code, error.status) == expected, values
+            else:
+                raise AssertionError(f"stored: {values}")
+        assert db.session.scalar(select(func.count()).select_from(AgencyContact)) == 0
+        save_contact(uwv, None, UWV, admin)  # shared: every library's
+        row = save_contact(own, None, {"phone": "030 123 45 67"}, admin)
+        assert row.library_id == library_a  # the partner's library, not every library
+        db.session.commit()
+        assert contacts_for(library_a, []) == {}
+        assert set(contacts_for(library_a, [own, uwv])) == {own.id, uwv.id}
+        assert set(contacts_for(library_b, [own, uwv])) == {uwv.id}
+        assert known_numbers(None) == {"+31888989294"}  # no library: the shared ones only
+        assert known_numbers(library_a) == {"+31888989294", "+31301234567"}
+        assert known_numbers(library_b) == {"+31888989294"}

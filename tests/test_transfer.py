@@ -52,7 +52,10 @@ from ido.core.reporting.national_form import default_mapping, ensure_first_versi
 from ido.core.taxonomy import active_categories, save_branch_desk, save_category, seed_categories
 from ido.core.taxonomy.contacts import save_contact
 from ido.core.timeutil import now_local
-from ido.core.transfer import FORMAT, VERSION
+from ido.core.transfer import FORMAT, VERSION, export, export_library, rows
+from ido.core.transfer import activities as transfer_activities
+from ido.core.transfer.files import TransferError, records, write
+from ido.core.transfer.schema import ORDER
 
 from .conftest import dispose, make_config
 
@@ -477,11 +480,11 @@ def row_counts() -> dict:
     }
 
 
-def _refused(app, file: Path, expected: str) -> None:
+def _refused(app, file: Path, expected: str, *options: str) -> None:
     """The import fails with one line that says why, and changes nothing."""
     with app.app_context():
         before = row_counts()
-    result = app.test_cli_runner().invoke(args=["import-library", str(file)])
+    result = app.test_cli_runner().invoke(args=["import-library", str(file), *options])
     assert result.exit_code != 0
     assert expected in result.output, result.output
     assert result.output.count("\n") == 1, result.output  # one line
@@ -645,3 +648,186 @@ def test_export_refuses_an_unknown_library_and_a_file_that_exists(org, tmp_path)
     (tmp_path / "y.jsonl").write_text("")
     result = runner.invoke(args=["export-library", "lib-a", str(tmp_path / "y.jsonl")])
     assert result.exit_code == 1 and "exists already" in result.output
+
+
+def _twice(records: list[dict], kind: str) -> None:
+    """The first record of the kind once more, right after itself, and counted."""
+    index = next(i for i, r in enumerate(records) if r["type"] == kind)
+    records.insert(index + 1, dict(records[index]))
+    records[-1]["counts"][kind] += 1
+
+
+def _national_agency(records: list[dict]) -> str:
+    """A national agency of this instance, named in the header (a coordinator never keeps its
+    contact details)."""
+    code = db.session.scalar(
+        select(Agency.code).where(Agency.kind != "partner", Agency.library_id.is_(None)).limit(1)
+    )
+    if code not in records[0]["uses"]["agency"]:
+        records[0]["uses"]["agency"].append(code)
+    return code
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ("out_of_order", "audit record out of order"),
+        ("after_end", "goes on after its end record"),
+        ("empty", "is empty: it is not an IDO Logboek library file"),
+        ("no_header", f"is not an IDO Logboek library file (no {FORMAT} header)"),
+        ("library_code", "The library code de.mo cannot be used"),
+        ("branch_code", "The branch code demo.noord cannot be used"),
+        ("foreign_partner", "The partner code ander.taalhuis is not one of library demo"),
+        ("partner_twice", "A category with code demo.taalhuis-rivier exists in this instance"),
+        ("desk_twice", "The database refused a record of the file"),
+        ("national_contact", "which only an administrator keeps"),
+        ("unknown_branch", "The branch nergens is not in the file"),
+        ("unknown_tablet", "The desk tablet 999 is not in the file"),
+        ("question_twice", "The file holds a question twice: it is damaged"),
+        ("question_id", "is not a question id"),
+        ("no_moment", "'2025-13-45T10:00:00+01:00' is not a moment"),
+        ("activity_twice", "twice: it is damaged"),
+        ("session_twice", "twice: it is damaged"),
+        ("session_without_activity", "The activity 99999 is not in the file"),
+        ("no_day", "'2025-02-30' is not a day"),
+        ("no_clock", "'25:00' is not a time of day"),
+        ("national_form_mid_month", "starts on a month's first day, not 2025-01-15"),
+    ],
+)
+def test_a_damaged_or_foreign_record_is_refused_and_changes_nothing(
+    small, org, tmp_path, change, expected
+):
+    records = _lines(small)
+    first = {kind: next(r for r in records if r["type"] == kind) for kind in ORDER[:-1]}
+    path = tmp_path / "changed.jsonl"
+    options: tuple[str, ...] = ()
+    if change == "out_of_order":  # the national form before the trail
+        records.insert(records.index(first["audit"]), records.pop(-2))
+    if change == "library_code":  # the file's pattern allows a dot; a new code does not
+        records[0]["library"]["code"] = "de.mo"
+    if change == "branch_code":
+        first["branch"]["code"] = "demo.noord"
+    if change == "foreign_partner":
+        first["partner"]["code"] = "ander.taalhuis"
+    if change in ("partner_twice", "desk_twice", "question_twice", "activity_twice"):
+        _twice(records, change.removesuffix("_twice"))
+    if change == "session_twice":
+        _twice(records, "session")
+    if change == "national_contact":
+        with org.app_context():
+            first["contact"]["partner"] = _national_agency(records)
+    if change == "unknown_branch":
+        first["question"]["branch"] = "nergens"
+    if change == "unknown_tablet":
+        first["question"]["device"] = 999
+    if change == "question_id":  # the file's pattern, but no UUID
+        first["question"]["id"] = "-" * 36
+    if change == "no_moment":  # the file's pattern, but no moment
+        first["question"]["asked_at"] = "2025-13-45T10:00:00+01:00"
+    if change == "session_without_activity":
+        first["session"]["activity"] = 99999
+    if change == "no_day":
+        first["activity"]["first_day"] = "2025-02-30"
+    if change == "no_clock":
+        first["activity"]["start_time"] = "25:00"
+    if change == "national_form_mid_month":
+        first["national_form"]["valid_from"] = "2025-01-15"
+        options = ("--national-form",)
+    _write(path, records)
+    if change == "after_end":
+        path.write_text(path.read_text(encoding="utf-8") + "{}\n", encoding="utf-8")
+    if change == "empty":
+        path.write_text("")
+    if change == "no_header":
+        path.write_text('{"format": "csv"}\n')
+    _refused(org, path, expected, *options)
+
+
+def test_a_file_that_cannot_be_opened_is_refused(tmp_path):
+    with pytest.raises(TransferError, match="Cannot read .*: No such file or directory"):
+        next(records(tmp_path / "gone.jsonl"))
+
+
+def test_small_batches_and_a_trail_of_earlier_moves_import_whole(small, org, tmp_path, monkeypatch):
+    """Batches of two questions, events and sessions (a large library's path); an event about
+    an activity that was gone before an earlier move keeps its mark."""
+    monkeypatch.setattr(rows, "BATCH", 2)
+    monkeypatch.setattr(transfer_activities, "BATCH", 2)
+    records = _lines(small)
+    about_activity = next(r for r in records if r["type"] == "audit" and r["entity"] == "activity")
+    about_activity["entity_id"] = "gone:7"
+    with org.app_context():
+        trail_before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    result = org.test_cli_runner().invoke(
+        args=["import-library", str(_write(tmp_path / "batches.jsonl", records))]
+    )
+    assert result.exit_code == 0, result.output
+    counts = records[-1]["counts"]
+    with org.app_context():
+        library = db.session.scalar(select(Library).where(Library.code == "demo"))
+        mine = select(func.count()).join(Branch).where(Branch.library_id == library.id)
+        assert db.session.scalar(mine.select_from(Question)) == counts["question"]
+        assert db.session.scalar(mine.select_from(ActivitySession)) == counts["session"]
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action != "import", AuditEvent.entity != "library")
+        ).all()
+        trail = db.session.scalar(select(func.count()).select_from(AuditEvent))
+        assert trail == trail_before + counts["audit"] + 1  # and the import's own event
+        assert "gone:7" in {e.entity_id for e in events if e.entity == "activity"}
+        sessions = set(
+            db.session.scalars(
+                select(ActivitySession.id).join(Branch).where(Branch.library_id == library.id)
+            )
+        )
+        about_sessions = {int(e.entity_id) for e in events if e.entity == "activity_session"}
+        assert about_sessions and about_sessions <= sessions  # the new ids, not the file's
+
+
+def test_a_file_without_a_trail_imports_its_questions(small, org, tmp_path):
+    records = [r for r in _lines(small) if r["type"] != "audit"]
+    records[-1]["counts"]["audit"] = 0
+    result = org.test_cli_runner().invoke(
+        args=["import-library", str(_write(tmp_path / "no-trail.jsonl", records))]
+    )
+    assert result.exit_code == 0, result.output
+    with org.app_context():
+        stored = select(func.count()).select_from(Question).join(Branch)
+        assert db.session.scalar(stored.where(Branch.code.like("demo-%"))) == sum(
+            1 for r in records if r["type"] == "question"
+        )
+
+
+def test_export_into_a_missing_folder_is_refused(org, tmp_path):
+    result = org.test_cli_runner().invoke(
+        args=["export-library", "lib-a", str(tmp_path / "no" / "x.jsonl")]
+    )
+    assert result.exit_code == 1
+    assert "Cannot write" in result.output and "No such file or directory" in result.output
+
+
+def test_an_export_that_fails_halfway_leaves_no_file(org, tmp_path, monkeypatch):
+    written = []
+
+    def failing(handle, kind, record):
+        if kind == "branch":
+            raise TransferError("The disk is full.")
+        written.append(kind)
+        write(handle, kind, record)
+
+    monkeypatch.setattr(export, "write", failing)
+    file = tmp_path / "half.jsonl"
+    result = org.test_cli_runner().invoke(args=["export-library", "lib-a", str(file)])
+    assert result.exit_code == 1 and "The disk is full." in result.output
+    assert written == ["header"]
+    assert not file.exists()  # never half a file under the name asked for
+
+
+def test_an_export_inside_a_transaction_reads_in_it(org, tmp_path):
+    """Called in a transaction already begun, the export reads in that one."""
+    with org.app_context():
+        library = db.session.scalar(select(Library).where(Library.code == "lib-a"))
+        assert db.session().in_transaction()
+        counts = export_library("lib-a", tmp_path / "in.jsonl")
+        assert counts["branch"] == len(library.branches)
+        db.session.rollback()
+    assert _lines(tmp_path / "in.jsonl")[-1]["counts"] == counts

@@ -56,9 +56,9 @@ def import_library(path: Path, with_national_form: bool = False) -> Imported:
     try:
         for record in stream:
             kind = record.pop("type")
-            if kind == "end":
+            if kind == "end":  # the stream goes on once more: refused if the file does
                 target.finish(record["counts"])
-                break
+                continue
             target.counts[kind] += 1
             getattr(target, kind)(record, with_national_form)
     except IntegrityError:  # the values stay out of the message: a note may be among them
