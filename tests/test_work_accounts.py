@@ -3,11 +3,14 @@ app served on a port: the happy path, and every way it must fail (a 4xx page, no
 in, nothing changed)."""
 
 import re
+import time
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 import requests
+from joserfc.jwk import ECKey, KeySet
 
+from ido.auth import oidc
 from ido.core.db import db
 from ido.core.exceptions import ServiceError
 from ido.core.models import AuditEvent, Library, User
@@ -20,6 +23,7 @@ from ido.core.organisation.work_accounts import (
     set_provider,
 )
 
+from .conftest import free_port
 from .oidc_provider import SECRET
 
 ENGLISH = {"Accept-Language": "en"}
@@ -356,3 +360,224 @@ def test_an_id_token_without_an_email_address_is_refused(org, claims):
     with org.test_request_context(headers=ENGLISH), pytest.raises(WorkAccountRefused) as refusal:
         match_person(provider_of(library_of("lib-a")), {**claims, "email_verified": True})
     assert refusal.value.reason == "no e-mail"
+
+
+# --- The relying party (ido/auth/oidc.py): what no provider may answer, and none at all ---
+
+ISSUER = "https://id.example"
+DOCUMENT = {
+    "issuer": ISSUER,
+    "authorization_endpoint": f"{ISSUER}/authorize",
+    "token_endpoint": f"{ISSUER}/token",
+    "jwks_uri": f"{ISSUER}/jwks",
+}
+
+
+def keep(monkeypatch, url: str, document: dict) -> None:
+    """What the process keeps of `url` (as if fetched a moment ago); restored after the test."""
+    monkeypatch.setitem(oidc._kept, url, (time.monotonic(), document))
+
+
+def keep_discovery(monkeypatch, **changes) -> None:
+    document = {k: v for k, v in {**DOCUMENT, **changes}.items() if v is not None}
+    keep(monkeypatch, f"{ISSUER}/.well-known/openid-configuration", document)
+
+
+def closed_address() -> str:
+    """An address on this machine where nothing listens: refused at once."""
+    return f"http://127.0.0.1:{free_port()}"
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"authorization_endpoint": "https://evil.example/authorize"}, "another host"),
+        ({"issuer": "https://other.example"}, "names another issuer"),
+        ({"token_endpoint": 7}, "has no token_endpoint"),
+        ({"jwks_uri": None}, "has no jwks_uri"),
+    ],
+)
+def test_a_discovery_document_no_provider_may_answer_is_refused(monkeypatch, changes, message):
+    keep_discovery(monkeypatch, **changes)
+    with pytest.raises(oidc.ProviderError, match=message):
+        oidc.discovery(ISSUER)
+    keep_discovery(monkeypatch)
+    assert oidc.discovery(ISSUER) == DOCUMENT
+
+
+class Answer:
+    def __init__(self, body):
+        self.body = body
+
+    def raise_for_status(self):
+        pass
+
+    def json(self):
+        if isinstance(self.body, Exception):
+            raise self.body
+        return self.body
+
+
+@pytest.mark.parametrize(
+    "body, message", [([DOCUMENT], "not a JSON object"), (ValueError("<html>"), "ValueError")]
+)
+def test_a_provider_answering_no_json_object_is_refused_and_not_kept(monkeypatch, body, message):
+    monkeypatch.setattr(oidc.requests, "get", lambda url, timeout: Answer(body))
+    with pytest.raises(oidc.ProviderError, match=message):
+        oidc.discovery(ISSUER)
+    assert f"{ISSUER}/.well-known/openid-configuration" not in oidc._kept
+
+
+def test_a_provider_out_of_reach_is_a_provider_error():
+    issuer = closed_address()
+    with pytest.raises(oidc.ProviderError, match="ConnectionError"):
+        oidc.discovery(issuer)
+    assert f"{issuer}/.well-known/openid-configuration" not in oidc._kept
+
+
+def test_a_token_endpoint_out_of_reach_or_without_an_id_token_ends_the_sign_in(monkeypatch):
+    client = oidc.Client(ISSUER, "ido", SECRET, "http://127.0.0.1/auth/work-account/callback")
+    pending = {"state": "s", "nonce": "n", "verifier": "v" * 64}
+    keep_discovery(monkeypatch, token_endpoint=f"{closed_address()}/token")
+    with pytest.raises(oidc.ProviderError, match="token endpoint: ConnectionError"):
+        oidc.finish(client, "code", pending)
+    keep_discovery(monkeypatch)
+    answer = {"access_token": "a", "token_type": "Bearer"}  # no ID token
+    monkeypatch.setattr(oidc.OAuth2Session, "fetch_token", lambda *a, **k: answer)
+    with pytest.raises(oidc.TokenRefused) as refusal:
+        oidc.finish(client, "code", pending)
+    assert refusal.value.reason == "no id_token"
+
+
+def test_a_token_signed_with_a_key_the_kept_set_lacks_fetches_the_set_again(
+    provided, oidc_provider, app_url, monkeypatch
+):
+    """The provider rotated its keys since the set was kept: fetched again once, and kept."""
+    jwks_uri = oidc.discovery(oidc_provider.issuer)["jwks_uri"]
+    old = ECKey.generate_key("P-256", parameters={"kid": "old-key", "use": "sig"}, private=True)
+    keep(monkeypatch, jwks_uri, KeySet([old]).as_dict(private=False))
+    browser, answer = sign_in(app_url, "vol@a.example")
+    assert answer.status_code == 302 and logged_in(browser, app_url)
+    assert [key["kid"] for key in oidc._kept[jwks_uri][1]["keys"]] == ["test-key-1"]
+
+
+def test_an_unusable_key_set_ends_the_sign_in_for_now(
+    provided, oidc_provider, app_url, monkeypatch
+):
+    jwks_uri = oidc.discovery(oidc_provider.issuer)["jwks_uri"]
+    keep(monkeypatch, jwks_uri, {"keys": []})
+    events = audit_count(provided)
+    browser, answer = sign_in(app_url, "vol@a.example")
+    refused(provided, browser, answer, 502, "not possible right now")
+    assert not logged_in(browser, app_url) and audit_count(provided) == events
+
+
+# --- The web layer (ido/auth/work_account.py) ----------------------------------------------
+
+
+def test_the_language_chosen_outlives_the_sign_in(provided, app_url):
+    browser = requests.Session()  # no Accept-Language: Dutch unless chosen
+    browser.post(f"{app_url}/language", data={"lang": "en"}, allow_redirects=False)
+    browser.cookies.set("ido_lang", None)  # only the session remembers it
+    response = start(browser, app_url, "vol@a.example")
+    callback = at_provider(browser, response.headers["Location"], "vol@a.example", app_url)
+    assert browser.get(callback, allow_redirects=False).status_code == 302
+    assert '<html lang="en">' in browser.get(f"{app_url}/auth/profile").text
+
+
+def pending_for(app, client) -> None:
+    """A sign-in under way with library A's provider, as the start leaves it."""
+    with app.app_context():
+        provider = provider_of(library_of("lib-a"))
+        pending = {"state": "s", "nonce": "n", "verifier": "v" * 64}
+        pending.update(provider=provider.id, issuer=provider.issuer)
+    with client.session_transaction() as session:
+        session["work_account"] = pending
+
+
+def not_now(app, client, answer, events) -> None:
+    assert answer.status_code == 502 and "not possible right now" in answer.get_data(as_text=True)
+    with client.session_transaction() as session:
+        assert "work_account" not in session and "_user_id" not in session
+    assert audit_count(app) == events
+
+
+def test_a_client_secret_that_no_longer_opens_ends_the_sign_in_for_now(provided, client, caplog):
+    """SECRET_KEY changed since the secret was sealed: no sign-in, a warning in the log."""
+    with provided.app_context():
+        provider_of(library_of("lib-a")).client_secret_sealed = "sealed-with-another-key"
+        db.session.commit()
+    events = audit_count(provided)
+    answer = client.post(
+        "/auth/work-account", data={"work-email": "vol@a.example"}, headers=ENGLISH
+    )
+    not_now(provided, client, answer, events)
+    pending_for(provided, client)
+    not_now(
+        provided,
+        client,
+        client.get("/auth/work-account/callback?code=c&state=s", headers=ENGLISH),
+        events,
+    )
+    assert "cannot be opened" in caplog.text
+
+
+def test_a_provider_out_of_reach_ends_the_sign_in_for_now(org, client, caplog):
+    give_provider(org, closed_address())
+    events = audit_count(org)
+    answer = client.post(
+        "/auth/work-account", data={"work-email": "vol@a.example"}, headers=ENGLISH
+    )
+    not_now(org, client, answer, events)
+    pending_for(org, client)
+    not_now(
+        org,
+        client,
+        client.get("/auth/work-account/callback?code=c&state=s", headers=ENGLISH),
+        events,
+    )
+    assert "ConnectionError" in caplog.text
+
+
+# --- The administrator's page (ido/admin/work_accounts.py) ---------------------------------
+
+
+def provider_form(**changes) -> dict:
+    form = {**GOOD, "required": "y", **changes}
+    return {k: v for k, v in form.items() if v is not None}
+
+
+def test_an_administrator_sets_changes_and_removes_a_provider(org, client, auth):
+    auth.login("admin@ido.example")
+    with org.app_context():
+        page = f"/admin/libraries/{library_of('lib-a').id}/work-accounts"
+    answer = client.post(page, data=provider_form(), headers=ENGLISH)
+    assert answer.status_code == 302 and answer.headers["Location"] == page
+    assert "Work accounts of" in client.get(page, headers=ENGLISH).get_data(as_text=True)
+    answer = client.post(page, data=provider_form(client_secret="", required=None))
+    assert answer.status_code == 302
+    with org.app_context():
+        provider = provider_of(library_of("lib-a"))
+        assert provider.required is False and client_secret(provider) == SECRET
+    assert client.post(f"{page}/remove").status_code == 302
+    with org.app_context():
+        assert provider_of(library_of("lib-a")) is None
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"issuer": "http://id.example"}, "https://"),
+        ({"domains": "vol@a.example!"}, "e-mail domains"),
+        ({"client_secret": ""}, "Give the client secret"),
+    ],
+)
+def test_the_administrators_page_refuses_bad_settings(org, client, auth, changes, message):
+    auth.login("admin@ido.example")
+    with org.app_context():
+        page = f"/admin/libraries/{library_of('lib-a').id}/work-accounts"
+    answer = client.post(page, data=provider_form(**changes), headers=ENGLISH)
+    assert answer.status_code == 422 and message in answer.get_data(as_text=True)
+    with org.app_context():
+        assert provider_of(library_of("lib-a")) is None
+    assert provider_events(org) == []
