@@ -148,6 +148,13 @@ def test_sessions_cancelled_moved_counted_and_a_changed_rule_keeps_what_was_held
         ("a session to come", "count"),
         ("a cancelled session", "count"),
         ("a move of years", "day"),
+        ("a kind no longer in use", "kind"),
+        ("a form that is none", "form"),
+        ("a title of two lines", "title"),
+        ("a title too long", "title"),
+        ("cancelling a session people were counted at", "_"),
+        ("a count that is text", "count"),
+        ("a count that is a yes", "count"),
     ],
 )
 def test_refusals_change_nothing(ctx, what, field):
@@ -175,6 +182,22 @@ def test_refusals_change_nothing(ctx, what, field):
         elif what == "a cancelled session":
             cancel_session(session, True, None)
             record_attendance(session, 3, None)
+        elif what == "a kind no longer in use":
+            activity.kind.active = False
+            save_activity(_data(), None, activity)
+        elif what == "a form that is none":
+            save_activity(_data(form="by_pigeon"), None, activity)
+        elif what == "a title of two lines":
+            save_activity(_data(title="Spreekuur\nBelastingdienst"), None, activity)
+        elif what == "a title too long":
+            save_activity(_data(title="x" * 201), None, activity)
+        elif what == "cancelling a session people were counted at":
+            record_attendance(session, 4, None)
+            cancel_session(session, True, None)
+        elif what == "a count that is text":
+            record_attendance(session, "4", None)  # type: ignore[arg-type]
+        elif what == "a count that is a yes":
+            record_attendance(session, True, None)
         else:
             move_session(session, session.day + timedelta(days=800), time(10), time(11), None)
     assert refused.value.field == field

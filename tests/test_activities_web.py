@@ -308,3 +308,46 @@ def test_a_quarter_of_the_municipality_report_marks_what_the_year_still_needs(ap
 
     assert "nog 1 nodig" in block("2025-Q1")
     assert "nodig" not in block("2025-Q2") and "nodig" not in block("2025")
+
+
+def test_a_coordinator_changes_an_activity_and_counts_a_session_on_its_page(app, client, auth):
+    ids = _spreekuur(app, weeks_back=2, weeks_on=2)
+    with app.app_context():
+        activity_id = db.session.get(ActivitySession, ids[0]).activity_id
+    auth.login("coord@a.example")
+    today = now_local().date()
+    form = {
+        "branch": "a1",
+        "kind": "belastinghulp",
+        "partner": "",
+        "form": "online",
+        "title": "Belastingaangifte samen doen",
+        "first_day": (today - timedelta(weeks=2)).isoformat(),
+        "until": (today + timedelta(weeks=2)).isoformat(),
+        "repeat": "weekly",
+        "nth": "1",
+        "start_time": "09:00",
+        "end_time": "11:00",
+    }
+    page = f"/admin/activities/{activity_id}"
+    saved = client.post(page, data=form)
+    assert saved.status_code == 302 and saved.headers["Location"] == page
+    assert "Activiteit opgeslagen." in client.get(page).get_data(as_text=True)
+    before = _state(app)
+    for count in ("veel", "-1", ""):
+        refused = client.post(f"/admin/sessions/{ids[0]}/attendance", data={"count": count})
+        assert refused.status_code == 422, count
+    assert _state(app) == before
+    counted = client.post(f"/admin/sessions/{ids[0]}/attendance", data={"count": "6"})
+    assert counted.status_code == 302
+    assert counted.headers["Location"] == f"{page}#s{ids[0]}"
+    assert "6 mensen geteld." in client.get(page).get_data(as_text=True)
+    with app.app_context():
+        session = db.session.get(ActivitySession, ids[0])
+        assert (session.activity.title, session.activity.form) == (form["title"], "online")
+        assert session.attendance == 6 and session.counted_at is not None
+        trail = db.session.scalars(
+            db.select(AuditEvent.entity).where(AuditEvent.entity.like("activity%"))
+        ).all()
+        assert trail.count("activity") == 2  # made, then changed
+        assert trail.count("activity_session") == 1
