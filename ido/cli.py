@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from flask_migrate import upgrade
 from sqlalchemy.exc import SQLAlchemyError
 
 from ido.core.backup import backup, restore
@@ -64,6 +63,8 @@ def init_db() -> None:
     if problem:
         raise click.ClickException(problem)
     try:
+        from flask_migrate import upgrade  # noqa: PLC0415  (alembic: only for this command)
+
         upgrade()
     except SQLAlchemyError as error:
         raise click.ClickException(

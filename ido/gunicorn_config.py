@@ -31,6 +31,14 @@ loglevel = os.environ.get("IDO_GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("IDO_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # The worker's heartbeat file in memory, not on disk (gunicorn's advice for containers).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# IDO_PRELOAD=1: the app is made once, in the master, before the workers are forked, and they
+# share its objects (copy-on-write) instead of each building its own. Off by default: it saves
+# only 2-4 MiB per idle worker (the master has imported the app's modules already, for
+# on_starting, so the workers share those either way; docs/performance.md), and with it a
+# graceful reload (SIGHUP, `systemctl reload ido`) no longer loads new code, only a restart does.
+# Making the app opens no database connection and starts no thread a worker needs; post_fork
+# drops any pooled connection all the same, and each worker fills its own caches.
+preload_app = os.environ.get("IDO_PRELOAD", "0") == "1"
 
 PER_PROCESS_OK = "IDO_THROTTLE_PER_PROCESS"  # "accept": start anyway, with a warning
 
@@ -60,6 +68,19 @@ def on_starting(server) -> None:
         return
     server.log.error("Refusing to start: %s", message)
     raise SystemExit(1)
+
+
+def post_fork(server, worker) -> None:
+    """A new worker drops the database connections it inherited from the master (a connection
+    must never be shared between processes); it opens its own when it first needs one."""
+    app = getattr(worker.app, "callable", None)  # the preloaded app, if any
+    if app is None:
+        return
+    from ido.core.db import db
+
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose(close=False)
 
 
 # gunicorn reads less than this much of a body the app left unread (a 413 reads none) before

@@ -5,16 +5,18 @@ exist, the moment's limits, the note's content) as it does for the desk."""
 
 import functools
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from ido.api.openapi import SCHEMAS
 from ido.api.shapes import SPELLINGS
 from ido.core.taxonomy import defaults
+
+if TYPE_CHECKING:  # jsonschema is imported when the API first checks a body
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 LIST_FIELDS = ("topics", "agencies", "referrals", "help")
 # What the form and the question service answer with a code of their own: a missing branch or
@@ -31,13 +33,15 @@ LEFT_TO_THE_FORM = {
 
 
 @functools.cache
-def _validator() -> Draft202012Validator:
+def _validator() -> "Draft202012Validator":
+    from jsonschema import Draft202012Validator  # noqa: PLC0415
+
     schema = SCHEMAS["QuestionInput"]
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
 
 
-def _message(field: str, error: ValidationError) -> str:
+def _message(field: str, error: "ValidationError") -> str:
     """What a person reading the API's answer needs, by field and by what was wrong."""
     if field in SPELLINGS and error.validator == "pattern":
         return str(SPELLINGS[field][1])
@@ -52,7 +56,7 @@ def _message(field: str, error: ValidationError) -> str:
     return _("Give a text.")
 
 
-def _refused(error: ValidationError) -> str | None:
+def _refused(error: "ValidationError") -> str | None:
     """The field a schema error refuses (None: the form answers it, or it is not a field)."""
     if not error.absolute_path:
         return None

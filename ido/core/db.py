@@ -1,8 +1,8 @@
 """The database: one SQLAlchemy object, created unbound and attached in the application factory."""
 
 import sqlite3
+import sys
 
-import psycopg
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import URL, Engine, make_url
@@ -115,7 +115,9 @@ def _postgresql_custom_plans(
     took 2 s instead of 0.2 s. This also keeps the app working behind a PgBouncer that pools
     transactions.
     """
-    if isinstance(dbapi_connection, psycopg.Connection):
+    # psycopg is imported by SQLAlchemy's dialect only when PostgreSQL is used
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is not None and isinstance(dbapi_connection, psycopg.Connection):
         dbapi_connection.prepare_threshold = None
 
 

@@ -10,7 +10,6 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
-from zxcvbn import zxcvbn
 
 from ido.core.audit import Actor, audit
 from ido.core.db import db
@@ -66,6 +65,8 @@ def check_password_policy(password: str, email: str, name: str = "") -> None:
         raise ServiceError(_("A password needs at least %(n)s characters.", n=MIN_PASSWORD_LENGTH))
     if password.strip().lower() in {email.lower(), email.split("@")[0].lower()}:
         raise ServiceError(_("The password may not be your e-mail address."))
+    from zxcvbn import zxcvbn  # noqa: PLC0415  (imported when first used: a worker stays small)
+
     # zxcvbn knows the common passwords, keyboard runs and dates; below 3 is guessable
     if zxcvbn(password[:100], user_inputs=[email, name, "ido", "bibliotheek"])["score"] < 3:
         raise ServiceError(

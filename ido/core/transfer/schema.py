@@ -8,11 +8,12 @@ files of it exist are OPTIONAL: a file written before them has none, and reads a
 """
 
 import functools
-from typing import Any
-
-from jsonschema import Draft202012Validator
+from typing import TYPE_CHECKING, Any
 
 from ido.core.models import ACTIVITY_FORMS, MAX_ATTENDANCE, REPEATS
+
+if TYPE_CHECKING:  # jsonschema is imported when a library file is first read or written
+    from jsonschema import Draft202012Validator
 
 FORMAT = "ido-logboek-library"
 VERSION = 1
@@ -267,8 +268,10 @@ SCHEMA: dict[str, Any] = {
 
 
 @functools.cache
-def validators() -> dict[str, Draft202012Validator]:
+def validators() -> "dict[str, Draft202012Validator]":
     """A validator per record type (checked once per process)."""
+    from jsonschema import Draft202012Validator  # noqa: PLC0415
+
     for schema in RECORDS.values():
         Draft202012Validator.check_schema(schema)
     return {kind: Draft202012Validator(schema) for kind, schema in RECORDS.items()}

@@ -5,8 +5,6 @@ import io
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from openpyxl import Workbook
-
 from ido.core.activities import BranchActivities
 from ido.core.activities.report import figures_row
 from ido.core.reporting.exports.cells import safe_cell, write_csv
@@ -57,6 +55,8 @@ def activities_workbook(
     figures: Sequence[BranchActivities], year: int, kinds: Sequence[str]
 ) -> bytes:
     """One sheet, Activiteiten, with the Dutch columns of the CSV."""
+    from openpyxl import Workbook  # noqa: PLC0415  (imported when first used: a worker stays small)
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Activiteiten")
     for record in activity_records(figures, year, kinds, "excel-nl"):
