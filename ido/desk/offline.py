@@ -152,9 +152,9 @@ def _offline_texts(_language: str) -> dict[str, str]:
             "time (hh:mm). Nothing was saved yet."
         ),
         "log_out": _(
-            "%(n)s of your questions are still waiting to be sent from this device. Log out? "
-            "They are sent when you log in here again.",
-            n="%(n)s",
+            "Not sent yet from this device: %(waiting)s. Log out? What waits is sent when you "
+            "log in here again.",
+            waiting="%(waiting)s",
         ),
         "you": _("you yourself"),
         "people": _("%(n)s people", n="%(n)s"),

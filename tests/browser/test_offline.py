@@ -383,7 +383,9 @@ def test_questions_wait_for_the_person_who_saved_them(browser, live_url, app):
     page.on("dialog", accept)
     page.get_by_role("button", name=re.compile("Uitloggen")).click()
     page.wait_for_url(re.compile(r"/auth/login"))
-    assert warnings and "Er wachten nog 1 van uw vragen" in warnings[0]
+    assert warnings and warnings[0].startswith(
+        "Nog niet verzonden vanaf dit apparaat: 1 vraag wacht op verzending. Uitloggen?"
+    )
     page.unroute("**/api/v1/questions")
     log_in(page, live_url, "vol2@a.example")  # another volunteer of branch a1 (and a2)
     page.get_by_text("A Centrum").click()

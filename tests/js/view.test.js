@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { attendanceEntry, saveEntry } from "../../static/js/desk/queue.js";
-import { confirmation, countText, latestCounts, moveCounts, queueItem, queueView, rowCells, tileText } from "../../static/js/desk/view.js";
+import { confirmation, countText, latestCounts, logOutQuestion, moveCounts, queueItem, queueView, rowCells, tileText } from "../../static/js/desk/view.js";
 
 const texts = {
   waiting_one: "1 vraag wacht op verzending", waiting_many: "%(n)s vragen wachten op verzending",
@@ -146,4 +146,15 @@ test("a tile says the count waiting in the queue, refused, or what the server st
   const latest = latestCounts([counted("a", 12, 7, { loggedAt: 5 }), counted("b", 12, 8, { loggedAt: 4 }), tap(1, "2026-12-07")]);
   assert.deepEqual([...latest.keys()], [12]);
   assert.equal(latest.get(12).count, 7);
+});
+
+test("logging out names what is not sent yet as the queue does: x 5 as five, counts apart", () => {
+  const asks = { ...texts, log_out: "Nog niet verzonden vanaf dit apparaat: %(waiting)s. Uitloggen?" };
+  const count = attendanceEntry({ id: "c1", owner: "u1", branch: "a1", session: 9, count: 7, name: "Digicafé", label: "Digicafé", loggedAt: 2 });
+  const all = [tap(5, "2026-12-07T13:30:00Z"), count, { ...tap(1, "2026-12-07T13:31:00Z"), id: "o", owner: "u2" }];
+  assert.equal(
+    logOutQuestion(all, "u1", asks),
+    "Nog niet verzonden vanaf dit apparaat: 5 vragen wachten op verzending · 1 telling wacht op verzending. Uitloggen?",
+  );
+  assert.equal(logOutQuestion(all, "u3", asks), null);  // nothing of this person's: no question
 });

@@ -13,7 +13,7 @@
 import { amsterdam, dayOf, makeClock, typedDay } from "./clock.js";
 import { attendanceEntry, deleteEntry, idbStore, idsOf, newId, replacedBy, saveEntry, undoPlan } from "./queue.js";
 import { http, sender } from "./send.js";
-import { addRow, confirmation, fill, queueView, removeRows, showCounts } from "./view.js";
+import { addRow, confirmation, fill, logOutQuestion, queueView, removeRows, showCounts } from "./view.js";
 import { clearRefusal, checked, describeTile, putBack, readCount, readQuestionForm, showRefusal } from "./form.js";
 import { startSlips } from "./slip.js";
 
@@ -282,8 +282,8 @@ function start(root) {
     else if (form.matches("[data-log-out]")) {
       event.preventDefault();
       store.all().then((all) => {
-        const mine = all.filter((e) => e.owner === owner);
-        if (!mine.length || window.confirm(texts.log_out.replace("%(n)s", mine.length))) {
+        const asked = logOutQuestion(all, owner, texts);
+        if (!asked || window.confirm(asked)) {
           form.removeAttribute("data-log-out");
           form.submit();
         }

@@ -36,6 +36,13 @@ export function queueView(all, owner, texts) {
   };
 }
 
+/* What logging out asks when something of this person's is not sent yet: the queue's own
+   heading (questions one by one, a tap of x N as N, sessions' counts apart), or null. */
+export function logOutQuestion(all, owner, texts) {
+  const view = queueView(all, owner, texts);
+  return view.waiting + view.refused ? fill(texts.log_out, { waiting: view.heading }) : null;
+}
+
 /* One line of the queue: when, what, and its state (with the reason of a refusal). A
    session's count is taken out only once refused (a new tap on the tile corrects one that
    waits). */
