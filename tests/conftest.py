@@ -523,6 +523,48 @@ def app_url(org):
 
 
 @pytest.fixture
+def redis_url():
+    """A Redis server of our own (Debian's redis-server), on a free port, gone afterwards."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    folder = tempfile.mkdtemp(prefix="ido-redis-")
+    server = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            folder,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    import redis
+
+    client = redis.Redis(port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    else:
+        server.kill()
+        pytest.fail("redis-server did not start")
+    yield f"redis://127.0.0.1:{port}"
+    client.close()
+    server.terminate()
+    server.wait(10)
+
+
+@pytest.fixture
 def gunicorn_url(database_url, org):
     """gunicorn on the test's own database (with the organisation)."""
     with gunicorn_serving(database_url) as url:

@@ -3,13 +3,20 @@ Node from tests/oidc/ (`make test` installs it there with `npm ci`). One per tes
 the accounts and clients below are its whole configuration."""
 
 import json
+import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urljoin
 
 import pytest
+import requests
+
+from ido.core.db import db
+from ido.core.models import Library
+from ido.core.organisation.work_accounts import set_provider
 
 HERE = Path(__file__).parent / "oidc"
 SECRET = "client-secret-of-the-test-provider-0123456789"
@@ -58,3 +65,29 @@ def oidc_provider():
         process.terminate()
         process.wait(timeout=10)
         process.stdout.close()
+
+
+def give_provider(
+    app, issuer, client_id="ido", required=False, library="lib-a", domains="a.example"
+):
+    with app.app_context():
+        lib = db.session.scalar(db.select(Library).where(Library.code == library))
+        set_provider(lib, issuer, client_id, SECRET, domains, "email_verified", required, None)
+        db.session.commit()
+
+
+def at_provider(browser: requests.Session, url: str, login: str, app_url: str) -> str:
+    """Sign in at the provider as `login`; the address it sends back to the app (not
+    followed)."""
+    for _ in range(10):
+        response = browser.get(url, allow_redirects=False)
+        if response.status_code == 200 and 'name="login"' in response.text:
+            action = re.search(r'action="([^"]+)"', response.text)[1]
+            response = browser.post(
+                urljoin(url, action), data={"login": login}, allow_redirects=False
+            )
+        assert response.status_code in (302, 303), response.text[:500]
+        url = urljoin(url, response.headers["Location"])
+        if url.startswith(app_url):
+            return url
+    raise AssertionError("the provider never sent back")

@@ -16,8 +16,7 @@ from ido.core.organisation.tokens import create_token
 
 from .conftest import GUNICORN, PASSWORD, _serving, form_fields, free_port, server_env
 from .helpers import post_question, questions, user
-from .test_throttle import redis_url  # noqa: F401  (a fixture: a Redis server of our own)
-from .test_work_accounts import at_provider, give_provider
+from .oidc_provider import at_provider, give_provider
 
 pytestmark = pytest.mark.slow
 

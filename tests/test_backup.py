@@ -75,7 +75,7 @@ def test_a_backup_made_while_desks_write_keeps_every_acknowledged_entry(
         thread.start()
     deadline = time.monotonic() + 30
     while len(acknowledged) < 20 and time.monotonic() < deadline:
-        time.sleep(0.05)
+        time.sleep(0.05)  # polls until 20 saves are acknowledged (the desks run in threads)
     during = tmp_path / "during.backup"
     started = time.monotonic()
     result = runner.invoke(args=["backup", str(during)])

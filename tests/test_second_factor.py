@@ -3,25 +3,16 @@ replays, clock drift, recovery codes, throttling, and who is never asked."""
 
 import re
 
-import pyotp
 import pytest
 
 from ido.core.db import db
-from ido.core.models import AuditEvent, RecoveryCode, SecondFactor
+from ido.core.models import RecoveryCode, SecondFactor
 from ido.core.organisation import second_factor
-from ido.core.organisation.second_factor import enable, matching_step, verify
+from ido.core.organisation.second_factor import matching_step, verify
 
 from .conftest import Auth
 from .helpers import user
-
-T = 1_800_000_000.0  # a fixed "now" for the codes: step 60,000,000
-SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-COORD = "coord@a.example"
-STEP = int(T) // 30  # the time step of T (RFC 6238: 30 seconds)
-
-
-def code(step_offset: int = 0, secret: str = SECRET) -> str:
-    return pyotp.TOTP(secret).at(T, counter_offset=step_offset)
+from .second_factor_helpers import COORD, SECRET, STEP, T, code, events, with_factor
 
 
 @pytest.fixture(autouse=True)
@@ -29,25 +20,9 @@ def fixed_clock(monkeypatch):
     monkeypatch.setattr(second_factor, "clock", lambda: T)
 
 
-def with_factor(app, email: str = COORD) -> list[str]:
-    """The person's app set up at T - 2 steps (so that the codes of T's neighbours are new)."""
-    with app.app_context():
-        codes = enable(user(email), SECRET, code(-2), now=T - 60)
-        db.session.commit()
-    return codes
-
-
 def last_step(app, email: str = COORD):
     with app.app_context():
         return db.session.get(SecondFactor, user(email).id).last_step
-
-
-def events(app, **where) -> list[AuditEvent]:
-    with app.app_context():
-        query = db.select(AuditEvent).where(AuditEvent.entity == "second_factor")
-        for key, value in where.items():
-            query = query.where(getattr(AuditEvent, key) == value)
-        return list(db.session.scalars(query.order_by(AuditEvent.id)))
 
 
 def test_codes_of_the_neighbouring_steps_are_taken_and_three_steps_away_not(app):

@@ -10,7 +10,7 @@ from ido.core.models import RecoveryCode, SecondFactor
 from ido.core.organisation import second_factor
 
 from .helpers import user
-from .test_second_factor import COORD, STEP, T, code, events, with_factor
+from .second_factor_helpers import COORD, STEP, T, code, events, with_factor
 
 ADMIN = "admin@ido.example"
 

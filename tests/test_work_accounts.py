@@ -4,7 +4,7 @@ in, nothing changed)."""
 
 import re
 import time
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -24,18 +24,9 @@ from ido.core.organisation.work_accounts import (
 )
 
 from .conftest import free_port
-from .oidc_provider import SECRET
+from .oidc_provider import SECRET, at_provider, give_provider
 
 ENGLISH = {"Accept-Language": "en"}
-
-
-def give_provider(
-    app, issuer, client_id="ido", required=False, library="lib-a", domains="a.example"
-):
-    with app.app_context():
-        lib = db.session.scalar(db.select(Library).where(Library.code == library))
-        set_provider(lib, issuer, client_id, SECRET, domains, "email_verified", required, None)
-        db.session.commit()
 
 
 @pytest.fixture
@@ -56,23 +47,6 @@ def start(browser: requests.Session, app_url: str, email: str) -> requests.Respo
     return browser.post(
         f"{app_url}/auth/work-account", data={"work-email": email}, allow_redirects=False
     )
-
-
-def at_provider(browser: requests.Session, url: str, login: str, app_url: str) -> str:
-    """Sign in at the provider as `login`; the address it sends back to the app (not
-    followed)."""
-    for _ in range(10):
-        response = browser.get(url, allow_redirects=False)
-        if response.status_code == 200 and 'name="login"' in response.text:
-            action = re.search(r'action="([^"]+)"', response.text)[1]
-            response = browser.post(
-                urljoin(url, action), data={"login": login}, allow_redirects=False
-            )
-        assert response.status_code in (302, 303), response.text[:500]
-        url = urljoin(url, response.headers["Location"])
-        if url.startswith(app_url):
-            return url
-    raise AssertionError("the provider never sent back")
 
 
 def sign_in(app_url: str, email: str, login: str | None = None):
