@@ -161,12 +161,21 @@ def _raw(parts, request: bytes) -> bytes:
     """Send bytes as they are; the whole answer until the server closes or goes quiet."""
     import socket
 
+    answer = b""
     with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
-        sock.sendall(request)
-        sock.shutdown(socket.SHUT_WR)
-        answer = b""
-        while chunk := sock.recv(65536):
-            answer += chunk
+        # A server that answers without reading the whole body may close (and reset) the
+        # connection before the last bytes or the shutdown: what it answered is still queued
+        # here, so read it instead of failing on the write side.
+        try:
+            sock.sendall(request)
+            sock.shutdown(socket.SHUT_WR)
+        except OSError:  # EPIPE, ECONNRESET, ENOTCONN
+            pass
+        try:
+            while chunk := sock.recv(65536):
+                answer += chunk
+        except ConnectionResetError:
+            pass
     return answer
 
 
