@@ -141,3 +141,25 @@ def test_dismissing_a_notice_scoped_and_refused(app, org, client, monkeypatch):
         assert not quiet_branches([branch("a1")], later)[0].dismissed
         dismiss_quiet(branch("a1"), None, later)
         assert quiet_branches([branch("a1")], later)[0].dismissed
+
+
+def test_the_dashboard_lists_the_longest_silences_and_links_to_all(app, org, client, monkeypatch):
+    """A region's holiday can quieten a hundred branches: the dashboard lists the first few
+    (the longest silences) and links to the whole list."""
+    from ido.reports import views
+
+    monkeypatch.setattr(views, "QUIET_SHOWN", 1)
+    today = now_local().date()
+    with app.app_context():
+        for code, quiet_for in (("a1", 10), ("a2", 20)):
+            last = today - timedelta(days=quiet_for)
+            log_on_days(code, weekdays(last - timedelta(weeks=12), last), 5)
+        db.session.commit()
+    Auth(client).login("coord@a.example")
+    page = client.get("/reports/?from=2026-01").get_data(as_text=True)
+    assert "A Dorp</strong>" in page and "A Centrum</strong>" not in page  # 20 days before 10
+    link = re.search(r'href="([^"]*quiet=all[^"]*)">Toon alle 2 stille vestigingen', page)
+    assert link and "from=2026-01" in link.group(1)
+    everything = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert "A Dorp</strong>" in everything and "A Centrum</strong>" in everything
+    assert "Toon alle" not in everything

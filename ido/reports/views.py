@@ -118,6 +118,11 @@ def _filters(params) -> dict:
     }
 
 
+# Quiet branches listed on the dashboard, the longest silences first; a link shows them all (a
+# region's holiday can quieten a hundred branches of a national host at once).
+QUIET_SHOWN = 20
+
+
 @bp.get("/")
 def index():
     """The dashboard: quiet branches and sessions without a count first, then this month
@@ -128,6 +133,8 @@ def index():
         params=params,
         figures=dashboard(params),
         attention=attention(branches_in_scope(current_user), now_local()),
+        quiet_shown=QUIET_SHOWN,
+        show_all_quiet=request.args.get("quiet") == "all",
         query=request.args.to_dict(),
         **_filters(params),
     )

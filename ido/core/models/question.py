@@ -56,16 +56,29 @@ class Question(db.Model):  # type: ignore[name-defined]
         Index("ix_question_branch_month", "branch_id", "local_month"),
         # A desk's list of today: the latest 50 straight from the index, newest first (with
         # (branch, date) only, a busy day's questions were all read and sorted: 7 ms a page).
-        Index("ix_question_branch_day", "branch_id", "local_date", "asked_at", "created_at"),
-        # Counts group by month, branch and channel or outcome straight from this index (it
-        # covers them), and the raw export walks questions in its order.
+        # It covers the quiet branches' questions per day too (with `deleted_at` in it: read
+        # from the table, a year of 700 branches took 1 s instead of 0.1 s).
         Index(
-            "ix_question_month_branch",
+            "ix_question_desk_day",
+            "branch_id",
+            "local_date",
+            "deleted_at",
+            "asked_at",
+            "created_at",
+        ),
+        # Counts group by month, branch and channel or outcome straight from this index (it
+        # covers them, and the minutes, weekday and hour of the dashboard's totals and
+        # facets), and the raw export walks questions in its order.
+        Index(
+            "ix_question_month_counts",
             "local_month",
             "branch_id",
             "channel_id",
             "outcome_id",
             "deleted_at",
+            "duration_minutes",
+            "local_weekday",
+            "local_hour",
             "id",
         ),
         # The raw export reads a month's questions in order of asking.

@@ -18,8 +18,8 @@ from ido.core.reporting.counts import (
     Totals,
     key_totals,
     monthly_totals,
+    question_facets,
     totals_between,
-    weekday_hour_counts,
 )
 from ido.core.reporting.params import CountParams
 from ido.core.reporting.periods import Period, month_days
@@ -53,11 +53,16 @@ def _ordered(totals: dict[Any, int], keep: Callable[[Any], bool]) -> list[tuple[
     return sorted(kept, key=lambda kv: (-kv[1], kv[0].position))
 
 
+def _named(
+    totals: dict[Any, int], keep: Callable[[Any], bool] = lambda key: True
+) -> list[tuple[str, int]]:
+    return [(key.name, count) for key, count in _ordered(totals, keep)]
+
+
 def _by_key(
     params: CountParams, by: str, keep: Callable[[Any], bool] = lambda key: True
 ) -> list[tuple[str, int]]:
-    totals = key_totals(params.first, params.last, by, params.branches)
-    return [(key.name, count) for key, count in _ordered(totals, keep)]
+    return _named(key_totals(params.first, params.last, by, params.branches), keep)
 
 
 @dataclass
@@ -161,7 +166,8 @@ def dashboard(params: CountParams) -> dict[str, Any]:
     for branch, found in per_branch.items():
         town_totals[branch.municipality].append(found)
     per_municipality = {town: Totals.of(found) for town, found in town_totals.items()}
-    hours = weekday_hour_counts(params.first, params.last, branches)
+    facets = question_facets(params.first, params.last, branches)
+    hours = facets.hours
     weekdays = [d for d in range(7) if d < 5 or any(wd == d for wd, _h in hours)]
     days, short_days = weekday_names(), weekday_names("abbreviated")
     visitors = _("Visitors")  # an entry each, whatever it holds: one channel, outcome, day
@@ -183,8 +189,8 @@ def dashboard(params: CountParams) -> dict[str, Any]:
         ),
         "referrals": Series(_("Referred to"), _by_key(params, "referral"), visitors),
         "help": Series(_("Help given"), _by_key(params, "help"), visitors),
-        "channels": Series(_("Channel"), _by_key(params, "channel"), visitors),
-        "outcomes": Series(_("Outcome"), _by_key(params, "outcome"), visitors),
+        "channels": Series(_("Channel"), _named(facets.channels), visitors),
+        "outcomes": Series(_("Outcome"), _named(facets.outcomes), visitors),
         "weekdays": Series(
             _("By weekday"),
             [(days[d], sum(n for (wd, _h), n in hours.items() if wd == d)) for d in weekdays],

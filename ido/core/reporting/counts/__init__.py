@@ -2,7 +2,7 @@
 carry each question's month and branch).
 
 - `rows`: counts per month, branch and category (topic, agency, referral, help, channel,
-  outcome), durations, weekdays and hours
+  outcome), durations, channels, outcomes, weekdays and hours
 - `totals`: visitors, questions and hours of help, per month, branch or period
 
 The dashboard, the counts API, the CSV and the XLSX exports all read these."""
@@ -10,14 +10,15 @@ The dashboard, the counts API, the CSV and the XLSX exports all read these."""
 from ido.core.reporting.counts.rows import (
     DIMENSIONS,
     CountRow,
+    Facets,
     among,
     collector_paused,
     driver_chunks,
     duration_counts,
     key_totals,
     monthly_counts,
+    question_facets,
     referred_counts,
-    weekday_hour_counts,
 )
 from ido.core.reporting.counts.totals import (
     Totals,
@@ -31,6 +32,7 @@ from ido.core.reporting.counts.totals import (
 __all__ = [
     "CountRow",
     "DIMENSIONS",
+    "Facets",
     "Totals",
     "among",
     "branch_totals_between",
@@ -44,5 +46,5 @@ __all__ = [
     "question_counts",
     "referred_counts",
     "totals_between",
-    "weekday_hour_counts",
+    "question_facets",
 ]

@@ -1,6 +1,7 @@
 """Counts per month, branch and category, durations, weekdays and hours."""
 
 import gc
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -19,6 +20,7 @@ from sqlalchemy import (
     func,
     literal,
     null,
+    true,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
@@ -45,14 +47,25 @@ class CountRow(NamedTuple):
 
 
 def among(column: SQLColumnExpression[Any], ids: list[int]) -> ColumnElement[bool]:
-    """`column IN ids`; on PostgreSQL as one array parameter (`= ANY(...)`).
+    """`column IN ids` (branch ids); on PostgreSQL as one array parameter (`= ANY(...)`); no
+    condition when they are every branch there is.
 
     Sent as 700 separate parameters, a branch list cost PostgreSQL some 5 ms to take in and
     plan on every query, which counts month by month repeat twelve times.
     """
+    if every_branch(ids):
+        return true()
     if db.engine.dialect.name == "postgresql":
         return column == any_(literal(ids, ARRAY(Integer)))
     return column.in_(ids)
+
+
+def every_branch(branch_ids: Sequence[int]) -> bool:
+    """Whether these are all the instance's branches (a national host's administrator): then
+    the counts need no branch filter at all. Looking each row's branch up among 700 took a
+    third of a year's count on SQLite."""
+    everything = db.session.scalar(db.select(func.count()).select_from(Branch)) or 0
+    return everything > 0 and len(set(branch_ids)) >= everything
 
 
 def in_period(
@@ -234,15 +247,43 @@ def duration_counts(
     return {(m, b, key): n for m, b, key, n in db.session.execute(query)}
 
 
-def weekday_hour_counts(
-    first: date, last: date, branches: list[Branch]
-) -> dict[tuple[int, int | None], int]:
-    """Visitors (entries) per local weekday (0 = Monday) and hour, for staffing the desk; the
-    hour is None for those whose time is not known (typed in from paper without one)."""
+class Facets(NamedTuple):
+    """Visitors (entries) per channel, per outcome, and per local weekday (0 = Monday) and
+    hour; the hour is None for those whose time is not known (typed in from paper)."""
+
+    channels: dict[Category, int]
+    outcomes: dict[Category, int]
+    hours: dict[tuple[int, int | None], int]
+
+
+def question_facets(first: date, last: date, branches: list[Branch]) -> Facets:
+    """The period's visitors by channel, by outcome and by weekday and hour (for staffing the
+    desk), from one sweep of its questions (one index covers them): three sweeps took three
+    times as long, a tenth of a second each for a year at 700 branches on SQLite."""
     query = in_period(
-        db.select(Question.local_weekday, Question.local_hour, func.count()),
+        db.select(
+            Question.channel_id,
+            Question.outcome_id,
+            Question.local_weekday,
+            Question.local_hour,
+            func.count(),
+        ),
         first,
         last,
         [b.id for b in branches],
-    ).group_by(Question.local_weekday, Question.local_hour)
-    return {(d, h): n for d, h, n in db.session.execute(query)}
+    ).group_by(
+        Question.channel_id, Question.outcome_id, Question.local_weekday, Question.local_hour
+    )
+    channels: dict[int, int] = defaultdict(int)
+    outcomes: dict[int, int] = defaultdict(int)
+    hours: dict[tuple[int, int | None], int] = defaultdict(int)
+    for channel_id, outcome_id, weekday, hour, count in db.session.execute(query):
+        channels[channel_id] += count
+        outcomes[outcome_id] += count
+        hours[weekday, hour] += count
+    by_channel, by_outcome = _lookup(Channel), _lookup(Outcome)
+    return Facets(
+        {by_channel[key]: count for key, count in channels.items()},
+        {by_outcome[key]: count for key, count in outcomes.items()},
+        dict(hours),
+    )

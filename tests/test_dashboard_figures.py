@@ -1,0 +1,48 @@
+"""The dashboard's figures read in one sweep, and counts of every branch read without a filter,
+agree with the counts per dimension and per branch."""
+
+from datetime import date
+
+import pytest
+
+from ido.core.reporting.counts import key_totals, question_facets
+from ido.core.reporting.counts.rows import every_branch
+
+from .helpers import branch
+
+YEAR = (date(2026, 1, 1), date(2026, 12, 1))
+
+
+def _codes(totals: dict) -> dict[str, int]:
+    return {key.code: count for key, count in totals.items()}
+
+
+@pytest.mark.dialect  # the grouping and the filter are SQL of each database
+@pytest.mark.parametrize("codes", [("a1", "a2", "b1"), ("a1", "a2"), ("a1",)])
+def test_channels_outcomes_weekdays_and_hours_agree_with_the_counts(counted, codes):
+    with counted.app_context():
+        branches = [branch(code) for code in codes]
+        facets = question_facets(*YEAR, branches)
+        for by, found in (("channel", facets.channels), ("outcome", facets.outcomes)):
+            assert _codes(found) == _codes(key_totals(*YEAR, by, branches))
+        visitors = {"a1": 3, "a2": 1, "b1": 1}  # the deleted one of a2 left out
+        assert sum(facets.hours.values()) == sum(visitors[code] for code in codes)
+        # 29 March 2026, 00:30 UTC is 01:30 on a Sunday in Amsterdam (summer time began later)
+        assert facets.hours[6, 1] == 1
+        assert _codes(facets.channels)["telefoon"] == 1
+
+
+@pytest.mark.dialect
+def test_every_branch_is_counted_without_a_filter_and_adds_up_its_branches(counted):
+    with counted.app_context():
+        everything = [branch(code) for code in ("a1", "a2", "b1")]
+        assert every_branch([b.id for b in everything])
+        assert not every_branch([b.id for b in everything[:2]])
+        assert not every_branch([])
+        for by in ("topic", "agency", "referral", "help", "channel", "outcome"):
+            whole = _codes(key_totals(*YEAR, by, everything))
+            summed: dict[str, int] = {}
+            for one in everything:
+                for code, count in _codes(key_totals(*YEAR, by, [one])).items():
+                    summed[code] = summed.get(code, 0) + count
+            assert whole == summed, by
