@@ -9,7 +9,7 @@ unexport PYTHONDONTWRITEBYTECODE
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test test-quick test-browser test-js bench bench-desk bench-load install install-test translations extract-messages lint test-sqlite test-postgres clean
+.PHONY: run serve test test-quick test-browser test-js bench bench-peer bench-desk bench-load install install-test translations extract-messages lint test-sqlite test-postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -116,11 +116,15 @@ test-quick: install-test test-js
 test-js:
 	node --test tests/js/
 
-# What a desk save costs (CPU and SQL statements), then reports and exports on 1,000,000
-# questions (each on SQLite, then a throwaway PostgreSQL).
-bench: install-test
+# The desk against its peer (a Django 4.2 app of LibStats' shape, both under gunicorn: the
+# ratios), what a desk save costs (CPU and SQL statements), then reports and exports on
+# 1,000,000 questions (each on SQLite, then a throwaway PostgreSQL).
+bench: install-test bench-peer
 	$(BIN)/python benchmarks/bench_desk.py --postgres
 	$(BIN)/python benchmarks/bench_reports.py --postgres
+
+bench-peer: install-test
+	$(BIN)/python benchmarks/bench_peer.py
 
 # The desk at national scale: gunicorn (2 sync workers) on the million questions of `make
 # bench` (generated once into benchmarks/data/), browser-like desks at 1 and 10 at once.
