@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ido.core.db import db
@@ -11,18 +12,26 @@ from ido.core.models import Activity, ActivityKind, ActivitySession
 DESK_DAYS_BACK = 7  # the desk shows today's sessions and those of the week before
 
 
+# Built once: every desk page asks (building it took most of the 0.9 ms it cost, also when it
+# found nothing).
+_DESK_SESSIONS = (
+    select(ActivitySession)
+    .where(
+        ActivitySession.branch_id == bindparam("branch_id"),
+        ActivitySession.day.between(bindparam("first"), bindparam("today")),
+        ActivitySession.cancelled.is_(False),
+    )
+    .options(joinedload(ActivitySession.activity).joinedload(Activity.kind))
+    .order_by(ActivitySession.day.desc(), ActivitySession.start_time)
+)
+
+
 def desk_sessions(branch_id: int, today: date) -> list[ActivitySession]:
     """The sessions a branch's desk shows: today's, and the week before's not yet counted
     (today's first, then the most recent)."""
+    first = today - timedelta(days=DESK_DAYS_BACK)
     found = db.session.scalars(
-        db.select(ActivitySession)
-        .where(
-            ActivitySession.branch_id == branch_id,
-            ActivitySession.day.between(today - timedelta(days=DESK_DAYS_BACK), today),
-            ActivitySession.cancelled.is_(False),
-        )
-        .options(joinedload(ActivitySession.activity).joinedload(Activity.kind))
-        .order_by(ActivitySession.day.desc(), ActivitySession.start_time)
+        _DESK_SESSIONS, {"branch_id": branch_id, "first": first, "today": today}
     )
     return [s for s in found if s.day == today or s.attendance is None]
 

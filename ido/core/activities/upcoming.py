@@ -2,11 +2,26 @@
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import cast
+
+from sqlalchemy import bindparam, select
 
 from ido.core.db import db
 from ido.core.models import Activity, ActivitySession
 
 LOOK_AHEAD = timedelta(days=120)  # a slip names a session within four months, or none
+# Built once: every desk page with a partner's contact details asks.
+_NEXT = (
+    select(Activity.partner_id, ActivitySession)
+    .join(ActivitySession.activity)
+    .where(
+        ActivitySession.branch_id == bindparam("branch_id"),
+        Activity.partner_id.in_(bindparam("partners", expanding=True)),
+        ActivitySession.day.between(bindparam("today"), bindparam("until")),
+        ActivitySession.cancelled.is_(False),
+    )
+    .order_by(ActivitySession.day, ActivitySession.start_time)
+)
 
 
 def next_partner_sessions(
@@ -18,19 +33,17 @@ def next_partner_sessions(
         return {}
     today = now.date()
     found = db.session.execute(
-        db.select(Activity.partner_id, ActivitySession)
-        .join(ActivitySession.activity)
-        .where(
-            ActivitySession.branch_id == branch_id,
-            Activity.partner_id.in_(partner_ids),
-            ActivitySession.day.between(today, today + LOOK_AHEAD),
-            ActivitySession.cancelled.is_(False),
-        )
-        .order_by(ActivitySession.day, ActivitySession.start_time)
+        _NEXT,
+        {
+            "branch_id": branch_id,
+            "partners": list(partner_ids),
+            "today": today,
+            "until": today + LOOK_AHEAD,
+        },
     )
     upcoming: dict[int, ActivitySession] = {}
     for partner_id, session in found:
         if session.day == today and session.end_time <= now.time():
             continue  # over already: the next one
-        upcoming.setdefault(partner_id, session)
+        upcoming.setdefault(cast(int, partner_id), session)  # one of `partner_ids`
     return upcoming

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 from flask_babel import gettext as _
+from sqlalchemy import bindparam, select
 
 from ido.core.audit import Actor, audit
 from ido.core.checks import has_bad_characters
@@ -139,20 +140,24 @@ def save_contact(
     return row
 
 
+# Built once: every desk page asks.
+_CONTACTS = (
+    select(AgencyContact)
+    .where(
+        AgencyContact.agency_id.in_(bindparam("ids", expanding=True)),
+        (AgencyContact.library_id == bindparam("library_id")) | AgencyContact.library_id.is_(None),
+    )
+    .order_by(AgencyContact.library_id.is_(None).desc())  # the library's own last: it wins
+)
+
+
 def contacts_for(library_id: int, agencies: Iterable[Agency]) -> dict[int, AgencyContact]:
     """The details a desk of the library shows, by agency id: the library's own, else the
     shared ones; agencies without any are left out."""
     ids = [a.id for a in agencies]
     if not ids:
         return {}
-    rows = db.session.scalars(
-        db.select(AgencyContact)
-        .where(
-            AgencyContact.agency_id.in_(ids),
-            (AgencyContact.library_id == library_id) | AgencyContact.library_id.is_(None),
-        )
-        .order_by(AgencyContact.library_id.is_(None).desc())  # the library's own last: it wins
-    )
+    rows = db.session.scalars(_CONTACTS, {"ids": ids, "library_id": library_id})
     found: dict[int, AgencyContact] = {}
     for row in rows:
         found[row.agency_id] = row
