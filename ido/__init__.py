@@ -1,7 +1,6 @@
 """IDO Logboek: log the questions asked at a library's Informatiepunt Digitale Overheid."""
 
 import os
-from pathlib import Path
 
 import click
 from flask import Flask
@@ -10,10 +9,11 @@ from ido import cli, cli_transfer
 from ido.core.db import database_url, db
 from ido.core.organisation.second_factor import check_setting
 from ido.web import assets, errors, i18n, lifecycle, security
-from ido.web.extensions import compress, configure_limiter, csrf, login_manager, migrate
+from ido.web.extensions import compress, configure_limiter, csrf, login_manager
+from ido.web.migrations import MIGRATIONS_DIR as MIGRATIONS_DIR  # where tests and tools look
+from ido.web.migrations import db_commands
 
 MIN_SECRET_KEY = 32
-MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -130,7 +130,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
 def register_extensions(app: Flask) -> None:
     """Attach the unbound extensions to this app."""
     db.init_app(app)
-    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+    app.cli.add_command(db_commands)  # Flask-Migrate, loaded when asked for
     csrf.init_app(app)
     login_manager.init_app(app)
     configure_limiter(app)

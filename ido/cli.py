@@ -34,6 +34,7 @@ from ido.core.reporting.periods import parse_period
 from ido.core.retention import purge_old_notes
 from ido.core.taxonomy import seed_categories
 from ido.web import documents
+from ido.web.migrations import upgrade
 
 
 def command(name: str):
@@ -63,8 +64,6 @@ def init_db() -> None:
     if problem:
         raise click.ClickException(problem)
     try:
-        from flask_migrate import upgrade  # noqa: PLC0415  (alembic: only for this command)
-
         upgrade()
     except SQLAlchemyError as error:
         raise click.ClickException(

@@ -16,12 +16,12 @@ import os
 import signal
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import MetaData, event, inspect, select, text
 from sqlalchemy.engine import Engine
 
 from ido import create_app
 from ido.core.db import db
+from ido.web.migrations import upgrade
 
 from .conftest import DB_KIND, dispose, make_config
 from .snapshots import SNAPSHOTS, load_tables

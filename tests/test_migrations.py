@@ -2,11 +2,11 @@
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from ido import create_app
 from ido.core.db import db
+from ido.web.migrations import downgrade, upgrade
 
 from .conftest import dispose, make_config
 

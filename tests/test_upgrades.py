@@ -18,13 +18,13 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from ido import MIGRATIONS_DIR, create_app
 from ido.core.db import db
 from ido.core.models import Branch, BranchConvenantYear
 from ido.core.reporting.counts import DIMENSIONS, monthly_counts
+from ido.web.migrations import upgrade
 
 from .conftest import dispose, make_config
 from .snapshots import SNAPSHOTS, load_tables

@@ -1,6 +1,5 @@
 """The second step of a log-in (a code) and setting up an authenticator app (a QR code)."""
 
-import segno
 from flask import abort, current_app, flash, g, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
@@ -92,6 +91,8 @@ def _setting_up() -> tuple[User, bool]:
 
 def qr_code(uri: str) -> Markup:
     """The address as a QR code in inline SVG (markup, no script or style: the CSP holds)."""
+    import segno  # noqa: PLC0415  (loaded by the page that sets a code up)
+
     svg = segno.make(uri, error="m").svg_inline(
         scale=5, border=4, dark="#000", light="#fff", title=_("QR code for the app")
     )

@@ -5,6 +5,7 @@ as a password log-in ends: a fresh session, and an entry in the audit trail."""
 
 import hmac
 import logging
+from typing import TYPE_CHECKING
 
 from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -13,7 +14,6 @@ from flask_login import login_user
 from wtforms import EmailField
 from wtforms.validators import DataRequired, Length
 
-from ido.auth import oidc
 from ido.auth.forms import LoginForm
 from ido.auth.views import bp
 from ido.core.audit import audit
@@ -28,6 +28,12 @@ from ido.core.organisation.work_accounts import (
 from ido.web.forms import Form
 from ido.web.navigation import safe_next
 from ido.web.security import CSP
+
+if TYPE_CHECKING:
+    from ido.auth import oidc
+
+# ido.auth.oidc (Authlib, Requests, JOSE: some 17 MiB of a worker's memory) is imported where it
+# is used, so that a worker loads it only once a library signs in with work accounts.
 
 log = logging.getLogger(__name__)
 PENDING = "work_account"  # the session's key for a sign-in under way
@@ -56,13 +62,11 @@ def providers_may_take_the_form(response):
     """The log-in page's form for work accounts posts here and is sent on to the provider;
     browsers hold that redirect to the page's form-action, so it names the providers."""
     if request.endpoint in ("auth.login", "auth.work_account"):
-        origins = sorted(
-            {
-                oidc.origin(issuer)
-                for issuer in db.session.scalars(db.select(WorkAccountProvider.issuer))
-            }
-        )
-        if origins:
+        issuers = list(db.session.scalars(db.select(WorkAccountProvider.issuer)))
+        if issuers:
+            from ido.auth.oidc import origin  # noqa: PLC0415
+
+            origins = sorted({origin(issuer) for issuer in issuers})
             extended = " ".join(("form-action 'self'", *origins))
             response.headers["Content-Security-Policy"] = CSP.replace(
                 "form-action 'self'", extended
@@ -80,7 +84,9 @@ def start_session(user) -> None:
     login_user(user)
 
 
-def _client(provider: WorkAccountProvider) -> oidc.Client | None:
+def _client(provider: WorkAccountProvider) -> "oidc.Client | None":
+    from ido.auth import oidc  # noqa: PLC0415
+
     secret = client_secret(provider)
     if secret is None:
         log.warning(
@@ -117,6 +123,8 @@ def _form_again(form: WorkAccountForm):
 @bp.post("/work-account")
 def work_account():
     """Send the person to the provider that vouches for their e-mail address."""
+    from ido.auth import oidc  # noqa: PLC0415
+
     form = WorkAccountForm(prefix="work")
     if not form.validate_on_submit():
         return _form_again(form)
@@ -147,6 +155,8 @@ def work_account():
 def work_account_callback():
     """The provider sends the person back: check the state, exchange the code, verify the ID
     token, find the person; any failure is a page that says so, and nobody is logged in."""
+    from ido.auth import oidc  # noqa: PLC0415
+
     pending = session.pop(PENDING, None)
     state = request.args.get("state", "")
     if not isinstance(pending, dict) or not hmac.compare_digest(

@@ -4,14 +4,21 @@ authenticated with Fernet (AES with an HMAC), with a key derived from SECRET_KEY
 it and those of SECRET_KEY_FALLBACKS (a key being rotated) open."""
 
 import base64
+from typing import TYPE_CHECKING
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
+if TYPE_CHECKING:
+    from cryptography.fernet import MultiFernet
 
-def _fernet(purpose: str) -> MultiFernet:
+# cryptography (6 MiB of a worker's memory) is imported when a secret is first sealed or opened.
+
+
+def _fernet(purpose: str) -> "MultiFernet":
+    from cryptography.fernet import Fernet, MultiFernet  # noqa: PLC0415
+    from cryptography.hazmat.primitives import hashes  # noqa: PLC0415
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF  # noqa: PLC0415
+
     fallbacks = current_app.config.get("SECRET_KEY_FALLBACKS") or []
     keys = [current_app.config["SECRET_KEY"], *fallbacks]
     return MultiFernet(
@@ -35,6 +42,8 @@ def seal(text: str, purpose: str) -> str:
 
 def unseal(sealed: str, purpose: str) -> str | None:
     """The text, or None when no key (SECRET_KEY or a fallback) opens it."""
+    from cryptography.fernet import InvalidToken  # noqa: PLC0415
+
     try:
         return _fernet(purpose).decrypt(sealed.encode()).decode()
     except (InvalidToken, ValueError):
