@@ -104,6 +104,7 @@ RULES = {
     "api.openapi_document": ("GET", "/api/v1/openapi.json", EVERYONE),
     "api.taxonomy": ("GET", "/api/v1/taxonomy", LOGGED_IN),
     "api.create_question": ("POST", "/api/v1/questions", LOGGED_IN),
+    "api.create_questions": ("POST", "/api/v1/batch/questions", LOGGED_IN),
     "api.list_questions": ("GET", "/api/v1/questions", LOGGED_IN),
     "api.remove_question": ("DELETE", "/api/v1/questions/{question}", OWN),
     "api.counts": ("GET", "/api/v1/counts", LOGGED_IN),

@@ -52,24 +52,19 @@ CATEGORY: dict[str, Any] = {
     "required": ["code", "name"],
     "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
 }
-SCHEMAS = {
-    "Errors": {
-        "type": "object",
-        "required": ["errors"],
-        "properties": {
-            "errors": {
-                "type": "object",
-                "additionalProperties": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": ["code", "message"],
-                        "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
-                    },
-                },
-            }
+ERRORS_BY_FIELD = {
+    "type": "object",
+    "additionalProperties": {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
         },
     },
+}
+SCHEMAS = {
+    "Errors": {"type": "object", "required": ["errors"], "properties": {"errors": ERRORS_BY_FIELD}},
     "QuestionInput": {
         "type": "object",
         "required": ["branch", "topics"],
@@ -104,6 +99,38 @@ SCHEMAS = {
             ),
             "outcome": _or_null({**CODE_TEXT, "default": "geholpen"}),
             "note": _or_null(NOTE),
+        },
+    },
+    "QuestionBatch": {
+        "type": "object",
+        "required": ["questions"],
+        "properties": {
+            "questions": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 100,  # views.BATCH_MAX
+                # each one is held to QuestionInput on its own: its result says what is wrong
+                "items": {"type": "object"},
+            }
+        },
+    },
+    "BatchResults": {
+        "type": "object",
+        "required": ["results"],
+        "properties": {
+            "results": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "status"],
+                    "properties": {
+                        "id": {"type": ["string", "null"]},
+                        "status": {"type": "integer", "enum": [200, 201, 403, 422]},
+                        "question": _ref("Question"),
+                        "errors": ERRORS_BY_FIELD,
+                    },
+                },
+            }
         },
     },
     "Question": {
@@ -302,6 +329,25 @@ PATHS = {
                 "422": BAD_PARAMETER,
             },
         },
+    },
+    "/batch/questions": {
+        "post": {
+            "operationId": "createQuestions",
+            "summary": "Log several questions at once (each idempotent by id, each on its own)",
+            "description": "Each question is stored as POST /questions stores it; one refused "
+            "changes nothing of the others. The results list, in order, each one's status "
+            "(201, 200, or the 4xx POST /questions would answer) with the question or errors.",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("QuestionBatch")}},
+            },
+            "responses": {
+                "200": _json(_ref("BatchResults"), "Each question's result, in order"),
+                "400": _errors("Not an object with a list of 1 to 100 objects"),
+                "401": UNAUTHORIZED,
+                "413": _errors("The body is larger than 1 MiB"),
+            },
+        }
     },
     "/questions/{id}": {
         "delete": {

@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
@@ -18,7 +19,7 @@ from ido.api.shapes import (
     refuse_empty,
 )
 from ido.core.db import db
-from ido.core.exceptions import IdConflict, ParamError
+from ido.core.exceptions import IdConflict, ParamError, ServiceError
 from ido.core.models import Branch, Question
 from ido.core.organisation.scope import branches_in_scope, can_see, may_change
 from ido.core.questions import confirmed_by_program, delete_question, record_question
@@ -26,7 +27,7 @@ from ido.core.questions.listing import NEWEST_FIRST, QuestionFilter
 from ido.core.reporting.counts import Totals, counts_and_totals
 from ido.core.reporting.params import count_params, parse_date, parse_page, scoped_branches
 from ido.core.taxonomy import active_categories
-from ido.web.errors import error_response, errors_response
+from ido.web.errors import error_response, refusal
 from ido.web.extensions import csrf
 from ido.web.forms import error_code
 from ido.web.question_form import QuestionForm
@@ -34,6 +35,7 @@ from ido.web.question_form import QuestionForm
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens need no CSRF token; session users are checked below
 PAGE_SIZE = 50
+BATCH_MAX = 100  # questions in one batch: a busy day's paper tally
 
 
 @bp.before_request
@@ -96,15 +98,17 @@ def _branch(code: str | None) -> Branch:
     return found[0]
 
 
-@bp.post("/questions")
-def create_question():
-    """Store a question; the same id with the same content returns the stored one (200)."""
+def _json_body() -> object:
     try:
-        body = request.get_json(force=True, silent=True)
+        return request.get_json(force=True, silent=True)
     except RecursionError:  # nested deeper than the parser goes: no question looks like that
-        body = None
-    if not isinstance(body, dict):
-        return error_response(400, "_", "bad_request", _("The body must be a JSON object."))
+        return None
+
+
+def _store(body: dict) -> tuple[int, dict]:
+    """Store the question of one body (idempotent by id): (201, the question), (200, the one
+    stored before with this id and content), or (422, its errors). A ServiceError (a branch out
+    of scope, a rule the form did not catch) is raised."""
     formdata, errors, given = body_to_formdata(body)
     branch = _branch(body.get("branch") if isinstance(body.get("branch"), str) else None)
     form = QuestionForm(
@@ -119,16 +123,59 @@ def create_question():
         for name, messages in form.errors.items():
             if name not in errors:  # a wrong type says enough; no follow-on messages
                 errors[name] = [{"code": error_code(m), "message": str(m)} for m in messages]
-        return errors_response(422, errors)
+        return 422, {"errors": errors}
     try:
         question, created = record_question(
             form.to_data(branch), current_user, form.question_id(), given
         )
     except IdConflict:
-        return error_response(
-            422, "id", "id_conflict", _("A different question with this id already exists.")
-        )
-    return jsonify(question_json(question)), 201 if created else 200
+        message = _("A different question with this id already exists.")
+        return 422, {"errors": {"id": [{"code": "id_conflict", "message": message}]}}
+    return (201 if created else 200), question_json(question)
+
+
+@bp.post("/questions")
+def create_question():
+    """Store a question; the same id with the same content returns the stored one (200)."""
+    body = _json_body()
+    if not isinstance(body, dict):
+        return error_response(400, "_", "bad_request", _("The body must be a JSON object."))
+    status, answer = _store(body)
+    return jsonify(answer), status
+
+
+@bp.post("/batch/questions")
+def create_questions():
+    """Store several questions in one request (a desk's tally of several at once, its queue
+    after an outage): each as POST /questions stores it, by its id and on its own (one refused
+    changes nothing of the others). The answer lists, in order, each one's status with the
+    question or the errors."""
+    body = _json_body()
+    items = body.get("questions") if isinstance(body, dict) else None
+    if (
+        not isinstance(items, list)
+        or not 1 <= len(items) <= BATCH_MAX
+        or not all(isinstance(item, dict) for item in items)
+    ):
+        message = _("Give a list of 1 to %(num)s questions, each an object.", num=BATCH_MAX)
+        return error_response(400, "questions", "bad_request", message)
+    results: list[dict[str, Any]] = []
+    for item in items:
+        savepoint = db.session.begin_nested()
+        try:
+            status, answer = _store(item)
+        except ServiceError as error:
+            status, found = refusal(error)
+            answer = {"errors": found}
+        if status >= 400:
+            savepoint.rollback()
+        else:
+            savepoint.commit()
+        given_id = item.get("id")
+        result: dict[str, Any] = {"id": given_id if isinstance(given_id, str) else None}
+        result["status"] = status
+        results.append({**result, **({"question": answer} if status < 400 else answer)})
+    return jsonify(results=results)
 
 
 @bp.get("/questions")

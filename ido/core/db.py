@@ -8,7 +8,7 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError, DBAPIError
-from sqlalchemy.orm import DeclarativeBase, Session, UOWTransaction
+from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, UOWTransaction
 from sqlalchemy.pool import ConnectionPoolEntry
 
 # One naming convention so that migrations name constraints alike on SQLite and PostgreSQL.
@@ -126,10 +126,14 @@ def _note_flush(session: Session, _context: UOWTransaction) -> None:
     session.info["flushed"] = True
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_flush(session: Session, *_args: object) -> None:
-    session.info.pop("flushed", None)
+@event.listens_for(Session, "after_transaction_end")
+def _forget_flush(session: Session, transaction: SessionTransaction) -> None:
+    """The transaction's writes end with it, committed or rolled back. A savepoint's end
+    leaves them: what the transaction around it wrote is still to be committed (SQLAlchemy
+    calls `after_commit` for a savepoint's release too, which once made a request with
+    savepoints skip its commit)."""
+    if transaction.parent is None:
+        session.info.pop("flushed", None)
 
 
 def has_writes() -> bool:

@@ -20,6 +20,17 @@ def error_response(status: int, field: str, code: str, message: str):
     return errors_response(status, {field: [{"code": code, "message": message}]})
 
 
+def refusal(error: ServiceError) -> tuple[int, dict]:
+    """A service's refusal as the API's errors ({field: [{code, message}]}), with its status."""
+    if isinstance(error, ParamError):
+        return error.status, {error.field: [{"code": error.code, "message": error.message}]}
+    found = error.errors if isinstance(error, InvalidQuestion) else {"_": [("invalid", str(error))]}
+    return 422, {
+        field: [{"code": code, "message": message} for code, message in problems]
+        for field, problems in found.items()
+    }
+
+
 def wants_json() -> bool:
     """Scripts (the API, or any request with a bearer token) get JSON, people a page."""
     return request.path.startswith("/api/") or "Authorization" in request.headers
@@ -57,17 +68,8 @@ def register(app: Flask) -> None:
         """Input a service refused that no form caught first (the forms check the same rules,
         so this is a safety net): 422, and the request's writes are rolled back."""
         db.session.rollback()
-        problems = (
-            error.errors if isinstance(error, InvalidQuestion) else {"_": [("invalid", str(error))]}
-        )
         if wants_json():
-            return errors_response(
-                422,
-                {
-                    field: [{"code": code, "message": message} for code, message in found]
-                    for field, found in problems.items()
-                },
-            )
+            return errors_response(*refusal(error))
         return render_template("errors/error.html", code=422, message=str(error)), 422
 
     @app.errorhandler(CSRFError)
