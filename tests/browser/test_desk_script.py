@@ -84,6 +84,15 @@ def test_a_paper_tap_of_five_is_undone_whole_and_the_tap_returns_to_one(browser,
     """An empty paper day gets its first rows; "x 5" with a time is confirmed as "x 5" and
     goes back to x 1 without a time; its undo takes back all five, on the server too."""
     page, errors = _desk(browser, live_url)
+    posts = []  # the questions' requests: "x 5" goes in one batch
+    page.on(
+        "request",
+        lambda r: (
+            posts.append(r.url.split("/api/v1/")[1])
+            if r.method == "POST" and "/api/v1/" in r.url
+            else None
+        ),
+    )
     yesterday = day_text(now_local().date() - timedelta(days=1))
     page.goto(f"{live_url}/desk/paper")
     page.get_by_role("button", name="Gisteren").click()  # beside the typed day
@@ -103,6 +112,7 @@ def test_a_paper_tap_of_five_is_undone_whole_and_the_tap_returns_to_one(browser,
     expect(rows.get_by_role("button", name="Ongedaan maken")).to_have_count(5)
     expect(empty).to_be_hidden()
     _stored(app, page, 5, "five questions arrived")
+    assert posts == ["batch/questions"]  # one request for the five
     assert problems_here(page, "the paper page after a tap") == []
 
     saved.get_by_role("button", name="Ongedaan maken").click()

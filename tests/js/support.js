@@ -34,8 +34,9 @@ export function answer(status, body = null, date = null) {
   };
 }
 
-/* The API: `reply(entry, item)` answers each request; `sent` lists what was sent. */
-export function fakeApi(reply) {
+/* The API: `reply(entry, item)` answers each request; `sent` lists what was sent. With
+   `batch(bodies)` it takes batches too (listed as "BATCH id,id,..."). */
+export function fakeApi(reply, { batch = null } = {}) {
   const sent = [];
   return {
     sent,
@@ -45,6 +46,12 @@ export function fakeApi(reply) {
       else sent.push(entry.kind === "delete" ? `DELETE ${item}` : `POST ${item.id}`);
       return reply(entry, item);
     },
+    ...(batch ? {
+      async sendBatch(bodies) {
+        sent.push(`BATCH ${bodies.map((b) => b.id).join(",")}`);
+        return batch(bodies);
+      },
+    } : {}),
     async refreshToken() { this.tokens++; },
   };
 }

@@ -28,7 +28,7 @@ function start(root) {
   const store = idbStore(window.indexedDB);
   const clock = makeClock(window.localStorage);
   const api = http({
-    fetch: window.fetch.bind(window), api: root.getAttribute("data-api"),
+    fetch: window.fetch.bind(window), api: root.getAttribute("data-api"), batch: root.getAttribute("data-batch-api"),
     sessions: root.getAttribute("data-sessions-api"),
     csrfUrl: root.getAttribute("data-csrf-url"), csrf: root.getAttribute("data-csrf"),
   });

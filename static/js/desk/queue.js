@@ -87,10 +87,12 @@ export function idsOf(entry) {
 }
 
 /* How to undo a tap of `ids`: its save entry (null once all of it arrived) leaves the queue,
-   and the questions the server may have (arrived, or on their way now) are deleted there. */
+   and the questions the server may have (arrived, or on their way now: one id, or a batch's
+   list) are deleted there. */
 export function undoPlan(entry, ids, onTheWay) {
   if (!entry) return { drop: false, remove: ids };
-  return { drop: true, remove: ids.filter((id) => entry.done.includes(id) || id === onTheWay) };
+  const away = Array.isArray(onTheWay) ? onTheWay : [onTheWay];
+  return { drop: true, remove: ids.filter((id) => entry.done.includes(id) || away.includes(id)) };
 }
 
 /* How many questions an entry stands for in the counts: those of a save not stored yet (a

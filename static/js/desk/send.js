@@ -1,10 +1,14 @@
 /* Sending the queue to the JSON API: POST /api/v1/questions for a save, DELETE
    /api/v1/questions/<id> for an undo, PUT /api/v1/sessions/<id>/attendance for a session's
-   count, with the session's cookie and CSRF header. The API stores an id once and sets a
-   count (it does not add), so an entry sent twice (the answer was lost, the page reloaded) is
-   never counted twice. No DOM here: what the page shows is told through `events`. */
+   count, with the session's cookie and CSRF header; two or more questions waiting (a tap of
+   "x 5", the queue after an outage) go in one POST /api/v1/batch/questions. The API stores an
+   id once and sets a count (it does not add), so an entry sent twice (the answer was lost, the
+   page reloaded) is never counted twice. No DOM here: what the page shows is told through
+   `events`. */
 
 import { pending } from "./queue.js";
+
+export const BATCH_MAX = 100;  // questions in one batch (the API's limit)
 
 /* What an answer means for the entry: "done", "login" (the session ended), "csrf" (a fresh
    token, then once more), "wait" (try again later), "shift" (the device's clock ran ahead:
@@ -41,20 +45,23 @@ export function request(entry, item, { api, sessions }) {
   return { method: "POST", url: api, body: JSON.stringify(item) };
 }
 
-/* The API over fetch: `send(entry, item)` sends one item of an entry. */
-export function http({ fetch, api, sessions, csrfUrl, csrf }) {
+/* The API over fetch: `send(entry, item)` sends one item of an entry; `sendBatch(bodies)`
+   (when the page gives the batch address) several questions at once. */
+export function http({ fetch, api, batch, sessions, csrfUrl, csrf }) {
   let token = csrf;
+  const call = (method, url, body) => fetch(url, {
+    method,
+    credentials: "same-origin",
+    redirect: "manual",
+    headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token },
+    body,
+  });
   return {
     send(entry, item) {
       const { method, url, body } = request(entry, item, { api, sessions });
-      return fetch(url, {
-        method,
-        credentials: "same-origin",
-        redirect: "manual",
-        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token },
-        body,
-      });
+      return call(method, url, body);
     },
+    ...(batch ? { sendBatch: (bodies) => call("POST", batch, JSON.stringify({ questions: bodies })) } : {}),
     async refreshToken() {
       const response = await fetch(csrfUrl, { credentials: "same-origin" });
       const found = response.ok ? await response.json() : null;
@@ -70,7 +77,48 @@ export function http({ fetch, api, sessions, csrfUrl, csrf }) {
    questions sent that were not saved on this page now (`fresh(id)` says which were). */
 export function sender({ store, api, clock, owner, events, fresh = () => false }) {
   let sending = false, again = false;
-  const state = { onTheWay: null };  // the id of the question on its way now
+  const state = { onTheWay: null };  // the id (a batch: the ids) of what is on its way now
+
+  /* Questions of this owner's saves ({entry, body}, in the order logged) in one request: what
+     the server stored is marked done and told as arrived; what it did not take is left for
+     the question-by-question path, which sends it again and says why. "next" once answered,
+     "stop" without a connection, "single" when the batch was not answered as one (then the
+     path question by question meets the same answer: a log-in, a stale token, a busy server). */
+  async function sendTogether(items) {
+    state.onTheWay = items.map(({ body }) => body.id);
+    let response;
+    try {
+      response = await api.sendBatch(items.map(({ body }) => body));
+    } catch {  // no connection: they wait (and are no longer saves the form can take back)
+      for (const id of new Set(items.map(({ entry }) => entry.id))) {
+        await store.update(id, (e) => ({ ...e, state: "waiting", delayed: true }));
+      }
+      return "stop";
+    } finally {
+      state.onTheWay = null;
+    }
+    clock.learn(response.headers.get("Date"));
+    const found = response.status === 200 ? await response.json().catch(() => null) : null;
+    const results = found && Array.isArray(found.results) ? found.results : [];
+    if (results.length !== items.length) return "single";
+    for (const [index, { entry, body }] of items.entries()) {
+      const result = results[index];
+      if (result.status !== 200 && result.status !== 201) continue;  // sent again on its own
+      const kept = await store.update(entry.id, (e) => (
+        e.done.includes(body.id) ? e : { ...e, done: [...e.done, body.id], state: "waiting" }
+      ));
+      if (kept) events.arrived(kept, result.question);  // none once undone on its way
+    }
+    return "next";
+  }
+
+  /* The saves' questions still to be sent that have not gone in a batch this round. */
+  function together(entries, sent) {
+    return entries
+      .filter((entry) => entry.kind === "save")
+      .flatMap((entry) => pending(entry).filter((body) => !sent.has(body.id)).map((body) => ({ entry, body })))
+      .slice(0, BATCH_MAX);
+  }
 
   async function sendItem(entry, item, retried = false) {
     const id = entry.kind === "delete" ? item : item.id;
@@ -141,9 +189,18 @@ export function sender({ store, api, clock, owner, events, fresh = () => false }
     try {
       // until nothing is left to try: an undo queued meanwhile goes in the same round
       const tried = new Set();
+      const batched = new Set();  // questions sent in a batch this round: the rest one by one
       for (let stopped = false; !stopped;) {
         const next = (await store.all()).filter((e) => e.owner === owner && e.state !== "refused" && !tried.has(e.id));
         if (!next.length) break;
+        const items = api.sendBatch ? together(next, batched) : [];
+        if (items.length > 1) {
+          items.forEach(({ body }) => batched.add(body.id));
+          const how = await sendTogether(items);
+          events.changed();
+          if (how === "stop") break;
+          if (how === "next") continue;  // the queue read again: more may go together
+        }
         for (const entry of next) {
           tried.add(entry.id);
           const how = await sendEntry(entry.id);
