@@ -163,3 +163,17 @@ def test_templates_translate_once_per_page_as_jinja_would(app, language, expecte
     with app.test_request_context("/"):
         session["lang"] = language
         assert render_template_string(template) == expected
+
+
+@pytest.mark.once  # formatting, no database
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_counts_are_grouped_as_babel_groups_them(app, language):
+    """The quick path of the `decimalformat` filter (whole counts) writes what Babel writes."""
+    from flask_babel import format_decimal
+
+    from ido.web.i18n import decimalformat
+
+    with app.test_request_context(headers={"Accept-Language": language}):
+        for number in (0, 7, 999, 1000, 1234567, 12.5, -3, 10**12):
+            assert decimalformat(number) == format_decimal(number)
+        assert app.jinja_env.filters["decimalformat"] is decimalformat

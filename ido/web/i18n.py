@@ -6,8 +6,9 @@ from functools import cache, lru_cache
 from typing import Any
 
 import pyphen
+from babel.numbers import get_group_symbol
 from flask import Flask, has_request_context, request, session
-from flask_babel import get_locale, get_translations
+from flask_babel import format_decimal, get_locale, get_translations
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -100,6 +101,20 @@ def hyphenate(text: Any) -> Markup:
     return Markup(LONG_WORD.sub(lambda word: _hyphenated(word.group(), language), escaped))
 
 
+@cache
+def _group_symbol(locale: str) -> str:
+    return get_group_symbol(locale)
+
+
+def decimalformat(number: Any, format: str | None = None) -> str:  # noqa: A002 (Flask-Babel's)
+    """Flask-Babel's `decimalformat`, with whole counts of zero or more grouped straight from
+    the locale's symbol: the dashboard of 700 branches formats some 2,500 of them, at 10 us
+    each through Babel."""
+    if format is None and type(number) is int and number >= 0:
+        return f"{number:,}".replace(",", _group_symbol(str(get_locale())))
+    return format_decimal(number, format)
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Europe/Amsterdam")
     app.jinja_env.globals.update(
@@ -107,3 +122,4 @@ def init_app(app: Flask) -> None:
     )
     app.context_processor(template_translations)
     app.add_template_filter(hyphenate)
+    app.add_template_filter(decimalformat)  # in place of Flask-Babel's, which gives the same
