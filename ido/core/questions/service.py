@@ -122,7 +122,9 @@ def record_question(
     """Store a new question; the same id again with the same content returns the stored one.
 
     ``fields`` names the fields a client gave (None: all); only those are compared. Raises
-    InvalidQuestion for a broken rule and IdConflict for an id used for other content.
+    InvalidQuestion for a broken rule and IdConflict for an id used for other content, both
+    before it writes anything (the API's batch relies on that: a refused question of a batch
+    leaves nothing behind).
     """
     try:
         check_question(data, actor)
