@@ -192,8 +192,10 @@ def test_a_batch_that_fails_midway_stores_nothing(api, app, monkeypatch):
         return audit(actor, action, entity, entity_id, *rest, **more)
 
     monkeypatch.setattr(service, "audit", audit_or_fail)
+    assert api.get("/api/v1/taxonomy").status_code == 200  # the token's first use writes
     before = _state(app)
-    batch = {"questions": [_body(id="00000000-0000-4000-8000-000000000001"), _body(), failing]}
+    first = "00000000-0000-4000-8000-000000000001"  # stored first: the ids' order
+    batch = {"questions": [_body(id=first), _body(id=first.replace("1", "2")), failing]}
     with pytest.raises(RuntimeError):  # the test app lets it through; a server answers 500
         api.post(BATCH, json=batch)
     assert _state(app) == before
