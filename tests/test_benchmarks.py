@@ -51,6 +51,22 @@ def test_the_report_generator_writes_whole_link_rows(database):
     dispose(app)
 
 
+def test_the_size_benchmark_lists_every_table_and_index(database, capsys):
+    url = database("bench_size")
+    _module("bench_reports").generate(url, 300)
+    sizes = _module("bench_db_size")
+    if url.startswith("sqlite"):
+        total, objects = sizes.sqlite_sizes(url.removeprefix("sqlite:///"))
+    else:
+        total, objects = sizes.postgres_sizes(url)
+    names = {name for name, _kind, _size in objects}
+    assert {"question", "question_topic", "ix_question_month_counts"} <= names
+    assert 0 < sum(size for _name, _kind, size in objects) <= total
+    sizes.show("small", total, objects, 300, 5)
+    printed = capsys.readouterr().out
+    assert "bytes per question" in printed and "| question |" in printed
+
+
 @pytest.mark.once  # a smoke test of the benchmark; the report itself is tested on both
 def test_the_report_benchmark_measures_the_largest_municipality(database, capsys):
     """The yearly municipality report of the benchmark: its largest town, as page and PDF."""
