@@ -137,34 +137,44 @@ def count_questions(url: str) -> int:
     return found
 
 
-class Desk:
-    """One browser: a keep-alive connection, its cookies, the form it has in front of it."""
+class Browser:
+    """A browser's connection (opened again after the server closed it) and its cookies."""
 
-    def __init__(self, port: int, email: str, landing: str = "/desk/") -> None:
+    def __init__(self, port: int) -> None:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: str | None = None, headers=None):
+        """The response, its body read into `content`; a body is a form unless `headers`
+        say otherwise."""
+        sent = {
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            "Accept-Encoding": "identity",
+        }
+        if body is not None:
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        self.connection.request(method, path, body=body, headers={**sent, **(headers or {})})
+        response = self.connection.getresponse()
+        response.content = response.read().decode()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        if response.will_close:  # a sync worker's answer: the next request connects anew
+            self.connection.close()
+        return response
+
+
+class Desk(Browser):
+    """One desk's browser, logged in, with the form it has in front of it."""
+
+    def __init__(self, port: int, email: str, landing: str = "/desk/") -> None:
+        super().__init__(port)
         page = self.get("/auth/login")
         answer = self.post(
             "/auth/login", {"csrf_token": self.token(page), "email": email, "password": PASSWORD}
         )
         assert answer.status == 302, answer.status
         self.page = self.get(landing)
-
-    def request(self, method: str, path: str, body: str | None = None):
-        headers = {
-            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
-            "Accept-Encoding": "identity",
-        }
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        self.connection.request(method, path, body=body, headers=headers)
-        response = self.connection.getresponse()
-        content = response.read().decode()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            self.cookies[name] = rest.split(";", 1)[0]
-        response.content = content
-        return response
 
     def get(self, path: str) -> str:
         response = self.request("GET", path)

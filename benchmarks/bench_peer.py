@@ -50,6 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import bench_desk_http  # noqa: E402
 from bench_desk import PASSWORD, prepare  # noqa: E402
 from bench_desk import config as bench_config  # noqa: E402
 from bench_desk_http import server_cpu  # noqa: E402
@@ -74,38 +75,24 @@ TOKEN = re.compile(r'name="(csrf_token|csrfmiddlewaretoken)"[^>]*value="([^"]+)"
 FORM_ID = re.compile(r'name="id"[^>]*value="([^"]+)"')
 
 
-class Browser:
-    """One desk: a connection (opened again when the server closes it), cookies, the page in
-    front of it."""
+class Browser(bench_desk_http.Browser):
+    """One desk: a connection, cookies, the page in front of it."""
 
     def __init__(self, port: int) -> None:
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        self.cookies: dict[str, str] = {}
+        super().__init__(port)
         self.page = ""
 
-    def request(self, method: str, path: str, body: str | None = None, kind: str = "form"):
-        headers = {
-            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
-            "Accept-Encoding": "identity",
-        }
-        if kind == "json":
-            headers |= {"Content-Type": "application/json", "Accept": "application/json"}
-            headers["X-CSRFToken"] = self.token()
-        elif body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        self.connection.request(method, path, body=body, headers=headers)
-        response = self.connection.getresponse()
-        content = response.read().decode()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            self.cookies[name] = rest.split(";", 1)[0]
-        if response.will_close:
-            self.connection.close()
-        return response.status, response.headers, content
+    def post_json(self, path: str, body: object):
+        """POST JSON as the desk's script does, with the page's CSRF token in the header."""
+        json_headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        return self.request(
+            "POST", path, json.dumps(body), {**json_headers, "X-CSRFToken": self.token()}
+        )
 
     def open(self, path: str) -> None:
-        status, _, self.page = self.request("GET", path)
-        assert status == 200, (path, status)
+        response = self.request("GET", path)
+        assert response.status == 200, (path, response.status)
+        self.page = response.content
 
     def token(self) -> str:
         return TOKEN.search(self.page).group(2)
@@ -114,8 +101,8 @@ class Browser:
         """POST a form of the page in front of it, with the page's CSRF field."""
         name, value = TOKEN.search(self.page).groups()
         body = urllib.parse.urlencode({**fields, name: value}, doseq=True)
-        status, headers, _ = self.request("POST", path, body)
-        return status, urllib.parse.urlsplit(headers.get("Location", "")).path
+        response = self.request("POST", path, body)
+        return response.status, urllib.parse.urlsplit(response.headers.get("Location", "")).path
 
 
 def peer_desk(port: int) -> Browser:
@@ -171,18 +158,19 @@ def _body() -> dict:
 
 def our_api_question(browser: Browser) -> tuple[float, float, int]:
     started = time.perf_counter()
-    status, _, content = browser.request("POST", "/api/v1/questions", json.dumps(_body()), "json")
-    assert status == 201, (status, content[:300])
+    response = browser.post_json("/api/v1/questions", _body())
+    assert response.status == 201, (response.status, response.content[:300])
     spent = time.perf_counter() - started
     return spent, spent, 1
 
 
 def our_batch_questions(browser: Browser) -> tuple[float, float, int]:
     """The desk's queue after an outage: BATCH questions in one request."""
-    body = json.dumps({"questions": [_body() for _ in range(BATCH)]})
+    body = {"questions": [_body() for _ in range(BATCH)]}
     started = time.perf_counter()
-    status, _, content = browser.request("POST", "/api/v1/batch/questions", body, "json")
-    assert status == 200 and content.count('"status":201') == BATCH, (status, content[:300])
+    response = browser.post_json("/api/v1/batch/questions", body)
+    stored = response.content.count('"status":201')
+    assert response.status == 200 and stored == BATCH, (response.status, response.content[:300])
     spent = time.perf_counter() - started
     return spent, spent, BATCH
 

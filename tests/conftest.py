@@ -483,7 +483,7 @@ def _serving(command: list, env: dict, port: int):
                 break
             except OSError:
                 if server.poll() is None and time.monotonic() < deadline:
-                    time.sleep(0.05)
+                    time.sleep(0.05)  # polls until the server answers (or has died)
                     continue
             server.kill()
             server.wait()
@@ -554,7 +554,7 @@ def redis_url():
             client.ping()
             break
         except redis.ConnectionError:
-            time.sleep(0.05)
+            time.sleep(0.05)  # polls until Redis answers a ping
     else:
         server.kill()
         pytest.fail("redis-server did not start")

@@ -146,9 +146,9 @@ def test_dismissing_a_notice_scoped_and_refused(app, org, client, monkeypatch):
 def test_the_dashboard_lists_the_longest_silences_and_links_to_all(app, org, client, monkeypatch):
     """A region's holiday can quieten a hundred branches: the dashboard lists the first few
     (the longest silences) and links to the whole list."""
-    from ido.reports import views
+    from ido.core.reporting import quiet
 
-    monkeypatch.setattr(views, "QUIET_SHOWN", 1)
+    monkeypatch.setattr(quiet, "SHOWN", 1)
     today = now_local().date()
     with app.app_context():
         for code, quiet_for in (("a1", 10), ("a2", 20)):

@@ -13,7 +13,7 @@ from ido.core.exceptions import ParamError
 from ido.core.models import DeskDevice, User
 from ido.core.organisation.scope import branches_in_scope
 from ido.core.questions.listing import PAGE_SIZE, QuestionFilter, find_rows
-from ido.core.reporting import exports
+from ido.core.reporting import exports, quiet
 from ido.core.reporting.counts import counts_and_totals
 from ido.core.reporting.figures import dashboard
 from ido.core.reporting.municipality import municipality_report
@@ -118,11 +118,6 @@ def _filters(params) -> dict:
     }
 
 
-# Quiet branches listed on the dashboard, the longest silences first; a link shows them all (a
-# region's holiday can quieten a hundred branches of a national host at once).
-QUIET_SHOWN = 20
-
-
 @bp.get("/")
 def index():
     """The dashboard: quiet branches and sessions without a count first, then this month
@@ -133,8 +128,7 @@ def index():
         params=params,
         figures=dashboard(params),
         attention=attention(branches_in_scope(current_user), now_local()),
-        quiet_shown=QUIET_SHOWN,
-        show_all_quiet=request.args.get("quiet") == "all",
+        quiet_shown=None if request.args.get("quiet") == "all" else quiet.SHOWN,
         query=request.args.to_dict(),
         **_filters(params),
     )

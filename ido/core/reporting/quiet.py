@@ -36,6 +36,9 @@ CHANCE = 0.01  # ... and when so long a silence would come by chance less than o
 # read on their own (a year of their questions, twice: with four weeks, when many branches had
 # been quiet for five, that took the dashboard of 700 branches 0.2 s longer).
 RECENT_DAYS = HISTORY_DAYS + 2 * NEW_DAYS
+# Quiet branches a page lists at first, the longest silences first; a link shows them all (a
+# region's holiday can quieten a hundred branches of a national host at once).
+SHOWN = 20
 
 
 @dataclass(frozen=True)

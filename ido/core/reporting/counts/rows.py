@@ -64,8 +64,13 @@ def every_branch(branch_ids: Sequence[int]) -> bool:
     """Whether these are all the instance's branches (a national host's administrator): then
     the counts need no branch filter at all. Looking each row's branch up among 700 took a
     third of a year's count on SQLite."""
-    everything = db.session.scalar(db.select(func.count()).select_from(Branch)) or 0
+    everything = branch_count()
     return everything > 0 and len(set(branch_ids)) >= everything
+
+
+def branch_count() -> int:
+    """How many branches the instance has (inactive ones too)."""
+    return db.session.scalar(db.select(func.count()).select_from(Branch)) or 0
 
 
 def in_period(
@@ -92,8 +97,7 @@ def branch_of_question(branch_ids: list[int]) -> ColumnElement[int]:
     skip a sort). PostgreSQL plans this by its statistics itself.
     """
     if db.engine.dialect.name == "sqlite":
-        everything = db.session.scalar(db.select(func.count()).select_from(Branch)) or 0
-        if 3 * len(branch_ids) >= everything:
+        if 3 * len(branch_ids) >= branch_count():
             return Question.branch_id + 0
     return Question.branch_id.expression
 
