@@ -96,9 +96,8 @@ def branch_of_question(branch_ids: list[int]) -> ColumnElement[int]:
     instead of 1.0-1.3 s (grouped by the same expression, or SQLite walks the index again to
     skip a sort). PostgreSQL plans this by its statistics itself.
     """
-    if db.engine.dialect.name == "sqlite":
-        if 3 * len(branch_ids) >= branch_count():
-            return Question.branch_id + 0
+    if db.engine.dialect.name == "sqlite" and 3 * len(branch_ids) >= branch_count():
+        return Question.branch_id + 0
     return Question.branch_id.expression
 
 
