@@ -38,7 +38,7 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 FLASK = [str(ROOT / ".venv" / "bin" / "flask"), "--app", "ido"]
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = "/usr/bin/chromium"  # the full browser, as at a desk (Debian: apt-get install chromium)
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage"]
 EMAIL, PASSWORD = "vrijwilliger@demo.example", "demo-wachtwoord"
 VIEWPORTS = {"phone": (390, 844), "tablet": (768, 1024), "pc": (1366, 768)}

@@ -87,8 +87,9 @@ def pytest_configure(config):
     )
     config.addinivalue_line(
         "markers",
-        "untraced: a fuzzer, run without the coverage tracer (which made it four times slower);"
-        " every line it reaches has a direct test",
+        "untraced: a test that repeats what others reach (a fuzzer, many saves at once, a"
+        " timing, a server's client), run without the coverage tracer, which made such tests"
+        " two to four times slower; every line it reaches has a test that is traced",
     )
     if config.getoption("--cov-dialect"):
         config.stash[DIALECT_COVERAGE] = coverage.Coverage(source=["ido"])

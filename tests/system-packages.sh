@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests need when they are missing: a PostgreSQL server (the
-# tests start a throwaway cluster), Chromium (driven by Playwright; browsers cannot be
-# downloaded here), a Redis server (the tests start one for the shared log-in throttle), and
-# Pango with the DejaVu fonts (WeasyPrint makes the municipality report's PDF with them), and
-# Node.js (its test runner runs the desk script's unit tests, tests/js/).
+# tests start a throwaway cluster), Chromium's headless shell (driven by Playwright; browsers
+# cannot be downloaded here), a Redis server (the tests start one for the shared log-in
+# throttle), Pango with the DejaVu fonts (WeasyPrint makes the municipality report's PDF with
+# them), and Node.js (its test runner runs the desk script's unit tests, tests/js/).
 # Prints what it does; fails clearly when it cannot install.
 set -euo pipefail
 missing=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null \
   || missing+=(postgresql)
-[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/lib/chromium/chromium-headless-shell ] || missing+=(chromium-headless-shell)
 command -v redis-server >/dev/null || missing+=(redis-server)
 ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so.0' || missing+=(libpango-1.0-0)
 ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || missing+=(libpangoft2-1.0-0)

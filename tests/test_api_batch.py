@@ -132,6 +132,7 @@ def _post(url: str, token: str, body: dict) -> tuple[int, dict | None]:
 
 
 @pytest.mark.slow  # gunicorn
+@pytest.mark.untraced  # the batches above reach each line
 def test_batches_sent_at_once_wait_their_turn_and_store_each_question_once(app, org):
     """Desks emptying their queues at the same moment, under `make serve`'s settings: on
     SQLite a batch's first write waits for its turn (a savepoint had opened the transaction

@@ -55,6 +55,7 @@ def posted(browser: requests.Session, url: str, path: str, **data) -> requests.R
     return browser.post(f"{url}{path}", data=fields, allow_redirects=False)
 
 
+@pytest.mark.untraced  # two gunicorn servers; the client alone runs here
 def test_two_app_servers_share_sessions_sign_ins_the_throttle_and_questions(servers, org):
     one, other = servers
     browser = requests.Session()  # its cookies go to both (a cookie names no port)

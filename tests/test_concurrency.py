@@ -47,6 +47,7 @@ def test_identical_saves_from_many_desks_at_once_are_stored_once(gunicorn_url, a
 
 
 @pytest.mark.once
+@pytest.mark.untraced  # a gunicorn server; the client alone runs here
 def test_a_renamed_topic_reaches_every_worker_on_its_next_request(gunicorn_url, app):
     """Each worker process keeps the reference lists it loaded; an administrator's change
     raises the taxonomy version, so every worker shows the new name on its next page."""

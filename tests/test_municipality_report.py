@@ -97,6 +97,7 @@ def _lowest_text(page) -> float:
 
 @pytest.mark.once  # the PDF's layout
 @pytest.mark.slow  # a long PDF
+@pytest.mark.untraced  # the same lines as the short reports, many times over
 def test_a_large_municipality_fills_each_page_before_the_next(client, org, app, auth):
     """Fifteen locations and a question on every topic: more than a page, and no page but
     the last is left half empty by a block pushed to the next."""

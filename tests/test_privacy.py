@@ -401,6 +401,7 @@ NEAR_MISSES = (
 
 @pytest.mark.slow  # times megabytes of text
 @pytest.mark.once
+@pytest.mark.untraced  # timed: the tracer would be timed with it
 def test_a_megabyte_is_read_in_linear_time():
     """No pattern backtracks: a megabyte of what once made patterns backtrack (a long label
     before an @, repeated addresses, a long run of digits or spaces, repeated country codes)
@@ -423,6 +424,7 @@ def test_a_megabyte_is_read_in_linear_time():
 
 @pytest.mark.slow  # times megabytes of text
 @pytest.mark.once
+@pytest.mark.untraced  # timed: the tracer would be timed with it
 def test_ten_times_the_text_takes_about_ten_times_as_long():
     """Half a megabyte of near misses (every finder has work on it) costs about ten times what
     50 KB does: linear, where a backtracking pattern would take a hundred times as long."""

@@ -53,6 +53,7 @@ def _many_saves(base_url: str, token: str, threads: int = 16, each: int = 100) -
 
 
 @pytest.mark.slow
+@pytest.mark.untraced  # 1,600 saves over HTTP: test_api.py reaches each line
 @sqlite_only
 def test_sixteen_desks_saving_at_once_under_make_serve(gunicorn_url, app):
     """16 threads × 100 saves against gunicorn as `make serve` starts it: no 5xx, every
@@ -66,6 +67,7 @@ def test_sixteen_desks_saving_at_once_under_make_serve(gunicorn_url, app):
 
 
 @pytest.mark.slow
+@pytest.mark.untraced  # as above
 @sqlite_only
 def test_sixteen_desks_saving_at_once_on_the_development_server(org, app, database_url):
     """The same against Flask's development server as `make run` starts it: one thread per
