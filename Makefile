@@ -1,7 +1,6 @@
 # IDO Logboek: `make run` to try it, `make test` to check it. Both set up what they need.
-# Python 3.12 where the machine has it (its sys.monitoring makes the tests' line coverage cheap,
-# below); else python3 (3.11 at least).
-PYTHON ?= $(firstword $(shell command -v python3.12) python3)
+# Python 3.11 or newer; from 3.12 the tests' line coverage is cheaper (sys.monitoring, below).
+PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app ido
@@ -86,8 +85,8 @@ lint: $(VENV)/.installed-test
 # directly), and the tracer cost it a tenth of its time.
 COVERAGE := --cov=ido --cov-report=
 # From Python 3.12, coverage through sys.monitoring: a line costs once, where the tracer of
-# earlier Pythons costs it at every run (the SQLite pass took 224 CPU-seconds with the tracer,
-# 175 with sys.monitoring).
+# earlier Pythons costs it at every run (the SQLite pass took 224 CPU-seconds with the tracer on
+# 3.11, 175 through sys.monitoring on 3.12: `make test PYTHON=python3.12` in a fresh clone).
 COVERAGE_CORE = $(shell $(BIN)/python -c "import sys; print('sysmon' if sys.version_info >= (3, 12) else 'ctrace')")
 
 # Python compiles a module when it is first imported (uv does not at install, above): once
