@@ -169,19 +169,25 @@ def store_counted_fixture(app):
 
 
 def post_question(base_url: str, token: str, question_id: str, **fields) -> int:
-    """POST a question to a running server over HTTP, as a desk does; returns the status."""
+    """POST a question to a running server over HTTP, as a desk does; returns the status.
+    (http.client rather than urllib: the tests send thousands, and urllib's layers cost the
+    client more processor time than the server's save.)"""
+    import http.client
     import json
-    import urllib.error
-    import urllib.request
+    from urllib.parse import urlsplit
 
     body = {"id": question_id, "branch": "a1", "topics": ["digid"], **fields}
-    request = urllib.request.Request(
-        f"{base_url}/api/v1/questions",
-        json.dumps(body).encode(),
-        {"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
-    )
+    address = urlsplit(base_url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
+        connection.request(
+            "POST",
+            f"{address.path}/api/v1/questions",
+            json.dumps(body),
+            {"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        )
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()

@@ -54,7 +54,6 @@ def _links_whole(app) -> None:
     assert links == codes and len(codes) > 10
 
 
-@pytest.mark.untraced  # many saves in threads; the backup tests above reach each line
 def test_a_backup_made_while_desks_write_keeps_every_acknowledged_entry(
     gunicorn_url, app, database, runner, tmp_path
 ):

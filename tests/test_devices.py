@@ -2,11 +2,17 @@
 
 import re
 
+import pytest
+
 from ido.core.db import db
 from ido.core.models import AuditEvent, DeskDevice
 
 from .conftest import Auth, form_fields, messages
 from .helpers import questions
+
+# plain reads and writes through the ORM, which other modules run on both databases: this
+# module runs in one pass (`once`, tests/conftest.py)
+pytestmark = pytest.mark.once
 
 
 def _enrol(app, name="Tablet balie"):

@@ -2,10 +2,16 @@
 
 import re
 
+import pytest
+
 from ido.core.db import db
 from ido.core.models import ApiToken
 
 from .api_client import Api
+
+# plain reads and writes through the ORM, which other modules run on both databases: this
+# module runs in one pass (`once`, tests/conftest.py)
+pytestmark = pytest.mark.once
 
 
 def test_make_use_and_revoke_a_token(auth, client, app):

@@ -5,6 +5,7 @@ and the outcome "Afspraak gemaakt bij …"."""
 from datetime import date, time, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from ido.core.db import db
@@ -15,6 +16,9 @@ from ido.core.timeutil import now_local
 
 from .helpers import branch, desk_form, user
 
+# plain reads and writes through the ORM, which other modules run on both databases: this
+# module runs in one pass (`once`, tests/conftest.py)
+pytestmark = pytest.mark.once
 CSS = Path(__file__).parents[1] / "static" / "css" / "ido.css"
 UWV = {"website": "www.uwv.nl", "phone": "0888989294", "hours": "ma-vr 8-17", "bring": "DigiD"}
 UWV["address"] = "Postbus 58285\n1040 HG Amsterdam"

@@ -14,6 +14,10 @@ from .conftest import Auth
 from .helpers import user
 from .second_factor_helpers import COORD, SECRET, STEP, T, code, events, with_factor
 
+# plain reads and writes through the ORM, which other modules run on both databases: this
+# module runs in one pass (`once`, tests/conftest.py)
+pytestmark = pytest.mark.once
+
 
 @pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch):

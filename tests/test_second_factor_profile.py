@@ -12,6 +12,10 @@ from ido.core.organisation import second_factor
 from .helpers import user
 from .second_factor_helpers import COORD, STEP, T, code, events, with_factor
 
+# plain reads and writes through the ORM, which other modules run on both databases: this
+# module runs in one pass (`once`, tests/conftest.py)
+pytestmark = pytest.mark.once
+
 ADMIN = "admin@ido.example"
 
 

@@ -13,6 +13,10 @@ from .api_client import Api
 from .conftest import PASSWORD, Auth, make_config
 from .helpers import branch, committed, user
 
+# plain reads and writes through the ORM, which other modules run on both databases: this
+# module runs in one pass (`once`, tests/conftest.py)
+pytestmark = pytest.mark.once
+
 
 def _logged_in(app, email: str):
     client = app.test_client()

@@ -26,6 +26,10 @@ from ido.core.organisation.work_accounts import (
 from .conftest import free_port
 from .oidc_provider import SECRET, at_provider, give_provider
 
+# plain reads and writes through the ORM, which other modules run on both databases: this
+# module runs in one pass (`once`, tests/conftest.py)
+pytestmark = pytest.mark.once
+
 ENGLISH = {"Accept-Language": "en"}
 
 
