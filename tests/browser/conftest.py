@@ -36,7 +36,14 @@ def live_url(org, seen):
 
     def counting(environ, start_response):
         seen.append(environ["PATH_INFO"])
-        return wsgi_app(environ, start_response)
+        answer = wsgi_app(environ, start_response)
+        # Read whole and closed here: when the browser drops a connection (it cancels a request
+        # it no longer needs), Werkzeug's server can skip closing a static file's reader.
+        try:
+            return [b"".join(answer)]
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
 
     org.wsgi_app = counting
     with serving_in_thread(org) as url:
