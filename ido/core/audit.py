@@ -5,6 +5,7 @@ from typing import Any, Protocol
 
 from ido.core.db import db
 from ido.core.models import AuditEvent
+from ido.core.models.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -16,6 +17,9 @@ class Actor(Protocol):
     device_id: Any
 
 
+_INSERT = AuditEvent.__table__.insert()
+
+
 def audit(
     actor: Actor | None,
     action: str,
@@ -23,20 +27,25 @@ def audit(
     entity_id: object,
     library_id: int | None,
     changes: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Add an audit event by the actor (None: the command line or the app itself)."""
-    event = AuditEvent(
-        user_id=actor.id if actor else None,
-        device_id=actor.device_id if actor else None,
-        library_id=library_id,
-        action=action,
-        entity=entity,
-        entity_id=str(entity_id),
-        changes=changes or {},
-    )
-    db.session.add(event)
+    *,
+    device_id: int | None = None,
+) -> None:
+    """Write an audit event by the actor (None: the command line or the app itself); the
+    device is the actor's, or `device_id` when the event is about a tablet. One INSERT in the
+    request's transaction, not an object for the session's next flush (the unit of work took a
+    tenth of a desk save's time)."""
+    values = {
+        "at": utcnow(),
+        "user_id": actor.id if actor else None,
+        "device_id": device_id if device_id is not None else (actor.device_id if actor else None),
+        "library_id": library_id,
+        "action": action,
+        "entity": entity,
+        "entity_id": str(entity_id),
+        "changes": changes or {},
+    }
+    db.session.execute(_INSERT, values)
     log.debug("audit %s %s %s", action, entity, entity_id)
-    return event
 
 
 def apply_changes(item: object, **values: object) -> dict[str, list[Any]]:

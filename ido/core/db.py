@@ -8,7 +8,13 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError, DBAPIError
-from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, UOWTransaction
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    ORMExecuteState,
+    Session,
+    SessionTransaction,
+    UOWTransaction,
+)
 from sqlalchemy.pool import ConnectionPoolEntry
 
 # One naming convention so that migrations name constraints alike on SQLite and PostgreSQL.
@@ -124,6 +130,14 @@ def _postgresql_custom_plans(
 @event.listens_for(Session, "after_flush")
 def _note_flush(session: Session, _context: UOWTransaction) -> None:
     session.info["flushed"] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement(state: ORMExecuteState) -> None:
+    """An INSERT, UPDATE or DELETE sent through the session without its unit of work (a
+    question's row and links, an audit event) writes as a flush does."""
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info["flushed"] = True
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -89,8 +89,9 @@ def revoke_device(device: DeskDevice, actor: Actor | None) -> None:
 
 def _audit(actor: Actor | None, action: str, device: DeskDevice, changes: dict[str, Any]) -> None:
     """An event about the device: it is named as the device, whoever acted on it."""
-    event = audit(actor, action, "device", device.id, device.branch.library_id, changes)
-    event.device_id = device.id
+    audit(
+        actor, action, "device", device.id, device.branch.library_id, changes, device_id=device.id
+    )
 
 
 class DevicePrincipal:
