@@ -208,6 +208,14 @@ class Databases:
             db.session.remove()
             db.engine.dispose()  # SQLite checkpoints its WAL into the file here
 
+    def keep_as_template(self, url: str, name: str) -> None:
+        """Keep what the database at `url` holds now (its connections closed) as a template
+        that `copy(name)` copies."""
+        if self.cluster is None:
+            shutil.copyfile(url.removeprefix("sqlite:///"), self.folder / f"template_{name}.sqlite")
+        else:
+            self.cluster.create_database(f"template_{name}", template=url.rsplit("/", 1)[1])
+
     def copy(self, template: str) -> str:
         """A fresh database holding what the template holds."""
         name = f"t{next(self.counter)}"

@@ -60,12 +60,41 @@ def test_every_revision_since_the_baseline_has_a_filled_database():
     assert missing == [], "run: python -m tests.test_upgrades (see its docstring)"
 
 
+@pytest.fixture(scope="module")
+def migrated(databases):
+    """Templates of an empty database migrated to each revision since the baseline: one
+    database migrated revision by revision, kept at each (each test then migrates only from its
+    revision on, not from empty again)."""
+    url = databases.empty("upgrade_steps")
+    app = create_app(make_config(url))
+    for revision in since_baseline():
+        with app.app_context():
+            upgrade(revision=revision)
+        dispose(app)
+        databases.keep_as_template(url, f"upgrade_{revision}")
+    databases.drop(url)
+    return databases
+
+
+@pytest.fixture
+def at_revision(migrated):
+    """A fresh database migrated to the given revision (dropped after the test)."""
+    made = []
+
+    def copy(revision: str) -> str:
+        made.append(migrated.copy(f"upgrade_{revision}"))
+        return made[-1]
+
+    yield copy
+    for url in made:
+        migrated.drop(url)
+
+
 @pytest.mark.parametrize("revision", since_baseline())
-def test_a_database_filled_at_a_revision_upgrades_whole(database, revision):
+def test_a_database_filled_at_a_revision_upgrades_whole(at_revision, revision):
     snapshot = json.loads((SNAPSHOTS / f"{revision}.json").read_text(encoding="utf-8"))
-    app = create_app(make_config(database(f"upgrade_{revision}")))
+    app = create_app(make_config(at_revision(revision)))
     with app.app_context():
-        upgrade(revision=revision)
         load_tables(snapshot["tables"])
         upgrade()
         with db.engine.connect() as connection:
