@@ -372,8 +372,15 @@ def test_questions_wait_for_the_person_who_saved_them(browser, live_url, app):
     context.set_offline(True)
     _save(page, "DigiD")
     expect(page.locator("#queue-heading")).to_have_text("1 vraag wacht op verzending")
-    page.route("**/api/v1/questions", lambda route: route.abort())  # still no way through
-    context.set_offline(False)
+    tried = []
+
+    def refuse(route):  # still no way through, for the page and its service worker alike
+        tried.append(route.request.url)
+        route.abort()
+
+    context.route("**/api/v1/**", refuse)
+    context.set_offline(False)  # the desk tries at once ("online"), and fails
+    wait_until(lambda: tried, "the desk tried to send", pause=lambda: page.wait_for_timeout(50))
     warnings = []
 
     def accept(dialog):
@@ -386,7 +393,7 @@ def test_questions_wait_for_the_person_who_saved_them(browser, live_url, app):
     assert warnings and warnings[0].startswith(
         "Nog niet verzonden vanaf dit apparaat: 1 vraag wacht op verzending. Uitloggen?"
     )
-    page.unroute("**/api/v1/questions")
+    context.unroute("**/api/v1/**")
     log_in(page, live_url, "vol2@a.example")  # another volunteer of branch a1 (and a2)
     page.get_by_text("A Centrum").click()
     page.locator("main form button[type=submit]").first.click()
