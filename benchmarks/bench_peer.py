@@ -123,24 +123,24 @@ def our_desk(port: int) -> Browser:
     return browser
 
 
-def peer_question(browser: Browser) -> tuple[float, float, int]:
+def _form_question(browser: Browser, path: str, fields: dict) -> tuple[float, float, int]:
     """POST the form, follow the redirect: (save s, round trip s, questions logged)."""
     started = time.perf_counter()
-    status, location = browser.post_form("/", PEER_FORM)
+    status, location = browser.post_form(path, fields)
     saved = time.perf_counter()
     assert status == 302, status
     browser.open(location)
     return saved - started, time.perf_counter() - started, 1
+
+
+def peer_question(browser: Browser) -> tuple[float, float, int]:
+    return _form_question(browser, "/", PEER_FORM)
 
 
 def our_form_question(browser: Browser) -> tuple[float, float, int]:
-    fields = {**OUR_FORM, "id": FORM_ID.search(browser.page).group(1)}
-    started = time.perf_counter()
-    status, location = browser.post_form("/desk/", fields)
-    saved = time.perf_counter()
-    assert status == 302, status
-    browser.open(location)
-    return saved - started, time.perf_counter() - started, 1
+    return _form_question(
+        browser, "/desk/", {**OUR_FORM, "id": FORM_ID.search(browser.page).group(1)}
+    )
 
 
 def _body() -> dict:

@@ -265,17 +265,28 @@ def databases(tmp_path_factory):
     shutil.rmtree(found.folder, ignore_errors=True)
 
 
+class OwnDatabases:
+    """The test's own databases, dropped after it: `database(name)` makes an empty one,
+    `database.copy(template)` a copy of a template `Databases.keep_as_template` kept."""
+
+    def __init__(self, databases: Databases) -> None:
+        self.databases, self.made = databases, []
+
+    def __call__(self, name: str) -> str:
+        self.made.append(self.databases.empty(f"{name}_{next(self.databases.counter)}"))
+        return self.made[-1]
+
+    def copy(self, template: str) -> str:
+        self.made.append(self.databases.copy(template))
+        return self.made[-1]
+
+
 @pytest.fixture
 def database(databases):
-    """Make an empty database by name (for migrations and init-db)."""
-    made = []
-
-    def make(name: str) -> str:
-        made.append(databases.empty(f"{name}_{next(databases.counter)}"))
-        return made[-1]
-
-    yield make
-    for url in made:
+    """Make an empty database by name (for migrations and init-db), or copy a kept template."""
+    made = OwnDatabases(databases)
+    yield made
+    for url in made.made:
         databases.drop(url)
 
 

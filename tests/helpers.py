@@ -23,15 +23,16 @@ from ido.core.timeutil import LOCAL_TZ, local_columns
 from .conftest import form_fields
 
 
-def wait_until(condition: Callable[[], object], what: str, seconds: float = 15, pause=None):
+def wait_until(condition: Callable[[], object], what: str, seconds: float = 15, page=None):
     """Ask `condition` again until it holds (and return what it gave), or fail after `seconds`
-    saying what did not happen. `pause()` waits between tries: a browser test passes
-    `lambda: page.wait_for_timeout(50)`, so that Playwright goes on handling the page's events."""
+    saying what did not happen. A browser test passes its `page`, so that Playwright goes on
+    handling the page's events between tries."""
     deadline = time.monotonic() + seconds
     while not (found := condition()):
         if time.monotonic() > deadline:
             raise AssertionError(f"not within {seconds} s: {what}")
-        pause() if pause else time.sleep(0.05)
+        # the poll's interval between tries, not a wait for something to happen
+        page.wait_for_timeout(50) if page is not None else time.sleep(0.05)
     return found
 
 

@@ -73,27 +73,12 @@ def migrated(databases):
         dispose(app)
         databases.keep_as_template(url, f"upgrade_{revision}")
     databases.drop(url)
-    return databases
-
-
-@pytest.fixture
-def at_revision(migrated):
-    """A fresh database migrated to the given revision (dropped after the test)."""
-    made = []
-
-    def copy(revision: str) -> str:
-        made.append(migrated.copy(f"upgrade_{revision}"))
-        return made[-1]
-
-    yield copy
-    for url in made:
-        migrated.drop(url)
 
 
 @pytest.mark.parametrize("revision", since_baseline())
-def test_a_database_filled_at_a_revision_upgrades_whole(at_revision, revision):
+def test_a_database_filled_at_a_revision_upgrades_whole(migrated, database, revision):
     snapshot = json.loads((SNAPSHOTS / f"{revision}.json").read_text(encoding="utf-8"))
-    app = create_app(make_config(at_revision(revision)))
+    app = create_app(make_config(database.copy(f"upgrade_{revision}")))
     with app.app_context():
         load_tables(snapshot["tables"])
         upgrade()

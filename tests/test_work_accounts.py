@@ -480,40 +480,34 @@ def not_now(app, client, answer, events) -> None:
     assert audit_count(app) == events
 
 
+def _sign_in_ends_for_now(app, client) -> None:
+    """Both the start and the provider's answer end the sign-in for now, changing nothing."""
+    events = audit_count(app)
+    answer = client.post(
+        "/auth/work-account", data={"work-email": "vol@a.example"}, headers=ENGLISH
+    )
+    not_now(app, client, answer, events)
+    pending_for(app, client)
+    not_now(
+        app,
+        client,
+        client.get("/auth/work-account/callback?code=c&state=s", headers=ENGLISH),
+        events,
+    )
+
+
 def test_a_client_secret_that_no_longer_opens_ends_the_sign_in_for_now(provided, client, caplog):
     """SECRET_KEY changed since the secret was sealed: no sign-in, a warning in the log."""
     with provided.app_context():
         provider_of(library_of("lib-a")).client_secret_sealed = "sealed-with-another-key"
         db.session.commit()
-    events = audit_count(provided)
-    answer = client.post(
-        "/auth/work-account", data={"work-email": "vol@a.example"}, headers=ENGLISH
-    )
-    not_now(provided, client, answer, events)
-    pending_for(provided, client)
-    not_now(
-        provided,
-        client,
-        client.get("/auth/work-account/callback?code=c&state=s", headers=ENGLISH),
-        events,
-    )
+    _sign_in_ends_for_now(provided, client)
     assert "cannot be opened" in caplog.text
 
 
 def test_a_provider_out_of_reach_ends_the_sign_in_for_now(org, client, caplog):
     give_provider(org, closed_address())
-    events = audit_count(org)
-    answer = client.post(
-        "/auth/work-account", data={"work-email": "vol@a.example"}, headers=ENGLISH
-    )
-    not_now(org, client, answer, events)
-    pending_for(org, client)
-    not_now(
-        org,
-        client,
-        client.get("/auth/work-account/callback?code=c&state=s", headers=ENGLISH),
-        events,
-    )
+    _sign_in_ends_for_now(org, client)
     assert "ConnectionError" in caplog.text
 
 

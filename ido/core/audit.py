@@ -5,7 +5,6 @@ from typing import Any, Protocol
 
 from ido.core.db import db
 from ido.core.models import AuditEvent
-from ido.core.models.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +34,6 @@ def audit(
     request's transaction, not an object for the session's next flush (the unit of work took a
     tenth of a desk save's time)."""
     values = {
-        "at": utcnow(),
         "user_id": actor.id if actor else None,
         "device_id": device_id if device_id is not None else (actor.device_id if actor else None),
         "library_id": library_id,

@@ -95,7 +95,7 @@ def test_a_session_counted_offline_arrives_once_after_a_reload(browser, live_url
         with app.app_context():
             return db.session.get(ActivitySession, session_id).attendance == 7
 
-    wait_until(counted, "the count arrived", pause=lambda: page.wait_for_timeout(50))
+    wait_until(counted, "the count arrived", page=page)
     expect(count).to_have_text("7 mensen")
     expect(page.locator("section.queue")).to_be_hidden()  # it left the queue: never sent again
     assert seen.count(f"/api/v1/sessions/{session_id}/attendance") == 1

@@ -72,7 +72,7 @@ def test_quick_mode_one_tap_then_undo(browser, live_url, app):
         with app.app_context():
             return questions() == [] and len(questions(include_deleted=True)) == 1
 
-    wait_until(undone, "the undo reached the server", pause=lambda: page.wait_for_timeout(50))
+    wait_until(undone, "the undo reached the server", page=page)
     assert problems == []
     page.context.close()
 

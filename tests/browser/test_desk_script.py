@@ -46,7 +46,7 @@ def _stored(app, page, count: int, what: str):
         with app.app_context():
             return len(questions()) == count
 
-    wait_until(found, what, pause=lambda: page.wait_for_timeout(50))
+    wait_until(found, what, page=page)
 
 
 def test_counts_and_todays_list_change_in_place_and_the_follow_ups_close(browser, live_url, app):

@@ -59,9 +59,7 @@ def _wait_until_kept(page, path: str):
     """Wait until the service worker has kept `path` (wait_for_function would not wait for a
     promise: it takes the promise itself for true)."""
     script = f"caches.open('ido-desk-v1').then(c => c.match('{path}')).then(Boolean)"
-    wait_until(
-        lambda: page.evaluate(script), f"{path} kept", pause=lambda: page.wait_for_timeout(50)
-    )
+    wait_until(lambda: page.evaluate(script), f"{path} kept", page=page)
 
 
 def _desk(browser, live_url):
@@ -81,7 +79,7 @@ def _arrived(app, page, count: int):
         with app.app_context():
             return len(questions()) >= count
 
-    wait_until(stored, f"{count} questions arrived", pause=lambda: page.wait_for_timeout(50))
+    wait_until(stored, f"{count} questions arrived", page=page)
 
 
 def _save(page, topic: str):
@@ -149,7 +147,7 @@ def test_an_answer_lost_on_the_way_is_not_counted_twice(browser, live_url, app):
 
     page.route("**/api/v1/questions", lose_the_first_answer)
     _save(page, "Toeslagen")
-    wait_until(lambda: lost, "the first answer was lost", pause=lambda: page.wait_for_timeout(50))
+    wait_until(lambda: lost, "the first answer was lost", page=page)
     assert lost == [201]
     expect(page.locator("#queue-heading")).to_have_text("1 vraag wacht op verzending")
     with app.app_context():
@@ -380,7 +378,7 @@ def test_questions_wait_for_the_person_who_saved_them(browser, live_url, app):
 
     context.route("**/api/v1/**", refuse)
     context.set_offline(False)  # the desk tries at once ("online"), and fails
-    wait_until(lambda: tried, "the desk tried to send", pause=lambda: page.wait_for_timeout(50))
+    wait_until(lambda: tried, "the desk tried to send", page=page)
     warnings = []
 
     def accept(dialog):
