@@ -30,12 +30,24 @@ def seen():
 
 
 @pytest.fixture
-def live_url(org, seen):
+def down():
+    """Paths (their beginnings) the live server answers with 503 while listed, as a server that
+    is down would: for every request, the page's and its service worker's alike (Playwright's
+    routing does not see what a service worker sends)."""
+    return set()
+
+
+@pytest.fixture
+def live_url(org, seen, down):
     """The test's app (with the organisation) served by Werkzeug in a thread."""
     wsgi_app = org.wsgi_app
 
     def counting(environ, start_response):
-        seen.append(environ["PATH_INFO"])
+        path = environ["PATH_INFO"]
+        seen.append(path)
+        if any(path.startswith(prefix) for prefix in down):
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+            return [b"down"]
         answer = wsgi_app(environ, start_response)
         # Read whole and closed here: when the browser drops a connection (it cancels a request
         # it no longer needs), Werkzeug's server can skip closing a static file's reader.

@@ -363,22 +363,17 @@ def test_the_desk_is_kept_from_the_first_visit_and_a_fast_clock_is_corrected(
     context.close()
 
 
-def test_questions_wait_for_the_person_who_saved_them(browser, live_url, app):
+def test_questions_wait_for_the_person_who_saved_them(browser, live_url, app, seen, down):
     """Saved offline by one volunteer, who then logs out (warned): the next person on this
     browser does not send them under their own name; they go when the volunteer is back."""
     context, page = _desk(browser, live_url)
     context.set_offline(True)
     _save(page, "DigiD")
     expect(page.locator("#queue-heading")).to_have_text("1 vraag wacht op verzending")
-    tried = []
-
-    def refuse(route):  # still no way through, for the page and its service worker alike
-        tried.append(route.request.url)
-        route.abort()
-
-    context.route("**/api/v1/**", refuse)
-    context.set_offline(False)  # the desk tries at once ("online"), and fails
-    wait_until(lambda: tried, "the desk tried to send", page=page)
+    down.add("/api/v1/")  # still no way through: the API answers 503
+    context.set_offline(False)  # the desk tries at once ("online"), and waits
+    wait_until(lambda: "/api/v1/questions" in seen, "the desk tried to send", page=page)
+    expect(page.locator("#queue-heading")).to_have_text("1 vraag wacht op verzending")
     warnings = []
 
     def accept(dialog):
@@ -391,7 +386,7 @@ def test_questions_wait_for_the_person_who_saved_them(browser, live_url, app):
     assert warnings and warnings[0].startswith(
         "Nog niet verzonden vanaf dit apparaat: 1 vraag wacht op verzending. Uitloggen?"
     )
-    context.unroute("**/api/v1/**")
+    down.clear()
     log_in(page, live_url, "vol2@a.example")  # another volunteer of branch a1 (and a2)
     page.get_by_text("A Centrum").click()
     page.locator("main form button[type=submit]").first.click()
