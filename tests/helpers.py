@@ -90,21 +90,25 @@ def store_question(
     note=None,
     agencies=(),
     help=(),
+    outcome=0,
+    time_known=True,
 ):
-    """Record a question through the service, as the desk and the API do."""
+    """Record a question through the service, as the desk and the API do (`outcome`: the
+    index among the active outcomes; `time_known=False`: a day typed in from paper)."""
     cats = active_categories()
     by_code = cats.by_code("agencies")
     data = QuestionData(
         branch=branch(branch_code),
         topics=[cats.by_code("topics")[t] for t in topics],
         channel=cats.by_code("channels")[channel],
-        outcome=cats.outcomes[0],
+        outcome=cats.outcomes[outcome],
         duration_minutes=duration,
         asked_at=moment,
         referrals=[by_code[r] for r in referrals],
         agencies=[by_code[a] for a in agencies],
         help=[cats.by_code("help")[h] for h in help],
         note=note,
+        time_known=time_known,
     )
     volunteer = user("vol2@a.example")
     if may_backdate(volunteer) or moment is None or moment >= earliest_moment():

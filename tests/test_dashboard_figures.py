@@ -1,14 +1,17 @@
 """The dashboard's figures read in one sweep, and counts of every branch read without a filter,
 agree with the counts per dimension and per branch."""
 
-from datetime import date
+from collections import Counter
+from datetime import UTC, date, datetime
 
 import pytest
 
+from ido.core.db import db
+from ido.core.models import Question
 from ido.core.reporting.counts import key_totals, question_facets
 from ido.core.reporting.counts.rows import every_branch
 
-from .helpers import branch
+from .helpers import branch, store_question
 
 YEAR = (date(2026, 1, 1), date(2026, 12, 1))
 
@@ -30,6 +33,28 @@ def test_channels_outcomes_weekdays_and_hours_agree_with_the_counts(counted, cod
         # 29 March 2026, 00:30 UTC is 01:30 on a Sunday in Amsterdam (summer time began later)
         assert facets.hours[6, 1] == 1
         assert _codes(facets.channels)["telefoon"] == 1
+
+
+@pytest.mark.dialect  # the four packed into one number are decoded again: SQL of each database
+def test_every_channel_outcome_weekday_and_hour_is_counted_apart(counted):
+    with counted.app_context():
+        at = lambda *parts: datetime(*parts, tzinfo=UTC)  # noqa: E731
+        store_question("a1", at(2026, 5, 4, 8, 0), ["digid"], outcome=1)  # Monday 10:00
+        store_question("a1", at(2026, 5, 4, 8, 0), ["digid"], channel="telefoon", outcome=2)
+        store_question("a2", at(2026, 5, 9, 10, 0), ["zorg"], time_known=False)  # Saturday
+        store_question("a2", at(2026, 11, 26, 22, 59), ["zorg"])  # Thursday 23:59
+        branches = [branch(code) for code in ("a1", "a2", "b1")]
+        facets = question_facets(*YEAR, branches)
+        kept = db.session.scalars(db.select(Question).where(Question.deleted_at.is_(None)))
+        channels, outcomes, hours = Counter(), Counter(), Counter()
+        for question in kept:
+            channels[question.channel.code] += 1
+            outcomes[question.outcome.code] += 1
+            hours[question.local_weekday, question.local_hour] += 1
+        assert _codes(facets.channels) == channels
+        assert _codes(facets.outcomes) == outcomes
+        assert facets.hours == hours
+        assert facets.hours[5, None] == 1 and facets.hours[3, 23] == 1
 
 
 @pytest.mark.dialect
