@@ -7,8 +7,10 @@ a few choice fields and a moment, a ModelForm view behind Django's log-in, POST 
 to the empty form), written into benchmarks/data/peer/ with a venv of its own (made once), on
 SQLite, under gunicorn with 2 sync workers. The app runs beside it on a fresh SQLite file
 (made through its command line, as `make run` does), under gunicorn with the same 2 sync
-workers, and a second time with threaded workers (`gthread`, as `make serve` has them), which
-keep a connection open between requests.
+workers, a second time with threaded workers (`gthread`, as `make serve` has them), which
+keep a connection open between requests, and a third time under granian (a WSGI server
+written in Rust, PyPI's `granian`) with 2 workers of one thread each, which keeps the
+connection too: the other WSGI server the issue named.
 
 One desk (one client, one connection it reuses where the server keeps it) logs questions.
 Each round runs every setting in turn, the peer first, so that all see the same load (rounds
@@ -17,13 +19,14 @@ interleave peer / ours / peer); each setting logs --warm questions unmeasured fi
 - peer: POST the form, then GET the empty form it redirects to;
 - ours, without JavaScript: POST the desk form, then GET the desk page it redirects to;
 - ours, the desk's script: one JSON POST to /api/v1/questions (no page after it), with sync
-  workers and with threaded workers;
+  workers, with threaded workers and under granian;
 - ours, the desk's queue after an outage: 10 questions in one POST /api/v1/batch/questions
   (the save's time is then the batch's).
 
 Prints per setting the server's CPU per logged question (psutil: user + system of the gunicorn
-master and its workers, during that setting's questions only), the median wall time of the
-save a volunteer waits for and of the round trip, and the ratios against the peer. Targets
+master and its workers, or of granian's processes, during that setting's questions only), the
+median wall time of the save a volunteer waits for and of the round trip, and the ratios
+against the peer. Targets
 (issue 26): the script's save at most half the peer's CPU per logged question, the loop
 without JavaScript at most the peer's.
 """
@@ -226,6 +229,22 @@ def serve_ours(url: str, worker_class: str) -> tuple[subprocess.Popen, int]:
     return start(command, env, ROOT, port), port
 
 
+def serve_granian(url: str) -> tuple[subprocess.Popen, int]:
+    """granian with 2 worker processes of one thread each (as gunicorn's sync workers), the
+    app's factory, no access log (the app writes its own line per request)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "FLASK_SECRET_KEY": SECRET,
+        "FLASK_SQLALCHEMY_DATABASE_URI": url,
+        "FLASK_IDO_PURGE_IN_APP": "false",
+    }
+    command = [str(Path(sys.executable).with_name("granian")), "--interface", "wsgi"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--workers", "2"]
+    command += ["--blocking-threads", "1", "--runtime-threads", "1", "--no-ws", "--factory"]
+    return start([*command, "ido:create_app"], env, ROOT, port), port
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=int, default=200, help="per setting and round")
@@ -245,6 +264,7 @@ def main() -> None:
         servers["peer"] = serve_peer(peer_bin)
         servers["sync"] = serve_ours(url, "sync")
         servers["gthread"] = serve_ours(url, "gthread")
+        servers["granian"] = serve_granian(url)
         settings = [
             ("peer (Django 4.2): POST + form page, sync", "peer", peer_desk, peer_question),
             (
@@ -255,6 +275,7 @@ def main() -> None:
             ),  # noqa: E501
             ("ours, the desk's script: API POST, sync", "sync", our_desk, our_api_question),
             ("ours, the desk's script: API POST, gthread", "gthread", our_desk, our_api_question),
+            ("ours, the desk's script: API POST, granian", "granian", our_desk, our_api_question),
             (
                 f"ours, the queue after an outage: {BATCH} in one batch, sync",
                 "sync",

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from ido.core.db import db
-from ido.core.models import Question
+from ido.core.models import Channel, Outcome, Question
 from ido.core.reporting.counts import key_totals, question_facets
 from ido.core.reporting.counts.rows import every_branch
 
@@ -35,6 +35,16 @@ def test_channels_outcomes_weekdays_and_hours_agree_with_the_counts(counted, cod
         assert _codes(facets.channels)["telefoon"] == 1
 
 
+def _counted_one_by_one() -> tuple[Counter, Counter, Counter]:
+    """Channels, outcomes and (weekday, hour) of the kept questions, read question by question."""
+    channels, outcomes, hours = Counter(), Counter(), Counter()
+    for question in db.session.scalars(db.select(Question).where(Question.deleted_at.is_(None))):
+        channels[question.channel.code] += 1
+        outcomes[question.outcome.code] += 1
+        hours[question.local_weekday, question.local_hour] += 1
+    return channels, outcomes, hours
+
+
 @pytest.mark.dialect  # the four packed into one number are decoded again: SQL of each database
 def test_every_channel_outcome_weekday_and_hour_is_counted_apart(counted):
     with counted.app_context():
@@ -43,18 +53,29 @@ def test_every_channel_outcome_weekday_and_hour_is_counted_apart(counted):
         store_question("a1", at(2026, 5, 4, 8, 0), ["digid"], channel="telefoon", outcome=2)
         store_question("a2", at(2026, 5, 9, 10, 0), ["zorg"], time_known=False)  # Saturday
         store_question("a2", at(2026, 11, 26, 22, 59), ["zorg"])  # Thursday 23:59
-        branches = [branch(code) for code in ("a1", "a2", "b1")]
-        facets = question_facets(*YEAR, branches)
-        kept = db.session.scalars(db.select(Question).where(Question.deleted_at.is_(None)))
-        channels, outcomes, hours = Counter(), Counter(), Counter()
-        for question in kept:
-            channels[question.channel.code] += 1
-            outcomes[question.outcome.code] += 1
-            hours[question.local_weekday, question.local_hour] += 1
-        assert _codes(facets.channels) == channels
-        assert _codes(facets.outcomes) == outcomes
+        facets = question_facets(*YEAR, [branch(code) for code in ("a1", "a2", "b1")])
+        channels, outcomes, hours = _counted_one_by_one()
+        assert (_codes(facets.channels), _codes(facets.outcomes)) == (channels, outcomes)
         assert facets.hours == hours
         assert facets.hours[5, None] == 1 and facets.hours[3, 23] == 1
+
+
+@pytest.mark.dialect
+def test_ids_too_large_to_pack_are_counted_in_four_columns(counted):
+    """Ids set by hand (an import, say) so large that the packed number would not fit 64
+    bits: the four are grouped as they are, with the same result."""
+    with counted.app_context():
+        db.session.add(Channel(id=1_000_000, code="chat", name_nl="Chat", name_en="Chat"))
+        big = Outcome(id=2_000_000, code="later", name_nl="Later", name_en="Later", position=99)
+        db.session.add(big)
+        db.session.commit()
+        at = datetime(2026, 6, 2, 12, 0, tzinfo=UTC)  # a Tuesday, 14:00
+        store_question("a1", at, ["digid"], channel="chat", outcome=-1)
+        facets = question_facets(*YEAR, [branch(code) for code in ("a1", "a2", "b1")])
+        channels, outcomes, hours = _counted_one_by_one()
+        assert (_codes(facets.channels), _codes(facets.outcomes)) == (channels, outcomes)
+        assert facets.hours == hours
+        assert _codes(facets.channels)["chat"] == _codes(facets.outcomes)["later"] == 1
 
 
 @pytest.mark.dialect
