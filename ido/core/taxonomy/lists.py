@@ -118,7 +118,9 @@ _VERSION = select(TaxonomyVersion.value).where(TaxonomyVersion.id == 1)
 
 
 def _version(session: AnySession) -> int:
-    return session.scalar(_VERSION) or 0
+    # on the session's connection, past the ORM's handling of a statement (which took two
+    # thirds of this query's time: 4 % of an API save's CPU in all)
+    return session.connection().execute(_VERSION).scalar() or 0
 
 
 def bump_taxonomy(session: AnySession) -> None:
