@@ -2,22 +2,22 @@
 carry each question's month and branch).
 
 - `rows`: counts per month, branch and category (topic, agency, referral, help, channel,
-  outcome), durations, channels, outcomes, weekdays and hours
+  outcome), and per duration
+- `facets`: a period's visitors by channel, by outcome and by weekday and hour, in one sweep
 - `totals`: visitors, questions and hours of help, per month, branch or period
 
 The dashboard, the counts API, the CSV and the XLSX exports all read these."""
 
+from ido.core.reporting.counts.facets import Facets, question_facets
 from ido.core.reporting.counts.rows import (
     DIMENSIONS,
     CountRow,
-    Facets,
     among,
     collector_paused,
     driver_chunks,
     duration_counts,
     key_totals,
     monthly_counts,
-    question_facets,
     referred_counts,
 )
 from ido.core.reporting.counts.totals import (
