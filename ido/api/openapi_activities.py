@@ -1,20 +1,20 @@
-"""The activity part of the OpenAPI document (ido.api.openapi merges it): sessions, a count
+"""The activity part of the OpenAPI document (ido.api.openapi puts it together): sessions, a count
 of the people who came, and the figures per branch and year."""
 
-from ido.api.openapi import (
+from ido.api.openapi_parts import (
     BAD_PARAMETER,
     DAY,
     UNAUTHORIZED,
-    _errors,
-    _json,
-    _query,
-    _ref,
-    _text,
+    errors,
+    json_answer,
+    query,
+    ref,
+    text,
 )
 from ido.api.shapes import CODE
 from ido.core.models import ACTIVITY_FORMS, MAX_ATTENDANCE
 
-BRANCHES = _text(f"{CODE}(,{CODE})*")
+BRANCHES = text(f"{CODE}(,{CODE})*")
 SESSION = {
     "type": "object",
     "required": ["id", "branch", "kind", "day", "start", "end", "cancelled", "attendance"],
@@ -62,7 +62,7 @@ SCHEMAS = {
     "Sessions": {
         "type": "object",
         "required": ["sessions"],
-        "properties": {"sessions": {"type": "array", "items": _ref("Session")}},
+        "properties": {"sessions": {"type": "array", "items": ref("Session")}},
     },
     "Attendance": {
         "type": "object",
@@ -88,14 +88,14 @@ PATHS = {
             "description": "Refused with 422 although well-formed: 'from' after 'to', or more "
             "than a year between them",
             "parameters": [
-                _query("branch", "Comma-separated branch codes (default: all in scope)", BRANCHES),
-                _query("from", "First day", DAY),
-                _query("to", "Last day", DAY),
+                query("branch", "Comma-separated branch codes (default: all in scope)", BRANCHES),
+                query("from", "First day", DAY),
+                query("to", "Last day", DAY),
             ],
             "responses": {
-                "200": _json(_ref("Sessions"), "Sessions by day and time"),
+                "200": json_answer(ref("Sessions"), "Sessions by day and time"),
                 "401": UNAUTHORIZED,
-                "403": _errors("Branch outside scope"),
+                "403": errors("Branch outside scope"),
                 "422": BAD_PARAMETER,
             },
         }
@@ -114,15 +114,15 @@ PATHS = {
             ],
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": _ref("Attendance")}},
+                "content": {"application/json": {"schema": ref("Attendance")}},
             },
             "responses": {
-                "200": _json(_ref("Session"), "Stored"),
-                "400": _errors("The body is not a JSON object"),
+                "200": json_answer(ref("Session"), "Stored"),
+                "400": errors("The body is not a JSON object"),
                 "401": UNAUTHORIZED,
-                "404": _errors("No such session in scope"),
-                "413": _errors("The body is larger than 1 MiB"),
-                "422": _errors(
+                "404": errors("No such session in scope"),
+                "413": errors("The body is larger than 1 MiB"),
+                "422": errors(
                     "Invalid count; codes: required, invalid, out_of_range, future, cancelled"
                 ),
             },
@@ -134,13 +134,13 @@ PATHS = {
             "summary": "Activities per branch and year: held by kind, the convenant's minimum "
             "of 4, people reached",
             "parameters": [
-                _query("year", "The year (default: this year)", _text("20[0-9]{2}")),
-                _query("branch", "Comma-separated branch codes (default: all in scope)", BRANCHES),
+                query("year", "The year (default: this year)", text("20[0-9]{2}")),
+                query("branch", "Comma-separated branch codes (default: all in scope)", BRANCHES),
             ],
             "responses": {
-                "200": _json(_ref("ActivityFigures"), "A row per branch"),
+                "200": json_answer(ref("ActivityFigures"), "A row per branch"),
                 "401": UNAUTHORIZED,
-                "403": _errors("Branch outside scope"),
+                "403": errors("Branch outside scope"),
                 "422": BAD_PARAMETER,
             },
         }
