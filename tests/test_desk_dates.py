@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ido.core.timeutil import LOCAL_TZ, day_text, now_local, previous_working_day
-from ido.web.question_form import parse_day, parse_time
+from ido.web.question_fields import parse_day, parse_time
 
 from .helpers import questions
 

@@ -22,7 +22,7 @@ from ido.desk.forms import TIMES, PaperDayForm, PaperForm
 from ido.desk.offline import offline_texts
 from ido.web.forms import EmptyForm
 from ido.web.pages import render_form
-from ido.web.question_form import NOON, parse_day, parse_time
+from ido.web.question_fields import NOON, parse_day, parse_time
 from ido.web.question_rows import blank_row, today_rows
 
 MAX_TIMES = 50  # one tap logs at most this many (a bundle of tally strokes)
