@@ -8,14 +8,17 @@
 
    The parts: clock.js (the corrected clock and Dutch dates), queue.js (the queue and its
    rules), send.js (the API), view.js (what the page shows), form.js (the question form and a
-   session tile's), slip.js (the referral slip). */
+   session tile's), taps.js (the entries of paper and quick mode's taps), slip.js (the
+   referral slip), offline.js (the service worker). */
 
 import { amsterdam, dayOf, makeClock, typedDay } from "./clock.js";
 import { attendanceEntry, deleteEntry, idbStore, idsOf, newId, replacedBy, saveEntry, undoPlan } from "./queue.js";
 import { http, sender } from "./send.js";
 import { addRow, confirmation, fill, logOutQuestion, queueView, removeRows, showCounts } from "./view.js";
 import { clearRefusal, checked, describeTile, putBack, readCount, readQuestionForm, showRefusal } from "./form.js";
+import { keepForOffline } from "./offline.js";
 import { startSlips } from "./slip.js";
+import { paperTap, quickTap } from "./taps.js";
 
 startSlips(document);  // the referral slip needs no queue: also without IndexedDB
 const root = document.querySelector("[data-offline-desk]");
@@ -215,22 +218,15 @@ function start(root) {
   }
 
   function onPaperForm(form, event) {
-    const at = form.elements.at ? form.elements.at.value.trim() : "";
-    const day = form.getAttribute("data-day");
-    const moment = at ? amsterdam(day, at) : day;
-    if (!moment) return;  // a time the server must explain: the form posts as usual
-    event.preventDefault();
-    const times = parseInt(checked(form, "times")[0] || "1", 10);
     const tile = event.submitter.querySelector(".toggle-label");
-    const topic = tile ? tile.textContent.trim() : event.submitter.value;
-    const bodies = Array.from({ length: times }, () => ({
-      id: newId(), branch, asked_at: moment, topics: [event.submitter.value],
-    }));
-    const entry = saveEntry({
-      id: newId(), owner, branch, bodies, times, loggedAt: Date.now(),
-      label: `${topic}${times > 1 ? ` × ${times}` : ""}`,
+    const entry = paperTap({
+      newId, owner, branch, day: form.getAttribute("data-day"),
+      at: form.elements.at ? form.elements.at.value.trim() : "",
+      times: parseInt(checked(form, "times")[0] || "1", 10), code: event.submitter.value,
+      topic: tile ? tile.textContent.trim() : event.submitter.value, loggedAt: Date.now(),
     });
-    entry.topicLabel = topic;
+    if (!entry) return;  // a time the server must explain: the form posts as usual
+    event.preventDefault();
     // back to one, without a time: the next tap must not log N at that time unseen
     if (form.elements.at) form.elements.at.value = "";
     const one = form.querySelector('input[name="times"][value="1"]');
@@ -263,11 +259,9 @@ function start(root) {
   function onQuickForm(form, event) {
     event.preventDefault();
     const tile = event.submitter.querySelector(".toggle-label");
-    const id = newId();
-    enqueue(saveEntry({
-      id, owner, branch, loggedAt: Date.now(), deviceTime: true,
-      bodies: [{ id, branch, asked_at: clock.now().toISOString(), topics: [event.submitter.value] }],
-      label: tile ? tile.textContent.trim() : event.submitter.value,
+    enqueue(quickTap({
+      id: newId(), owner, branch, now: clock.now().toISOString(), code: event.submitter.value,
+      topic: tile ? tile.textContent.trim() : event.submitter.value, loggedAt: Date.now(),
     })).then(() => { delete form.dataset.submitting; });
   }
 
@@ -294,20 +288,4 @@ function start(root) {
   window.addEventListener("online", sendAll);
   window.setInterval(sendAll, 30000);
   render().then(sendAll);
-}
-
-/* Offline use: the service worker, and this page kept from the first visit on. */
-function keepForOffline(root) {
-  if (!("serviceWorker" in navigator)) return;
-  navigator.serviceWorker.register(root.getAttribute("data-sw"))
-    .then(() => navigator.serviceWorker.ready)
-    .then(async () => {
-      const path = location.pathname;
-      if (location.search || !window.caches) return;
-      const cache = await caches.open("ido-desk-v1");  // the service worker's (desk-sw.js)
-      if (await cache.match(path)) return;
-      const response = await fetch(path, { credentials: "same-origin" });
-      if (response.ok && !response.redirected) await cache.put(path, response);
-    })
-    .catch(() => {});
 }
