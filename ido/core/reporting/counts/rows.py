@@ -135,15 +135,21 @@ def monthly_counts(first: date, last: date, by: str, branches: list[Branch]) -> 
     with collector_paused():
         for first_day in months_between(first, last):
             for found in driver_chunks(query, {"month": first_day}):
+                # every branch is read without a filter: one made (and used) since the list
+                # of branches was read is not among those asked for
                 if keys is None:
                     rows += [
                         CountRow(first_day, by_id[branch_id], None, count)
                         for branch_id, count in found
+                        if branch_id in by_id
                     ]
                 else:
+                    if not keys.keys() >= {key_id for _branch, key_id, _count in found}:
+                        keys = lookup(cast(type[Category], model))  # one made (and used) since
                     rows += [
                         CountRow(first_day, by_id[branch_id], keys[key_id], count)
                         for branch_id, key_id, count in found
+                        if branch_id in by_id
                     ]
     return rows
 
@@ -201,8 +207,9 @@ def key_totals(first: date, last: date, by: str, branches: list[Branch]) -> dict
     else:
         key = getattr(Question, cast(str, column))
         query = in_period(db.select(key, func.count()), first, last, ids)
-    keys = lookup(model)
-    return {keys[key_id]: count for key_id, count in db.session.execute(query.group_by(key))}
+    found = db.session.execute(query.group_by(key)).all()
+    keys = lookup(model)  # after the counts: a category made (and used) meanwhile is in it
+    return {keys[key_id]: count for key_id, count in found}
 
 
 def link_month_counts(
