@@ -91,6 +91,16 @@ def test_the_report_benchmark_measures_the_dashboard_and_the_xlsx(database, caps
     assert "xlsx    year   all sheets" in printed and "peak RSS" in printed
 
 
+@pytest.mark.once  # a smoke test of the benchmark; the counts are tested on both
+def test_the_dashboard_sql_benchmark_lists_each_statement(database, capsys):
+    url = database("bench_dashboard_sql")
+    _module("bench_reports").generate(url, 300)
+    _module("bench_dashboard_sql").measure(url, "test", runs=1)
+    printed = capsys.readouterr().out
+    assert "statements of the dashboard" in printed and "| no |" in printed
+    assert printed.count("test: before:") == 2
+
+
 @pytest.mark.once
 def test_the_desk_benchmark_prints_its_figures():
     result = subprocess.run(
