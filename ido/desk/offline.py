@@ -147,6 +147,8 @@ def _offline_texts(_language: str) -> dict[str, str]:
             "person logs in here again.",
             n="%(n)s",
         ),
+        # paper mode, offline, a time that cannot be read here (the server's own words)
+        "paper_time": _("Write the time as hh:mm, for example 14:30."),
         "typed_offline": _(
             "Without a connection, an earlier moment needs both its date (dd-mm-yyyy) and its "
             "time (hh:mm). Nothing was saved yet."

@@ -81,8 +81,9 @@ def test_counts_and_todays_list_change_in_place_and_the_follow_ups_close(browser
 
 
 def test_a_paper_tap_of_five_is_undone_whole_and_the_tap_returns_to_one(browser, live_url, app):
-    """An empty paper day gets its first rows; "x 5" with a time is confirmed as "x 5" and
-    goes back to x 1 without a time; its undo takes back all five, on the server too."""
+    """An empty paper day gets its first rows; Enter in the time field logs nothing; "x 5"
+    with a time is confirmed as "x 5" and goes back to x 1 without a time; its undo takes back
+    all five, on the server too."""
     page, errors = _desk(browser, live_url)
     posts = []  # the questions' requests: "x 5" goes in one batch
     page.on(
@@ -101,6 +102,10 @@ def test_a_paper_tap_of_five_is_undone_whole_and_the_tap_returns_to_one(browser,
     expect(empty).to_be_visible()
     page.locator("label[for=times-5]").click()
     page.locator("#at").fill("14:30")
+    # Enter (a phone's "Go", to close its keyboard) logs nothing: no first tile by default
+    page.locator("#at").press("Enter")
+    expect(page.locator("#at")).to_have_value("14:30")
+    expect(page.locator("#times-5")).to_be_checked()
     page.locator("button.tile[value=toeslagen]").click()
     saved = page.locator(".saved")
     expect(saved).to_contain_text(f"Opgeslagen: Toeslagen × 5 · {yesterday} 14:30")

@@ -295,9 +295,10 @@ def test_pages_that_need_a_connection_say_so_and_that_nothing_was_saved(browser,
 
 
 def test_paper_mode_and_undo_work_offline(browser, live_url, app):
-    """Typing in a tally sheet offline: three strokes at once without a time (the time stays
-    unknown) and one with a time, through a reload; and the undo of a question already sent,
-    tapped without a connection, is carried out once there is one."""
+    """Typing in a tally sheet offline: a time that cannot be read is said on the page (the
+    tap and its time kept), three strokes at once without a time (the time stays unknown) and
+    one with a time, through a reload; and the undo of a question already sent, tapped
+    without a connection, is carried out once there is one."""
     from datetime import date
 
     from ido.core.timeutil import day_text, now_local
@@ -321,6 +322,13 @@ def test_paper_mode_and_undo_work_offline(browser, live_url, app):
     page.reload()  # the paper page is kept for offline use as the desk is
     context.set_offline(True)
     page.locator("label[for=times-3]").click()
+    page.locator("#at").fill("25:00")  # a time that cannot be read: said here, nothing lost
+    page.locator("button.tile[value=toeslagen]").click()
+    expect(page.locator(".refused")).to_have_text("Schrijf de tijd als uu:mm, bijvoorbeeld 14:30.")
+    expect(page.locator("#at")).to_have_value("25:00")
+    expect(page.locator("#times-3")).to_be_checked()
+    expect(page.locator("section.queue")).to_be_hidden()
+    page.locator("#at").fill("")
     page.locator("button.tile[value=toeslagen]").click()
     expect(page.locator("#queue-heading")).to_have_text("3 vragen wachten op verzending")
     page.locator("label[for=times-1]").click()

@@ -151,3 +151,15 @@ test("the batch request carries the questions, the session's cookie and the CSRF
   assert.deepEqual(JSON.parse(options.body), { questions: [{ id: "q1" }, { id: "q2" }] });
   assert.equal(http({ fetch: async () => null, api: "/x" }).sendBatch, undefined);  // no address, no batches
 });
+
+test("a batch whose answer is lost: each of its questions may be stored, undo deletes them", async () => {
+  const store = memoryStore([tap(3), tap(2, "two", 2)]);
+  const api = fakeApi(single, { batch: () => { throw new TypeError("network error"); } });
+  const queue = sender({ store, api, clock: stoppedClock, owner: "u1", events: recorder().events });
+  await queue.sendAll();
+  assert.deepEqual(api.sent, ["BATCH tap-0,tap-1,tap-2,two-0,two-1"]);
+  const [first, second] = [await store.get("tap"), await store.get("two")];
+  assert.deepEqual(first.maybe, ["tap-0", "tap-1", "tap-2"]);  // each entry its own ids only
+  assert.deepEqual(second.maybe, ["two-0", "two-1"]);
+  assert.deepEqual(undoPlan(second, ["two-0", "two-1"], null), { drop: true, remove: ["two-0", "two-1"] });
+});

@@ -117,6 +117,38 @@ test("without a connection the entry waits, keeps what arrived, and is sent on l
   assert.deepEqual(await store.all(), []);
 });
 
+test("an answer lost after the request went out: undo deletes what may have arrived", async () => {
+  const store = memoryStore([tap(3)]);
+  const server = new Set();  // what the server stored
+  const api = fakeApi(async (entry, item) => {
+    if (entry.kind === "delete") return answer(server.delete(item) ? 204 : 404);
+    server.add(item.id);
+    if (item.id === "tap-1") throw new TypeError("network error");  // stored, the answer lost
+    return stored(item);
+  });
+  const queue = sender({ store, api, clock: stoppedClock, owner: "u1", events: recorder().events });
+  await queue.sendAll();
+  const kept = await store.get("tap");
+  assert.deepEqual([kept.done, kept.maybe], [["tap-0"], ["tap-1"]]);
+  const plan = undoPlan(kept, tap(3).bodies.map((b) => b.id), queue.state.onTheWay);
+  assert.deepEqual(plan, { drop: true, remove: ["tap-0", "tap-1"] });
+  await store.drop("tap");
+  await store.put(deleteEntry({ tap: "tap", questions: plan.remove, owner: "u1", branch: "a1", label: "x", loggedAt: 2 }));
+  await queue.sendAll();
+  assert.deepEqual(server, new Set());  // nothing of the undone tap stays on the server
+  assert.deepEqual(await store.all(), []);
+});
+
+test("a proxy's 502 after the request went out: the question may be stored, undo deletes it", async () => {
+  const store = memoryStore([tap(1)]);
+  const api = fakeApi(async (entry) => (entry.kind === "delete" ? answer(404) : answer(502)));
+  const queue = sender({ store, api, clock: stoppedClock, owner: "u1", events: recorder().events });
+  await queue.sendAll();
+  const kept = await store.get("tap");
+  assert.deepEqual([kept.state, kept.maybe], ["waiting", ["tap-0"]]);
+  assert.deepEqual(undoPlan(kept, ["tap-0"], null), { drop: true, remove: ["tap-0"] });
+});
+
 test("a refusal stays with its reason and is not sent again by itself", async () => {
   const store = memoryStore([tap(1)]);
   const refusal = { errors: { note: [{ code: "phone", message: "Een telefoonnummer." }] } };

@@ -225,7 +225,13 @@ function start(root) {
       times: parseInt(checked(form, "times")[0] || "1", 10), code: event.submitter.value,
       topic: tile ? tile.textContent.trim() : event.submitter.value, loggedAt: Date.now(),
     });
-    if (!entry) return;  // a time the server must explain: the form posts as usual
+    if (!entry) {  // a time that cannot be read here
+      if (navigator.onLine) return;  // the server explains it: the form posts as usual
+      event.preventDefault();  // offline: say so here, × N and the typed time kept
+      delete form.dataset.submitting;
+      say(texts.paper_time, "saved refused");
+      return;
+    }
     event.preventDefault();
     // back to one, without a time: the next tap must not log N at that time unseen
     if (form.elements.at) form.elements.at.value = "";

@@ -87,12 +87,22 @@ export function idsOf(entry) {
 }
 
 /* How to undo a tap of `ids`: its save entry (null once all of it arrived) leaves the queue,
-   and the questions the server may have (arrived, or on their way now: one id, or a batch's
-   list) are deleted there. */
+   and the questions the server may have are deleted there: those that arrived, those on their
+   way now (one id, or a batch's list), and those sent whose answer never came (the connection
+   dropped after the request went out, or a proxy answered 5xx: the server may have stored
+   them; a DELETE of one it does not have is answered 404, which is as good). */
 export function undoPlan(entry, ids, onTheWay) {
   if (!entry) return { drop: false, remove: ids };
   const away = Array.isArray(onTheWay) ? onTheWay : [onTheWay];
-  return { drop: true, remove: ids.filter((id) => entry.done.includes(id) || away.includes(id)) };
+  const maybe = entry.maybe || [];
+  const held = (id) => entry.done.includes(id) || away.includes(id) || maybe.includes(id);
+  return { drop: true, remove: ids.filter(held) };
+}
+
+/* The entry's questions that may have arrived unanswered, with these `sent` ids of it added. */
+export function unanswered(entry, sent) {
+  const own = new Set(idsOf(entry));
+  return [...new Set([...(entry.maybe || []), ...sent.filter((id) => own.has(id))])];
 }
 
 /* How many questions an entry stands for in the counts: those of a save not stored yet (a

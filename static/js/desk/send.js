@@ -6,7 +6,7 @@
    page reloaded) is never counted twice. No DOM here: what the page shows is told through
    `events`. */
 
-import { pending } from "./queue.js";
+import { pending, unanswered } from "./queue.js";
 
 export const BATCH_MAX = 100;  // questions in one batch (the API's limit)
 
@@ -90,9 +90,7 @@ export function sender({ store, api, clock, owner, events, fresh = () => false }
     try {
       response = await api.sendBatch(items.map(({ body }) => body));
     } catch {  // no connection: they wait (and are no longer saves the form can take back)
-      for (const id of new Set(items.map(({ entry }) => entry.id))) {
-        await store.update(id, (e) => ({ ...e, state: "waiting", delayed: true }));
-      }
+      await unansweredIn(items);  // the request may have gone out before the connection did
       return "stop";
     } finally {
       state.onTheWay = null;
@@ -100,6 +98,7 @@ export function sender({ store, api, clock, owner, events, fresh = () => false }
     clock.learn(response.headers.get("Date"));
     const found = response.status === 200 ? await response.json().catch(() => null) : null;
     const results = found && Array.isArray(found.results) ? found.results : [];
+    if (response.status >= 500) await unansweredIn(items);  // a proxy's 502 or 504, say
     if (results.length !== items.length) return "single";
     for (const [index, { entry, body }] of items.entries()) {
       const result = results[index];
@@ -110,6 +109,15 @@ export function sender({ store, api, clock, owner, events, fresh = () => false }
       if (kept) events.arrived(kept, result.question);  // none once undone on its way
     }
     return "next";
+  }
+
+  /* A batch without an answer: each entry's questions in it may have arrived (an undo then
+     deletes them); they wait. */
+  async function unansweredIn(items) {
+    const sent = items.map(({ body }) => body.id);
+    for (const id of new Set(items.map(({ entry }) => entry.id))) {
+      await store.update(id, (e) => ({ ...e, state: "waiting", delayed: true, maybe: unanswered(e, sent) }));
+    }
   }
 
   /* The saves' questions still to be sent that have not gone in a batch this round. */
@@ -126,8 +134,9 @@ export function sender({ store, api, clock, owner, events, fresh = () => false }
     let response;
     try {
       response = await api.send(entry, item);
-    } catch {  // no connection: it waits (and is no longer a save the form can take back)
-      await store.update(entry.id, (e) => ({ ...e, state: "waiting", delayed: true }));
+    } catch {  // no connection: it waits (and is no longer a save the form can take back);
+      // the request may have gone out before the connection did: an undo deletes it
+      await store.update(entry.id, (e) => ({ ...e, state: "waiting", delayed: true, maybe: unanswered(e, [id]) }));
       return "stop";
     } finally {
       state.onTheWay = null;
@@ -143,7 +152,10 @@ export function sender({ store, api, clock, owner, events, fresh = () => false }
       return "next";
     }
     if (how === "login" || how === "wait") {
-      await store.update(entry.id, (e) => ({ ...e, state: how === "login" ? "login" : "waiting", delayed: true }));
+      const lost = response.status >= 500 ? [id] : [];  // a proxy's 502 or 504: it may be stored
+      await store.update(entry.id, (e) => ({
+        ...e, state: how === "login" ? "login" : "waiting", delayed: true, maybe: unanswered(e, lost),
+      }));
       return "stop";
     }
     if (how === "csrf") {
