@@ -64,6 +64,10 @@ def test_nth_and_last_weekday_of_the_month_until_a_date():
         (Rule("monthly", date(2026, 1, 1), until=date(2026, 6, 1), nth=5), "nth"),
         (Rule("daily", date(2026, 1, 1), until=date(2026, 6, 1)), "repeat"),
         (Rule("odd_weeks", date(2026, 1, 5), until=date(2026, 1, 6)), "until"),  # no day at all
+        # outside the years the reports cover (near year 9999 the days would overflow)
+        (Rule("weekly", date(9999, 12, 25), until=date(9999, 12, 31)), "first_day"),
+        (Rule("monthly", date(2099, 12, 1), until=date(2100, 1, 31), nth=-1), "until"),
+        (Rule("once", date(1, 1, 1)), "first_day"),
     ],
 )
 def test_absurd_rules_are_refused(rule, field):
@@ -148,6 +152,7 @@ def test_sessions_cancelled_moved_counted_and_a_changed_rule_keeps_what_was_held
         ("a session to come", "count"),
         ("a cancelled session", "count"),
         ("a move of years", "day"),
+        ("a move past the years reports cover", "day"),
         ("a kind no longer in use", "kind"),
         ("a form that is none", "form"),
         ("a title of two lines", "title"),
@@ -198,6 +203,8 @@ def test_refusals_change_nothing(ctx, what, field):
             record_attendance(session, "4", None)  # type: ignore[arg-type]
         elif what == "a count that is a yes":
             record_attendance(session, True, None)
+        elif what == "a move past the years reports cover":
+            move_session(session, date(2100, 1, 4), time(10), time(11), None)
         else:
             move_session(session, session.day + timedelta(days=800), time(10), time(11), None)
     assert refused.value.field == field

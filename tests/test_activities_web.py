@@ -153,6 +153,13 @@ def test_figures_with_the_convenant_mark_agree_in_page_csv_xlsx_and_json(app, cl
     assert (
         client.put(f"/api/v1/sessions/{ids[1]}/attendance", json={"count": -2}).status_code == 422
     )
+    deep = "[" * 200_000 + "]" * 200_000  # nested deeper than the parser goes: a clear 400
+    answer = client.put(
+        f"/api/v1/sessions/{ids[1]}/attendance", data=deep, content_type="application/json"
+    )
+    assert (
+        answer.status_code == 400 and answer.get_json()["errors"]["_"][0]["code"] == "bad_request"
+    )
     year = now_local().year
     held = 2 if (now_local().date() - timedelta(weeks=1)).year == year else 1
     page = client.get(f"/reports/activities?year={year}").get_data(as_text=True)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ido.api.shapes import check_branch_codes
-from ido.api.views import bp
+from ido.api.views import bp, json_body
 from ido.core.activities import (
     activity_figures,
     activity_kinds,
@@ -81,7 +81,7 @@ def put_attendance(session_id: int):
     session = db.session.get(ActivitySession, session_id) if 0 < session_id <= MAX_ID else None
     if session is None or not can_see(current_user, session):
         return error_response(404, "id", "not_found", _("No such session."))
-    body = request.get_json(force=True, silent=True)
+    body = json_body()
     if not isinstance(body, dict):
         return error_response(400, "_", "bad_request", _("The body must be a JSON object."))
     if "count" not in body:

@@ -98,10 +98,11 @@ def _branch(code: str | None) -> Branch:
     return found[0]
 
 
-def _json_body() -> object:
+def json_body() -> object:
+    """The request's JSON, or None when it is not JSON (the routes answer 400)."""
     try:
         return request.get_json(force=True, silent=True)
-    except RecursionError:  # nested deeper than the parser goes: no question looks like that
+    except RecursionError:  # nested deeper than the parser goes: no body looks like that
         return None
 
 
@@ -142,7 +143,7 @@ def _store(body: dict, lists: dict[int, Categories] | None = None) -> tuple[int,
 @bp.post("/questions")
 def create_question():
     """Store a question; the same id with the same content returns the stored one (200)."""
-    body = _json_body()
+    body = json_body()
     if not isinstance(body, dict):
         return error_response(400, "_", "bad_request", _("The body must be a JSON object."))
     status, answer = _store(body)
@@ -155,7 +156,7 @@ def create_questions():
     after an outage): each as POST /questions stores it, by its id and on its own (one refused
     changes nothing of the others). The answer lists, in order, each one's status with the
     question or the errors."""
-    body = _json_body()
+    body = json_body()
     items = body.get("questions") if isinstance(body, dict) else None
     if (
         not isinstance(items, list)

@@ -4,6 +4,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+# Reports, lists and activities cover these years: enough for any IDO (they began in 2019), and
+# every date in range has a neighbouring month and a whole-hour offset from UTC (Amsterdam had
+# neither in 1900), so no period breaks a count or an export halfway.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
 LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
 
 

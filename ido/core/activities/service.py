@@ -10,7 +10,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from ido.core.activities.recurrence import Rule, occurrences
+from ido.core.activities.recurrence import Rule, check_day, occurrences
 from ido.core.audit import Actor, audit
 from ido.core.checks import has_bad_characters
 from ido.core.db import db
@@ -173,6 +173,7 @@ def move_session(
 ) -> None:
     """Hold one session on another day or at other times; the rule stays as it is."""
     check_times(start, end)
+    check_day("day", day)
     if abs((day - session.rule_day).days) > MAX_MOVE_DAYS:
         raise InvalidActivity("day", "out_of_range", _("A session moves by a year at most."))
     before = [session.day.isoformat(), session.start_time.isoformat(timespec="minutes")]

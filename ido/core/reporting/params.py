@@ -13,7 +13,7 @@ from ido.core.exceptions import ParamError
 from ido.core.models import Branch, User
 from ido.core.organisation.scope import branches_in_scope
 from ido.core.reporting.counts import DIMENSIONS
-from ido.core.timeutil import add_months, months_between, now_local
+from ido.core.timeutil import FIRST_YEAR, LAST_YEAR, add_months, months_between, now_local
 
 
 @dataclass
@@ -25,10 +25,6 @@ class CountParams:
     municipality: str | None = None
 
 
-# Reports and lists cover these years: enough for any IDO (they began in 2019), and every date
-# in range has a neighbouring month and a whole-hour offset from UTC (Amsterdam had neither
-# in 1900), so no period breaks a count or an export halfway.
-FIRST_YEAR, LAST_YEAR = 2000, 2099
 MAX_MONTHS = 120  # ten years
 MONTH_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}")
 DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

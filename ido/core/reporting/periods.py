@@ -11,8 +11,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from ido.core.exceptions import ParamError
-from ido.core.reporting.params import FIRST_YEAR
-from ido.core.timeutil import add_months, months_between, now_local
+from ido.core.timeutil import FIRST_YEAR, add_months, months_between, now_local
 
 PERIOD = re.compile(r"([0-9]{4})(?:-Q([1-4]))?")
 
