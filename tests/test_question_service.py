@@ -12,7 +12,13 @@ from ido.core.db import db
 from ido.core.exceptions import InvalidQuestion, ServiceError
 from ido.core.models import LINKS, Question
 from ido.core.organisation import update_branch, update_library, update_user
-from ido.core.questions import QuestionData, record_question, resync_links, update_question
+from ido.core.questions import (
+    QuestionData,
+    delete_question,
+    record_question,
+    resync_links,
+    update_question,
+)
 from ido.core.taxonomy import active_categories
 
 from .helpers import branch, questions, store_question, user
@@ -92,6 +98,69 @@ def test_two_saves_of_one_id_at_once_store_it_once(org, app):
     assert results == {"first": (question_id, True), "second": (question_id, False)}
     with app.app_context():
         assert [q.id for q in questions()] == [question_id]
+
+
+def _in_another_request(app, work) -> None:
+    """`work` in a request of its own (a thread, its own session), committed."""
+
+    def run() -> None:
+        with app.app_context():
+            work()
+            db.session.commit()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+
+
+def _links_of(question_id) -> set[tuple[str, object, bool]]:
+    found = set()
+    for link in LINKS:
+        rows = db.session.execute(
+            db.select(link.table.c.local_month, link.table.c.counted).where(
+                link.table.c.question_id == question_id
+            )
+        )
+        found |= {(link.dimension, month, bool(counted)) for month, counted in rows}
+    return found
+
+
+def test_an_edit_after_a_delete_in_between_changes_nothing_and_counts_nothing(org, app):
+    """A coordinator opens a question while another deletes it: the edit is refused (409)
+    and the deleted question's link rows stay uncounted."""
+    with app.app_context():
+        question = store_question("a1", None, ["digid"])
+        opened = db.session.get(Question, question.id)  # read by the edit's request
+        _in_another_request(
+            app, lambda: delete_question(db.session.get(Question, question.id), None)
+        )
+        cats = active_categories()
+        with pytest.raises(ServiceError) as refused:
+            update_question(opened, _data(topics=[cats.by_code("topics")["toeslagen"]]), None)
+        assert refused.value.status == 409
+        db.session.rollback()
+        assert {counted for _dimension, _month, counted in _links_of(question.id)} == {False}
+        assert questions() == []
+
+
+def test_two_edits_at_once_leave_the_links_in_the_questions_month(org, app):
+    """One edit moves a question to last month while another changes its topic: whichever
+    commits last, the link rows carry the month the question is in."""
+    with app.app_context():
+        question = store_question("a1", None, ["digid"])
+        opened = db.session.get(Question, question.id)
+        cats = active_categories()
+        earlier = datetime.now(UTC).replace(microsecond=0) - timedelta(days=40)
+
+        def move() -> None:
+            moved = db.session.get(Question, question.id)
+            update_question(moved, _data(asked_at=earlier), None)
+
+        _in_another_request(app, move)
+        update_question(opened, _data(topics=[cats.by_code("topics")["toeslagen"]]), None)
+        db.session.commit()
+        stored = db.session.get(Question, question.id)
+        assert {month for _d, month, _c in _links_of(question.id)} == {stored.local_month}
 
 
 def test_a_resent_id_answers_with_the_stored_question(org, app):

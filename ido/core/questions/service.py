@@ -7,6 +7,7 @@ import uuid
 from datetime import date
 from typing import Any, cast
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, Subquery, Table, func, insert, literal_column, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import aggregate_order_by
@@ -16,7 +17,7 @@ from sqlalchemy.sql.dml import ReturningInsert
 
 from ido.core.audit import Actor, audit
 from ido.core.db import db
-from ido.core.exceptions import IdConflict, InvalidQuestion
+from ido.core.exceptions import IdConflict, InvalidQuestion, ParamError
 from ido.core.models import (
     LINKS,
     Category,
@@ -162,11 +163,32 @@ def record_question(
     return question, True
 
 
+def _taken(question: Question) -> None:
+    """Take the question's row for this request's transaction and read it again: PostgreSQL
+    locks the row, SQLite takes its write lock (both with an UPDATE that changes nothing), so
+    an edit or delete of it by another request waits for this one's commit, and one committed
+    before is seen here. Without it, a delete that came between reading the question and
+    changing it left the deleted question counted (its link rows written as counted again), and
+    two edits at once left its links in the month the other edit moved it out of."""
+    db.session.execute(
+        update(Question)
+        .where(Question.id == question.id)
+        .values(deleted_at=Question.deleted_at)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(question)
+
+
 def update_question(
     question: Question, data: QuestionData, actor: Actor | None
 ) -> dict[str, list[Any]]:
     """Change a question; returns what changed, as the audit trail keeps it (a changed note
-    is only said to have changed)."""
+    is only said to have changed). ParamError (409) when it was deleted meanwhile."""
+    _taken(question)
+    if question.deleted_at is not None:
+        raise ParamError(
+            "id", "deleted", _("This question was deleted meanwhile. Nothing was changed."), 409
+        )
     check_question(data, actor, kept=question.asked_at)
     before = snapshot(question)
     links_before: dict[Link | str, list[int] | tuple[date, int]] = {
@@ -190,7 +212,11 @@ def update_question(
 
 
 def delete_question(question: Question, actor: Actor | None) -> None:
-    """Soft-delete a question: it stays for the audit trail but no longer counts."""
+    """Soft-delete a question: it stays for the audit trail but no longer counts (deleted
+    already, by another request meanwhile: nothing more to do)."""
+    _taken(question)
+    if question.deleted_at is not None:
+        return
     question.deleted_at = utcnow()
     for link in LINKS:
         db.session.execute(
