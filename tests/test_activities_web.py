@@ -62,7 +62,13 @@ def test_a_coordinator_records_a_spreekuur_and_refusals_change_nothing(app, clie
         "nth": "-1",
         "until": (today + timedelta(days=180)).isoformat(),
     }
-    for bad in ({"end_time": "09:00"}, {"until": (today + timedelta(days=3000)).isoformat()}):
+    for bad in (
+        {"end_time": "09:00"},
+        {"until": (today + timedelta(days=3000)).isoformat()},
+        # a name shown to every desk and in the API: no visitor's personal data
+        {"title": "Hulp mevrouw Jansen 06-12345678"},
+        {"title": "spreekuur jan.jansen@gmail.com"},
+    ):
         before = _state(app)
         assert client.post("/admin/activities", data={**form, **bad}).status_code == 422
         assert _state(app) == before

@@ -13,6 +13,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from ido.admin.forms import no_personal_data
 from ido.web.forms import INVALID_CHOICE, Form, plain_text
 
 FORM_NAMES = {
@@ -50,7 +51,7 @@ class ActivityForm(Form):
     partner = SelectField(_l("Run by"), invalid_choice_message=INVALID_CHOICE, default="")
     title = StringField(
         _l("Name (optional)"),
-        validators=[Length(max=200), plain_text],
+        validators=[Length(max=200), plain_text, no_personal_data],
         description=_l("For example Belastingspreekuur with the Humanitas volunteers"),
     )
     form = RadioField(

@@ -74,11 +74,12 @@ class DeviceForm(Form):
     )
 
 
-def _no_personal_data(form, field) -> None:
-    """Labels and hints are shown to every desk and written to exports: no personal data
-    (control characters are refused for every form, see ido.web.forms.plain_text)."""
-    if field.data and len(field.data) > 300:
-        return  # the field's Length rule refuses it; the guard need not read a megabyte
+def no_personal_data(form, field) -> None:
+    """Labels, hints, activity names and a partner's hours and what to bring are shown to
+    every desk, on referral slips and in exports: no visitor's personal data (control
+    characters are refused for every form, see ido.web.forms.plain_text)."""
+    if field.data and len(field.data) > 1000:
+        return  # the field's Length rule (500 at most) refuses it; no need to read a megabyte
     kinds = personal_data_kinds(field.data)
     if kinds:
         raise ValidationError(personal_data_message(kinds))
@@ -109,18 +110,18 @@ class CategoryForm(Form):
     code = StringField(_l("Code (never changes)"), validators=[Length(max=40)])
     name_nl = StringField(
         _l("Dutch label"),
-        validators=[DataRequired(_l("Give a label.")), Length(max=200), _no_personal_data],
+        validators=[DataRequired(_l("Give a label.")), Length(max=200), no_personal_data],
     )
     name_en = StringField(
         _l("English label"),
-        validators=[DataRequired(_l("Give a label.")), Length(max=200), _no_personal_data],
+        validators=[DataRequired(_l("Give a label.")), Length(max=200), no_personal_data],
     )
     position = IntegerField(
         _l("Order (lower comes first)"), default=0, validators=[Optional(), NumberRange(0, 100000)]
     )
     active = BooleanField(_l("Active (shown on the desk)"), default=True)
-    hint_nl = StringField(_l("Dutch hint"), validators=[Length(max=300), _no_personal_data])
-    hint_en = StringField(_l("English hint"), validators=[Length(max=300), _no_personal_data])
+    hint_nl = StringField(_l("Dutch hint"), validators=[Length(max=300), no_personal_data])
+    hint_en = StringField(_l("English hint"), validators=[Length(max=300), no_personal_data])
     group = RadioField(
         _l("Group (as on the national form)"),
         invalid_choice_message=INVALID_CHOICE,
