@@ -63,6 +63,14 @@ def test_notes_with_places_agencies_and_numbers_pass(record_property):
         "jan de vries kwam voor de AOW",  # a name typed without capitals
         "Laan van Meerdervoort 12",  # a street whose name ends in no street word
         "gebruikersnaam: pjansen",  # a user name of letters alone
+        "Damrak 12",  # idem
+        # found by an attacker's probe, not fixed yet (docs/privacy-and-security.md)
+        "Jansen, Piet",
+        "jan . jansen @ gmail . com",
+        "06:12345678",
+        "06,12345678",
+        "1234-AB 5",
+        "bsn 111 222 33 3",
     ],
 )
 def test_documented_limits_pass(note):

@@ -7,10 +7,11 @@ import re
 
 Spans = list[tuple[int, int]]
 
-# a word and a house number: "Kerkstraat 14", "Markt 1", "Dorpsstraat nr. 4-II", "Weg 3a"
+# a word and a house number: "Kerkstraat 14", "Markt 1", "Dorpsstraat nr. 4-II", "Weg 3a",
+# "Dorpsweg nummer 12", "Wilhelminastr. 12"
 STREET_NUMBER = re.compile(
     r"(?<![\w'-])(?P<word>[^\W\d_][^\W\d_'’-]{1,40}|[^\W\d_]{1,3}-[^\W\d_]{2,40})"
-    r"\.?,? {1,2}(?:(?:nr|no|huisnummer)\.? ?)?"
+    r"\.?,? {1,2}(?:(?:nr|no|hnr|huisnr|huisnummer|nummer)\.? ?)?"
     r"(?P<number>[1-9]\d{0,3})(?:[ -]?(?:[a-zA-Z]|hs|bis|bg|[IVX]{1,3})(?![\w-]))?"
     r"(?![\d.,:/-]\d|\d| ?%| ?(?i:x|jaar|jr|keer|min|minuten|uur|u|euro|eur|dag|dagen|week|weken"
     r"|maand|maanden|personen|vragen|kinderen|pagina|stuks|cijfers|tekens|jan|feb|mrt|apr|mei"
@@ -19,7 +20,7 @@ STREET_NUMBER = re.compile(
 # a street word in any case ("dorpsstraat 12"); the other endings only capitalised, since
 # lower-case words end in them too ("blokkade", "loopbaan")
 STREET_ANY_CASE = ("straat", "laan", "plein", "gracht", "singel", "steeg", "dreef", "plantsoen")
-STREET_CAPITALISED = ("weg", "kade", "dijk", "hof", "park", "markt", "wal", "pad", "allee")
+STREET_CAPITALISED = ("weg", "kade", "dijk", "hof", "park", "markt", "wal", "pad", "allee", "str")
 STREET_ALONE = frozenset(["Dam", "Ring", "Brink", "Vaart", "Haven", "Boulevard", "Esplanade"])
 YEAR = re.compile(r"(?:19|20)\d\d")
 

@@ -62,8 +62,15 @@ def plate_spans(text: str) -> Spans:
     return spans
 
 
+# A driving licence's or a foreign national's (V-) number after its word: 10 digits
+NUMBER_NAMED = re.compile(
+    r"(?i:rijbewijs(?:nummer|nr)?|v-?nummer|vreemdelingennummer)\.?:? {0,3}(?:is )?"
+    r"(?P<number>\d{4}[ .-]?\d{2}[ .-]?\d{4}|\d{10})(?!\d)"
+)
+
+
 def document_spans(text: str) -> Spans:
-    spans = []
+    spans = [match.span("number") for match in NUMBER_NAMED.finditer(text)]
     for match in DOCUMENT.finditer(text):
         number = match.group()
         if not identiteitskaartnummer.is_valid(number.upper()):

@@ -9,11 +9,11 @@ from phonenumbers import PhoneNumberType
 EMAIL_LOCAL = re.compile(r"[\w.+-]{1,64}$")
 EMAIL_DOMAIN = re.compile(r"[\w-]{1,63}(?:[.,][\w-]{1,63}){1,8}")
 EMAIL_PROVIDER = re.compile(r"[A-Za-z][\w-]{1,62}")  # jan.jansen@hotmail (no dot typed)
-# jan[at]example.nl, jan (at) example [dot] nl, jan(a)example.nl
+# jan[at]example.nl, jan (at) example [dot] nl, jan(a)example.nl, jan[@]example.nl
 # jan apenstaartje example punt nl (as dictated); a bare "punt" or "at" only before a domain
 TLD = r"(?:nl|be|de|com|org|net|eu|info|frl)\b"
 AT_WORD = re.compile(
-    r"\s{0,3}[\[\(\{]\s{0,3}(?:at|a|apenstaartje)\s{0,3}[\]\)\}]\s{0,3}"
+    r"\s{0,3}[\[\(\{]\s{0,3}(?:at|a|apenstaartje|@)\s{0,3}[\]\)\}]\s{0,3}"
     rf"| {{1,3}}apenstaartje {{1,3}}|(?<=\w) {{1,3}}at {{1,3}}(?=[\w-]{{1,63}}\.{TLD})",
     re.I,
 )
@@ -167,6 +167,8 @@ PHONE_REGIONS = {"NL": range(10, 11), "BE": range(9, 11), "DE": range(10, 14)}
 # any separator: 06-12345678, 06.12.34.56.78, +31 (0)6 1234 5678, (020) 123 45 67, 0470/12 34 56
 # Not inside a number or a code ("2-06-12...", "10:06...", "A02 ..."), but right after a
 # label ("Tel:06...", "tel.06...", "tel/06...").
+# "tel0612345678", "tel.+31...", "telnr:06...": the word glued to the number it names
+TEL_GLUED = re.compile(r"(?i)\b(tel(?:efoon)?(?:nr|nummer)?[.:]?)(?=[0+]\d)")
 PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?<!\d[:.,/-])(?:\+|\(?0)(?:[ ()./\-]{0,3}\d){7,14}(?!\d)")
 # A candidate that starts with a date or a time is a date or a time ("02-03-2026 10:30",
 # "09.30-12.00", "01.01.2025-31.12.2025"), not a number such as 06.12.34.56.78 or 06-12-34-56-78;
