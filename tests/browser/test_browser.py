@@ -113,7 +113,7 @@ def test_switching_someone_off_asks_first(browser, live_url, app):
 
 def test_the_desk_is_light_first_time_and_one_request_after(browser, live_url, seen, app):
     """A tablet that opens the desk with an empty cache transfers at most 45 KB (the page, its
-    style, its scripts, the desk's seven modules among them, and its icon; 41.6 KB with the
+    style, its scripts, the desk's nine modules among them, and its icon; 41.6 KB with the
     session tiles and the referral slip); the server is asked
     once for each, for the service worker, and for what that keeps as it installs (the desk
     page once more and the paper page; the files come from the browser's cache); opening it

@@ -121,6 +121,7 @@ def test_a_paper_tap_of_five_is_undone_whole_and_the_tap_returns_to_one(browser,
     assert problems_here(page, "the paper page after a tap") == []
 
     saved.get_by_role("button", name="Ongedaan maken").click()
+    expect(page.locator("[data-saved-live]")).to_be_focused()  # not lost with its button
     expect(page.locator(".today-count a")).to_have_text("0 vragen op deze dag")
     expect(rows).to_have_count(0)
     expect(empty).to_be_visible()

@@ -337,13 +337,20 @@ def test_paper_mode_and_undo_work_offline(browser, live_url, app):
     expect(page.locator("#queue-heading")).to_have_text("4 vragen wachten op verzending")
     page.reload()
     expect(page.locator("#queue-heading")).to_have_text("4 vragen wachten op verzending")
+    page.locator("button.tile[value=zorg]").click()  # one more after the reload
+    saved = page.locator(".saved")
+    expect(saved).to_contain_text("Zorg en Wmo")
     context.set_offline(False)
     expect(page.locator("section.queue")).to_be_hidden(timeout=15_000)
+    # the confirmation of the last tap, with its undo, stays when the earlier ones are sent
+    expect(saved).to_contain_text("Zorg en Wmo")
+    expect(saved.get_by_role("button", name="Ongedaan maken")).to_be_visible()
     with app.app_context():
         found = sorted((codes(q.topics)[0], q.local_date, q.local_hour) for q in questions())
     assert found == [
         ("digid", yesterday, 14),
         *[("toeslagen", yesterday, None)] * 3,  # no time on the paper: unknown, not guessed
+        ("zorg", yesterday, None),
     ]
     assert isinstance(yesterday, date)
     context.close()

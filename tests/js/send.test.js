@@ -139,6 +139,16 @@ test("an answer lost after the request went out: undo deletes what may have arri
   assert.deepEqual(await store.all(), []);
 });
 
+test("offline the browser sends nothing: an undo of what waits deletes nothing", async () => {
+  const store = memoryStore([tap(2)]);
+  const api = fakeApi(async () => { throw new TypeError("Failed to fetch"); });
+  const queue = sender({ store, api, clock: stoppedClock, owner: "u1", events: recorder().events, online: () => false });
+  await queue.sendAll();
+  const kept = await store.get("tap");
+  assert.deepEqual([kept.state, kept.maybe], ["waiting", []]);
+  assert.deepEqual(undoPlan(kept, ["tap-0", "tap-1"], null), { drop: true, remove: [] });
+});
+
 test("a proxy's 502 after the request went out: the question may be stored, undo deletes it", async () => {
   const store = memoryStore([tap(1)]);
   const api = fakeApi(async (entry) => (entry.kind === "delete" ? answer(404) : answer(502)));

@@ -14,7 +14,7 @@
 import { amsterdam, dayOf, makeClock, typedDay } from "./clock.js";
 import { attendanceEntry, deleteEntry, idbStore, idsOf, newId, replacedBy, saveEntry, undoPlan } from "./queue.js";
 import { http, sender } from "./send.js";
-import { addRow, confirmation, fill, logOutQuestion, queueView, removeRows, showCounts } from "./view.js";
+import { addRow, confirmation, fill, logOutQuestion, queueView, removeRows, showCounts, smallButton } from "./view.js";
 import { clearRefusal, checked, describeTile, putBack, readCount, readQuestionForm, showRefusal } from "./form.js";
 import { keepForOffline } from "./offline.js";
 import { startSlips } from "./slip.js";
@@ -50,20 +50,10 @@ function start(root) {
     b.className = tone;
     b.textContent = text;
   }
-  function smallButton(text, context, cls, action) {
-    const b = document.createElement("button");
-    b.type = "button";
-    b.className = "button small" + (cls ? " " + cls : "");
-    b.textContent = text;
-    const hidden = document.createElement("span");
-    hidden.className = "visually-hidden";
-    hidden.textContent = " " + context;
-    b.appendChild(hidden);
-    b.addEventListener("click", action);
-    return b;
-  }
   function confirm(entry, arrived) {
     const b = box();
+    // a message of the page before this tap (a time the server explained) is about the past
+    if (!arrived) document.querySelectorAll(".messages").forEach((old) => old.remove());
     const said = confirmation(entry, texts, { today: today(), arrived });
     const p = document.createElement("p");
     if (said.strong) p.appendChild(Object.assign(document.createElement("strong"), { textContent: said.strong }));
@@ -77,7 +67,7 @@ function start(root) {
     }
     b.textContent = "";
     b.appendChild(p);
-    b.appendChild(smallButton(texts.undo, entry.label, "", () => undo(entry)));
+    b.appendChild(smallButton(document, texts.undo, entry.label, "", () => undo(entry)));
   }
   async function render() {
     const all = await store.all();  // read first: two renders at once must not mix their lines
@@ -96,9 +86,9 @@ function start(root) {
       li.className = `queue-${item.state}`;
       li.appendChild(Object.assign(document.createElement("span"), { textContent: item.text }));
       const entry = entries.get(item.id);
-      if (item.fix && form) li.appendChild(smallButton(texts.fix, item.context, "", () => fix(entry, form)));
+      if (item.fix && form) li.appendChild(smallButton(document, texts.fix, item.context, "", () => fix(entry, form)));
       const remove = entry.kind === "attendance" ? () => store.drop(entry.id).then(render) : () => undo(entry);
-      if (item.removable) li.appendChild(smallButton(item.removeText, item.context, "danger", remove));
+      if (item.removable) li.appendChild(smallButton(document, item.removeText, item.context, "danger", remove));
       return li;
     }));
     showCounts(document, all, texts);
@@ -116,7 +106,7 @@ function start(root) {
 
   /* ---- sending, and what arrives ---- */
   const queue = sender({
-    store, api, clock, owner, fresh: (id) => fresh.has(id),
+    store, api, clock, owner, fresh: (id) => fresh.has(id), online: () => navigator.onLine,
     events: {
       arrived(entry, stored) { addRow(document, stored, entry, texts, today()); },
       finished(entry) { if (fresh.has(entry.id) && shown === entry.id) confirm(entry, true); },
@@ -141,13 +131,15 @@ function start(root) {
         say(texts.refused_now.replace("%(topics)s", entry.label) + " " + (entry.reason || texts.refused), "saved refused");
       },
       changed: render,
-      sentQuietly(n) { say(texts.sent.replace("%(n)s", n)); },
+      // the confirmation of a tap on this page stays (with its undo): the list says the rest
+      sentQuietly(n) { if (shown === null) say(texts.sent.replace("%(n)s", n)); },
     },
   });
   const sendAll = () => queue.sendAll();
 
   /* Undo of a tap: all of it, whether it waits, is on its way or has arrived. */
   async function undo(entry) {
+    const focused = document.activeElement;  // the undo button, which goes
     const ids = idsOf(entry);
     const kept = await store.get(entry.id);
     const plan = undoPlan(kept, ids, queue.state.onTheWay);
@@ -160,6 +152,11 @@ function start(root) {
     removeRows(document, ids);
     if (shown === entry.id || !kept) say(texts.undone);
     await render();
+    if (focused && !focused.isConnected) {  // its button went: focus the message, not the page
+      const b = box();
+      b.tabIndex = -1;
+      b.focus();
+    }
     sendAll();
   }
 

@@ -1,5 +1,4 @@
-/* Offline use: the service worker (desk-sw.js), and the page it runs on kept from the first
-   visit on, so that a reload without a connection shows it. */
+/* The service worker (desk-sw.js), and this page kept for offline use from the first visit. */
 
 export function keepForOffline(root) {
   if (!("serviceWorker" in navigator)) return;

@@ -75,7 +75,7 @@ export function http({ fetch, api, batch, sessions, csrfUrl, csrf }) {
    has all arrived, counted(entry) when a session's count has, refused(entry, found),
    changed() after each step, sentQuietly(n) for the
    questions sent that were not saved on this page now (`fresh(id)` says which were). */
-export function sender({ store, api, clock, owner, events, fresh = () => false }) {
+export function sender({ store, api, clock, owner, events, fresh = () => false, online = () => true }) {
   let sending = false, again = false;
   const state = { onTheWay: null };  // the id (a batch: the ids) of what is on its way now
 
@@ -86,11 +86,13 @@ export function sender({ store, api, clock, owner, events, fresh = () => false }
      path question by question meets the same answer: a log-in, a stale token, a busy server). */
   async function sendTogether(items) {
     state.onTheWay = items.map(({ body }) => body.id);
+    const wentOut = online();  // offline, the browser sends nothing
     let response;
     try {
       response = await api.sendBatch(items.map(({ body }) => body));
     } catch {  // no connection: they wait (and are no longer saves the form can take back)
-      await unansweredIn(items);  // the request may have gone out before the connection did
+      // it may have gone out before the connection did (an undo then deletes them)
+      await (wentOut ? unansweredIn(items) : waitAll(items));
       return "stop";
     } finally {
       state.onTheWay = null;
@@ -120,6 +122,12 @@ export function sender({ store, api, clock, owner, events, fresh = () => false }
     }
   }
 
+  async function waitAll(items) {
+    for (const id of new Set(items.map(({ entry }) => entry.id))) {
+      await store.update(id, (e) => ({ ...e, state: "waiting", delayed: true }));
+    }
+  }
+
   /* The saves' questions still to be sent that have not gone in a batch this round. */
   function together(entries, sent) {
     return entries
@@ -131,12 +139,14 @@ export function sender({ store, api, clock, owner, events, fresh = () => false }
   async function sendItem(entry, item, retried = false) {
     const id = entry.kind === "delete" ? item : item.id;
     state.onTheWay = id;
+    const wentOut = online();  // offline, the browser sends nothing
     let response;
     try {
       response = await api.send(entry, item);
     } catch {  // no connection: it waits (and is no longer a save the form can take back);
       // the request may have gone out before the connection did: an undo deletes it
-      await store.update(entry.id, (e) => ({ ...e, state: "waiting", delayed: true, maybe: unanswered(e, [id]) }));
+      const lost = wentOut ? [id] : [];
+      await store.update(entry.id, (e) => ({ ...e, state: "waiting", delayed: true, maybe: unanswered(e, lost) }));
       return "stop";
     } finally {
       state.onTheWay = null;

@@ -178,3 +178,18 @@ export function removeRows(doc, ids) {
   if (removed) moveCounts(doc, -removed);
   return removed;
 }
+
+/* A small button for an entry ("Ongedaan maken", "Aanpassen"), named for screen readers with
+   the entry it acts on. */
+export function smallButton(doc, text, context, cls, action) {
+  const b = doc.createElement("button");
+  b.type = "button";
+  b.className = "button small" + (cls ? " " + cls : "");
+  b.textContent = text;
+  const hidden = doc.createElement("span");
+  hidden.className = "visually-hidden";
+  hidden.textContent = " " + context;
+  b.appendChild(hidden);
+  b.addEventListener("click", action);
+  return b;
+}
