@@ -1,15 +1,7 @@
-/* The desk keeps working without a connection (loaded as a module by the desk and the paper
-   page). Every question saved with this script goes first into a queue in IndexedDB, with an
-   id made here and the moment it was logged, and is then sent to the JSON API. The queue is
-   sent when the page loads, when the connection returns, every half minute and on the retry
-   button; an entry the server refuses stays, with the reason, to be corrected. A session
-   tile's count goes the same way (its tile says it waits). Without this script (or
-   IndexedDB) the forms post as they always did.
-
-   The parts: clock.js (the corrected clock and Dutch dates), queue.js (the queue and its
-   rules), send.js (the API), view.js (what the page shows), form.js (the question form and a
-   session tile's), taps.js (the entries of paper and quick mode's taps), slip.js (the
-   referral slip), offline.js (the service worker). */
+/* The desk without a connection (docs/desk.md, "Without a connection"): each save goes into
+   a queue in IndexedDB with its id and moment, then to the JSON API; refused entries stay to
+   be corrected. Without this script (or IndexedDB) the forms post as before. The parts:
+   docs/architecture.md, "The desk script in native modules". */
 
 import { amsterdam, dayOf, makeClock, typedDay } from "./clock.js";
 import { attendanceEntry, deleteEntry, idbStore, idsOf, newId, replacedBy, saveEntry, undoPlan } from "./queue.js";
