@@ -344,7 +344,7 @@ def test_the_documents_patterns_are_the_servers_rules():
     takes (the fuzzer tries a few values; these try them all)."""
     from ido.api import openapi_parts as openapi
     from ido.core.checks import CODE_PATTERN, has_bad_characters
-    from ido.core.reporting.params import FIRST_YEAR, LAST_YEAR
+    from ido.core.timeutil import FIRST_YEAR, LAST_YEAR
 
     years = [y for y in range(10_000) if re.fullmatch(openapi.YEAR, f"{y:04}")]
     assert years == list(range(FIRST_YEAR, LAST_YEAR + 1))

@@ -31,7 +31,7 @@ def or_null(schema: dict) -> dict:
     return {**schema, "type": [schema["type"], "null"]}
 
 
-YEAR = "20[0-9]{2}"  # report_params.FIRST_YEAR to LAST_YEAR: 2000 to 2099 (a test checks)
+YEAR = "20[0-9]{2}"  # timeutil.FIRST_YEAR to LAST_YEAR: 2000 to 2099 (a test checks)
 DAY = text(YEAR + MONTH_DAY, format="date")
 MONTH = text(f"{YEAR}-(0[1-9]|1[0-2])")
 CODE_TEXT = text(CODE, maxLength=40)

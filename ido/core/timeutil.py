@@ -4,10 +4,23 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+
+from ido.core.exceptions import ParamError
+
 # Reports, lists and activities cover these years: enough for any IDO (they began in 2019), and
 # every date in range has a neighbouring month and a whole-hour offset from UTC (Amsterdam had
 # neither in 1900), so no period breaks a count or an export halfway.
 FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+
+def in_years(day: date, field: str, error: type[ParamError] = ParamError) -> date:
+    """The day, when it lies in the years covered; else `error` (a 422) names the field."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        message = _("Give a date from %(first)s to %(last)s.", first=FIRST_YEAR, last=LAST_YEAR)
+        raise error(field, "out_of_range", message)
+    return day
+
 
 LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
 

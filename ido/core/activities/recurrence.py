@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from ido.core.exceptions import InvalidActivity
 from ido.core.models import REPEATS
-from ido.core.timeutil import FIRST_YEAR, LAST_YEAR, add_months
+from ido.core.timeutil import add_months, in_years
 
 MAX_SESSIONS = 120  # a weekly spreekuur for two years is 105
 MAX_SPAN_DAYS = 2 * 366  # two years from the first day
@@ -37,12 +37,7 @@ def _nth_weekday(month: date, weekday: int, nth: int) -> date:
 
 def check_day(field: str, day: date) -> None:
     """Refuse a day outside the years the reports cover (InvalidActivity, a 422)."""
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise InvalidActivity(
-            field,
-            "out_of_range",
-            _("Give a date from %(first)s to %(last)s.", first=FIRST_YEAR, last=LAST_YEAR),
-        )
+    in_years(day, field, InvalidActivity)
 
 
 def check_rule(rule: Rule) -> None:

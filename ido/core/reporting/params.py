@@ -13,7 +13,7 @@ from ido.core.exceptions import ParamError
 from ido.core.models import Branch, User
 from ido.core.organisation.scope import branches_in_scope
 from ido.core.reporting.counts import DIMENSIONS
-from ido.core.timeutil import FIRST_YEAR, LAST_YEAR, add_months, months_between, now_local
+from ido.core.timeutil import add_months, in_years, months_between, now_local
 
 
 @dataclass
@@ -31,16 +31,6 @@ DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 PAGE_PATTERN = re.compile(r"[0-9]{1,6}")
 
 
-def _in_range(day: date, field: str) -> date:
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise ParamError(
-            field,
-            "out_of_range",
-            _("Give a date from %(first)s to %(last)s.", first=FIRST_YEAR, last=LAST_YEAR),
-        )
-    return day
-
-
 def parse_month(text: str | None, field: str) -> date | None:
     """YYYY-MM as the first day of that month."""
     if not text:
@@ -52,7 +42,7 @@ def parse_month(text: str | None, field: str) -> date | None:
         day = date(int(year), int(month), 1)
     except ValueError:
         raise ParamError(field, "invalid", _("Give a month as YYYY-MM.")) from None
-    return _in_range(day, field)
+    return in_years(day, field)
 
 
 def parse_date(text: str | None, field: str) -> date | None:
@@ -65,7 +55,7 @@ def parse_date(text: str | None, field: str) -> date | None:
         day = date.fromisoformat(text)
     except ValueError:
         raise ParamError(field, "invalid", _("Give a date as YYYY-MM-DD.")) from None
-    return _in_range(day, field)
+    return in_years(day, field)
 
 
 def parse_page(text: str | None) -> int:
