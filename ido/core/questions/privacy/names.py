@@ -38,6 +38,8 @@ WORD = re.compile(rf"(?<![\w.'-]){CAPITALISED}")
 PAIR = re.compile(
     rf"(?P<first>{CAPITALISED}) {{1,2}}(?:(?P<interfix>{INTERFIX}) {{1,2}})?(?P<last>{CAPITALISED})"
 )
+# as lists and forms write it: "Jansen, Piet"
+REVERSED = re.compile(rf"(?<![\w.'-])(?P<last>{CAPITALISED}), {{1,2}}(?P<first>{CAPITALISED})")
 # capitalised words that start a sentence or name a thing, never a person after a title or
 # an initial ("optie B. Daarna", "N.B. Toeslagen", "meneer van de Bibliotheek")
 NOT_NAMES = frozenset(
@@ -169,6 +171,13 @@ def name_spans(text: str) -> Spans:
         if _first(m.group("name")) not in (not_names() if m.group("interfix") else common_words())
     ]
     firsts, lasts = first_names(), surnames()
+    spans += [
+        m.span()
+        for m in REVERSED.finditer(text)
+        if m.group("first") in firsts
+        and m.group("last").split("-")[0] in lasts
+        and _first(m.group("last")) not in common_words()
+    ]
     for word in WORD.finditer(text):
         if word.group() not in firsts:
             continue
