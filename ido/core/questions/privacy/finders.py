@@ -32,6 +32,7 @@ from ido.core.questions.privacy.patterns import (
     POSTCODE_NAMED,
     SERVICE_NUMBER,
     SINGLE_DIGIT_DOT_GROUP,
+    SPACED_DOT,
     TEL_GLUED,
     YEAR,
 )
@@ -72,7 +73,9 @@ def _normalised(text: str) -> str:
     text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)  # dashes of every length, minus
     text = re.sub(r"(?<=[\dA-Za-z])_(?=\d)|(?<=\d)_(?=[\dA-Za-z])", " ", text)
     text = TEL_GLUED.sub(r"\1 ", text)  # "tel0612345678": the number on its own
-    return AT_WORD.sub("@", DOT_WORD.sub(".", text))  # "AT gmail DOT com": dots first
+    text = AT_WORD.sub("@", DOT_WORD.sub(".", text))  # "AT gmail DOT com": dots first
+    # "jan . jansen @ gmail . com": a dot with spaces both sides, in a text with an @
+    return SPACED_DOT.sub(".", text) if "@" in text else text
 
 
 def _email_spans(text: str) -> Spans:

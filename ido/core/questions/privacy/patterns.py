@@ -17,6 +17,7 @@ AT_WORD = re.compile(
     rf"| {{1,3}}apenstaartje {{1,3}}|(?<=\w) {{1,3}}at {{1,3}}(?=[\w-]{{1,63}}\.{TLD})",
     re.I,
 )
+SPACED_DOT = re.compile(r"(?<=\w) {1,2}\. {1,2}(?=\w)")
 DOT_WORD = re.compile(
     r"\s{0,3}[\[\(\{]\s{0,3}(?:dot|punt)\s{0,3}[\]\)\}]\s{0,3}"
     rf"| {{1,3}}(?:punt|dot) {{1,3}}(?={TLD})",
