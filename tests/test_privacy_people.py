@@ -64,6 +64,7 @@ def test_notes_with_places_agencies_and_numbers_pass(record_property):
         "Laan van Meerdervoort 12",  # a street whose name ends in no street word
         "gebruikersnaam: pjansen",  # a user name of letters alone
         "Damrak 12",  # idem
+        "Dorpsweg nummer 12",  # "nummer" alone is no house word: "Fietspad nummer 3"
         # found by an attacker's probe, not fixed yet (docs/privacy-and-security.md)
         "06:12345678",
         "06,12345678",

@@ -11,7 +11,6 @@ from flask_login import current_user
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
-from ido.admin.forms import no_personal_data
 from ido.admin.views import bp
 from ido.core.db import db
 from ido.core.exceptions import ParamError
@@ -39,12 +38,12 @@ class ContactForm(Form):
     )
     hours = TextAreaField(
         _l("Opening hours or consultation hours"),
-        validators=[Length(max=LIMITS["hours"]), no_personal_data],
+        validators=[Length(max=LIMITS["hours"])],
         render_kw={"rows": 3},
     )
     bring = TextAreaField(
         _l("What to bring"),
-        validators=[Length(max=LIMITS["bring"]), no_personal_data],
+        validators=[Length(max=LIMITS["bring"])],
         description=_l("For instance: DigiD, an authorisation code, the letter"),
         render_kw={"rows": 2},
     )

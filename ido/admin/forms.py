@@ -75,9 +75,10 @@ class DeviceForm(Form):
 
 
 def no_personal_data(form, field) -> None:
-    """Labels, hints, activity names and a partner's hours and what to bring are shown to
-    every desk, on referral slips and in exports: no visitor's personal data (control
-    characters are refused for every form, see ido.web.forms.plain_text)."""
+    """Labels, hints and activity names are shown to every desk and in exports and the API:
+    no visitor's personal data (control characters are refused for every form, see
+    ido.web.forms.plain_text). A partner's contact details are not read: its address, office
+    number and hours are its own, public."""
     if field.data and len(field.data) > 1000:
         return  # the field's Length rule (500 at most) refuses it; no need to read a megabyte
     kinds = personal_data_kinds(field.data)

@@ -163,3 +163,20 @@ test("a batch whose answer is lost: each of its questions may be stored, undo de
   assert.deepEqual(second.maybe, ["two-0", "two-1"]);
   assert.deepEqual(undoPlan(second, ["two-0", "two-1"], null), { drop: true, remove: ["two-0", "two-1"] });
 });
+
+test("an undo while a batch's answer is read deletes its questions", async () => {
+  const store = memoryStore([tap(3)]);
+  let plan, queue;
+  const api = fakeApi(single, {
+    batch: (bodies) => ({
+      ...answer(200),
+      json: async () => {
+        plan = undoPlan(await store.get("tap"), ["tap-0", "tap-1", "tap-2"], queue.state.onTheWay);
+        return { results: bodies.map((b) => ({ id: b.id, status: 201, question: question(b) })) };
+      },
+    }),
+  });
+  queue = sender({ store, api, clock: stoppedClock, owner: "u1", events: recorder().events });
+  await queue.sendAll();
+  assert.deepEqual(plan.remove, ["tap-0", "tap-1", "tap-2"]);
+});

@@ -311,3 +311,36 @@ test("an ended session stops a count too, and asks to log in", async () => {
   await sender({ store, api, clock: stoppedClock, owner: "u1", events: recorder().events }).sendAll();
   assert.equal((await store.get("c")).state, "login");
 });
+
+/* An undo tapped after the answer came but before what it means is written down (its body
+   read, a stale token refreshed): the question is still "on its way", so the undo deletes it. */
+for (const status of [201, 502]) {
+  test(`an undo while a ${status} answer is read deletes what may have arrived`, async () => {
+    const store = memoryStore([tap(1)]);
+    let plan, queue;
+    const api = fakeApi(() => ({
+      ...answer(status),
+      json: async () => {
+        plan = undoPlan(await store.get("tap"), ["tap-0"], queue.state.onTheWay);
+        return status === 201 ? { id: "tap-0" } : {};
+      },
+    }));
+    queue = sender({ store, api, clock: stoppedClock, owner: "u1", events: recorder().events });
+    await queue.sendAll();
+    assert.deepEqual(plan.remove, ["tap-0"]);
+  });
+}
+
+test("an undo while a stale token is refreshed: the question is not sent again", async () => {
+  const store = memoryStore([tap(1)]);
+  let plan, queue;
+  const api = fakeApi(() => answer(400, { errors: { _: [{ code: "csrf" }] } }));
+  api.refreshToken = async () => {  // the volunteer taps undo while the token is fetched
+    plan = undoPlan(await store.get("tap"), ["tap-0"], queue.state.onTheWay);
+    await store.drop("tap");
+  };
+  queue = sender({ store, api, clock: stoppedClock, owner: "u1", events: recorder().events });
+  await queue.sendAll();
+  assert.deepEqual(api.sent, ["POST tap-0"]);  // once: the undone tap goes no further
+  assert.deepEqual(plan.remove, ["tap-0"]);  // and what that one POST may have stored goes
+});

@@ -19,10 +19,9 @@ from ido.core.models import (
     Branch,
     BranchConvenantYear,
 )
-from ido.core.timeutil import now_local
+from ido.core.timeutil import FIRST_YEAR, LAST_YEAR, now_local
 
 CONVENANT_MINIMUM = 4  # activities a year per participating branch (convenant 2024-2027)
-FIRST_YEAR, LAST_YEAR = 2000, 2099  # as the other reports (ido.core.reporting.params)
 
 
 @dataclass

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 MAX_NOTE = 500
 MIN_MINUTES, MAX_MINUTES = 1, 480
 FUTURE_TOLERANCE = timedelta(minutes=5)
-EARLIEST_YEAR = 2000  # as far back as reports go (ido.core.reporting.params.FIRST_YEAR)
+EARLIEST_YEAR = 2000  # as far back as reports go (ido.core.timeutil.FIRST_YEAR)
 Problem = tuple[str, str]  # (code, message)
 
 

@@ -144,10 +144,11 @@ function start(root) {
     removeRows(document, ids);
     if (shown === entry.id || !kept) say(texts.undone);
     await render();
-    if (focused && !focused.isConnected) {  // its button went: focus the message, not the page
-      const b = box();
-      b.tabIndex = -1;
-      b.focus();
+    if (focused && !focused.isConnected) {  // its button went: focus what tells of the undo
+      const told = shown === entry.id || !kept || root.hidden;
+      const target = told ? box() : root.querySelector("[data-queue-count]");  // the list
+      target.tabIndex = -1;
+      target.focus();
     }
     sendAll();
   }

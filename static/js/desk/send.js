@@ -86,6 +86,14 @@ export function sender({ store, api, clock, owner, events, fresh = () => false, 
      path question by question meets the same answer: a log-in, a stale token, a busy server). */
   async function sendTogether(items) {
     state.onTheWay = items.map(({ body }) => body.id);
+    try {
+      return await batchOnItsWay(items);
+    } finally {
+      state.onTheWay = null;  // only once what the answer means is written (see sendItem)
+    }
+  }
+
+  async function batchOnItsWay(items) {
     const wentOut = online();  // offline, the browser sends nothing
     let response;
     try {
@@ -94,8 +102,6 @@ export function sender({ store, api, clock, owner, events, fresh = () => false, 
       // it may have gone out before the connection did (an undo then deletes them)
       await (wentOut ? unansweredIn(items) : waitAll(items));
       return "stop";
-    } finally {
-      state.onTheWay = null;
     }
     clock.learn(response.headers.get("Date"));
     const found = response.status === 200 ? await response.json().catch(() => null) : null;
@@ -136,9 +142,19 @@ export function sender({ store, api, clock, owner, events, fresh = () => false, 
       .slice(0, BATCH_MAX);
   }
 
+  /* `onTheWay` stays set until what the answer means is written down: an undo tapped while
+     the answer is read, or the CSRF token refreshed, still deletes what may have arrived. */
   async function sendItem(entry, item, retried = false) {
     const id = entry.kind === "delete" ? item : item.id;
     state.onTheWay = id;
+    try {
+      return await itemOnItsWay(entry, item, id, retried);
+    } finally {
+      state.onTheWay = null;
+    }
+  }
+
+  async function itemOnItsWay(entry, item, id, retried) {
     const wentOut = online();  // offline, the browser sends nothing
     let response;
     try {
@@ -148,8 +164,6 @@ export function sender({ store, api, clock, owner, events, fresh = () => false, 
       const lost = wentOut ? [id] : [];
       await store.update(entry.id, (e) => ({ ...e, state: "waiting", delayed: true, maybe: unanswered(e, lost) }));
       return "stop";
-    } finally {
-      state.onTheWay = null;
     }
     clock.learn(response.headers.get("Date"));
     const ok = response.status === 200 || response.status === 201;
@@ -170,7 +184,8 @@ export function sender({ store, api, clock, owner, events, fresh = () => false, 
     }
     if (how === "csrf") {
       await api.refreshToken();
-      return sendItem(entry, item, true);
+      const still = await store.get(entry.id);  // undone meanwhile: not sent again
+      return still ? sendItem(still, item, true) : "gone";
     }
     if (how === "shift") {  // the server's clock (learnt from this answer) says when "now" was
       const shifted = await store.update(entry.id, (e) => ({

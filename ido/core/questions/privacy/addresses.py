@@ -8,10 +8,10 @@ import re
 Spans = list[tuple[int, int]]
 
 # a word and a house number: "Kerkstraat 14", "Markt 1", "Dorpsstraat nr. 4-II", "Weg 3a",
-# "Dorpsweg nummer 12", "Wilhelminastr. 12"
+# "Kerkstraat huisnr 12", "Wilhelminastr. 12" (not "nummer": "Fietspad nummer 3" is a route)
 STREET_NUMBER = re.compile(
     r"(?<![\w'-])(?P<word>[^\W\d_][^\W\d_'’-]{1,40}|[^\W\d_]{1,3}-[^\W\d_]{2,40})"
-    r"\.?,? {1,2}(?:(?:nr|no|hnr|huisnr|huisnummer|nummer)\.? ?)?"
+    r"\.?,? {1,2}(?:(?:nr|no|hnr|huisnr|huisnummer)\.? ?)?"
     r"(?P<number>[1-9]\d{0,3})(?:[ -]?(?:[a-zA-Z]|hs|bis|bg|[IVX]{1,3})(?![\w-]))?"
     r"(?![\d.,:/-]\d|\d| ?%| ?(?i:x|jaar|jr|keer|min|minuten|uur|u|euro|eur|dag|dagen|week|weken"
     r"|maand|maanden|personen|vragen|kinderen|pagina|stuks|cijfers|tekens|jan|feb|mrt|apr|mei"

@@ -13,7 +13,9 @@ EMAIL_PROVIDER = re.compile(r"[A-Za-z][\w-]{1,62}")  # jan.jansen@hotmail (no do
 # jan apenstaartje example punt nl (as dictated); a bare "punt" or "at" only before a domain
 TLD = r"(?:nl|be|de|com|org|net|eu|info|frl)\b"
 AT_WORD = re.compile(
-    r"\s{0,3}[\[\(\{]\s{0,3}(?:at|a|apenstaartje|@)\s{0,3}[\]\)\}]\s{0,3}"
+    r"\s{0,3}[\[\(\{]\s{0,3}(?:at|a|apenstaartje)\s{0,3}[\]\)\}]\s{0,3}"
+    # an @ in brackets only between a name and a domain: "Waar zit de (@)?" is the key itself
+    r"|(?<=\w) {0,3}[\[\(\{]@[\]\)\}] {0,3}(?=[\w-]{1,63}\.[A-Za-z])"
     rf"| {{1,3}}apenstaartje {{1,3}}|(?<=\w) {{1,3}}at {{1,3}}(?=[\w-]{{1,63}}\.{TLD})",
     re.I,
 )
