@@ -23,6 +23,7 @@ from ido.core.questions.privacy.patterns import (
     EMAIL_PROVIDER,
     GAP_WORDS,
     IBAN_CANDIDATE,
+    MOBILE_ODD_SEPARATOR,
     NOT_A_PHONE_START,
     NOT_POSTCODE_LETTERS,
     PHONE_CANDIDATE,
@@ -73,6 +74,7 @@ def _normalised(text: str) -> str:
     text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)  # dashes of every length, minus
     text = re.sub(r"(?<=[\dA-Za-z])_(?=\d)|(?<=\d)_(?=[\dA-Za-z])", " ", text)
     text = TEL_GLUED.sub(r"\1 ", text)  # "tel0612345678": the number on its own
+    text = MOBILE_ODD_SEPARATOR.sub("06-", text)  # "06:12345678" is no time: a mobile number
     text = AT_WORD.sub("@", DOT_WORD.sub(".", text))  # "AT gmail DOT com": dots first
     # "jan . jansen @ gmail . com": a dot with spaces both sides, in a text with an @
     return SPACED_DOT.sub(".", text) if "@" in text else text

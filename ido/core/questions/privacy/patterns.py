@@ -170,6 +170,9 @@ PHONE_REGIONS = {"NL": range(10, 11), "BE": range(9, 11), "DE": range(10, 14)}
 # any separator: 06-12345678, 06.12.34.56.78, +31 (0)6 1234 5678, (020) 123 45 67, 0470/12 34 56
 # Not inside a number or a code ("2-06-12...", "10:06...", "A02 ..."), but right after a
 # label ("Tel:06...", "tel.06...", "tel/06...").
+# "06:12345678", "06,12345678": eight digits after 06 and a colon or comma (a time or an
+# amount has two)
+MOBILE_ODD_SEPARATOR = re.compile(r"(?<![\w:.,])06[:,](?= ?\d{8}(?!\d))")
 # "tel0612345678", "tel.+31...", "telnr:06...": the word glued to the number it names
 TEL_GLUED = re.compile(r"(?i)\b(tel(?:efoon)?(?:nr|nummer)?[.:]?)(?=[0+]\d)")
 PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?<!\d[:.,/-])(?:\+|\(?0)(?:[ ()./\-]{0,3}\d){7,14}(?!\d)")
