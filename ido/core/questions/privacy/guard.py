@@ -20,7 +20,12 @@ from ido.core.questions.privacy.finders import (
     _phone_spans,
     _postcode_spans,
 )
-from ido.core.questions.privacy.identifiers import credential_spans, document_spans, plate_spans
+from ido.core.questions.privacy.identifiers import (
+    credential_spans,
+    document_spans,
+    named_bsn_spans,
+    plate_spans,
+)
 from ido.core.questions.privacy.names import name_spans
 
 KINDS = {
@@ -53,6 +58,7 @@ CHECKS: list[tuple[str, Callable[[str], tuple[Spans, Spans]]]] = [
     ("plate", _alone(plate_spans)),
     ("document", _alone(document_spans)),
     ("name", _alone(name_spans)),
+    ("bsn", _alone(named_bsn_spans)),  # after its word, in any grouping
     ("bsn", _alone(_bsn_spans)),
 ]
 
@@ -73,7 +79,7 @@ def personal_data_kinds(text: str | None, known: Known = None) -> list[str]:
         # 1900" holds one, though "08 00 05 1900" also reads as a 0800 number
         spans = [span for span in spans if not _within(span, services)]
         if spans:
-            found.append(kind)
+            found += [] if kind in found else [kind]
             text = _blank(text, spans)
         services += others
     return found

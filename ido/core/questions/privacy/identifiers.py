@@ -3,7 +3,7 @@ details (a user name, a password or a PIN after the word for it)."""
 
 import re
 
-from stdnum.nl import identiteitskaartnummer
+from stdnum.nl import bsn, identiteitskaartnummer
 
 Spans = list[tuple[int, int]]
 
@@ -125,4 +125,21 @@ def credential_spans(text: str) -> Spans:
     for match in NAMED_CREDENTIALS.finditer(text):
         if _secret(match.group("value"), 6):
             spans.append(match.span())
+    return spans
+
+
+# A BSN after its word, in any grouping ("bsn 111 222 33 3"): the word says what the digits are
+BSN_NAMED = re.compile(
+    r"(?i:\bbsn|burgerservicenummer|sofinummer|sofi-nummer)\w{0,6}\.?:? {0,3}(?:is )?"
+    r"(?P<number>\d(?:[ .\-/]{0,2}\d){7,8})(?!\d)"
+)
+
+
+def named_bsn_spans(text: str) -> Spans:
+    """A citizen service number after its word, grouped any way; the digits pass the 11-test."""
+    spans = []
+    for match in BSN_NAMED.finditer(text):
+        digits = re.sub(r"\D", "", match.group("number")).zfill(9)
+        if bsn.is_valid(digits) and not digits.startswith("00"):
+            spans.append(match.span("number"))
     return spans
