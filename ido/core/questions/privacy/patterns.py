@@ -38,7 +38,7 @@ IBAN_CANDIDATE = re.compile(
 # (3511AB 4, 3511AB-4, 3511AB4, "3511AB, nr 4", "pc 3511AB hnr 4", "3511 AB / 4") or before it
 # ("Dorpsstraat 4 3511AB", "Dorpsstraat 4, 3511 AB"); or both named by their words, a few words
 # apart ("huisnummer 7 bis, postcode 6211 AA", "postcode 3511AB en huisnummer 4").
-POSTCODE = r"[1-9]\d{3}( ?)([A-Za-z]{2})"
+POSTCODE = r"[1-9]\d{3}([ -]?)([A-Za-z]{2})"
 HOUSE_WORD = r"(?:(?:huis)?(?:nummer|nr)|hnr|no)(?![a-z])\.?:?"
 # what may follow a house number: 4a, 4 hs, 4-A, 4-II, 4 bis, 4 boven
 HOUSE_SUFFIX = r"(?:[ -]?(?:[a-z]|hs|bis|bg|boven|beneden|[ivx]{1,3}|zw|rd)\b)?"
