@@ -16,7 +16,7 @@ from ido.core.reporting.counts import DIMENSIONS, monthly_counts
 from ido.core.timeutil import now_local
 
 from .conftest import dispose, make_config
-from .helpers import post_question, user
+from .helpers import post_question, user, wait_until
 
 pytestmark = pytest.mark.dialect  # backups: pg_dump and SQLite's copy
 
@@ -73,16 +73,14 @@ def test_a_backup_made_while_desks_write_keeps_every_acknowledged_entry(
     desks = [threading.Thread(target=desk, args=(n,)) for n in range(4)]
     for thread in desks:
         thread.start()
-    deadline = time.monotonic() + 30
-    while len(acknowledged) < 20 and time.monotonic() < deadline:
-        time.sleep(0.05)  # polls until 20 saves are acknowledged (the desks run in threads)
+    wait_until(lambda: len(acknowledged) >= 20, "20 saves acknowledged", 30)
     during = tmp_path / "during.backup"
     started = time.monotonic()
     result = runner.invoke(args=["backup", str(during)])
     assert result.exit_code == 0, result.output
     saved_by_then = len(acknowledged)
-    while len(acknowledged) < saved_by_then + 5 and time.monotonic() < deadline:
-        time.sleep(0.05)  # the desks go on saving after the backup, too
+    # the desks go on saving after the backup, too
+    wait_until(lambda: len(acknowledged) >= saved_by_then + 5, "5 saves after the backup", 30)
     stop.set()
     for thread in desks:
         thread.join(30)

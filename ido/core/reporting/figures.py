@@ -156,8 +156,6 @@ def dashboard(params: CountParams) -> dict[str, Any]:
     # from the month a year before the last too: the comparison's whole months come from here
     counted_first = min(add_months(params.last, -12), params.first)
     for (month, branch_id), found in monthly_totals(counted_first, params.last, branches).items():
-        if branch_id not in by_id:  # made (and used) since the branches were read
-            continue
         monthly[month].append(found)
         if month >= params.first:
             branch_months[by_id[branch_id]].append(found)

@@ -100,7 +100,7 @@ export function sender({ store, api, clock, owner, events, fresh = () => false, 
       response = await api.sendBatch(items.map(({ body }) => body));
     } catch {  // no connection: they wait (and are no longer saves the form can take back)
       // it may have gone out before the connection did (an undo then deletes them)
-      await (wentOut ? unansweredIn(items) : waitAll(items));
+      await unansweredIn(items, wentOut);
       return "stop";
     }
     clock.learn(response.headers.get("Date"));
@@ -119,18 +119,12 @@ export function sender({ store, api, clock, owner, events, fresh = () => false, 
     return "next";
   }
 
-  /* A batch without an answer: each entry's questions in it may have arrived (an undo then
-     deletes them); they wait. */
-  async function unansweredIn(items) {
-    const sent = items.map(({ body }) => body.id);
+  /* A batch without an answer: its entries wait; when the request went out, each entry's
+     questions in it may have arrived (an undo then deletes them). */
+  async function unansweredIn(items, wentOut = true) {
+    const sent = wentOut ? items.map(({ body }) => body.id) : [];
     for (const id of new Set(items.map(({ entry }) => entry.id))) {
       await store.update(id, (e) => ({ ...e, state: "waiting", delayed: true, maybe: unanswered(e, sent) }));
-    }
-  }
-
-  async function waitAll(items) {
-    for (const id of new Set(items.map(({ entry }) => entry.id))) {
-      await store.update(id, (e) => ({ ...e, state: "waiting", delayed: true }));
     }
   }
 

@@ -110,8 +110,11 @@ def totals_between(first: date, last: date, branch_ids: list[int]) -> Totals:
 def monthly_totals(
     first: date, last: date, branches: list[Branch]
 ) -> dict[tuple[date, int], Totals]:
-    """Visitors, questions and minutes of help per month and branch (with any of them)."""
+    """Visitors, questions and minutes of help per month and branch (with any of them), of
+    these branches only: every branch is read without a filter, and one made (and used) since
+    the list was read is not among them."""
     ids = [b.id for b in branches]
+    asked_for = set(ids)
     # grouped by the column in the covering index's order, so SQLite sums each month's rows as
     # it sweeps them, with no sort (the filter keeps off the branch index: `in_period`)
     query = in_period(
@@ -129,6 +132,7 @@ def monthly_totals(
     return {
         (month, branch): Totals(int(visitors), asked.get((month, branch), 0), int(minutes))
         for month, branch, visitors, minutes in db.session.execute(query)
+        if branch in asked_for
     }
 
 

@@ -73,9 +73,8 @@ def counts_workbook(first: date, last: date, branches: list[Branch]) -> bytes:
     def per_branch(value: typing.Callable[[Totals], float]) -> Table:
         table: defaultdict[tuple[str, str, str, Key], dict[date, float]] = defaultdict(dict)
         for (month, branch_id), found in totals.items():
-            branch = by_id.get(branch_id)
-            if branch is not None:  # None: made (and used) since the branches were read
-                table[(branch.municipality, branch.name, branch.code, None)][month] = value(found)
+            branch = by_id[branch_id]
+            table[(branch.municipality, branch.name, branch.code, None)][month] = value(found)
         return table
 
     # A branch's and a category's names looked up once, not on each of 175,000 rows (the
