@@ -12,6 +12,7 @@ The aim of issue 26: at most 350 MB at 1,000,000 questions.
 import argparse
 import sqlite3
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -33,7 +34,7 @@ WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i', 't')
 
 def sqlite_sizes(path: str) -> tuple[int, list[tuple[str, str, int]]]:
     """The file's size and (name, kind, bytes) per table and index."""
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
         kinds = dict(connection.execute("SELECT name, type FROM sqlite_master"))
         rows = connection.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall()
         page = connection.execute("PRAGMA page_size").fetchone()[0]

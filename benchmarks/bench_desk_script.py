@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -90,7 +91,7 @@ def start_instance(folder: Path, port: int) -> tuple[subprocess.Popen, Path]:
 
 def server_count(database: Path, day: date | None = None) -> int:
     """Questions the server counts at the volunteer's branch on a day (today by default)."""
-    with sqlite3.connect(database) as con:
+    with closing(sqlite3.connect(database)) as con:
         return con.execute(
             "SELECT count(*) FROM question JOIN branch ON branch.id = question.branch_id "
             "WHERE branch.code = 'demo-centrum' AND deleted_at IS NULL AND local_date = ?",

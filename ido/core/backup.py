@@ -17,6 +17,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from contextlib import closing
 from pathlib import Path
 
 from sqlalchemy import inspect
@@ -98,10 +99,8 @@ def _sqlite_copy(source: Path, target: Path) -> None:
     """SQLite's online backup: a consistent snapshot, page by page, of a live database."""
     if not source.is_file():
         raise BackupError(f"{source} does not exist.")
-    with sqlite3.connect(source) as origin, sqlite3.connect(target) as copy:
+    with closing(sqlite3.connect(source)) as origin, closing(sqlite3.connect(target)) as copy:
         origin.backup(copy)
-    origin.close()
-    copy.close()
 
 
 def _run_pg(program: str, database: URL, *args: str, dbname_option: bool = False) -> None:
