@@ -31,12 +31,14 @@ from ido.core.models.types import UTCDateTime, utcnow
 def _link_table(name: str, target: str) -> Table:
     """A question's topics (agencies, ...). Each row also carries the question's local month,
     branch and whether it counts (not deleted), kept in step by the question service, so that
-    counting a year at 700 branches reads one index instead of joining a million questions."""
+    counting a year at 700 branches reads one index instead of joining a million questions.
+    No index on the category alone: no query looks link rows up by category without month and
+    branch, and categories are never deleted (they are made inactive)."""
     return Table(
         name,
         db.metadata,
         Column("question_id", ForeignKey("question.id", ondelete="CASCADE"), primary_key=True),
-        Column(f"{target}_id", ForeignKey(f"{target}.id"), primary_key=True, index=True),
+        Column(f"{target}_id", ForeignKey(f"{target}.id"), primary_key=True),
         Column("local_month", Date),
         Column("branch_id", ForeignKey("branch.id")),
         Column("counted", Boolean),
