@@ -308,7 +308,9 @@ def main() -> None:
 
     ms = 1000
     rows = {}
+    python = ".".join(str(part) for part in sys.version_info[:3])
     print(f"\n{args.rounds} rounds x {args.questions} questions per setting, one desk")
+    print(f"both on Python {python} (the peer's venv is made with the app's interpreter)")
     print("| per logged question | server CPU | save (median) | round trip (median) |")
     print("| --- | --- | --- | --- |")
     for label, found in figures.items():

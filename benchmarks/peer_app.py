@@ -161,9 +161,10 @@ FORM = {"topic": "toeslagen", "agency": "belastingdienst", "channel": "balie",
 
 
 def build(folder: Path, username: str, password: str) -> Path:
-    """The peer in `folder` (a venv with Django 4.2 and gunicorn, made once), migrated, with
-    one user; returns the venv's bin folder."""
-    venv = folder / "venv"
+    """The peer in `folder` (a venv with Django 4.2 and gunicorn, made once per Python version
+    on the same Python as the app's, so that both run on one interpreter), migrated, with one
+    user; returns the venv's bin folder."""
+    venv = folder / f"venv-{sys.version_info.major}.{sys.version_info.minor}"
     if not (venv / "bin" / "gunicorn").exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         subprocess.run(
