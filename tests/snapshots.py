@@ -49,5 +49,7 @@ def decoded(table, row: dict) -> dict:
             value = time.fromisoformat(value)
         elif value is not None and kind is uuid.UUID:
             value = uuid.UUID(value)
+        elif isinstance(value, str) and kind is bytes:  # a question id on SQLite: 16 bytes
+            value = uuid.UUID(value).bytes
         values[name] = value
     return values

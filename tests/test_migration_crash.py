@@ -41,6 +41,8 @@ KILL_POINTS = [
     ("INSERT INTO _alembic_tmp_question", 1, "after"),  # three migrations done
     ("UPDATE agency SET library_id", 1, "after"),  # a migration's data step
     ("UPDATE alembic_version", 3, "before"),  # a migration done but not yet recorded
+    ("question_id = ido_id_bytes", 1, "after"),  # ids half in 16 bytes (e5a2d7c3b819)
+    ("INSERT INTO _alembic_tmp_question_help", 1, "after"),  # its last table's copy
 ]
 
 
@@ -117,8 +119,8 @@ def _tables(url: str) -> set[str]:
 def test_an_upgrade_killed_halfway_is_finished_by_the_next_init_db(
     databases, upgraded, pattern, nth, when
 ):
-    if COPY in pattern and DB_KIND != "sqlite":
-        pytest.skip("only SQLite copies a table to alter it")
+    if (COPY in pattern or "ido_id_bytes" in pattern) and DB_KIND != "sqlite":
+        pytest.skip("only SQLite copies a table to alter it, or rewrites question ids")
     url = databases.copy("crash")
     # fork: the app is imported already, so the child starts in milliseconds, not seconds
     child = multiprocessing.get_context("fork").Process(

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 
 from ido import MIGRATIONS_DIR, create_app
 from ido.core.db import db
-from ido.core.models import Branch, BranchConvenantYear
+from ido.core.models import LINKS, Branch, BranchConvenantYear, Question, joined_codes
 from ido.core.reporting.counts import DIMENSIONS, monthly_counts
 from ido.web.migrations import upgrade
 
@@ -92,6 +92,12 @@ def test_a_database_filled_at_a_revision_upgrades_whole(migrated, database, revi
                 count = connection.scalar(select(func.count()).select_from(table))
                 assert count == len(rows) + _added(name, rows)
         assert _counts() == snapshot["counts"]
+        # every link row still finds its question (e5a2d7c3b819 rewrote the ids on SQLite)
+        for question in db.session.scalars(select(Question)):
+            for link in LINKS:
+                joined = joined_codes(getattr(question, link.relation))
+                assert joined == getattr(question, link.column), (question.id, link.relation)
+        assert db.session.get(Question, uuid.UUID(snapshot["tables"]["question"][0]["id"]))
         if snapshot["tables"].get("activity") and "branch_convenant_year" not in snapshot["tables"]:
             # f3bf9c23efc4 signs a branch up for the years it held convenant activities in
             signed_up = db.session.execute(

@@ -18,14 +18,13 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    Uuid,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ido.core.db import db
 from ido.core.models.org import Branch, DeskDevice, User
 from ido.core.models.taxonomy import Agency, Category, Channel, Help, Outcome, Topic
-from ido.core.models.types import UTCDateTime, utcnow
+from ido.core.models.types import CompactUuid, UTCDateTime, utcnow
 
 
 def _link_table(name: str, target: str) -> Table:
@@ -87,7 +86,7 @@ class Question(db.Model):  # type: ignore[name-defined]
         Index("ix_question_month_asked", "local_month", "asked_at"),
     )
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(CompactUuid, primary_key=True, default=uuid.uuid4)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"))
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Europe/Amsterdam date and month (its first day), fixed at write time for plain GROUP BY.

@@ -139,7 +139,8 @@ def raw_csv(
                 hour_known,
                 note,
             ) in chunk:
-                if len(qid) == 32:  # SQLite keeps a UUID as 32 hex digits
+                if isinstance(qid, bytes):  # SQLite keeps a UUID as 16 bytes
+                    qid = qid.hex()
                     qid = f"{qid[:8]}-{qid[8:12]}-{qid[12:16]}-{qid[16:20]}-{qid[20:]}"
                 local_hour, offset, day = hours[utc[:13]]
                 # a question whose time is not known (from a paper sheet): the day alone
