@@ -51,5 +51,8 @@ def decoded(table, row: dict) -> dict:
             value = uuid.UUID(value)
         elif isinstance(value, str) and kind is bytes:  # a question id on SQLite: 16 bytes
             value = uuid.UUID(value).bytes
+        elif isinstance(value, str) and getattr(column.type, "length", None) == 32:
+            # a question id on SQLite before e5a2d7c3b819: 32 hex digits, as `Uuid` wrote it
+            value = uuid.UUID(value).hex
         values[name] = value
     return values

@@ -18,7 +18,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from ido import MIGRATIONS_DIR, create_app
 from ido.core.db import db
@@ -26,7 +26,7 @@ from ido.core.models import LINKS, Branch, BranchConvenantYear, Question, joined
 from ido.core.reporting.counts import DIMENSIONS, monthly_counts
 from ido.web.migrations import upgrade
 
-from .conftest import dispose, make_config
+from .conftest import DB_KIND, dispose, make_config
 from .snapshots import SNAPSHOTS, load_tables
 
 # The history as it stood when it was frozen; new revisions are appended after it.
@@ -109,6 +109,40 @@ def test_a_database_filled_at_a_revision_upgrades_whole(migrated, database, revi
 
         store_question("a1", datetime(2026, 6, 1, 10, tzinfo=UTC), ["digid"], agencies=["svb"])
         db.session.commit()
+    dispose(app)
+
+
+@pytest.mark.skipif(DB_KIND != "sqlite", reason="PostgreSQL's ids were 16 bytes already")
+def test_a_question_resent_to_new_code_before_the_upgrade_is_kept_once(migrated, database):
+    """A worker of the new code that runs before `init-db` (a reload after `git pull`) reads
+    the old text ids and, when a desk resends a question, stores it again under its id in 16
+    bytes: e5a2d7c3b819 keeps the question first stored, once, with its links."""
+    before = "c4e8a1f6d253"
+    snapshot = json.loads((SNAPSHOTS / f"{before}.json").read_text(encoding="utf-8"))
+    first = uuid.UUID(snapshot["tables"]["question"][0]["id"])
+    app = create_app(make_config(database.copy(f"upgrade_{before}")))
+    with app.app_context():
+        load_tables(snapshot["tables"])
+        assert db.session.get(Question, first) is None  # the new code misses the text id
+        db.session.rollback()
+        with db.engine.begin() as connection:
+            for table, column in (("question", "id"), ("question_topic", "question_id")):
+                names = [
+                    row[1] for row in connection.exec_driver_sql(f"PRAGMA table_info({table})")
+                ]
+                values = ", ".join(":copy" if name == column else name for name in names)
+                connection.execute(
+                    text(f"INSERT INTO {table} SELECT {values} FROM {table} WHERE {column} = :old"),
+                    {"copy": first.bytes, "old": first.hex},
+                )
+        upgrade()
+        assert db.session.scalar(select(func.count()).select_from(Question)) == len(
+            snapshot["tables"]["question"]
+        )
+        kinds = db.session.execute(text("SELECT DISTINCT typeof(id) FROM question")).scalars()
+        assert list(kinds) == ["blob"]
+        question = db.session.get(Question, first)
+        assert joined_codes(question.topics) == question.topic_codes != ""
     dispose(app)
 
 

@@ -10,6 +10,7 @@ Revises: c4e8a1f6d253
 Create Date: 2026-12-07 22:00:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -43,12 +44,17 @@ def upgrade():
     bind.connection.driver_connection.create_function(
         "ido_id_bytes", 1, _as_bytes, deterministic=True
     )
+    # A worker of the new code that ran before this migration (a reload after `git pull`)
+    # stored a resent question again, under its id in 16 bytes beside the same id as text:
+    # the copy goes (with its link rows), the question first stored stays.
+    again = "SELECT ido_id_bytes(id) FROM question WHERE typeof(id) = 'text'"
+    for table, column in reversed(COLUMNS):
+        op.execute(f"DELETE FROM {table} WHERE typeof({column}) = 'blob' AND {column} IN ({again})")
     for table, column in COLUMNS:
         # values first (only those still text: an upgrade killed halfway may have done some),
         # then the declared type, by SQLite's copy of the table
         op.execute(
-            f"UPDATE {table} SET {column} = ido_id_bytes({column}) "
-            f"WHERE typeof({column}) = 'text'"
+            f"UPDATE {table} SET {column} = ido_id_bytes({column}) WHERE typeof({column}) = 'text'"
         )
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.alter_column(column, existing_type=sa.CHAR(32), type_=sa.LargeBinary(16))

@@ -57,6 +57,8 @@ class CompactUuid(TypeDecorator[uuid.UUID]):
     def process_result_value(self, value: Any, dialect: Dialect) -> uuid.UUID | None:
         if value is None:
             return None
-        if dialect.name != "sqlite":
+        if dialect.name != "sqlite" or isinstance(value, str):
+            # text on SQLite: an id written before migration e5a2d7c3b819, read by a worker
+            # of the new code that runs before `init-db` has migrated the database
             return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
         return uuid.UUID(bytes=bytes(value))
