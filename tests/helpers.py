@@ -31,8 +31,10 @@ def wait_until(condition: Callable[[], object], what: str, seconds: float = 15, 
     while not (found := condition()):
         if time.monotonic() > deadline:
             raise AssertionError(f"not within {seconds} s: {what}")
-        # the poll's interval between tries, not a wait for something to happen
-        page.wait_for_timeout(50) if page is not None else time.sleep(0.05)
+        if page is not None:
+            page.wait_for_timeout(50)  # the interval between polls of `condition`, not a wait
+        else:
+            time.sleep(0.05)  # the interval between polls of `condition`, not a wait
     return found
 
 

@@ -47,7 +47,7 @@ class CompactUuid(TypeDecorator[uuid.UUID]):
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":
             return dialect.type_descriptor(LargeBinary(16))
-        return dialect.type_descriptor(Uuid())
+        return super().load_dialect_impl(dialect)
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         if value is None or dialect.name != "sqlite":
