@@ -100,6 +100,7 @@ def _state() -> tuple:
 def test_dismissing_a_notice_scoped_and_refused(app, org, client, monkeypatch):
     today = now_local().date()
     last = today - timedelta(days=10)
+    last -= timedelta(days=max(0, last.weekday() - 4))  # a weekday: a1 logs on weekdays only
     with app.app_context():
         log_on_days("a1", weekdays(last - timedelta(weeks=12), last), 5)
         log_on_days("a2", [today])  # logged today: nothing to dismiss
