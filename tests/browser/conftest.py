@@ -3,6 +3,7 @@ of them, and the test's app served on a port of its own."""
 
 import gc
 import warnings
+from pathlib import Path
 
 import pytest
 from playwright import sync_api as playwright_api
@@ -10,14 +11,25 @@ from playwright import sync_api as playwright_api
 from ..conftest import serving_in_thread
 from .pages import CHROMIUM, CHROMIUM_ARGS
 
+# SQLite connections left to the garbage collector in the browser tests: Python 3.13 warns of
+# each, and the suite makes warnings errors. In two fresh-clone runs one failed a browser test
+# at random (wherever the collector ran) and one the pass after all 49 had passed. Not traced
+# to its source; most likely a request the browser cancelled while the live server's thread for
+# it held a connection. The database passes, which make the same connections without a
+# browser, keep the warning as an error.
+LEFT_TO_THE_COLLECTOR = "ignore:unclosed database:ResourceWarning"
+
+
+def pytest_collection_modifyitems(items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.filterwarnings(LEFT_TO_THE_COLLECTOR))
+
 
 @pytest.fixture(scope="package", autouse=True)
 def leftover_connections_collected():
-    """After the browser tests, SQLite connections left to the garbage collector are collected
-    here, their warning ignored. Python 3.13 warns of each, and the suite makes warnings errors:
-    once such a connection fell to pytest's own final collection and failed a browser pass whose
-    49 tests had passed. (Not traced to its source; most likely a request the browser cancelled
-    while the live server's thread for it held a connection.)"""
+    """What is left is collected when the browser tests end, with the same warning ignored."""
     yield
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "unclosed database", ResourceWarning)
