@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import MetaData, insert, text
 
 from ido.core.db import db
+from ido.core.models.types import day_number, moment_number
 
 SNAPSHOTS = Path(__file__).parent / "data" / "migrations"
 
@@ -51,6 +52,13 @@ def decoded(table, row: dict) -> dict:
             value = uuid.UUID(value)
         elif isinstance(value, str) and kind is bytes:  # a question id on SQLite: 16 bytes
             value = uuid.UUID(value).bytes
+        elif isinstance(value, str) and kind is int:
+            # a question's moment or day on SQLite since b7e1c9d4a2f6: an integer
+            value = (
+                day_number(date.fromisoformat(value))
+                if len(value) == len("2026-01-01")
+                else moment_number(datetime.fromisoformat(value))
+            )
         elif isinstance(value, str) and getattr(column.type, "length", None) == 32:
             # a question id on SQLite before e5a2d7c3b819: 32 hex digits, as `Uuid` wrote it
             value = uuid.UUID(value).hex

@@ -12,7 +12,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
-    Date,
     ForeignKey,
     Index,
     String,
@@ -24,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ido.core.db import db
 from ido.core.models.org import Branch, DeskDevice, User
 from ido.core.models.taxonomy import Agency, Category, Channel, Help, Outcome, Topic
-from ido.core.models.types import CompactUuid, UTCDateTime, utcnow
+from ido.core.models.types import CompactDate, CompactDateTime, CompactUuid, UTCDateTime, utcnow
 
 
 def _link_table(name: str, target: str) -> Table:
@@ -32,16 +31,19 @@ def _link_table(name: str, target: str) -> Table:
     branch and whether it counts (not deleted), kept in step by the question service, so that
     counting a year at 700 branches reads one index instead of joining a million questions.
     No index on the category alone: no query looks link rows up by category without month and
-    branch, and categories are never deleted (they are made inactive)."""
+    branch, and categories are never deleted (they are made inactive). On SQLite the rows are
+    kept in their key's order, without a rowid (SQLite's WITHOUT ROWID): the key is then not
+    stored a second time, in an index of its own."""
     return Table(
         name,
         db.metadata,
         Column("question_id", ForeignKey("question.id", ondelete="CASCADE"), primary_key=True),
         Column(f"{target}_id", ForeignKey(f"{target}.id"), primary_key=True),
-        Column("local_month", Date),
+        Column("local_month", CompactDate),
         Column("branch_id", ForeignKey("branch.id")),
         Column("counted", Boolean),
         Index(f"ix_{name}_counts", "local_month", "branch_id", f"{target}_id", "counted"),
+        sqlite_with_rowid=False,
     )
 
 
@@ -88,10 +90,11 @@ class Question(db.Model):  # type: ignore[name-defined]
 
     id: Mapped[uuid.UUID] = mapped_column(CompactUuid, primary_key=True, default=uuid.uuid4)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"))
-    asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The moments and days in compact types: integers on SQLite (ido/core/models/types.py)
+    asked_at: Mapped[datetime] = mapped_column(CompactDateTime)
     # Europe/Amsterdam date and month (its first day), fixed at write time for plain GROUP BY.
-    local_date: Mapped[date] = mapped_column()
-    local_month: Mapped[date] = mapped_column()
+    local_date: Mapped[date] = mapped_column(CompactDate)
+    local_month: Mapped[date] = mapped_column(CompactDate)
     local_weekday: Mapped[int] = mapped_column()  # 0 = Monday, for staffing the desk
     # None: the time is not known (a paper tally sheet gives the day only; asked_at is then
     # noon of that day, for ordering): such a question counts in every report but busy hours
@@ -109,9 +112,9 @@ class Question(db.Model):  # type: ignore[name-defined]
     agency_codes: Mapped[str] = mapped_column(Text, default="", server_default="")
     referral_codes: Mapped[str] = mapped_column(Text, default="", server_default="")
     help_codes: Mapped[str] = mapped_column(Text, default="", server_default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(CompactDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(CompactDateTime, default=utcnow, onupdate=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(CompactDateTime)
 
     branch: Mapped[Branch] = relationship()
     logged_by: Mapped[User | None] = relationship()

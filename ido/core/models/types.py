@@ -1,10 +1,11 @@
 """Column types shared by the models."""
 
+import typing
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import DateTime, LargeBinary, Uuid
+from sqlalchemy import Date, DateTime, Integer, LargeBinary, Uuid
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
@@ -29,6 +30,76 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+EPOCH_DAY = date(1970, 1, 1).toordinal()
+MICROSECOND = timedelta(microseconds=1)
+
+
+class CompactDateTime(UTCDateTime):
+    """A question's moments: on SQLite an INTEGER of microseconds since 1970-01-01 UTC (8 bytes
+    where SQLAlchemy's text takes 26, in the question and three of its indexes); PostgreSQL
+    keeps its own `timestamptz`. The same aware UTC datetime in Python, in the same order."""
+
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(Integer())
+        return super().load_dialect_impl(dialect)
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None or dialect.name != "sqlite":
+            return super().process_bind_param(value, dialect)
+        return moment_number(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None or dialect.name != "sqlite":
+            return super().process_result_value(value, dialect)
+        if isinstance(value, str):
+            # text on SQLite: written before migration b7e1c9d4a2f6, read by a worker of the
+            # new code that runs before `init-db` has migrated the database
+            return super().process_result_value(datetime.fromisoformat(value), dialect)
+        return EPOCH + int(value) * MICROSECOND
+
+
+class CompactDate(TypeDecorator[date]):
+    """A question's local day and month: on SQLite an INTEGER of days since 1970-01-01 (2 bytes
+    where SQLAlchemy's text takes 10, in the question, its indexes and every link row);
+    PostgreSQL keeps its own `date`."""
+
+    impl = Date
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(Integer())
+        return super().load_dialect_impl(dialect)
+
+    def process_bind_param(self, value: date | None, dialect: Dialect) -> Any:
+        if value is None or dialect.name != "sqlite":
+            return value
+        return day_number(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> date | None:
+        if value is None or dialect.name != "sqlite":
+            return typing.cast(date | None, value)
+        if isinstance(value, str):  # text written before migration b7e1c9d4a2f6
+            return date.fromisoformat(value)
+        return date.fromordinal(value + EPOCH_DAY)
+
+
+def moment_number(value: datetime) -> int:
+    """An aware datetime as CompactDateTime keeps it on SQLite."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetimes are not stored; attach a timezone first")
+    return (value - EPOCH) // MICROSECOND
+
+
+def day_number(value: date) -> int:
+    """A day as CompactDate keeps it on SQLite."""
+    return value.toordinal() - EPOCH_DAY
 
 
 def utcnow() -> datetime:

@@ -6,7 +6,17 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, SQLColumnExpression, String, bindparam, cast, func, null
+from sqlalchemy import (
+    Integer,
+    Select,
+    SQLColumnExpression,
+    String,
+    bindparam,
+    cast,
+    func,
+    null,
+    type_coerce,
+)
 
 from ido.core.db import db
 from ido.core.models import Branch, Category, Channel, Outcome, Question
@@ -50,8 +60,10 @@ def _raw_query(dialect: str, branch_ids: list[int], notes: bool) -> Select[*tupl
         utc: SQLColumnExpression[Any] = func.to_char(
             func.timezone("UTC", Question.asked_at), "YYYY-MM-DD HH24:MI:SS"
         )
-    else:
-        qid, utc = Question.id, Question.asked_at
+    else:  # the moment kept as microseconds since 1970 (CompactDateTime), as text
+        qid = Question.id
+        seconds = type_coerce(Question.asked_at, Integer) / 1_000_000
+        utc = func.strftime("%Y-%m-%d %H:%M:%S", seconds, "unixepoch")
     return typing.cast(
         Select[*tuple[Any, ...]],
         db.select(
