@@ -40,6 +40,7 @@ from ido.core.taxonomy import seed_categories
 from ido.web.extensions import limiter
 
 from .oidc_provider import oidc_provider  # noqa: F401  (a fixture: the test provider)
+from .scratch import scratch_folder
 
 DB_KIND = os.environ.get("IDO_TEST_DB", "sqlite")
 # CI runs the property tests with fixed examples, so a run is repeatable; locally they vary.
@@ -237,16 +238,8 @@ class Databases:
                     os.remove(path)
 
 
-def _memory_folder(tmp_path_factory) -> Path:
-    """A folder for the SQLite files: in memory (tmpfs) where the machine has one, since each
-    commit waits for the disk otherwise; still real files, as in production."""
-    if os.access("/dev/shm", os.W_OK):
-        return Path(tempfile.mkdtemp(prefix="ido-test-", dir="/dev/shm"))
-    return tmp_path_factory.mktemp("databases")
-
-
 @pytest.fixture(scope="session")
-def databases(tmp_path_factory):
+def databases():
     """The test databases: a folder of SQLite files, or a throwaway PostgreSQL server."""
     cluster = None
     if DB_KIND == "postgresql":
@@ -257,7 +250,9 @@ def databases(tmp_path_factory):
             cluster.start()
         except Exception as error:  # a missing server must fail the run, never skip it
             pytest.exit(f"PostgreSQL could not be started: {error}", returncode=3)
-    found = Databases(_memory_folder(tmp_path_factory), cluster)
+    # the SQLite files in memory (tmpfs) where the machine has one, since each commit waits for
+    # the disk otherwise; still real files, as in production
+    found = Databases(Path(scratch_folder("ido-test-")), cluster)
     found.build_template("base", seed_categories)
     found.build_template("org", lambda: (seed_categories(), build_org()))
     yield found

@@ -5,9 +5,10 @@ import os
 import shutil
 import socket
 import subprocess
-import tempfile
 
 import psycopg
+
+from .scratch import scratch_folder
 
 
 def _bindir() -> str:
@@ -40,12 +41,11 @@ class PostgresCluster:
         # Tests keep it in memory where the machine has a tmpfs: a copy of the template database
         # then takes some 30 ms instead of 350 ms on this machine's disk. Benchmarks measure
         # on disk, as production runs.
-        memory = "/dev/shm" if in_memory and os.access("/dev/shm", os.W_OK) else None
         if folder is not None:
             os.makedirs(folder, exist_ok=True)
             self.dir = folder
         else:
-            self.dir = tempfile.mkdtemp(prefix="ido-pg-", dir=memory)
+            self.dir = scratch_folder("ido-pg-", in_memory)
         self.port = _free_port()
         self.as_root = os.geteuid() == 0
         if self.as_root:
