@@ -95,7 +95,8 @@ def server_count(database: Path, day: date | None = None) -> int:
         return con.execute(
             "SELECT count(*) FROM question JOIN branch ON branch.id = question.branch_id "
             "WHERE branch.code = 'demo-centrum' AND deleted_at IS NULL AND local_date = ?",
-            ((day or date.today()).isoformat(),),
+            # SQLite keeps a question's day as days since 1970 (ido/core/models/types.py)
+            (((day or date.today()) - date(1970, 1, 1)).days,),
         ).fetchone()[0]
 
 

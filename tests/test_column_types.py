@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
 from ido.core.db import db
 from ido.core.models import LINKS, Question
@@ -91,18 +92,44 @@ def test_sqlite_keeps_integers_and_link_rows_without_a_rowid(org, app):
 
 
 @pytest.mark.skipif(DB_KIND != "sqlite", reason="PostgreSQL keeps timestamptz and date")
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE question SET asked_at = '2026-07-01 10:00:00.000001'",
+        "UPDATE question SET local_date = '2026-07-01'",
+        "UPDATE question SET deleted_at = '2026-07-01 10:00:00.000001'",
+        "UPDATE question_topic SET local_month = '2026-07-01'",
+    ],
+)
+def test_text_written_after_the_upgrade_is_refused(org, app, statement):
+    """A worker of the older version that still serves after `init-db` (b7e1c9d4a2f6) would
+    write text, which no count or list finds: SQLite refuses it, and nothing changes."""
+    with app.app_context():
+        store_question("a1", MOMENTS[1], ["digid"])
+        db.session.commit()
+        with pytest.raises(IntegrityError, match="CHECK constraint failed"):
+            db.session.execute(text(statement))
+        db.session.rollback()
+        again = db.session.scalars(select(Question)).one()
+        assert again.asked_at == MOMENTS[1] and again.deleted_at is None
+
+
+@pytest.mark.skipif(DB_KIND != "sqlite", reason="PostgreSQL keeps timestamptz and date")
 def test_text_from_before_the_upgrade_is_still_read(org, app):
     """A worker of the new code that runs before `init-db` has migrated (b7e1c9d4a2f6) reads
     the moments and days an older version wrote as text."""
     with app.app_context():
         question = store_question("a1", MOMENTS[0], ["digid"])
         db.session.commit()
+        # as the database was before the upgrade: no check that the values are integers
+        db.session.execute(text("PRAGMA ignore_check_constraints = ON"))
         db.session.execute(
             text(
                 "UPDATE question SET asked_at = '2026-03-29 00:59:59.999999',"
                 " local_date = '2026-03-29', local_month = '2026-03-01'"
             )
         )
+        db.session.execute(text("PRAGMA ignore_check_constraints = OFF"))
         db.session.commit()
         db.session.expire_all()
         again = db.session.get(Question, question.id)

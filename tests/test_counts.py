@@ -390,8 +390,9 @@ def test_raw_export_renders_every_question_as_the_orm_would(
             "a1", at(2026, 10, 25, 1, 30, 59), ["digid"], help=["samen", "uitleg"], note="-tekst"
         )
         # New Year's Eve in UTC is already the next year locally (the service refuses the
-        # future, so the past year's)
-        store_question("a2", at(2025, 12, 31, 23, 59, 59), ["digid"])
+        # future, so the past year's); a moment a split second before the next, which is cut
+        # off, not rounded up
+        store_question("a2", at(2025, 12, 31, 23, 59, 59, 999600), ["digid"])
         edited = store_question(
             "a1",
             at(2026, 6, 30, 22, 0),

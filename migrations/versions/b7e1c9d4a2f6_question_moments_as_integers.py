@@ -32,6 +32,13 @@ LINKS = ["question_topic", "question_agency", "question_referral", "question_hel
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 EPOCH_DAY = date(1970, 1, 1).toordinal()
 MICROSECOND = timedelta(microseconds=1)
+# Checks that the moments and days hold integers: a worker of the older version that still
+# serves after the upgrade would write text, which no count or list finds; it is refused.
+QUESTION_CHECK = " AND ".join(
+    [f"typeof({c}) = 'integer'" for c in ["asked_at", *DAYS, "created_at", "updated_at"]]
+    + ["typeof(deleted_at) IN ('integer', 'null')"]
+)
+LINK_CHECK = "typeof(local_month) IN ('integer', 'null')"
 
 
 def _moment(value):
@@ -85,11 +92,13 @@ def upgrade():
             batch_op.alter_column(column, existing_type=sa.DateTime(), type_=sa.Integer())
         for column in DAYS:
             batch_op.alter_column(column, existing_type=sa.Date(), type_=sa.Integer())
+        batch_op.create_check_constraint(op.f("ck_question_compact"), QUESTION_CHECK)
     for table in LINKS:
         with op.batch_alter_table(
             table, schema=None, recreate="always", table_kwargs={"sqlite_with_rowid": False}
         ) as batch_op:
             batch_op.alter_column("local_month", existing_type=sa.Date(), type_=sa.Integer())
+            batch_op.create_check_constraint(op.f(f"ck_{table}_compact"), LINK_CHECK)
 
 
 def downgrade():
@@ -99,9 +108,13 @@ def downgrade():
     _functions(bind, ido_moment_text=_moment_text, ido_day_text=_day_text)
     # the declared types first (a copy keeps the integers), then the values as text
     for table in LINKS:
-        with op.batch_alter_table(table, schema=None, recreate="always") as batch_op:
+        with op.batch_alter_table(
+            table, schema=None, recreate="always", table_kwargs={"sqlite_with_rowid": True}
+        ) as batch_op:
+            batch_op.drop_constraint(op.f(f"ck_{table}_compact"), type_="check")
             batch_op.alter_column("local_month", existing_type=sa.Integer(), type_=sa.Date())
     with op.batch_alter_table("question", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_question_compact"), type_="check")
         for column in MOMENTS:
             batch_op.alter_column(column, existing_type=sa.Integer(), type_=sa.DateTime())
         for column in DAYS:

@@ -23,7 +23,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ido.core.db import db
 from ido.core.models.org import Branch, DeskDevice, User
 from ido.core.models.taxonomy import Agency, Category, Channel, Help, Outcome, Topic
-from ido.core.models.types import CompactDate, CompactDateTime, CompactUuid, UTCDateTime, utcnow
+from ido.core.models.types import (
+    CompactDate,
+    CompactDateTime,
+    CompactUuid,
+    UTCDateTime,
+    integers_only,
+    utcnow,
+)
 
 
 def _link_table(name: str, target: str) -> Table:
@@ -43,6 +50,7 @@ def _link_table(name: str, target: str) -> Table:
         Column("branch_id", ForeignKey("branch.id")),
         Column("counted", Boolean),
         Index(f"ix_{name}_counts", "local_month", "branch_id", f"{target}_id", "counted"),
+        integers_only(nullable=("local_month",)),
         sqlite_with_rowid=False,
     )
 
@@ -53,9 +61,14 @@ question_referrals = _link_table("question_referral", "agency")
 question_help = _link_table("question_help", "help")
 
 
+# the moments and days kept as integers on SQLite (and deleted_at, which may be NULL)
+COMPACT = ("asked_at", "local_date", "local_month", "created_at", "updated_at")
+
+
 class Question(db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         CheckConstraint("duration_minutes BETWEEN 1 AND 480", name="duration"),
+        integers_only(*COMPACT, nullable=("deleted_at",)),
         Index("ix_question_branch_month", "branch_id", "local_month"),
         # A desk's list of today: the latest 50 straight from the index, newest first (with
         # (branch, date) only, a busy day's questions were all read and sorted: 7 ms a page).

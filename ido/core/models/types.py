@@ -5,7 +5,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Integer, LargeBinary, Uuid
+from sqlalchemy import CheckConstraint, Date, DateTime, Integer, LargeBinary, Uuid
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
@@ -88,6 +88,15 @@ class CompactDate(TypeDecorator[date]):
         if isinstance(value, str):  # text written before migration b7e1c9d4a2f6
             return date.fromisoformat(value)
         return date.fromordinal(value + EPOCH_DAY)
+
+
+def integers_only(*columns: str, nullable: tuple[str, ...] = ()) -> CheckConstraint:
+    """On SQLite, a check that these compact columns hold integers (or NULL where `nullable`):
+    a worker of an older version that still serves after the upgrade would write text, which
+    no count or list finds, and is refused instead (its desk's script saves again later)."""
+    checks = [f"typeof({c}) = 'integer'" for c in columns]
+    checks += [f"typeof({c}) IN ('integer', 'null')" for c in nullable]
+    return CheckConstraint(" AND ".join(checks), name="compact").ddl_if(dialect="sqlite")
 
 
 def moment_number(value: datetime) -> int:

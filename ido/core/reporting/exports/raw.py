@@ -62,7 +62,8 @@ def _raw_query(dialect: str, branch_ids: list[int], notes: bool) -> Select[*tupl
         )
     else:  # the moment kept as microseconds since 1970 (CompactDateTime), as text
         qid = Question.id
-        seconds = type_coerce(Question.asked_at, Integer) / 1_000_000
+        # whole seconds, cut off as PostgreSQL's to_char does (SQLite would round a real number)
+        seconds = type_coerce(Question.asked_at, Integer) // 1_000_000
         utc = func.strftime("%Y-%m-%d %H:%M:%S", seconds, "unixepoch")
     return typing.cast(
         Select[*tuple[Any, ...]],
