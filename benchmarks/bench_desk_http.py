@@ -149,13 +149,18 @@ def update_schema() -> None:
     _moments_as_integers()
     inspector = sa.inspect(db.engine)
     tables = [Question.__table__, *(link.table for link in LINKS)]
-    have = {i["name"] for table in tables for i in inspector.get_indexes(table.name)}
+    have = {
+        i["name"]: i["column_names"] for table in tables for i in inspector.get_indexes(table.name)
+    }
     wanted = {index.name: index for table in tables for index in table.indexes}
-    for name in sorted(have - set(wanted)):
-        if name.startswith("ix_question_"):
-            db.session.execute(sa.text(f"DROP INDEX {name}"))
-    db.session.commit()
-    for name in sorted(set(wanted) - have):
+    db.session.remove()
+    with db.engine.begin() as connection:
+        for name, columns in sorted(have.items()):
+            changed = name in wanted and columns != [c.name for c in wanted[name].columns]
+            if name.startswith("ix_question_") and (name not in wanted or changed):
+                connection.exec_driver_sql(f"DROP INDEX {name}")
+                del have[name]
+    for name in sorted(set(wanted) - set(have)):
         print(f"creating index {name} (once)", flush=True)
         wanted[name].create(db.engine)
 

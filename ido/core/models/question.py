@@ -84,7 +84,7 @@ class Question(db.Model):  # type: ignore[name-defined]
         ),
         # Counts group by month, branch and channel or outcome straight from this index (it
         # covers them, and the minutes, weekday and hour of the dashboard's totals and
-        # facets), and the raw export walks questions in its order.
+        # facets). Not the id: no count reads it (16 bytes a question, since 6e8effd95fd9).
         Index(
             "ix_question_month_counts",
             "local_month",
@@ -95,7 +95,6 @@ class Question(db.Model):  # type: ignore[name-defined]
             "duration_minutes",
             "local_weekday",
             "local_hour",
-            "id",
         ),
         # The raw export reads a month's questions in order of asking.
         Index("ix_question_month_asked", "local_month", "asked_at"),
