@@ -162,8 +162,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         measure(f"sqlite:///{os.path.join(folder, 'bench.sqlite')}", args.posts, "SQLite")
     if args.postgres:
-        sys.path.insert(0, str(ROOT / "tests"))
-        from pgcluster import PostgresCluster  # noqa: PLC0415
+        from tests.pgcluster import PostgresCluster  # noqa: PLC0415
 
         with PostgresCluster(in_memory=False) as cluster:
             measure(cluster.create_database("bench_desk"), args.posts, "PostgreSQL")

@@ -425,7 +425,7 @@ def sqlite_url(rows: int, data: Path = DATA) -> str:
 def postgres_url(rows: int):
     """The million questions in the PostgreSQL cluster kept in benchmarks/data (started for
     the run, generated the first time, stopped after)."""
-    from pgcluster import PostgresCluster  # noqa: PLC0415
+    from tests.pgcluster import PostgresCluster  # noqa: PLC0415
 
     cluster = PostgresCluster(folder=str(DATA / "pg"), fsync=True)
     cluster.start()

@@ -138,3 +138,21 @@ def test_the_http_desk_benchmark_runs_gunicorn_and_counts_every_row(tmp_path):
     for line in lines[:3]:
         assert "POST median" in line and "server CPU" in line and line.endswith("errors 0")
     assert "rows added 33 (expected 33: ok)" in lines[3]  # 18 loops, 3 warm-ups x 5 desks
+
+
+@pytest.mark.once
+def test_the_benchmarks_import_the_test_helpers_as_a_package():
+    """The benchmarks' `--postgres` runs start the tests' throwaway cluster: imported as
+    `tests.pgcluster`, since it imports its neighbours relatively (as a top-level module it
+    failed only when `--postgres` was asked for)."""
+    import ast
+
+    helpers = {path.stem for path in (ROOT / "tests").glob("*.py")}
+    found = []
+    for path in sorted((ROOT / "benchmarks").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module] if isinstance(node, ast.ImportFrom) and node.module else []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            found += [f"{path.name}: {name}" for name in names if name in helpers]
+    assert found == []
