@@ -15,7 +15,7 @@ pytestmark = pytest.mark.once
 STAND_IN = """import signal, sys, time
 signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 print("ready", flush=True)
-time.sleep(60)"""
+time.sleep(60)  # the stand-in server's life, not a wait: the sweep ends it at once"""
 
 
 def _gone_pid() -> int:
