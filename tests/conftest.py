@@ -499,7 +499,7 @@ def _serving(command: list, env: dict, port: int):
                 break
             except OSError:
                 if server.poll() is None and time.monotonic() < deadline:
-                    time.sleep(0.05)  # polls until the server answers (or has died)
+                    time.sleep(0.05)  # the interval between polls of the server, not a wait
                     continue
             server.kill()
             server.wait()
@@ -570,7 +570,7 @@ def redis_url():
             client.ping()
             break
         except redis.ConnectionError:
-            time.sleep(0.05)  # polls until Redis answers a ping
+            time.sleep(0.05)  # the interval between pings of Redis, not a wait
     else:
         server.kill()
         pytest.fail("redis-server did not start")

@@ -12,10 +12,10 @@ import pytest
 from .scratch import OWNER, sweep
 
 pytestmark = pytest.mark.once
-STAND_IN = """import signal, sys, time
+STAND_IN = """import signal
 signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 print("ready", flush=True)
-time.sleep(60)  # the stand-in server's life, not a wait: the sweep ends it at once"""
+signal.pause()  # until a signal ends it, as a server runs until it is stopped"""
 
 
 def _gone_pid() -> int:

@@ -37,10 +37,8 @@ EPOCH_DAY = date(1970, 1, 1).toordinal()
 MICROSECOND = timedelta(microseconds=1)
 
 
-class CompactDateTime(UTCDateTime):
-    """A question's moments: on SQLite an INTEGER of microseconds since 1970-01-01 UTC (8 bytes
-    where SQLAlchemy's text takes 26, in the question and three of its indexes); PostgreSQL
-    keeps its own `timestamptz`. The same aware UTC datetime in Python, in the same order."""
+class _IntegerOnSQLite(TypeDecorator[Any]):
+    """A type kept as an INTEGER on SQLite, as its own type elsewhere."""
 
     cache_ok = True
 
@@ -48,6 +46,14 @@ class CompactDateTime(UTCDateTime):
         if dialect.name == "sqlite":
             return dialect.type_descriptor(Integer())
         return super().load_dialect_impl(dialect)
+
+
+class CompactDateTime(_IntegerOnSQLite, UTCDateTime):
+    """A question's moments: on SQLite an INTEGER of microseconds since 1970-01-01 UTC (8 bytes
+    where SQLAlchemy's text takes 26, in the question and three of its indexes); PostgreSQL
+    keeps its own `timestamptz`. The same aware UTC datetime in Python, in the same order."""
+
+    cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
         if value is None or dialect.name != "sqlite":
@@ -64,18 +70,13 @@ class CompactDateTime(UTCDateTime):
         return EPOCH + int(value) * MICROSECOND
 
 
-class CompactDate(TypeDecorator[date]):
+class CompactDate(_IntegerOnSQLite):
     """A question's local day and month: on SQLite an INTEGER of days since 1970-01-01 (2 bytes
     where SQLAlchemy's text takes 10, in the question, its indexes and every link row);
     PostgreSQL keeps its own `date`."""
 
     impl = Date
     cache_ok = True
-
-    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
-        if dialect.name == "sqlite":
-            return dialect.type_descriptor(Integer())
-        return super().load_dialect_impl(dialect)
 
     def process_bind_param(self, value: date | None, dialect: Dialect) -> Any:
         if value is None or dialect.name != "sqlite":

@@ -162,7 +162,8 @@ def driver_chunks(
     For large results: SQLAlchemy compiles the query and binds the parameters, but its per-row
     result processing would more than double the time of a year of counts at 700 branches
     (175,000 rows), so the rows are read from the driver's cursor. Values are the driver's
-    own: SQLite gives dates as ISO text and UUIDs as 16 bytes.
+    own: SQLite gives a question's days and moments as integers (CompactDate, CompactDateTime)
+    and its id as 16 bytes.
     """
     result = db.session.connection().execute(query, params or {})
     try:

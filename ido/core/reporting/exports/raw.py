@@ -4,7 +4,7 @@ lines): codes, local times, notes only for who may read them."""
 import typing
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import (
     Integer,
@@ -24,12 +24,8 @@ from ido.core.reporting.counts import (
     among,
     driver_chunks,
 )
-from ido.core.timeutil import LOCAL_TZ, months_between
-
-if TYPE_CHECKING:
-    pass
-
 from ido.core.reporting.exports.cells import safe_cell
+from ido.core.timeutil import LOCAL_TZ, months_between
 
 # (rfc4180 header, excel-nl header) per column, in order; several codes are joined with "|".
 RAW_COLUMNS = [
