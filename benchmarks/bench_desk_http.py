@@ -28,11 +28,12 @@ import sys
 import threading
 import time
 import urllib.parse
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import psutil
 import sqlalchemy as sa
+from flask import current_app
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -44,7 +45,6 @@ from bench_reports import generate  # noqa: E402
 from ido import create_app  # noqa: E402
 from ido.core.db import db  # noqa: E402
 from ido.core.models import LINKS, Branch, Question, User  # noqa: E402
-from ido.core.models.types import day_number, moment_number  # noqa: E402
 from ido.core.organisation import create_user  # noqa: E402
 from ido.core.questions import QuestionData, record_question  # noqa: E402
 from ido.core.taxonomy import active_categories  # noqa: E402
@@ -73,80 +73,35 @@ def config(url: str) -> dict:
     return settings
 
 
-def _sqlite_text(column: str) -> bool:
-    """Whether the kept questions are on SQLite with this column still as text."""
-    if db.engine.dialect.name != "sqlite":
-        return False
-    query = sa.text(f"SELECT typeof({column}) FROM question LIMIT 1")
-    return db.session.execute(query).scalar() == "text"
-
-
-def _ids_in_sixteen_bytes() -> None:
-    """SQLite data generated before 2026-12-07 kept question ids as 32 hex characters: made
-    16 bytes as migration e5a2d7c3b819 makes them (the declared type does not change what
-    SQLite stores), then the file rebuilt, so that its size is what the data takes."""
-    if not _sqlite_text("id"):
+def _question_keys() -> None:
+    """Data generated before 2026-12-08 named a question in its link rows by its id: brought
+    to the question's key by migration a4c8e2f1b7d3 itself (on SQLite and PostgreSQL alike,
+    as an instance upgrades), the database first stamped at the revision before it (it
+    holds that revision's schema), then the SQLite file rebuilt. Prints how long it took."""
+    if "key" in {column["name"] for column in sa.inspect(db.engine).get_columns("question")}:
         return
-    print("storing question ids in 16 bytes, then VACUUM (once)", flush=True)
-    with db.engine.begin() as connection:
-        connection.connection.driver_connection.create_function(
-            "ido_id_bytes", 1, lambda value: bytes.fromhex(value), deterministic=True
-        )
-        connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-        columns = [("question", "id"), *((link.table.name, "question_id") for link in LINKS)]
-        for table, column in columns:
-            connection.exec_driver_sql(
-                f"UPDATE {table} SET {column} = ido_id_bytes({column}) "
-                f"WHERE typeof({column}) = 'text'"
-            )
-    with db.engine.connect() as connection:
-        connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM")
+    print("naming questions by their key in link rows: migration a4c8e2f1b7d3 (once)", flush=True)
+    from flask_migrate import stamp  # noqa: PLC0415
 
+    from ido.web.migrations import migrations, upgrade  # noqa: PLC0415
 
-def _moments_as_integers() -> None:
-    """SQLite data generated before 2026-12-08 kept a question's moments and days as text: made
-    integers as migration b7e1c9d4a2f6 makes them, the link tables kept without a rowid, then
-    the file rebuilt. The questions' indexes go first (update_schema makes them again after):
-    rewriting a million rows under six indexes took minutes."""
-    if not _sqlite_text("asked_at"):
-        return
-    print("storing moments and days as integers, link rows without a rowid (once)", flush=True)
     db.session.remove()
-    with db.engine.begin() as connection:
-        create = connection.connection.driver_connection.create_function
-        create("ido_moment", 1, lambda v: moment_number(datetime.fromisoformat(v + "+00:00")))
-        create("ido_day", 1, lambda v: day_number(date.fromisoformat(v)))
-        tables = [Question.__table__, *(link.table for link in LINKS)]
-        for index in (index for table in tables for index in table.indexes):
-            connection.exec_driver_sql(f"DROP INDEX IF EXISTS {index.name}")
-        moments = ("asked_at", "created_at", "updated_at")
-        assignments = [f"{c} = ido_moment({c})" for c in moments]
-        assignments += ["local_date = ido_day(local_date)", "local_month = ido_day(local_month)"]
-        connection.exec_driver_sql(f"UPDATE question SET {', '.join(assignments)}")
-        connection.exec_driver_sql(
-            "UPDATE question SET deleted_at = ido_moment(deleted_at) WHERE deleted_at IS NOT NULL"
-        )
-        for link in LINKS:
-            name = link.table.name
-            connection.exec_driver_sql(f"ALTER TABLE {name} RENAME TO old_{name}")
-            link.table.create(connection)  # without a rowid; its index made after the rows
-            connection.exec_driver_sql(f"DROP INDEX ix_{name}_counts")
-            connection.exec_driver_sql(
-                f"INSERT INTO {name} SELECT question_id, {link.key}, ido_day(local_month), "
-                f"branch_id, counted FROM old_{name}"
-            )
-            connection.exec_driver_sql(f"DROP TABLE old_{name}")
-    with db.engine.connect() as connection:
-        connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM")
+    migrations(current_app._get_current_object())  # type: ignore[attr-defined]
+    stamp(revision="6e8effd95fd9")
+    started = time.perf_counter()
+    upgrade("a4c8e2f1b7d3")
+    print(f"the migration took {time.perf_counter() - started:.1f} s", flush=True)
+    if db.engine.dialect.name == "sqlite":
+        with db.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM")
 
 
 def update_schema() -> None:
-    """A database generated by older code gets the tables added since, its question ids in 16
-    bytes, its moments as integers, and the questions' indexes as the models have them now
-    (the migrations are not run on these databases)."""
+    """A database generated by older code gets the tables added since, link rows naming the
+    question's key, and the questions' indexes as the models have them now. (Data generated
+    before the compact moments of 2026-12-08 is generated again: delete benchmarks/data.)"""
     db.create_all()
-    _ids_in_sixteen_bytes()
-    _moments_as_integers()
+    _question_keys()
     inspector = sa.inspect(db.engine)
     tables = [Question.__table__, *(link.table for link in LINKS)]
     have = {

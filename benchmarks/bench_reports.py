@@ -27,11 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert  # noqa: E402
 
 from ido import create_app  # noqa: E402
 from ido.core.db import db  # noqa: E402
-from ido.core.models import LINKS, Branch, Library, Question, User, joined_codes, link_rows  # noqa: E402
+from ido.core.models import LINKS, Branch, Library, User, joined_codes  # noqa: E402
+from ido.core.questions import insert_questions  # noqa: E402
 from ido.core.reporting.counts import DIMENSIONS, monthly_counts  # noqa: E402
 from ido.core.reporting.exports import counts_workbook, raw_csv  # noqa: E402
 from ido.core.reporting.figures import dashboard  # noqa: E402
@@ -95,7 +95,7 @@ def generate(url: str, rows: int) -> None:
         }
         chunk = 20000
         for offset in range(0, rows, chunk):
-            questions, links = [], {link.table: [] for link in LINKS}
+            questions, links = [], []
             for moment in moments[offset : offset + chunk]:
                 at = start + timedelta(seconds=moment)
                 qid, branch_id, local = uuid.uuid4(), rng.choice(branch_ids), local_columns(at)
@@ -113,17 +113,14 @@ def generate(url: str, rows: int) -> None:
                     "updated_at": at,
                 }
                 # The copies the question service keeps, written here directly: a bulk insert.
+                chosen = {}
                 for link in LINKS:
-                    chosen = rng.sample(choices[link.relation], rng.choice(how_many[link.relation]))
-                    question[link.column] = joined_codes(chosen)
-                    links[link.table] += link_rows(
-                        link, qid, [item.id for item in chosen], local["local_month"], branch_id
-                    )
+                    items = rng.sample(choices[link.relation], rng.choice(how_many[link.relation]))
+                    question[link.column] = joined_codes(items)
+                    chosen[link] = [item.id for item in items]
                 questions.append(question)
-            db.session.execute(insert(Question), questions)
-            for table, batch in links.items():
-                if batch:
-                    db.session.execute(insert(table), batch)
+                links.append(chosen)
+            insert_questions(questions, links)
             db.session.commit()
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

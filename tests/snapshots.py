@@ -25,12 +25,14 @@ def load_tables(tables: dict[str, list[dict]]) -> None:
             table = reflected.tables[name]
             if rows:
                 connection.execute(insert(table), [decoded(table, row) for row in rows])
-            serial = rows and isinstance(rows[0].get("id"), int)
-            if connection.dialect.name == "postgresql" and serial:
-                sequence = f"pg_get_serial_sequence('\"{name}\"', 'id')"
-                connection.execute(
-                    text(f'SELECT setval({sequence}, (SELECT max(id) FROM "{name}"))')
-                )
+            # the integer id of most tables, and the question's key (since a4c8e2f1b7d3)
+            for column in ("id", "key"):
+                serial = rows and isinstance(rows[0].get(column), int)
+                if connection.dialect.name == "postgresql" and serial:
+                    sequence = f"pg_get_serial_sequence('\"{name}\"', '{column}')"
+                    connection.execute(
+                        text(f'SELECT setval({sequence}, (SELECT max("{column}") FROM "{name}"))')
+                    )
 
 
 def decoded(table, row: dict) -> dict:

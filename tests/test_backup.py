@@ -43,8 +43,12 @@ def _links_whole(app) -> None:
     """Each question has exactly the topic rows its topic codes name: no torn snapshot."""
     topics = LINKS[0]
     with app.app_context():
-        column = topics.table.c.question_id
-        rows = db.session.execute(db.select(column, func.count()).group_by(column)).all()
+        column = topics.table.c.question_key
+        rows = db.session.execute(
+            db.select(Question.id, func.count())
+            .join(topics.table, column == Question.key)
+            .group_by(Question.id)
+        ).all()
         links = {str(question_id): count for question_id, count in rows}
         codes = {
             str(q.id): len(q.topic_codes.split("|"))

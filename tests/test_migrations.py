@@ -167,3 +167,17 @@ def test_partners_a_coordinator_added_go_to_that_library(database):
         owners = dict(db.session.execute(text("SELECT code, library_id FROM agency")).all())
         assert owners == {"eigen_partner": 7, "taalhuis": None}
     dispose(app)
+
+
+def test_the_indexes_on_who_logged_a_question_hold_only_the_questions_it_names(database):
+    """a4c8e2f1b7d3: a question has a person or a desk tablet who logged it, so each of the two
+    indexes keeps only the questions that have one (what autogenerate does not compare)."""
+    app = create_app(make_config(database("ido_who_logged")))
+    with app.app_context():
+        upgrade()
+        indexes = {i["name"]: i for i in db.inspect(db.engine).get_indexes("question")}
+        for column in ("logged_by_id", "device_id"):
+            options = indexes[f"ix_question_{column}"]["dialect_options"]
+            where = options[f"{db.engine.dialect.name}_where"]
+            assert " ".join(str(where).split()).lower().strip("()") == f"{column} is not null"
+    dispose(app)

@@ -115,10 +115,11 @@ def _in_another_request(app, work) -> None:
 
 def _links_of(question_id) -> set[tuple[str, object, bool]]:
     found = set()
+    key = db.select(Question.key).where(Question.id == question_id).scalar_subquery()
     for link in LINKS:
         rows = db.session.execute(
             db.select(link.table.c.local_month, link.table.c.counted).where(
-                link.table.c.question_id == question_id
+                link.table.c.question_key == key
             )
         )
         found |= {(link.dimension, month, bool(counted)) for month, counted in rows}
@@ -225,7 +226,7 @@ def test_resync_repairs_link_rows_written_by_a_bulk_insert(org, app):
         db.session.execute(
             insert(topics.table),
             [
-                {"question_id": stored.id, "topic_id": cats.by_code("topics")[code].id}
+                {"question_key": stored.key, "topic_id": cats.by_code("topics")[code].id}
                 for code in ("digid", "digid_app")
             ],
         )

@@ -231,13 +231,14 @@ def library_state(code: str) -> dict:
     for link in LINKS:
         rows = db.session.execute(
             select(
-                link.table.c.question_id,
+                Question.id,
                 link.model.code,
                 link.table.c.local_month,
                 link.table.c.branch_id,
                 link.table.c.counted,
             )
             .join(link.model, link.model.id == link.table.c[link.key])
+            .join(Question, Question.key == link.table.c.question_key)
             .where(link.table.c.branch_id.in_(ids))
         )
         for question_id, code, month, branch_id, counted in rows:

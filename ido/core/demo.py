@@ -6,8 +6,6 @@ import uuid
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import insert
-
 from ido.core.activities import (
     ActivityData,
     Rule,
@@ -22,10 +20,8 @@ from ido.core.models import (
     Branch,
     Library,
     Link,
-    Question,
     User,
     joined_codes,
-    link_rows,
 )
 from ido.core.organisation import (
     convenant_years_offered,
@@ -34,6 +30,7 @@ from ido.core.organisation import (
     create_user,
     update_branch,
 )
+from ido.core.questions import insert_questions
 from ido.core.taxonomy import Categories, active_categories
 from ido.core.timeutil import LOCAL_TZ, local_columns, now_local
 
@@ -177,7 +174,7 @@ def _seed_questions(users: list[User], days: int, per_day: float, rng: random.Ra
     branches = {b.code: b for u in users for b in u.branches}
     followups = [t for t in cats.topics if t.parent is not None]
     rows: list[dict[str, Any]] = []
-    links: dict[Link, list[dict[str, Any]]] = {link: [] for link in LINKS}
+    links: list[dict[Link, list[int]]] = []  # each row's category ids per link
     today = now_local().date()
     for offset in range(days, 0, -1):
         day = today - timedelta(days=offset)
@@ -221,16 +218,10 @@ def _seed_questions(users: list[User], days: int, per_day: float, rng: random.Ra
                         ]
                     )
                 chosen["help"] = {rng.choice(cats.help[:2])}
-                for link in LINKS:  # whole link rows and the question's code copies
-                    items = chosen[link.relation]
-                    row[link.column] = joined_codes(items)
-                    links[link] += link_rows(
-                        link, row["id"], [i.id for i in items], row["local_month"], branch.id
-                    )
-    db.session.execute(insert(Question), rows)
-    for link, values in links.items():
-        if values:
-            db.session.execute(insert(link.table), values)
+                for link in LINKS:  # the question's code copies; insert_questions its links
+                    row[link.column] = joined_codes(chosen[link.relation])
+                links.append({link: [i.id for i in chosen[link.relation]] for link in LINKS})
+    insert_questions(rows, links)
     db.session.flush()
 
 

@@ -6,11 +6,13 @@ and where they are found again.
   message at its field)
 - `content`: what a question holds, as compared and audited
 - `service`: record, update and delete, with the audit trail and the link rows
+- `bulk`: many questions written straight into the tables, each with its link rows whole
 - `listing`, `desk_rows`: finding questions again (lists, search, the desk's day)
 - `privacy`: the guard that refuses a note holding a visitor's personal data
 
 Services flush; the caller commits."""
 
+from ido.core.questions.bulk import insert_questions
 from ido.core.questions.content import (
     NOTE_CHANGED,
     NOTE_GIVEN,
@@ -64,6 +66,7 @@ __all__ = [
     "delete_question",
     "duration_problem",
     "earliest_moment",
+    "insert_questions",
     "may_backdate",
     "moment_problem",
     "note_problem",

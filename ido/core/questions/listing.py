@@ -81,7 +81,7 @@ class QuestionFilter:
 
 
 def _linked(table: Table, column: str, category_id: int) -> ColumnElement[bool]:
-    return exists().where(table.c.question_id == Question.id, table.c[column] == category_id)
+    return exists().where(table.c.question_key == Question.key, table.c[column] == category_id)
 
 
 def find_rows(found: QuestionFilter, page: int) -> tuple[list[Any], int]:

@@ -76,9 +76,9 @@ def _write_links(
         if before is not None:
             if before["place"] == place and before[link] == ids:
                 continue
-            db.session.execute(link.table.delete().where(link.table.c.question_id == question.id))
+            db.session.execute(link.table.delete().where(link.table.c.question_key == question.key))
         if ids:
-            db.session.execute(insert(link.table), link_rows(link, question.id, ids, *place))
+            db.session.execute(insert(link.table), link_rows(link, question.key, ids, *place))
     _show_links(question, chosen)
 
 
@@ -97,21 +97,29 @@ def _existing(question_id: uuid.UUID, data: QuestionData, fields: set[str] | Non
 
 
 @functools.cache
-def _insert_unless_taken(dialect: str) -> ReturningInsert[tuple[uuid.UUID]]:
-    """INSERT a question's row unless its id is taken; returns the id when stored (not every
-    driver tells the row count). Built once per process."""
+def _insert_unless_taken(dialect: str) -> ReturningInsert[tuple[int]]:
+    """INSERT a question's row unless its id is taken; returns the key the database gave it
+    when stored (not every driver tells the row count). Built once per process."""
     table = Question.__table__
     statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    return statement.on_conflict_do_nothing(index_elements=[table.c.id]).returning(table.c.id)
+    return statement.on_conflict_do_nothing(index_elements=[table.c.id]).returning(table.c.key)
 
 
 def _insert_new(question: Question) -> bool:
-    """Store the question's row unless its id is taken (then nothing: False). No error, so no
-    rollback and no ERROR line in PostgreSQL's log for a form sent again; a concurrent INSERT
-    of the same id is waited for."""
-    values = {column.key: getattr(question, column.key) for column in Question.__table__.columns}
+    """Store the question's row unless its id is taken (then nothing: False), and give it the
+    key the database chose. No error, so no rollback and no ERROR line in PostgreSQL's log for
+    a form sent again; a concurrent INSERT of the same id is waited for."""
+    values = {
+        column.key: getattr(question, column.key)
+        for column in Question.__table__.columns
+        if column.key != "key"
+    }
     statement = _insert_unless_taken(db.session.get_bind().dialect.name)
-    return db.session.execute(statement, values).first() is not None
+    stored = db.session.execute(statement, values).first()
+    if stored is None:
+        return False
+    question.key = stored.key
+    return True
 
 
 def record_question(
@@ -172,7 +180,7 @@ def _taken(question: Question) -> None:
     two edits at once left its links in the month the other edit moved it out of."""
     db.session.execute(
         update(Question)
-        .where(Question.id == question.id)
+        .where(Question.key == question.key)
         .values(deleted_at=Question.deleted_at)
         .execution_options(synchronize_session=False)
     )
@@ -220,32 +228,34 @@ def delete_question(question: Question, actor: Actor | None) -> None:
     question.deleted_at = utcnow()
     for link in LINKS:
         db.session.execute(
-            update(link.table).where(link.table.c.question_id == question.id).values(counted=False)
+            update(link.table)
+            .where(link.table.c.question_key == question.key)
+            .values(counted=False)
         )
     audit(actor, "delete", "question", question.id, question.branch.library_id)
     db.session.flush()
 
 
 def _joined_codes_per_question(link: Link) -> Subquery:
-    """(question_id, codes) of every question with rows in a link table: as `joined_codes`."""
+    """(question_key, codes) of every question with rows in a link table: as `joined_codes`."""
     table, model = link.table, link.model
-    pairs: Select[*tuple[Any, ...]] = db.select(table.c.question_id, model.code).join(
+    pairs: Select[*tuple[Any, ...]] = db.select(table.c.question_key, model.code).join(
         model, model.id == table.c[link.key]
     )
     if db.engine.dialect.name == "postgresql":
         codes = func.string_agg(model.code, aggregate_order_by(literal_column("'|'"), model.code))
         return (
-            pairs.with_only_columns(table.c.question_id, codes.label("codes"))
-            .group_by(table.c.question_id)
+            pairs.with_only_columns(table.c.question_key, codes.label("codes"))
+            .group_by(table.c.question_key)
             .subquery()
         )
     # SQLite (3.40 on Debian 12) has no ORDER BY inside group_concat, which joins in the order
     # it reads; a sorted subquery under an aggregate is read in its order.
-    ordered = pairs.order_by(table.c.question_id, model.code).subquery()
+    ordered = pairs.order_by(table.c.question_key, model.code).subquery()
     return cast(
         Subquery,
-        db.select(ordered.c.question_id, func.group_concat(ordered.c.code, "|").label("codes"))
-        .group_by(ordered.c.question_id)
+        db.select(ordered.c.question_key, func.group_concat(ordered.c.code, "|").label("codes"))
+        .group_by(ordered.c.question_key)
         .subquery(),
     )
 
@@ -260,10 +270,10 @@ def resync_links() -> None:
         db.session.execute(
             update(questions)
             .values({column: joined.c.codes})
-            .where(questions.c.id == joined.c.question_id)
+            .where(questions.c.key == joined.c.question_key)
         )
         table = link.table
-        of_question = db.select(Question).where(Question.id == table.c.question_id)
+        of_question = db.select(Question).where(Question.key == table.c.question_key)
         db.session.execute(
             update(table).values(
                 local_month=of_question.with_only_columns(Question.local_month).scalar_subquery(),

@@ -186,27 +186,27 @@ def _questions(names: refs.Names) -> Iterator[tuple[str, dict[str, Any]]]:
         if not rows:
             return
         last = rows[-1].id
-        links = _links([row.id for row in rows])
+        links = _links([row.key for row in rows])
         for row in rows:
             yield "question", _question(row, names, links)
 
 
-def _links(ids: list[Any]) -> dict[tuple[str, Any], list[str]]:
-    """The codes each question links to, per link: {(relation, question id): [code, ...]}."""
-    found: dict[tuple[str, Any], list[str]] = {}
+def _links(keys: list[int]) -> dict[tuple[str, int], list[str]]:
+    """The codes each question links to, per link: {(relation, question key): [code, ...]}."""
+    found: dict[tuple[str, int], list[str]] = {}
     for link in LINKS:
         codes = db.session.execute(
-            select(link.table.c.question_id, link.model.code)
+            select(link.table.c.question_key, link.model.code)
             .join(link.model, link.model.id == link.table.c[link.key])
-            .where(link.table.c.question_id.in_(ids))
+            .where(link.table.c.question_key.in_(keys))
         )
-        for question_id, code in codes:
-            found.setdefault((link.relation, question_id), []).append(code)
+        for key, code in codes:
+            found.setdefault((link.relation, key), []).append(code)
     return found
 
 
 def _question(
-    row: Row[Any], names: refs.Names, links: dict[tuple[str, Any], list[str]]
+    row: Row[Any], names: refs.Names, links: dict[tuple[str, int], list[str]]
 ) -> dict[str, Any]:
     return {
         "id": str(row.id),
@@ -219,7 +219,7 @@ def _question(
         "outcome": names.code(Outcome, row.outcome_id),
         "duration_minutes": row.duration_minutes,
         "note": row.note,
-        **{link.relation: sorted(links.get((link.relation, row.id), [])) for link in LINKS},
+        **{link.relation: sorted(links.get((link.relation, row.key), [])) for link in LINKS},
         "created_at": _moment(row.created_at),
         "updated_at": _moment(row.updated_at),
         "deleted_at": _moment(row.deleted_at),

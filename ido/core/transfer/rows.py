@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import insert, select
 
 from ido.core.db import db
-from ido.core.models import LINKS, Agency, AuditEvent, Channel, Outcome, Question
+from ido.core.models import LINKS, Agency, AuditEvent, Channel, Link, Outcome, Question
+from ido.core.questions import insert_questions
 from ido.core.timeutil import local_columns
 from ido.core.transfer.files import TransferError
 from ido.core.transfer.refs import ABOUT_A_PERSON, changes_in
@@ -26,7 +27,7 @@ class Batches:
     def __init__(self, target: "_Target") -> None:
         self.target = target
         self.questions: list[dict[str, Any]] = []
-        self.links: dict[Any, list[dict[str, Any]]] = {link: [] for link in LINKS}
+        self.links: list[dict[Link, list[int]]] = []  # each question's category ids
         self.events: list[dict[str, Any]] = []
 
     def question(self, record: dict[str, Any]) -> None:
@@ -54,22 +55,14 @@ class Batches:
             "updated_at": moment(record["updated_at"]),
             "deleted_at": moment(record["deleted_at"]) if record["deleted_at"] else None,
         }
-        counted = row["deleted_at"] is None
+        chosen = {}
         for link in LINKS:
             codes = record[link.relation]
             row[link.column] = "|".join(sorted(codes))
             model = Agency if link.model is Agency else link.model
-            self.links[link] += [
-                {
-                    "question_id": question_id,
-                    link.key: target.category_id(model, code),
-                    "local_month": local["local_month"],
-                    "branch_id": branch_id,
-                    "counted": counted,
-                }
-                for code in codes
-            ]
+            chosen[link] = [target.category_id(model, code) for code in codes]
         self.questions.append(row)
+        self.links.append(chosen)
         if len(self.questions) >= BATCH:
             self._write_questions()
 
@@ -113,12 +106,9 @@ class Batches:
             )
         if len(set(ids)) != len(ids):
             raise TransferError("The file holds a question twice: it is damaged.")
-        db.session.execute(insert(Question), self.questions)
-        for link, rows in self.links.items():
-            if rows:
-                db.session.execute(insert(link.table), rows)
-            rows.clear()
+        insert_questions(self.questions, self.links)
         self.questions.clear()
+        self.links.clear()
 
     def _write_events(self) -> None:
         db.session.execute(insert(AuditEvent), self.events)

@@ -234,7 +234,7 @@ def link_month_counts(
 
 def referred_counts(first: date, last: date, branches: list[Branch]) -> dict[tuple[date, int], int]:
     """Visitors referred to at least one agency or partner, per month and branch."""
-    visitors = func.count(func.distinct(question_referrals.c.question_id))
+    visitors = func.count(func.distinct(question_referrals.c.question_key))
     return link_month_counts(question_referrals, visitors, first, last, branches)
 
 

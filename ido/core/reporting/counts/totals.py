@@ -69,7 +69,7 @@ def _questions_between(first: date, last: date, branch_ids: list[int]) -> dict[i
     for month in sorted({first_month, last_month}):
         if not whole_first <= month <= whole_last:  # a month cut short
             parts.append(
-                query.join(Question, Question.id == links.question_id).where(
+                query.join(Question, Question.key == links.question_key).where(
                     links.local_month == month,
                     Question.local_date >= first,
                     Question.local_date <= last,
