@@ -77,7 +77,8 @@ def _question_keys() -> None:
     """Data generated before 2026-12-08 named a question in its link rows by its id: brought
     to the question's key by migration a4c8e2f1b7d3 itself (on SQLite and PostgreSQL alike,
     as an instance upgrades), the database first stamped at the revision before it (it
-    holds that revision's schema), then the SQLite file rebuilt. Prints how long it took."""
+    holds that revision's schema), then the database rebuilt (PostgreSQL kept the old row
+    versions of the link rows it updated). Prints how long the migration took."""
     if "key" in {column["name"] for column in sa.inspect(db.engine).get_columns("question")}:
         return
     print("naming questions by their key in link rows: migration a4c8e2f1b7d3 (once)", flush=True)
@@ -91,9 +92,9 @@ def _question_keys() -> None:
     started = time.perf_counter()
     upgrade("a4c8e2f1b7d3")
     print(f"the migration took {time.perf_counter() - started:.1f} s", flush=True)
-    if db.engine.dialect.name == "sqlite":
-        with db.engine.connect() as connection:
-            connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM")
+    rebuild = "VACUUM" if db.engine.dialect.name == "sqlite" else "VACUUM FULL ANALYZE"
+    with db.engine.connect() as connection:  # without the old rows' space, as if generated
+        connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(rebuild)
 
 
 def update_schema() -> None:
