@@ -259,3 +259,61 @@ def test_organisation_changes_are_checked(org, app, call, message):
             call()
         db.session.rollback()
         assert branch("a1").name == "A Centrum" and user("vol@a.example").role == "volunteer"
+
+
+def test_questions_written_in_bulk_get_their_keys_and_whole_link_rows(org, app):
+    """insert_questions (the demo, a library moved in, the benchmarks' data): each question's
+    link rows name the key its INSERT got, with its month, branch and counted state."""
+    from ido.core.questions import insert_questions
+    from ido.core.timeutil import local_columns
+
+    with app.app_context():
+        cats = active_categories()
+        topics, agencies = cats.by_code("topics"), cats.by_code("agencies")
+        at = datetime(2026, 1, 31, 23, 30, tzinfo=UTC)  # February, locally
+        rows = [
+            {
+                "id": uuid.uuid4(),
+                "branch_id": branch(code).id,
+                "asked_at": at,
+                **local_columns(at),
+                "channel_id": cats.channels[0].id,
+                "outcome_id": cats.outcomes[0].id,
+                "duration_minutes": 10,
+                "deleted_at": deleted,
+            }
+            for code, deleted in (("a1", None), ("b1", at))
+        ]
+        chosen = [
+            {LINKS[0]: [topics["digid"].id, topics["zorg"].id], LINKS[1]: [agencies["svb"].id]},
+            {LINKS[0]: [topics["zorg"].id]},
+        ]
+        keys = insert_questions(rows, chosen)
+        db.session.commit()
+        assert len(set(keys)) == 2
+        for row, key in zip(rows, keys, strict=True):
+            assert db.session.get(Question, row["id"]).key == key
+        found = sorted(
+            (
+                r.question_key,
+                link.dimension,
+                r[1],
+                r.local_month.isoformat(),
+                r.branch_id,
+                r.counted,
+            )
+            for link in LINKS
+            for r in db.session.execute(db.select(link.table))
+        )
+        first, second = keys
+        a1, b1 = branch("a1").id, branch("b1").id
+        assert found == sorted(
+            [
+                (first, "topic", topics["digid"].id, "2026-02-01", a1, True),
+                (first, "topic", topics["zorg"].id, "2026-02-01", a1, True),
+                (first, "agency", agencies["svb"].id, "2026-02-01", a1, True),
+                (second, "topic", topics["zorg"].id, "2026-02-01", b1, False),
+            ]
+        )
+        assert insert_questions([], []) == []
+        db.session.remove()
