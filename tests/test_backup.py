@@ -107,3 +107,45 @@ def test_a_backup_made_while_desks_write_keeps_every_acknowledged_entry(
     assert {qid for _, qid in acknowledged} <= _counts(again)["ids"]
     dispose(restored)
     dispose(again)
+
+
+def test_a_backup_restores_over_the_revision_before_or_after_the_question_key(database, tmp_path):
+    """Take a backup first, says the upgrade note: a backup from before a4c8e2f1b7d3 restores
+    over the upgraded database, and one from after it over a database of the revision before,
+    every question with its link rows (on PostgreSQL `restore --replace` drops the dump's
+    constraints by name; the key's primary key is named apart from the id's)."""
+    from ido.core.backup import backup, restore
+    from ido.web.migrations import downgrade, upgrade
+
+    from .conftest import build_org
+    from .helpers import store_question
+
+    before, after = "6e8effd95fd9", "a4c8e2f1b7d3"
+    url = database("backup_across_revisions")
+    app = create_app(make_config(url))
+    with app.app_context():
+        upgrade(revision=after)
+        from ido.core.taxonomy import seed_categories
+
+        seed_categories()
+        build_org()
+        store_question("a1", None, ["digid"], agencies=["svb"])
+        db.session.commit()
+        backup(url, tmp_path / "after.dump")
+        downgrade(revision=before)
+        backup(url, tmp_path / "before.dump")
+        restore(url, tmp_path / "after.dump", replace=True)  # the newer one over the older
+        links = db.session.execute(
+            db.select(Question.topic_codes, func.count())
+            .join(LINKS[0].table, LINKS[0].table.c.question_key == Question.key)
+            .group_by(Question.topic_codes)
+        ).all()
+        assert links == [("digid", 1)]
+        db.session.rollback()
+        restore(url, tmp_path / "before.dump", replace=True)  # and the older over the newer
+        with db.engine.connect() as connection:
+            version = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
+            assert version.scalar() == before
+            count = connection.exec_driver_sql("SELECT count(*) FROM question_topic")
+            assert count.scalar() == 1
+    dispose(app)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Identity,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -106,6 +107,10 @@ class Question(db.Model):  # type: ignore[name-defined]
             "local_weekday",
             "local_hour",
         ),
+        # Named apart from the id's primary key of before a4c8e2f1b7d3 (`pk_question`): a
+        # PostgreSQL backup of either side restores over the other (`restore --replace`
+        # drops the dump's constraints by name, and the link rows' foreign keys rely on this).
+        PrimaryKeyConstraint("key", name="pk_question_key"),
         # The raw export reads a month's questions in order of asking.
         Index("ix_question_month_asked", "local_month", "asked_at"),
         # What a person or a desk tablet logged ("mine", a paper day): a question has one of
@@ -123,7 +128,11 @@ class Question(db.Model):  # type: ignore[name-defined]
     # The table's primary key is the question's key (QUESTION_KEY above), which the database
     # gives at INSERT; the session knows a question by its id (db.session.get(Question, id)).
     key: Mapped[int] = mapped_column(QUESTION_KEY, Identity(), primary_key=True)
-    id: Mapped[uuid.UUID] = mapped_column(CompactUuid, unique=True, default=uuid.uuid4)
+    # the id is known before the INSERT: SQLAlchemy matches the keys a bulk INSERT returns to
+    # its rows by it (`insert_sentinel`), so insert_questions writes rows in batches
+    id: Mapped[uuid.UUID] = mapped_column(
+        CompactUuid, unique=True, default=uuid.uuid4, insert_sentinel=True
+    )
     __mapper_args__ = {"primary_key": [id]}
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"))
     # The moments and days in compact types: integers on SQLite (ido/core/models/types.py)
