@@ -100,7 +100,7 @@ def test_the_account_limit_backs_off_in_steps(database_url, org):
     assert [attempt(), attempt(), attempt()] == [200, 200, 429]
     time.sleep(1.1)  # time is the subject: the limit's one-second step must pass
     assert [attempt(), attempt()] == [200, 429]  # the first step lifted, the second holds
-    time.sleep(1.1)  # the second step passes too
+    time.sleep(1.1)  # time is the subject again: the second one-second step must pass
     assert attempt() == 429
     dispose(app)
 
